@@ -1,0 +1,60 @@
+export { CHANNELS, SCOPES, TARGET_KINDS, LAMBDA_INVOCATION_TYPES } from './model.js';
+export type {
+  ChannelName,
+  PinScope,
+  TargetKind,
+  LambdaInvocationType,
+  LambdaTarget,
+  EcsTarget,
+  HttpTarget,
+  Target,
+  Component,
+  Version,
+  ChannelPointer,
+  PinTarget,
+  Pin,
+  Customer,
+  Project,
+} from './model.js';
+export { buildSnapshot, pinKey, EMPTY_SNAPSHOT } from './snapshot.js';
+export type { RoutingSnapshot, ComponentRouting, SnapshotParts } from './snapshot.js';
+export { resolveVersion, routingContext } from './resolve.js';
+export type { RoutingContext, Resolution, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
+export { subscriptionMatches, subscribedComponents } from './subscriptions.js';
+export { parseCloudEvent, eventRouting } from './cloudevent.js';
+export type { CloudEvent, EventRouting } from './cloudevent.js';
+export { ERROR_CODES, VrouterError, ValidationError, NotFoundError, isVrouterError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export {
+  COMPONENT_NAME,
+  VERSION_NAME,
+  SUBJECT_NAME,
+  SUBSCRIPTION_PATTERN,
+  assertComponentName,
+  assertVersionName,
+  assertSubject,
+  assertSubscription,
+  assertChannel,
+  assertScope,
+  assertTimestamp,
+} from './names.js';
+export { idempotencyKey } from './idempotency.js';
+export { parseTarget } from './target.js';
+export { SnapshotCache } from './snapshot-cache.js';
+export type { SnapshotCacheOptions } from './snapshot-cache.js';
+export type {
+  DispatchStatus,
+  DispatchKey,
+  DispatchError,
+  DispatchRecord,
+  EventRecord,
+  ClaimResult,
+  DispatchCompletion,
+  EventStore,
+  RoutingConfigStore,
+  DispatchMetadata,
+  DispatchPayload,
+  DispatchRequest,
+  DispatchOutcome,
+  Dispatcher,
+} from './ports.js';

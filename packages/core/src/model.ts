@@ -1,0 +1,84 @@
+/** Closed sets of the routing model. Order matters: SCOPES is the precedence, most specific first. */
+export const CHANNELS = ['stable', 'beta', 'experimental'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+export const SCOPES = ['project', 'customer', 'plan'] as const;
+export type PinScope = (typeof SCOPES)[number];
+
+export const TARGET_KINDS = ['lambda', 'ecs', 'http'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+export const LAMBDA_INVOCATION_TYPES = ['RequestResponse', 'Event'] as const;
+export type LambdaInvocationType = (typeof LAMBDA_INVOCATION_TYPES)[number];
+
+export interface LambdaTarget {
+  kind: 'lambda';
+  functionName: string;
+  qualifier: string;
+  invocationType: LambdaInvocationType;
+}
+
+export interface EcsTarget {
+  kind: 'ecs';
+  cluster: string;
+  taskDefinition: string;
+  containerName: string;
+  launchType?: 'FARGATE' | 'EC2' | 'EXTERNAL';
+  networkConfiguration?: Record<string, unknown>;
+}
+
+export interface HttpTarget {
+  kind: 'http';
+  url: string;
+  timeoutMs?: number;
+}
+
+export type Target = LambdaTarget | EcsTarget | HttpTarget;
+
+export interface Component {
+  name: string;
+  description?: string;
+  /** Event types this component receives: exact (`build.started`), prefix (`build.*`) or everything (`*`). */
+  subscriptions: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Version {
+  component: string;
+  name: string;
+  target: Target;
+  registeredAt: string;
+}
+
+export interface ChannelPointer {
+  component: string;
+  channel: ChannelName;
+  version: string;
+  /** The version this channel pointed at before, for rollback. */
+  previousVersion?: string;
+  updatedAt: string;
+}
+
+/** What a pin routes to: a channel (follows promotions) or one exact version. */
+export type PinTarget = { channel: ChannelName; version?: undefined } | { version: string; channel?: undefined };
+
+export type Pin = PinTarget & {
+  scope: PinScope;
+  subject: string;
+  component: string;
+  /** RFC 3339; a pin at or past this instant is ignored. */
+  expiresAt?: string;
+  reason?: string;
+  createdAt: string;
+};
+
+export interface Customer {
+  id: string;
+  plan?: string;
+}
+
+export interface Project {
+  id: string;
+  customer: string;
+}

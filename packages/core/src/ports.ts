@@ -1,0 +1,128 @@
+import type { CloudEvent } from './cloudevent.js';
+import type { ChannelName, ChannelPointer, Component, Customer, Pin, PinScope, Project, Target, Version } from './model.js';
+import type { PinSource } from './resolve.js';
+import type { RoutingSnapshot } from './snapshot.js';
+
+/**
+ * Ports: what the router needs from storage and from targets. Adapters (DynamoDB, Lambda, ...) implement
+ * them and only translate; the invariants live with the callers in core and the router service.
+ */
+
+export type DispatchStatus = 'pending' | 'dispatched' | 'succeeded' | 'failed';
+
+export interface DispatchKey {
+  source: string;
+  id: string;
+  component: string;
+}
+
+export interface DispatchError {
+  /** A stable code (VR_*) or the target's own error class, e.g. a Lambda FunctionError type. */
+  code: string;
+  message: string;
+}
+
+export interface DispatchRecord extends DispatchKey {
+  idempotencyKey: string;
+  status: DispatchStatus;
+  /** Null when no version could be resolved; the record then is `failed` with VR_NO_ROUTABLE_VERSION. */
+  version: string | null;
+  channel: ChannelName | null;
+  pin: { scope: PinScope; subject: string } | null;
+  pinSource: PinSource | null;
+  attempts: number;
+  claimedAt: string;
+  updatedAt: string;
+  /** Until when the claimer owns the record; after it, a recoverer may take over. */
+  leaseUntil?: string;
+  /** Secret-free random id of the claim, so only the claimer completes it. */
+  claimToken?: string;
+  lastError?: DispatchError;
+  /** The target's answer (RequestResponse), truncated to the configured size. */
+  response?: string;
+}
+
+export interface EventRecord {
+  source: string;
+  id: string;
+  type: string;
+  receivedAt: string;
+  customer?: string;
+  project?: string;
+  plan?: string;
+  components: string[];
+  event: CloudEvent;
+}
+
+export type ClaimResult = { claimed: true; record: DispatchRecord } | { claimed: false; existing: DispatchRecord };
+
+export interface DispatchCompletion {
+  status: Exclude<DispatchStatus, 'pending'>;
+  attempts: number;
+  error?: DispatchError;
+  response?: string;
+}
+
+/** Durable log of events and the idempotency ledger of their dispatches. */
+export interface EventStore {
+  /** Records the event once; a second call for the same (source, id) keeps the first record and returns false. */
+  recordEvent(record: EventRecord): Promise<boolean>;
+  /** Claims a dispatch with a conditional write; exactly one concurrent caller per key gets `claimed: true`. */
+  claimDispatch(record: DispatchRecord): Promise<ClaimResult>;
+  /** Writes the outcome if `claimToken` still owns the record; returns false when it no longer does. */
+  completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean>;
+  getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[] } | null>;
+}
+
+/** Routing configuration: written by admins, read whole into a snapshot by routers. */
+export interface RoutingConfigStore {
+  /** The configuration revision; cheap (one item), polled by every router. */
+  revision(): Promise<number>;
+  loadSnapshot(): Promise<RoutingSnapshot>;
+  putComponent(component: Component): Promise<void>;
+  putVersion(version: Version): Promise<void>;
+  /** Deletes the version; returns false when it did not exist. */
+  deleteVersion(component: string, version: string): Promise<boolean>;
+  /** Points the channel at `version`, remembering the version it pointed at before. */
+  setChannel(component: string, channel: ChannelName, version: string, at: string): Promise<ChannelPointer>;
+  getChannel(component: string, channel: ChannelName): Promise<ChannelPointer | null>;
+  putPin(pin: Pin): Promise<void>;
+  /** Deletes the pin; returns false when it did not exist. */
+  deletePin(scope: PinScope, subject: string, component: string): Promise<boolean>;
+  putCustomer(customer: Customer): Promise<void>;
+  putProject(project: Project): Promise<void>;
+}
+
+/** What a target receives: the CloudEvent plus the router's metadata. */
+export interface DispatchMetadata {
+  component: string;
+  version: string;
+  channel: ChannelName | null;
+  idempotencyKey: string;
+  attempt: number;
+  replayId?: string;
+  shadow?: boolean;
+}
+
+export type DispatchPayload = CloudEvent & { vrouter: DispatchMetadata };
+
+export interface DispatchRequest {
+  target: Target;
+  payload: DispatchPayload;
+  /** W3C trace context to hand on to the target. */
+  traceparent?: string;
+}
+
+export interface DispatchOutcome {
+  /** `dispatched`: handed off asynchronously; `succeeded`: the target answered and reported success. */
+  status: 'dispatched' | 'succeeded' | 'failed';
+  error?: DispatchError;
+  response?: string;
+  /** Whether trying again could succeed (throttling, 5xx, network). */
+  retryable?: boolean;
+}
+
+/** Hands a payload to one kind of target. Never throws for a target's failure: that is an outcome. */
+export interface Dispatcher {
+  dispatch(request: DispatchRequest): Promise<DispatchOutcome>;
+}

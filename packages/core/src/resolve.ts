@@ -1,0 +1,134 @@
+import type { ChannelName, Pin, PinScope, Target } from './model.js';
+import { SCOPES } from './model.js';
+import { type ComponentRouting, pinKey, type RoutingSnapshot } from './snapshot.js';
+
+/** Who an event is for. Missing fields are derived from the snapshot by routingContext(). */
+export interface RoutingContext {
+  customer?: string;
+  project?: string;
+  plan?: string;
+}
+
+export type ConsiderationOutcome =
+  | 'matched'
+  | 'no-subject' // the event names nobody at this scope
+  | 'no-pin'
+  | 'expired'
+  | 'channel-empty'
+  | 'version-unknown'
+  | 'not-reached'; // a more specific scope already matched
+
+export interface Consideration {
+  scope: PinScope | 'default';
+  subject: string | null;
+  outcome: ConsiderationOutcome;
+  /** What the pin (or the default) pointed at, when there was one. */
+  pin?: { channel?: ChannelName; version?: string; expiresAt?: string; reason?: string };
+  detail: string;
+}
+
+export type PinSource = PinScope | 'default';
+
+export type Resolution =
+  | {
+      resolved: true;
+      component: string;
+      version: string;
+      channel: ChannelName | null;
+      target: Target;
+      source: PinSource;
+      pin: { scope: PinScope; subject: string } | null;
+      considered: Consideration[];
+    }
+  | { resolved: false; component: string; reason: string; considered: Consideration[] };
+
+/**
+ * Fills in what the event left out: the customer from a known project, the plan from the customer's record.
+ * What the event says explicitly always wins.
+ */
+export function routingContext(snapshot: RoutingSnapshot, given: RoutingContext): RoutingContext {
+  const customer = given.customer ?? (given.project ? snapshot.projects.get(given.project)?.customer : undefined);
+  const plan = given.plan ?? (customer ? snapshot.customers.get(customer)?.plan : undefined);
+  return { customer, project: given.project, plan };
+}
+
+function isLive(pin: Pin, now: number): boolean {
+  return pin.expiresAt === undefined || Date.parse(pin.expiresAt) > now;
+}
+
+function describe(pin: Pin): NonNullable<Consideration['pin']> {
+  return { channel: pin.channel, version: pin.version, expiresAt: pin.expiresAt, reason: pin.reason };
+}
+
+/**
+ * Decides which version of `component` handles an event for `context` at `now`.
+ * The most specific live pin wins (project, then customer, then plan), else the stable channel.
+ * A pin that cannot be honoured (expired, empty channel, unknown version) is skipped and explained.
+ * Pure: reads only the snapshot, never throws for routing reasons; `resolved: false` says why.
+ */
+export function resolveVersion(snapshot: RoutingSnapshot, component: string, context: RoutingContext, now: number = Date.now()): Resolution {
+  const routing = snapshot.components.get(component);
+  const considered: Consideration[] = [];
+  if (!routing) return { resolved: false, component, reason: `Component ${component} is not registered.`, considered };
+
+  for (const scope of SCOPES) {
+    const subject = context[scope] ?? null;
+    if (subject === null) {
+      considered.push({ scope, subject, outcome: 'no-subject', detail: `The event names no ${scope}.` });
+      continue;
+    }
+    const pin = snapshot.pins.get(pinKey(scope, subject, component));
+    if (!pin) {
+      considered.push({ scope, subject, outcome: 'no-pin', detail: `No pin for ${scope} ${subject}.` });
+      continue;
+    }
+    const step = pinOutcome(routing, pin, now);
+    considered.push(step.consideration);
+    if (step.version) {
+      markRest(considered, scope, context);
+      return {
+        resolved: true,
+        component,
+        version: step.version,
+        channel: pin.channel ?? null,
+        target: routing.versions.get(step.version)!.target,
+        source: scope,
+        pin: { scope, subject },
+        considered,
+      };
+    }
+  }
+
+  const stable = routing.channels.stable;
+  if (stable && routing.versions.has(stable)) {
+    considered.push({ scope: 'default', subject: null, outcome: 'matched', pin: { channel: 'stable', version: stable }, detail: `Default: stable channel → ${stable}.` });
+    return { resolved: true, component, version: stable, channel: 'stable', target: routing.versions.get(stable)!.target, source: 'default', pin: null, considered };
+  }
+  const detail = stable ? `The stable channel points at ${stable}, which is not registered.` : 'The stable channel points at no version.';
+  considered.push({ scope: 'default', subject: null, outcome: 'channel-empty', pin: { channel: 'stable' }, detail });
+  return { resolved: false, component, reason: `No pin applies and ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`, considered };
+}
+
+function pinOutcome(routing: ComponentRouting, pin: Pin, now: number): { version?: string; consideration: Consideration } {
+  const base = { scope: pin.scope, subject: pin.subject, pin: describe(pin) };
+  if (!isLive(pin, now)) return { consideration: { ...base, outcome: 'expired', detail: `Pin expired at ${pin.expiresAt}.` } };
+  if (pin.channel !== undefined) {
+    const version = routing.channels[pin.channel];
+    if (!version) return { consideration: { ...base, outcome: 'channel-empty', detail: `Pinned to channel ${pin.channel}, which points at no version.` } };
+    if (!routing.versions.has(version)) {
+      return { consideration: { ...base, outcome: 'version-unknown', detail: `Channel ${pin.channel} points at ${version}, which is not registered.` } };
+    }
+    return { version, consideration: { ...base, outcome: 'matched', detail: `Pinned to channel ${pin.channel} → ${version}.` } };
+  }
+  if (!routing.versions.has(pin.version)) {
+    return { consideration: { ...base, outcome: 'version-unknown', detail: `Pinned to version ${pin.version}, which is not registered.` } };
+  }
+  return { version: pin.version, consideration: { ...base, outcome: 'matched', detail: `Pinned to version ${pin.version}.` } };
+}
+
+/** After a match, the less specific scopes were not looked at; say so rather than leave them out. */
+function markRest(considered: Consideration[], matched: PinScope, context: RoutingContext): void {
+  for (const scope of SCOPES.slice(SCOPES.indexOf(matched) + 1)) {
+    considered.push({ scope, subject: context[scope] ?? null, outcome: 'not-reached', detail: `A ${matched} pin matched first.` });
+  }
+}

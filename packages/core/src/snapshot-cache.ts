@@ -1,0 +1,81 @@
+import type { RoutingConfigStore } from './ports.js';
+import { EMPTY_SNAPSHOT, type RoutingSnapshot } from './snapshot.js';
+
+export interface SnapshotCacheOptions {
+  /** How often the store's revision is read; bounds how stale a router can be. */
+  pollIntervalMs?: number;
+  /** A full reload regardless of revision, in case a writer died between its write and the revision bump. */
+  fullReloadIntervalMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Keeps the routing snapshot in memory so that routing an event reads nothing from the store.
+ * Polls one revision item; reloads the whole configuration only when it moved.
+ */
+export class SnapshotCache {
+  private snapshot: RoutingSnapshot = EMPTY_SNAPSHOT;
+  private timer: NodeJS.Timeout | undefined;
+  private inflight: Promise<RoutingSnapshot> | undefined;
+  private lastFullLoad = 0;
+  private readonly pollIntervalMs: number;
+  private readonly fullReloadIntervalMs: number;
+
+  constructor(
+    private readonly store: Pick<RoutingConfigStore, 'revision' | 'loadSnapshot'>,
+    private readonly options: SnapshotCacheOptions = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.fullReloadIntervalMs = options.fullReloadIntervalMs ?? 60_000;
+  }
+
+  /** The snapshot as of the last load; never blocks. */
+  current(): RoutingSnapshot {
+    return this.snapshot;
+  }
+
+  /** Loads once (throwing if the store is unreachable) and starts polling. */
+  async start(): Promise<RoutingSnapshot> {
+    const snapshot = await this.reload();
+    this.schedule();
+    return snapshot;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Reloads now; concurrent callers share one load. Used after a local write so the writer sees it at once. */
+  reload(): Promise<RoutingSnapshot> {
+    this.inflight ??= this.store
+      .loadSnapshot()
+      .then((snapshot) => {
+        // A slower earlier load must not replace a newer snapshot.
+        if (snapshot.revision >= this.snapshot.revision) this.snapshot = snapshot;
+        this.lastFullLoad = Date.now();
+        return this.snapshot;
+      })
+      .finally(() => {
+        this.inflight = undefined;
+      });
+    return this.inflight;
+  }
+
+  /** One poll: reload when the store's revision moved or the safety interval passed. */
+  async poll(): Promise<void> {
+    const revision = await this.store.revision();
+    if (revision !== this.snapshot.revision || Date.now() - this.lastFullLoad >= this.fullReloadIntervalMs) await this.reload();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.poll()
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => {
+          if (this.timer) this.schedule();
+        });
+    }, this.pollIntervalMs);
+    this.timer.unref();
+  }
+}

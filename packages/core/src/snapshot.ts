@@ -1,0 +1,62 @@
+import type { ChannelName, Component, Customer, Pin, PinScope, Project, Version } from './model.js';
+
+/** Everything resolution needs, held in memory so routing an event reads nothing from the store. */
+export interface RoutingSnapshot {
+  /** Monotonic counter of the store's configuration; a snapshot is stale when the store's is higher. */
+  revision: number;
+  components: ReadonlyMap<string, ComponentRouting>;
+  /** Keyed by pinKey(scope, subject, component). */
+  pins: ReadonlyMap<string, Pin>;
+  customers: ReadonlyMap<string, Customer>;
+  projects: ReadonlyMap<string, Project>;
+}
+
+export interface ComponentRouting {
+  component: Component;
+  versions: ReadonlyMap<string, Version>;
+  channels: Partial<Record<ChannelName, string>>;
+}
+
+export interface SnapshotParts {
+  revision: number;
+  components: Component[];
+  versions: Version[];
+  channels: { component: string; channel: ChannelName; version: string }[];
+  pins: Pin[];
+  customers: Customer[];
+  projects: Project[];
+}
+
+export function pinKey(scope: PinScope, subject: string, component: string): string {
+  return `${scope}\u0000${subject}\u0000${component}`;
+}
+
+/** Indexes flat records into a snapshot; records of unknown components are dropped, not fatal. */
+export function buildSnapshot(parts: SnapshotParts): RoutingSnapshot {
+  const components = new Map<string, { component: Component; versions: Map<string, Version>; channels: Partial<Record<ChannelName, string>> }>();
+  for (const component of parts.components) components.set(component.name, { component, versions: new Map(), channels: {} });
+  for (const version of parts.versions) components.get(version.component)?.versions.set(version.name, version);
+  for (const pointer of parts.channels) {
+    const routing = components.get(pointer.component);
+    if (routing) routing.channels[pointer.channel] = pointer.version;
+  }
+  const pins = new Map<string, Pin>();
+  for (const pin of parts.pins) pins.set(pinKey(pin.scope, pin.subject, pin.component), pin);
+  return {
+    revision: parts.revision,
+    components,
+    pins,
+    customers: new Map(parts.customers.map((c) => [c.id, c])),
+    projects: new Map(parts.projects.map((p) => [p.id, p])),
+  };
+}
+
+export const EMPTY_SNAPSHOT: RoutingSnapshot = buildSnapshot({
+  revision: 0,
+  components: [],
+  versions: [],
+  channels: [],
+  pins: [],
+  customers: [],
+  projects: [],
+});

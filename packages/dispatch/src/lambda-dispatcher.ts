@@ -1,0 +1,115 @@
+import { type InvocationResponse, InvokeCommand, type InvokeCommandInput, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
+import type { Dispatcher, DispatchOutcome, DispatchRequest, LambdaTarget } from '@vrouter/core';
+import { failureFromError } from './sdk-errors.js';
+import { truncateText, truncateUtf8 } from './truncate.js';
+import { unsupportedTarget } from './unsupported.js';
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 4096;
+
+export interface LambdaDispatcherOptions {
+  /** A client to use (and keep owning); otherwise one is built from `clientConfig`. */
+  client?: LambdaClient;
+  clientConfig?: LambdaClientConfig;
+  /** Cut responses and error messages kept in the outcome to this many UTF-8 bytes; default 4096. */
+  maxResponseBytes?: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Builds the Invoke call; the trace context goes both on the payload and in ClientContext.custom. */
+function invokeInput(target: LambdaTarget, request: DispatchRequest): InvokeCommandInput {
+  const { traceparent } = request;
+  const payload = traceparent === undefined ? request.payload : { ...request.payload, traceparent };
+  const input: InvokeCommandInput = {
+    FunctionName: target.functionName,
+    Qualifier: target.qualifier,
+    InvocationType: target.invocationType,
+    Payload: encoder.encode(JSON.stringify(payload)),
+  };
+  // Lambda passes ClientContext to synchronous invocations only; for Event the payload copy is what arrives.
+  if (traceparent !== undefined) input.ClientContext = Buffer.from(JSON.stringify({ custom: { traceparent } })).toString('base64');
+  return input;
+}
+
+/**
+ * Dispatches to AWS Lambda with Invoke. Outcomes: Event accepted (202) → `dispatched`; RequestResponse without
+ * FunctionError → `succeeded` with the (truncated) response; a FunctionError → `failed`, not retryable; an SDK
+ * exception or network error → `failed`, retryable for throttling, 5xx and network failures.
+ * `dispatch` never throws; targets of another kind fail with VR_TARGET_UNSUPPORTED.
+ */
+export class LambdaDispatcher implements Dispatcher {
+  readonly #client: LambdaClient;
+  readonly #ownsClient: boolean;
+  readonly #maxResponseBytes: number;
+
+  /** Throws RangeError for a negative or fractional maxResponseBytes, TypeError when both client and clientConfig are given. */
+  constructor(options: LambdaDispatcherOptions = {}) {
+    const max = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxResponseBytes must be a non-negative integer, got ${max}.`);
+    if (options.client !== undefined && options.clientConfig !== undefined) {
+      throw new TypeError('Give LambdaDispatcher either a client or a clientConfig, not both.');
+    }
+    this.#maxResponseBytes = max;
+    this.#ownsClient = options.client === undefined;
+    this.#client = options.client ?? new LambdaClient(options.clientConfig ?? {});
+  }
+
+  async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
+    const { target } = request;
+    if (target.kind !== 'lambda') return unsupportedTarget(target.kind);
+    let output: InvocationResponse;
+    try {
+      output = await this.#client.send(new InvokeCommand(invokeInput(target, request)));
+    } catch (error) {
+      return failureFromError(error);
+    }
+    return this.#outcome(target, output);
+  }
+
+  /** Releases the sockets of a client this dispatcher built; a client passed in stays the caller's to destroy. */
+  destroy(): void {
+    if (this.#ownsClient) this.#client.destroy();
+  }
+
+  #outcome(target: LambdaTarget, output: InvocationResponse): DispatchOutcome {
+    const payload = output.Payload ?? new Uint8Array();
+    if (output.FunctionError !== undefined && output.FunctionError !== '') return this.#functionFailure(output.FunctionError, payload);
+    const expected = target.invocationType === 'Event' ? 202 : 200;
+    if (output.StatusCode !== expected) {
+      return {
+        status: 'failed',
+        error: { code: 'VR_DISPATCH_FAILED', message: `Lambda answered ${target.invocationType} with status ${output.StatusCode}, expected ${expected}.` },
+        retryable: false,
+      };
+    }
+    if (target.invocationType === 'Event') return { status: 'dispatched' };
+    return { status: 'succeeded', response: truncateUtf8(payload, this.#maxResponseBytes) };
+  }
+
+  /** The function ran and failed: Lambda still answers 200, so success must never be read from the status alone. */
+  #functionFailure(functionError: string, payload: Uint8Array): DispatchOutcome {
+    const text = decoder.decode(payload);
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch {
+      document = undefined;
+    }
+    const errorType = isRecord(document) && typeof document.errorType === 'string' && document.errorType !== '' ? document.errorType : functionError;
+    const errorMessage = isRecord(document) && typeof document.errorMessage === 'string' ? document.errorMessage : text;
+    return {
+      status: 'failed',
+      error: {
+        code: `FunctionError:${errorType}`,
+        message: truncateText(errorMessage === '' ? `The function failed (${functionError}) without an error document.` : errorMessage, this.#maxResponseBytes),
+      },
+      response: truncateUtf8(payload, this.#maxResponseBytes),
+      retryable: false,
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  CHANNELS,
+  type ChannelName,
+  type ChannelPointer,
+  type Component,
+  type Customer,
+  type Pin,
+  type PinScope,
+  type Project,
+  SCOPES,
+  TARGET_KINDS,
+  type Target,
+  type TargetKind,
+  type Version,
+} from '@vrouter/core';
+import { type Fields, fieldsOf, type Item, isObject, isOptionalString, isString, isStringArray, compact } from './item.js';
+import { componentKey, customerKey, type ItemKey, pinKey, projectKey, SK_PREFIX, versionKey } from './keys.js';
+
+/**
+ * Translation between routing records and config items. Records are stored field by field (readable in
+ * the console); fields are picked explicitly so that nothing beyond the record reaches the table.
+ */
+
+const toItem = (key: ItemKey, fields: Fields): Item => marshall({ ...fields, pk: key.pk, sk: key.sk }, { removeUndefinedValues: true });
+
+export const componentItem = (c: Component): Item =>
+  toItem(componentKey(c.name), { name: c.name, description: c.description, subscriptions: c.subscriptions, createdAt: c.createdAt, updatedAt: c.updatedAt });
+
+export const versionItem = (v: Version): Item =>
+  toItem(versionKey(v.component, v.name), { component: v.component, name: v.name, target: v.target, registeredAt: v.registeredAt });
+
+export const pinItem = (p: Pin): Item =>
+  toItem(pinKey(p.scope, p.subject, p.component), {
+    scope: p.scope,
+    subject: p.subject,
+    component: p.component,
+    channel: p.channel,
+    version: p.version,
+    // Not `expiresAt`: that is the table's TTL attribute, and TTL must never delete a pin.
+    pinExpiresAt: p.expiresAt,
+    reason: p.reason,
+    createdAt: p.createdAt,
+  });
+
+export const customerItem = (c: Customer): Item => toItem(customerKey(c.id), { id: c.id, plan: c.plan });
+
+export const projectItem = (p: Project): Item => toItem(projectKey(p.id), { id: p.id, customer: p.customer });
+
+const isChannel = (value: unknown): value is ChannelName => CHANNELS.includes(value as ChannelName);
+const isScope = (value: unknown): value is PinScope => SCOPES.includes(value as PinScope);
+const isTarget = (value: unknown): value is Target =>
+  isObject(value) && TARGET_KINDS.includes(value.kind as TargetKind);
+
+function decodeComponent(f: Fields): Component | undefined {
+  if (!isString(f.name) || !isStringArray(f.subscriptions) || !isString(f.createdAt) || !isString(f.updatedAt) || !isOptionalString(f.description)) return undefined;
+  return compact({ name: f.name, description: f.description, subscriptions: f.subscriptions, createdAt: f.createdAt, updatedAt: f.updatedAt });
+}
+
+function decodeVersion(f: Fields): Version | undefined {
+  if (!isString(f.component) || !isString(f.name) || !isTarget(f.target) || !isString(f.registeredAt)) return undefined;
+  return { component: f.component, name: f.name, target: f.target, registeredAt: f.registeredAt };
+}
+
+/** Decodes a channel item; exported because setChannel returns the pointer it stored. */
+export function decodeChannel(f: Fields): ChannelPointer | undefined {
+  if (!isString(f.component) || !isChannel(f.channel) || !isString(f.version) || !isString(f.updatedAt) || !isOptionalString(f.previousVersion)) return undefined;
+  return compact({ component: f.component, channel: f.channel, version: f.version, previousVersion: f.previousVersion, updatedAt: f.updatedAt });
+}
+
+function decodePin(f: Fields): Pin | undefined {
+  if (!isScope(f.scope) || !isString(f.subject) || !isString(f.component) || !isString(f.createdAt)) return undefined;
+  if (!isOptionalString(f.pinExpiresAt) || !isOptionalString(f.reason)) return undefined;
+  const common = { scope: f.scope, subject: f.subject, component: f.component, expiresAt: f.pinExpiresAt, reason: f.reason, createdAt: f.createdAt };
+  // A pin routes to exactly one of a channel or a version.
+  if (isChannel(f.channel) && f.version === undefined) return compact({ ...common, channel: f.channel });
+  if (isString(f.version) && f.channel === undefined) return compact({ ...common, version: f.version });
+  return undefined;
+}
+
+function decodeCustomer(f: Fields): Customer | undefined {
+  if (!isString(f.id) || !isOptionalString(f.plan)) return undefined;
+  return compact({ id: f.id, plan: f.plan });
+}
+
+function decodeProject(f: Fields): Project | undefined {
+  if (!isString(f.id) || !isString(f.customer)) return undefined;
+  return { id: f.id, customer: f.customer };
+}
+
+export type ConfigEntry =
+  | { kind: 'component'; value: Component }
+  | { kind: 'version'; value: Version }
+  | { kind: 'channel'; value: ChannelPointer }
+  | { kind: 'pin'; value: Pin }
+  | { kind: 'customer'; value: Customer }
+  | { kind: 'project'; value: Project };
+
+/** Decodes one item of the CONFIG partition by its sort key prefix; undefined for the revision, unknown kinds and garbled items. */
+export function decodeConfigItem(item: Item): ConfigEntry | undefined {
+  const fields = fieldsOf(item);
+  const sk = fields?.sk;
+  if (fields === undefined || !isString(sk)) return undefined;
+  const entry = <K extends ConfigEntry['kind']>(kind: K, value: Extract<ConfigEntry, { kind: K }>['value'] | undefined) =>
+    value === undefined ? undefined : ({ kind, value } as ConfigEntry);
+  if (sk.startsWith(SK_PREFIX.component)) return entry('component', decodeComponent(fields));
+  if (sk.startsWith(SK_PREFIX.version)) return entry('version', decodeVersion(fields));
+  if (sk.startsWith(SK_PREFIX.channel)) return entry('channel', decodeChannel(fields));
+  if (sk.startsWith(SK_PREFIX.pin)) return entry('pin', decodePin(fields));
+  if (sk.startsWith(SK_PREFIX.customer)) return entry('customer', decodeCustomer(fields));
+  if (sk.startsWith(SK_PREFIX.project)) return entry('project', decodeProject(fields));
+  return undefined;
+}

@@ -1,0 +1,79 @@
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+
+export interface EmbeddedDynamoOptions {
+  /** Directory for LevelDB; data survives restarts on the same path. In memory when absent. */
+  path?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1, so nothing is exposed beyond this machine. */
+  host?: string;
+}
+
+export interface EmbeddedDynamo {
+  /** http://host:port, for createDynamoClient({ endpoint }). */
+  endpoint: string;
+  /** Stops the server and closes the database; later calls return the same promise. */
+  close(): Promise<void>;
+}
+
+/** A wildcard listen address is not one to connect to; loopback reaches it. */
+function connectHost(address: AddressInfo): string {
+  if (address.address === '0.0.0.0') return '127.0.0.1';
+  if (address.address === '::') return '[::1]';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
+interface LevelDatabase {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * dynalite opens LevelDB in the background and, when that fails (typically because another server holds
+ * the directory's lock), throws from its request handler on the first request, which kills the process.
+ * Opening the directory once up front turns that into a rejection here. Uses the `level` that dynalite
+ * itself depends on, so both agree on the format.
+ */
+async function assertDirectoryUsable(path: string): Promise<void> {
+  const requireFromDynalite = createRequire(import.meta.resolve('dynalite'));
+  const { Level } = requireFromDynalite('level') as { Level: new (location: string) => LevelDatabase };
+  const db = new Level(path);
+  try {
+    await db.open();
+  } catch (error) {
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    const hint = code === 'LEVEL_LOCKED' ? ': another server is using it' : '';
+    throw new Error(`Cannot open the dynalite directory ${path}${hint}.`, { cause: error });
+  }
+  await db.close();
+}
+
+/**
+ * Starts dynalite, a DynamoDB implementation on LevelDB, inside this process: for local development and
+ * tests, never production. Tables become ACTIVE at once. Rejects when `path` cannot be opened (for
+ * example while another server, in this process or another, uses it) and when the port cannot be bound.
+ */
+export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
+  // Loaded on demand so that production code importing this package does not load dynalite and LevelDB.
+  const { default: dynalite } = await import('dynalite');
+  if (options.path !== undefined) await assertDirectoryUsable(options.path);
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: `http://${connectHost(address)}:${address.port}`,
+    close() {
+      // dynalite's close stops the server, then closes LevelDB once pending operations finish.
+      closing ??= new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  CHANNELS,
+  type ChannelName,
+  type CloudEvent,
+  type DispatchError,
+  type DispatchRecord,
+  type DispatchStatus,
+  type EventRecord,
+  type PinScope,
+  type PinSource,
+  SCOPES,
+} from '@vrouter/core';
+import { compact, type Fields, fieldsOf, type Item, isObject, isOptionalString, isString, isStringArray } from './item.js';
+import { dispatchKey, EVENT_SK, eventKey, eventTimeKeys, SK_PREFIX } from './keys.js';
+import { TTL_ATTRIBUTE } from './schema.js';
+
+/** Translation between event and dispatch records and their items. */
+
+const DISPATCH_STATUSES: readonly DispatchStatus[] = ['pending', 'dispatched', 'succeeded', 'failed'];
+const PIN_SOURCES: readonly PinSource[] = [...SCOPES, 'default'];
+
+/**
+ * The EVENT item. The CloudEvent is kept as a JSON string rather than a map: events may carry keys and
+ * values (empty names, deep nesting, numbers beyond DynamoDB's precision) that a map would refuse or change.
+ * Throws ValidationError when receivedAt is not a timestamp.
+ */
+export function eventItem(record: EventRecord, expiresAt: number): Item {
+  return marshall(
+    {
+      source: record.source,
+      id: record.id,
+      type: record.type,
+      receivedAt: record.receivedAt,
+      customer: record.customer,
+      project: record.project,
+      plan: record.plan,
+      components: record.components,
+      event: JSON.stringify(record.event),
+      ...eventTimeKeys(record.receivedAt, record.source, record.id),
+      [TTL_ATTRIBUTE]: expiresAt,
+      ...eventKey(record.source, record.id),
+    },
+    { removeUndefinedValues: true },
+  );
+}
+
+/** The DISPATCH item; nullable fields are stored as NULL so that the record reads back as written. */
+export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
+  return marshall(
+    {
+      source: record.source,
+      id: record.id,
+      component: record.component,
+      idempotencyKey: record.idempotencyKey,
+      status: record.status,
+      version: record.version,
+      channel: record.channel,
+      pin: record.pin === null ? null : { scope: record.pin.scope, subject: record.pin.subject },
+      pinSource: record.pinSource,
+      attempts: record.attempts,
+      claimedAt: record.claimedAt,
+      updatedAt: record.updatedAt,
+      leaseUntil: record.leaseUntil,
+      claimToken: record.claimToken,
+      lastError: record.lastError === undefined ? undefined : { code: record.lastError.code, message: record.lastError.message },
+      response: record.response,
+      [TTL_ATTRIBUTE]: expiresAt,
+      ...dispatchKey(record.source, record.id, record.component),
+    },
+    { removeUndefinedValues: true },
+  );
+}
+
+const isNullableChannel = (value: unknown): value is ChannelName | null => value === null || CHANNELS.includes(value as ChannelName);
+
+function parseEvent(json: unknown): CloudEvent | undefined {
+  if (!isString(json)) return undefined;
+  try {
+    const event: unknown = JSON.parse(json);
+    return isObject(event) ? (event as CloudEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeEvent(f: Fields): EventRecord | undefined {
+  const event = parseEvent(f.event);
+  if (event === undefined || !isString(f.source) || !isString(f.id) || !isString(f.type) || !isString(f.receivedAt)) return undefined;
+  if (!isStringArray(f.components)) return undefined;
+  if (!isOptionalString(f.customer) || !isOptionalString(f.project) || !isOptionalString(f.plan)) return undefined;
+  return compact({
+    source: f.source,
+    id: f.id,
+    type: f.type,
+    receivedAt: f.receivedAt,
+    customer: f.customer,
+    project: f.project,
+    plan: f.plan,
+    components: f.components,
+    event,
+  });
+}
+
+function decodePin(value: unknown): { scope: PinScope; subject: string } | null | undefined {
+  if (value === null) return null;
+  if (!isObject(value) || !SCOPES.includes(value.scope as PinScope) || !isString(value.subject)) return undefined;
+  return { scope: value.scope as PinScope, subject: value.subject };
+}
+
+function decodeError(value: unknown): DispatchError | null | undefined {
+  if (value === undefined) return null;
+  if (!isObject(value) || !isString(value.code) || !isString(value.message)) return undefined;
+  return { code: value.code, message: value.message };
+}
+
+/** Decodes a DISPATCH item; undefined when it is garbled. */
+export function decodeDispatch(f: Fields): DispatchRecord | undefined {
+  const pin = decodePin(f.pin);
+  const lastError = decodeError(f.lastError);
+  if (pin === undefined || lastError === undefined) return undefined;
+  if (!isString(f.source) || !isString(f.id) || !isString(f.component) || !isString(f.idempotencyKey)) return undefined;
+  if (!DISPATCH_STATUSES.includes(f.status as DispatchStatus) || typeof f.attempts !== 'number') return undefined;
+  if (!(f.version === null || isString(f.version)) || !isNullableChannel(f.channel)) return undefined;
+  if (!(f.pinSource === null || PIN_SOURCES.includes(f.pinSource as PinSource))) return undefined;
+  if (!isString(f.claimedAt) || !isString(f.updatedAt)) return undefined;
+  if (!isOptionalString(f.leaseUntil) || !isOptionalString(f.claimToken) || !isOptionalString(f.response)) return undefined;
+  return compact({
+    source: f.source,
+    id: f.id,
+    component: f.component,
+    idempotencyKey: f.idempotencyKey,
+    status: f.status as DispatchStatus,
+    version: f.version,
+    channel: f.channel,
+    pin,
+    pinSource: f.pinSource as PinSource | null,
+    attempts: f.attempts,
+    claimedAt: f.claimedAt,
+    updatedAt: f.updatedAt,
+    leaseUntil: f.leaseUntil,
+    claimToken: f.claimToken,
+    lastError: lastError ?? undefined,
+    response: f.response,
+  });
+}
+
+export type EventPartitionEntry = { kind: 'event'; value: EventRecord } | { kind: 'dispatch'; value: DispatchRecord };
+
+/**
+ * Decodes one item of an event partition by its sort key. Returns undefined for sort keys of other kinds
+ * (written by a later version), and `garbled` when a known kind cannot be read.
+ */
+export function decodeEventPartitionItem(item: Item): EventPartitionEntry | 'garbled' | undefined {
+  const fields = fieldsOf(item);
+  const sk = fields?.sk;
+  if (fields === undefined || !isString(sk)) return 'garbled';
+  if (sk === EVENT_SK) {
+    const value = decodeEvent(fields);
+    return value === undefined ? 'garbled' : { kind: 'event', value };
+  }
+  if (sk.startsWith(SK_PREFIX.dispatch)) {
+    const value = decodeDispatch(fields);
+    return value === undefined ? 'garbled' : { kind: 'dispatch', value };
+  }
+  return undefined;
+}

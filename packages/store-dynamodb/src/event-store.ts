@@ -1,0 +1,219 @@
+import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  type ClaimResult,
+  type DispatchCompletion,
+  type DispatchKey,
+  type DispatchRecord,
+  type EventRecord,
+  type EventStore,
+  VrouterError,
+} from '@vrouter/core';
+import { decodeDispatch, decodeEventPartitionItem, dispatchItem, eventItem } from './event-items.js';
+import { isConditionalCheckFailed, storeCall } from './errors.js';
+import { fieldsOf, type Item } from './item.js';
+import { dispatchKey, eventPartition, type ItemKey, keyAttributes } from './keys.js';
+import { PARTITION_KEY } from './schema.js';
+
+export interface DynamoEventStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** How long events and dispatch records are kept (DynamoDB TTL); default 7 days. */
+  retentionSeconds?: number;
+}
+
+export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
+
+// Condition expressions, named.
+/** The item does not exist yet: the conditional create that makes recordEvent and claimDispatch exactly-once. */
+const IS_NEW_ITEM = 'attribute_not_exists(#pk)';
+/** The caller still owns the dispatch; false as well when the record does not exist. */
+const CLAIM_IS_OURS = '#claimToken = :claimToken';
+
+/**
+ * The event log and the dispatch idempotency ledger, one partition per event (layout: schema.ts), modelled
+ * on Powertools' DynamoDBPersistenceLayer: a conditional put is the claim, the item its state.
+ * Items expire `retentionSeconds` after they are written; a redelivery after that is treated as new.
+ * All methods throw VrouterError VR_STORE_UNAVAILABLE when DynamoDB or the table cannot be reached, and
+ * the SDK's error for anything else unexpected.
+ */
+export class DynamoEventStore implements EventStore {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+  private readonly retentionSeconds: number;
+
+  /** Throws RangeError when retentionSeconds is not a positive integer. */
+  constructor(options: DynamoEventStoreOptions) {
+    const retention = options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
+    if (!Number.isInteger(retention) || retention <= 0) throw new RangeError(`retentionSeconds must be a positive integer, got ${retention}.`);
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.retentionSeconds = retention;
+  }
+
+  /**
+   * Writes the event once: true when this call created it, false when (source, id) was already recorded,
+   * in which case the first record is kept unchanged. Throws ValidationError when receivedAt is not a timestamp.
+   */
+  async recordEvent(record: EventRecord): Promise<boolean> {
+    try {
+      await this.call((c) =>
+        c.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: eventItem(record, this.expiresAt()),
+            ConditionExpression: IS_NEW_ITEM,
+            ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Creates the dispatch record if none exists for (source, id, component). Exactly one of any number of
+   * concurrent callers gets `claimed: true`; the others get the record that won. Throws VR_CONFLICT when the
+   * winning record vanished before it could be read (it expired in between), VR_INTERNAL when it is unreadable.
+   */
+  async claimDispatch(record: DispatchRecord): Promise<ClaimResult> {
+    const key = dispatchKey(record.source, record.id, record.component);
+    try {
+      await this.call((c) =>
+        c.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: dispatchItem(record, this.expiresAt()),
+            ConditionExpression: IS_NEW_ITEM,
+            ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+            // Saves the read below on DynamoDB; dynalite ignores it, hence the fallback.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return { claimed: true, record };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const existing = error.Item ?? (await this.readItem(key));
+      if (existing === undefined) {
+        throw new VrouterError('VR_CONFLICT', 'The dispatch record that won the claim is gone; claim again.', { details: { ...key } });
+      }
+      return { claimed: false, existing: this.decodeExisting(existing, key) };
+    }
+  }
+
+  /**
+   * Writes the outcome and releases the lease, if `claimToken` still owns the record. Returns false, writing
+   * nothing, when the token does not match or the record does not exist. lastError and response are removed
+   * when the completion has none, so the record describes this outcome only.
+   */
+  async completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean> {
+    const set = ['#status = :status', '#attempts = :attempts', '#updatedAt = :updatedAt'];
+    const remove = ['#leaseUntil'];
+    const names: Record<string, string> = {
+      '#status': 'status',
+      '#attempts': 'attempts',
+      '#updatedAt': 'updatedAt',
+      '#leaseUntil': 'leaseUntil',
+      '#lastError': 'lastError',
+      '#response': 'response',
+      '#claimToken': 'claimToken',
+    };
+    const values: Record<string, unknown> = {
+      ':status': completion.status,
+      ':attempts': completion.attempts,
+      ':updatedAt': new Date().toISOString(),
+      ':claimToken': claimToken,
+    };
+    if (completion.error === undefined) remove.push('#lastError');
+    else {
+      set.push('#lastError = :lastError');
+      values[':lastError'] = { code: completion.error.code, message: completion.error.message };
+    }
+    if (completion.response === undefined) remove.push('#response');
+    else {
+      set.push('#response = :response');
+      values[':response'] = completion.response;
+    }
+    try {
+      await this.call((c) =>
+        c.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: keyAttributes(dispatchKey(key.source, key.id, key.component)),
+            UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+            ConditionExpression: CLAIM_IS_OURS,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: marshall(values),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The event and its dispatch records sorted by component, read strongly consistently; null when the event
+   * was never recorded (or has expired). Throws VR_INTERNAL when an item of the event cannot be read,
+   * rather than returning a ledger with holes.
+   */
+  async getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[] } | null> {
+    const pk = eventPartition(source, id);
+    let event: EventRecord | undefined;
+    const dispatches: DispatchRecord[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.call((c) =>
+        c.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+            ExpressionAttributeValues: { ':pk': { S: pk } },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        const entry = decodeEventPartitionItem(item);
+        if (entry === 'garbled') throw new VrouterError('VR_INTERNAL', 'An item of the event cannot be read.', { details: { pk, sk: item.sk?.S } });
+        if (entry?.kind === 'event') event = entry.value;
+        else if (entry?.kind === 'dispatch') dispatches.push(entry.value);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    if (event === undefined) return null;
+    dispatches.sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
+    return { event, dispatches };
+  }
+
+  /** TTL timestamp for an item written now. */
+  private expiresAt(): number {
+    return Math.floor(Date.now() / 1000) + this.retentionSeconds;
+  }
+
+  private async readItem(key: ItemKey): Promise<Item | undefined> {
+    const { Item: item } = await this.call((c) =>
+      c.send(new GetItemCommand({ TableName: this.tableName, Key: keyAttributes(key), ConsistentRead: true })),
+    );
+    return item;
+  }
+
+  private decodeExisting(item: Item, key: ItemKey): DispatchRecord {
+    const fields = fieldsOf(item);
+    const record = fields === undefined ? undefined : decodeDispatch(fields);
+    if (record === undefined) throw new VrouterError('VR_INTERNAL', 'The existing dispatch record cannot be read.', { details: { ...key } });
+    return record;
+  }
+
+  private call<T>(send: (client: DynamoDBClient) => Promise<T>): Promise<T> {
+    return storeCall(this.tableName, () => send(this.client));
+  }
+}

@@ -1,0 +1,19 @@
+export {
+  DEFAULT_TABLE_NAME,
+  PARTITION_KEY,
+  SORT_KEY,
+  TTL_ATTRIBUTE,
+  GSI1,
+  GSI2,
+  tableDefinition,
+  createTable,
+} from './schema.js';
+export type { IndexKeys, CreateTableOptions } from './schema.js';
+export { DynamoRoutingConfigStore } from './config-store.js';
+export type { DynamoRoutingConfigStoreOptions } from './config-store.js';
+export { DynamoEventStore, DEFAULT_RETENTION_SECONDS } from './event-store.js';
+export type { DynamoEventStoreOptions } from './event-store.js';
+export { startEmbeddedDynamo } from './embedded.js';
+export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';
+export { createDynamoClient } from './client.js';
+export type { DynamoClientOptions } from './client.js';

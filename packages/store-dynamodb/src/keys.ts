@@ -1,0 +1,69 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type ChannelName, type PinScope, ValidationError } from '@vrouter/core';
+import { PARTITION_KEY, SORT_KEY } from './schema.js';
+
+/** Builds every key of the layout documented in schema.ts; nothing else concatenates key strings. */
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export const CONFIG_PK = 'CONFIG';
+export const REVISION_SK = 'REVISION';
+export const EVENT_SK = 'EVENT';
+
+export const SK_PREFIX = {
+  component: 'COMPONENT#',
+  version: 'VERSION#',
+  channel: 'CHANNEL#',
+  pin: 'PIN#',
+  customer: 'CUSTOMER#',
+  project: 'PROJECT#',
+  dispatch: 'DISPATCH#',
+} as const;
+
+/** A config key segment; `#` would let two records share a key, so it is refused rather than stored. */
+function segment(value: string, field: string): string {
+  if (value.includes('#')) throw new ValidationError(field, `${field} must not contain "#", got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+const config = (sk: string): ItemKey => ({ pk: CONFIG_PK, sk });
+
+export const revisionKey = (): ItemKey => config(REVISION_SK);
+export const componentKey = (component: string): ItemKey => config(`${SK_PREFIX.component}${segment(component, 'component')}`);
+export const versionKey = (component: string, version: string): ItemKey =>
+  config(`${SK_PREFIX.version}${segment(component, 'component')}#${segment(version, 'version')}`);
+export const channelKey = (component: string, channel: ChannelName): ItemKey =>
+  config(`${SK_PREFIX.channel}${segment(component, 'component')}#${segment(channel, 'channel')}`);
+export const pinKey = (scope: PinScope, subject: string, component: string): ItemKey =>
+  config(`${SK_PREFIX.pin}${segment(scope, 'scope')}#${segment(subject, 'subject')}#${segment(component, 'component')}`);
+export const customerKey = (id: string): ItemKey => config(`${SK_PREFIX.customer}${segment(id, 'id')}`);
+export const projectKey = (id: string): ItemKey => config(`${SK_PREFIX.project}${segment(id, 'id')}`);
+
+/** Source and id are arbitrary strings; encodeURIComponent never emits `#`, so the key stays unambiguous. */
+export const eventPartition = (source: string, id: string): string => `EVENT#${encodeURIComponent(source)}#${encodeURIComponent(id)}`;
+export const eventKey = (source: string, id: string): ItemKey => ({ pk: eventPartition(source, id), sk: EVENT_SK });
+export const dispatchKey = (source: string, id: string, component: string): ItemKey => ({
+  pk: eventPartition(source, id),
+  sk: `${SK_PREFIX.dispatch}${segment(component, 'component')}`,
+});
+
+/**
+ * The gsi1 keys of an event: its UTC hour bucket and a time-ordered sort key.
+ * Throws ValidationError when `receivedAt` is not a timestamp, since the bucket could not be computed.
+ */
+export function eventTimeKeys(receivedAt: string, source: string, id: string): { gsi1pk: string; gsi1sk: string } {
+  const time = new Date(receivedAt);
+  if (Number.isNaN(time.getTime())) throw new ValidationError('receivedAt', `receivedAt must be a timestamp, got ${JSON.stringify(receivedAt)}.`);
+  // Normalised to UTC ISO form so that buckets and sort keys order chronologically whatever offset came in.
+  const iso = time.toISOString();
+  return { gsi1pk: `EVENTS#${iso.slice(0, 13)}`, gsi1sk: `${iso}#${encodeURIComponent(source)}#${encodeURIComponent(id)}` };
+}
+
+/** The key in the wire format of GetItem, UpdateItem and DeleteItem. */
+export const keyAttributes = (key: ItemKey): Record<string, AttributeValue> => ({
+  [PARTITION_KEY]: { S: key.pk },
+  [SORT_KEY]: { S: key.sk },
+});

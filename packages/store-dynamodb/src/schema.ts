@@ -1,0 +1,117 @@
+/**
+ * The single table behind both stores. Infra (AWS CDK) builds the same table from these constants.
+ *
+ * Key layout (every key attribute is a string; keys.ts is the only place that builds them):
+ *
+ *   pk                                      sk                            item
+ *   CONFIG                                  REVISION                      `rev` (N), bumped after every config write
+ *   CONFIG                                  COMPONENT#<c>                 Component
+ *   CONFIG                                  VERSION#<c>#<v>               Version, `target` as a map
+ *   CONFIG                                  CHANNEL#<c>#<channel>         ChannelPointer
+ *   CONFIG                                  PIN#<scope>#<subject>#<c>     Pin, its expiry in `pinExpiresAt`
+ *   CONFIG                                  CUSTOMER#<id>                 Customer
+ *   CONFIG                                  PROJECT#<id>                  Project
+ *   EVENT#<enc(source)>#<enc(id)>           EVENT                         EventRecord, the CloudEvent as a JSON string
+ *   EVENT#<enc(source)>#<enc(id)>           DISPATCH#<c>                  DispatchRecord: the idempotency claim
+ *
+ *   gsi1  EVENT items only: gsi1pk `EVENTS#<yyyy-mm-ddThh>` (UTC hour of receivedAt),
+ *         gsi1sk `<receivedAt>#<enc(source)>#<enc(id)>`, so events can be listed by time, one hour per Query.
+ *   gsi2  defined, not written yet: reserved so a later access pattern needs no table migration.
+ *   expiresAt  TTL (N, epoch seconds) on EVENT and DISPATCH items only; config never expires.
+ *
+ * Why this shape:
+ * - All routing config shares one partition so a router loads it with one paginated, strongly consistent
+ *   Query. Config is small and written at admin pace, so one partition is neither too big nor hot.
+ * - Config key segments are validated names (core/names.ts) that cannot contain `#`; keys.ts refuses `#`
+ *   anyway, because a `#` inside a segment could make two different records share a key.
+ * - Event source and id are arbitrary strings, so they are encodeURIComponent-ed (which never emits `#`):
+ *   the event partition key is then unambiguous. An event and its dispatches share the partition, so
+ *   getEvent is one Query.
+ * - A pin's own expiry is not stored as `expiresAt`: that is the TTL attribute, and TTL must never delete a
+ *   pin (resolution reports expired pins to explain its choice).
+ */
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+} from '@aws-sdk/client-dynamodb';
+
+export const DEFAULT_TABLE_NAME = 'vrouter';
+export const PARTITION_KEY = 'pk';
+export const SORT_KEY = 'sk';
+/** TTL attribute: epoch seconds (Number). Enable TTL on it in infra; CreateTable cannot. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export interface IndexKeys {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+/** Events by hour of arrival. */
+export const GSI1: IndexKeys = { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' };
+/** Generic index, not written yet. */
+export const GSI2: IndexKeys = { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' };
+
+const stringAttribute = (name: string): AttributeDefinition => ({ AttributeName: name, AttributeType: 'S' });
+
+function globalIndex(index: IndexKeys): GlobalSecondaryIndex {
+  return {
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'ALL' },
+  };
+}
+
+/** The CreateTable input for the table: on-demand billing, both GSIs projecting all attributes. Pure; never throws. */
+export function tableDefinition(tableName: string = DEFAULT_TABLE_NAME): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [PARTITION_KEY, SORT_KEY, GSI1.partitionKey, GSI1.sortKey, GSI2.partitionKey, GSI2.sortKey].map(stringAttribute),
+    KeySchema: [
+      { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+      { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [globalIndex(GSI1), globalIndex(GSI2)],
+  };
+}
+
+export interface CreateTableOptions {
+  /** How long to wait for the table to become ACTIVE; default 60 000 ms. */
+  timeoutMs?: number;
+}
+
+const POLL_START_MS = 100;
+const POLL_MAX_MS = 2_000;
+
+/**
+ * Creates the table unless it exists, then waits until it is ACTIVE. Safe to call on every start and
+ * concurrently: "already exists" counts as success. It does not enable TTL (not part of CreateTable, and
+ * dynalite does not implement UpdateTimeToLive); infra does that.
+ * Throws the SDK's error when the table cannot be created or described, and an Error when it is not
+ * ACTIVE within `timeoutMs` (for example because it is being deleted).
+ */
+export async function createTable(client: DynamoDBClient, tableName: string = DEFAULT_TABLE_NAME, options: CreateTableOptions = {}): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  } catch (error) {
+    // ResourceInUseException: the table exists or is being created by someone else; either way, wait for it.
+    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+  }
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (let delay = POLL_START_MS; ; delay = Math.min(delay * 2, POLL_MAX_MS)) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() + delay > deadline) {
+      throw new Error(`Table ${tableName} is ${Table?.TableStatus ?? 'unknown'}, not ACTIVE, after waiting ${options.timeoutMs ?? 60_000} ms.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}

@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Component, Customer, Pin, Project, Version } from '@vrouter/core';
+import { isVrouterError, pinKey } from '@vrouter/core';
+import { createTable, DynamoRoutingConfigStore } from '../src/index.js';
+import { startTestTable, type TestTable } from './support.js';
+
+const AT = '2026-01-31T12:00:00.000Z';
+
+const component = (name: string, extra: Partial<Component> = {}): Component => ({
+  name,
+  subscriptions: ['build.*'],
+  createdAt: AT,
+  updatedAt: AT,
+  ...extra,
+});
+
+const lambdaVersion = (componentName: string, name: string): Version => ({
+  component: componentName,
+  name,
+  target: { kind: 'lambda', functionName: `${componentName}-fn`, qualifier: name, invocationType: 'RequestResponse' },
+  registeredAt: AT,
+});
+
+describe('DynamoRoutingConfigStore', () => {
+  let table: TestTable;
+  // Each test gets its own table so that revisions and snapshots are its own.
+  let tables = 0;
+  let tableName = '';
+  const freshStore = async (): Promise<DynamoRoutingConfigStore> => {
+    tableName = `config-${++tables}`;
+    await createTable(table.client, tableName);
+    return new DynamoRoutingConfigStore({ client: table.client, tableName });
+  };
+
+  before(async () => {
+    table = await startTestTable();
+  });
+  after(async () => {
+    await table.close();
+  });
+
+  it('starts empty at revision 0', async () => {
+    const store = await freshStore();
+    assert.equal(await store.revision(), 0);
+    const snapshot = await store.loadSnapshot();
+    assert.equal(snapshot.revision, 0);
+    assert.equal(snapshot.components.size, 0);
+    assert.equal(snapshot.pins.size, 0);
+  });
+
+  it('round-trips components, versions, channels, pins, customers and projects through loadSnapshot', async () => {
+    const store = await freshStore();
+    const builds = component('builds', { description: 'Build pipeline', subscriptions: ['build.*', 'deploy.finished'] });
+    const ecs: Version = {
+      component: 'builds',
+      name: '2.0.0-rc.1',
+      target: {
+        kind: 'ecs',
+        cluster: 'main',
+        taskDefinition: 'builds:7',
+        containerName: 'app',
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], assignPublicIp: 'DISABLED' } },
+      },
+      registeredAt: AT,
+    };
+    const http: Version = { component: 'notify', name: 'v1', target: { kind: 'http', url: 'http://localhost:9000/hook', timeoutMs: 500 }, registeredAt: AT };
+    const channelPin: Pin = { scope: 'customer', subject: 'acme', component: 'builds', channel: 'beta', createdAt: AT };
+    const expiredPin: Pin = {
+      scope: 'project',
+      subject: 'acme:web',
+      component: 'builds',
+      version: '1.0.0',
+      expiresAt: '2020-01-01T00:00:00.000Z',
+      reason: 'hotfix window',
+      createdAt: AT,
+    };
+    const customers: Customer[] = [{ id: 'acme', plan: 'enterprise' }, { id: 'solo' }];
+    const project: Project = { id: 'acme:web', customer: 'acme' };
+
+    await store.putComponent(builds);
+    await store.putComponent(component('notify'));
+    await store.putVersion(lambdaVersion('builds', '1.0.0'));
+    await store.putVersion(ecs);
+    await store.putVersion(http);
+    await store.setChannel('builds', 'stable', '1.0.0', AT);
+    await store.setChannel('builds', 'beta', '1.0.0', AT);
+    await store.setChannel('builds', 'beta', '2.0.0-rc.1', '2026-02-01T00:00:00.000Z');
+    await store.putPin(channelPin);
+    await store.putPin(expiredPin);
+    for (const customer of customers) await store.putCustomer(customer);
+    await store.putProject(project);
+
+    const snapshot = await store.loadSnapshot();
+    assert.equal(snapshot.revision, await store.revision());
+    assert.deepEqual([...snapshot.components.keys()].sort(), ['builds', 'notify']);
+    const routing = snapshot.components.get('builds');
+    assert.deepEqual(routing?.component, builds);
+    assert.deepEqual(routing?.versions.get('1.0.0'), lambdaVersion('builds', '1.0.0'));
+    assert.deepEqual(routing?.versions.get('2.0.0-rc.1'), ecs);
+    assert.deepEqual(routing?.channels, { stable: '1.0.0', beta: '2.0.0-rc.1' });
+    assert.deepEqual(snapshot.components.get('notify')?.versions.get('v1'), http);
+    assert.deepEqual(snapshot.pins.get(pinKey('customer', 'acme', 'builds')), channelPin);
+    // Expired pins stay in the snapshot: resolution explains why it ignored them.
+    assert.deepEqual(snapshot.pins.get(pinKey('project', 'acme:web', 'builds')), expiredPin);
+    assert.deepEqual(snapshot.customers.get('acme'), customers[0]);
+    assert.deepEqual(snapshot.customers.get('solo'), customers[1]);
+    assert.deepEqual(snapshot.projects.get('acme:web'), project);
+
+    const pointer = await store.getChannel('builds', 'beta');
+    assert.deepEqual(pointer, { component: 'builds', channel: 'beta', version: '2.0.0-rc.1', previousVersion: '1.0.0', updatedAt: '2026-02-01T00:00:00.000Z' });
+  });
+
+  it('never stores a pin expiry in the TTL attribute', async () => {
+    const store = await freshStore();
+    await store.putPin({ scope: 'plan', subject: 'free', component: 'builds', channel: 'stable', expiresAt: '2030-01-01T00:00:00.000Z', createdAt: AT });
+    const { Item } = await table.client.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'CONFIG' }, sk: { S: 'PIN#plan#free#builds' } }, ConsistentRead: true }),
+    );
+    assert.equal(Item?.expiresAt, undefined);
+    assert.equal(Item?.pinExpiresAt?.S, '2030-01-01T00:00:00.000Z');
+  });
+
+  it('bumps the revision after every write, but not for deleting nothing', async () => {
+    const store = await freshStore();
+    const writes: [string, () => Promise<unknown>][] = [
+      ['putComponent', () => store.putComponent(component('builds'))],
+      ['putVersion', () => store.putVersion(lambdaVersion('builds', '1.0.0'))],
+      ['setChannel', () => store.setChannel('builds', 'stable', '1.0.0', AT)],
+      ['setChannel again', () => store.setChannel('builds', 'stable', '1.0.0', AT)],
+      ['putPin', () => store.putPin({ scope: 'customer', subject: 'acme', component: 'builds', version: '1.0.0', createdAt: AT })],
+      ['putCustomer', () => store.putCustomer({ id: 'acme' })],
+      ['putProject', () => store.putProject({ id: 'web', customer: 'acme' })],
+      ['deletePin', () => store.deletePin('customer', 'acme', 'builds')],
+      ['deleteVersion', () => store.deleteVersion('builds', '1.0.0')],
+    ];
+    let last = await store.revision();
+    for (const [name, write] of writes) {
+      await write();
+      const now = await store.revision();
+      assert.ok(now > last, `${name} moved the revision from ${last} to ${now}`);
+      last = now;
+    }
+    assert.equal(await store.deletePin('customer', 'acme', 'builds'), false);
+    assert.equal(await store.deleteVersion('builds', '1.0.0'), false);
+    assert.equal(await store.revision(), last);
+  });
+
+  it('setChannel remembers the previous version, and keeps it when re-set to the same version', async () => {
+    const store = await freshStore();
+    assert.equal(await store.getChannel('builds', 'stable'), null);
+    const first = await store.setChannel('builds', 'stable', '1.0.0', '2026-01-01T00:00:00.000Z');
+    assert.deepEqual(first, { component: 'builds', channel: 'stable', version: '1.0.0', updatedAt: '2026-01-01T00:00:00.000Z' });
+    const moved = await store.setChannel('builds', 'stable', '2.0.0', '2026-01-02T00:00:00.000Z');
+    assert.deepEqual(moved, { component: 'builds', channel: 'stable', version: '2.0.0', previousVersion: '1.0.0', updatedAt: '2026-01-02T00:00:00.000Z' });
+    const retried = await store.setChannel('builds', 'stable', '2.0.0', '2026-01-03T00:00:00.000Z');
+    assert.deepEqual(retried, { component: 'builds', channel: 'stable', version: '2.0.0', previousVersion: '1.0.0', updatedAt: '2026-01-03T00:00:00.000Z' });
+    const rolledBack = await store.setChannel('builds', 'stable', '1.0.0', '2026-01-04T00:00:00.000Z');
+    assert.equal(rolledBack.previousVersion, '2.0.0');
+    assert.deepEqual(await store.getChannel('builds', 'stable'), rolledBack);
+  });
+
+  it('deleteVersion and deletePin report whether the item existed', async () => {
+    const store = await freshStore();
+    await store.putComponent(component('builds'));
+    await store.putVersion(lambdaVersion('builds', '1.0.0'));
+    await store.putPin({ scope: 'customer', subject: 'acme', component: 'builds', channel: 'stable', createdAt: AT });
+    assert.equal(await store.deleteVersion('builds', '1.0.0'), true);
+    assert.equal(await store.deleteVersion('builds', '1.0.0'), false);
+    assert.equal(await store.deletePin('customer', 'acme', 'builds'), true);
+    assert.equal(await store.deletePin('customer', 'acme', 'builds'), false);
+    const snapshot = await store.loadSnapshot();
+    assert.equal(snapshot.components.get('builds')?.versions.size, 0);
+    assert.equal(snapshot.pins.size, 0);
+  });
+
+  it('skips unknown and garbled items instead of failing the load', async () => {
+    const store = await freshStore();
+    await store.putComponent(component('builds'));
+    const raw = async (item: Record<string, unknown>) => {
+      await table.client.send(new PutItemCommand({ TableName: tableName, Item: marshall(item) }));
+    };
+    await raw({ pk: 'CONFIG', sk: 'FEATURE#later', anything: 1 });
+    await raw({ pk: 'CONFIG', sk: 'COMPONENT#broken', name: 'broken' });
+    await raw({ pk: 'CONFIG', sk: 'VERSION#builds#bad', component: 'builds', name: 'bad', target: { kind: 'carrier-pigeon' }, registeredAt: AT });
+    await raw({ pk: 'CONFIG', sk: 'PIN#customer#x#builds', scope: 'customer', subject: 'x', component: 'builds', channel: 'stable', version: '1', createdAt: AT });
+    await raw({ pk: 'CONFIG', sk: 'CHANNEL#builds#nightly', component: 'builds', channel: 'nightly', version: '1', updatedAt: AT });
+    await table.client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: 'CONFIG' }, sk: { S: 'CUSTOMER#bin' }, id: { BS: [new Uint8Array([1])] } } }));
+    const snapshot = await store.loadSnapshot();
+    assert.deepEqual([...snapshot.components.keys()], ['builds']);
+    assert.equal(snapshot.components.get('builds')?.versions.size, 0);
+    assert.deepEqual(snapshot.components.get('builds')?.channels, {});
+    assert.equal(snapshot.pins.size, 0);
+    assert.equal(snapshot.customers.size, 0);
+  });
+
+  it('loads a configuration larger than one Query page', async () => {
+    const store = await freshStore();
+    // 120 components of 10 KB each exceed the 1 MB a Query page returns.
+    const description = 'x'.repeat(10_000);
+    for (let i = 0; i < 120; i++) await store.putComponent(component(`c${String(i).padStart(3, '0')}`, { description }));
+    const snapshot = await store.loadSnapshot();
+    assert.equal(snapshot.components.size, 120);
+  });
+
+  it('refuses key segments containing "#", which could alias another record', async () => {
+    const store = await freshStore();
+    await assert.rejects(
+      store.putPin({ scope: 'customer', subject: 'a#b', component: 'builds', channel: 'stable', createdAt: AT }),
+      (error) => isVrouterError(error) && error.code === 'VR_VALIDATION' && error.field === 'subject',
+    );
+    assert.equal(await store.revision(), 0);
+  });
+});

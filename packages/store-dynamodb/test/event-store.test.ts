@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type CloudEvent, type DispatchRecord, type EventRecord, idempotencyKey, isVrouterError } from '@vrouter/core';
+import { DEFAULT_RETENTION_SECONDS, DynamoEventStore, GSI1 } from '../src/index.js';
+import { startTestTable, type TestTable } from './support.js';
+
+const RECEIVED = '2026-03-04T05:06:07.890Z';
+
+function eventRecord(source: string, id: string, extra: Partial<EventRecord> = {}): EventRecord {
+  const event: CloudEvent = { specversion: '1.0', id, source, type: 'build.started', customerid: 'acme', data: { n: 1 } };
+  return { source, id, type: 'build.started', receivedAt: RECEIVED, customer: 'acme', components: ['builds', 'notify'], event, ...extra };
+}
+
+function dispatchRecord(source: string, id: string, component: string, extra: Partial<DispatchRecord> = {}): DispatchRecord {
+  return {
+    source,
+    id,
+    component,
+    idempotencyKey: idempotencyKey(source, id, component),
+    status: 'pending',
+    version: '1.0.0',
+    channel: 'stable',
+    pin: { scope: 'customer', subject: 'acme' },
+    pinSource: 'customer',
+    attempts: 0,
+    claimedAt: RECEIVED,
+    updatedAt: RECEIVED,
+    leaseUntil: '2026-03-04T05:07:07.890Z',
+    claimToken: randomUUID(),
+    ...extra,
+  };
+}
+
+describe('DynamoEventStore', () => {
+  let table: TestTable;
+  let store: DynamoEventStore;
+  const unique = () => `evt-${randomUUID()}`;
+
+  before(async () => {
+    table = await startTestTable();
+    store = new DynamoEventStore({ client: table.client, tableName: table.tableName });
+  });
+  after(async () => {
+    await table.close();
+  });
+
+  it('recordEvent records once: true, then false, keeping the first record', async () => {
+    const id = unique();
+    const first = eventRecord('urn:ci', id);
+    assert.equal(await store.recordEvent(first), true);
+    assert.equal(await store.recordEvent({ ...first, type: 'build.other', components: [] }), false);
+    assert.deepEqual((await store.getEvent('urn:ci', id))?.event, first);
+  });
+
+  it('writes the TTL and the hour-bucket index keys on the event item', async () => {
+    const id = unique();
+    const before = Math.floor(Date.now() / 1000);
+    await store.recordEvent(eventRecord('urn:ci', id, { receivedAt: '2026-03-04T07:06:07.890+02:00' }));
+    const { Item } = await table.client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: `EVENT#urn%3Aci#${id}` }, sk: { S: 'EVENT' } }, ConsistentRead: true }),
+    );
+    const expiresAt = Number(Item?.expiresAt?.N);
+    assert.ok(expiresAt >= before + DEFAULT_RETENTION_SECONDS && expiresAt <= Math.ceil(Date.now() / 1000) + DEFAULT_RETENTION_SECONDS);
+    // Bucketed by the UTC hour, whatever offset receivedAt came with.
+    assert.equal(Item?.gsi1pk?.S, 'EVENTS#2026-03-04T05');
+    assert.equal(Item?.gsi1sk?.S, `2026-03-04T05:06:07.890Z#urn%3Aci#${id}`);
+    assert.equal(typeof Item?.event?.S, 'string');
+
+    const { Items } = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: GSI1.indexName,
+        KeyConditionExpression: '#bucket = :bucket',
+        ExpressionAttributeNames: { '#bucket': GSI1.partitionKey },
+        ExpressionAttributeValues: { ':bucket': { S: 'EVENTS#2026-03-04T05' } },
+      }),
+    );
+    assert.ok(Items?.some((item) => item.id?.S === id));
+  });
+
+  it('honours retentionSeconds and refuses nonsense', async () => {
+    const short = new DynamoEventStore({ client: table.client, tableName: table.tableName, retentionSeconds: 60 });
+    const id = unique();
+    await short.claimDispatch(dispatchRecord('urn:ci', id, 'builds'));
+    const { Item } = await table.client.send(
+      new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: `EVENT#urn%3Aci#${id}` }, sk: { S: 'DISPATCH#builds' } }, ConsistentRead: true }),
+    );
+    assert.ok(Math.abs(Number(Item?.expiresAt?.N) - (Math.floor(Date.now() / 1000) + 60)) <= 2);
+    for (const retentionSeconds of [0, -1, 1.5, Number.NaN]) {
+      assert.throws(() => new DynamoEventStore({ client: table.client, tableName: table.tableName, retentionSeconds }), RangeError);
+    }
+  });
+
+  it('claimDispatch: the second claim gets claimed:false and the existing record', async () => {
+    const id = unique();
+    const first = dispatchRecord('urn:ci', id, 'builds', { version: null, channel: null, pin: null, pinSource: null, status: 'failed', lastError: { code: 'VR_NO_ROUTABLE_VERSION', message: 'none' } });
+    assert.deepEqual(await store.claimDispatch(first), { claimed: true, record: first });
+    const second = await store.claimDispatch(dispatchRecord('urn:ci', id, 'builds'));
+    assert.deepEqual(second, { claimed: false, existing: first });
+  });
+
+  it('claimDispatch: of 50 concurrent claims of one key exactly one wins, and all see the winner', async () => {
+    const id = unique();
+    const attempts = Array.from({ length: 50 }, () => dispatchRecord('urn:ci', id, 'builds'));
+    const results = await Promise.all(attempts.map((record) => store.claimDispatch(record)));
+    const winners = results.filter((result) => result.claimed);
+    assert.equal(winners.length, 1);
+    const winner = winners[0]?.claimed ? winners[0].record : undefined;
+    for (const result of results) {
+      if (!result.claimed) assert.equal(result.existing.claimToken, winner?.claimToken);
+    }
+  });
+
+  it('completeDispatch only with the owning token, and then records the outcome', async () => {
+    const id = unique();
+    const claim = dispatchRecord('urn:ci', id, 'builds');
+    const key = { source: 'urn:ci', id, component: 'builds' };
+    await store.recordEvent(eventRecord('urn:ci', id));
+    await store.claimDispatch(claim);
+
+    assert.equal(await store.completeDispatch(key, 'not-the-token', { status: 'succeeded', attempts: 1 }), false);
+    assert.deepEqual((await store.getEvent('urn:ci', id))?.dispatches, [claim]);
+
+    const failed = { status: 'failed' as const, attempts: 3, error: { code: 'Unhandled', message: 'boom' }, response: '{"errorMessage":"boom"}' };
+    assert.equal(await store.completeDispatch(key, claim.claimToken!, failed), true);
+    let [record] = (await store.getEvent('urn:ci', id))?.dispatches ?? [];
+    assert.equal(record?.status, 'failed');
+    assert.equal(record?.attempts, 3);
+    assert.deepEqual(record?.lastError, failed.error);
+    assert.equal(record?.response, failed.response);
+    assert.equal(record?.leaseUntil, undefined);
+    assert.equal(record?.claimToken, claim.claimToken);
+    assert.ok(record !== undefined && record.updatedAt > claim.updatedAt);
+    assert.equal(record?.claimedAt, claim.claimedAt);
+
+    // A later outcome without error or response removes the old ones.
+    assert.equal(await store.completeDispatch(key, claim.claimToken!, { status: 'succeeded', attempts: 4 }), true);
+    [record] = (await store.getEvent('urn:ci', id))?.dispatches ?? [];
+    assert.equal(record?.status, 'succeeded');
+    assert.equal(record?.lastError, undefined);
+    assert.equal(record?.response, undefined);
+  });
+
+  it('completeDispatch of a record that does not exist returns false and creates nothing', async () => {
+    const id = unique();
+    assert.equal(await store.completeDispatch({ source: 'urn:ci', id, component: 'builds' }, 'token', { status: 'succeeded', attempts: 1 }), false);
+    const { Items } = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `EVENT#urn%3Aci#${id}` } },
+        ConsistentRead: true,
+      }),
+    );
+    assert.equal(Items?.length, 0);
+  });
+
+  it('getEvent returns the event with its dispatches sorted by component, or null', async () => {
+    const id = unique();
+    const event = eventRecord('urn:ci', id);
+    await store.recordEvent(event);
+    const records = ['notify', 'builds', 'audit'].map((component) => dispatchRecord('urn:ci', id, component));
+    for (const record of records) await store.claimDispatch(record);
+    const found = await store.getEvent('urn:ci', id);
+    assert.deepEqual(found?.event, event);
+    assert.deepEqual(
+      found?.dispatches.map((d) => d.component),
+      ['audit', 'builds', 'notify'],
+    );
+    assert.deepEqual(found?.dispatches[2], records[0]);
+    assert.equal(await store.getEvent('urn:ci', unique()), null);
+  });
+
+  it('round-trips sources and ids with "#", "/" and unicode without aliasing', async () => {
+    const id = `id#1/ü-${randomUUID()}`;
+    const source = 'https://example.com/repos/a#b/ÄÖÜ/日本語/🚀';
+    const event = eventRecord(source, id);
+    assert.equal(await store.recordEvent(event), true);
+    await store.claimDispatch(dispatchRecord(source, id, 'builds'));
+    const found = await store.getEvent(source, id);
+    assert.deepEqual(found?.event, event);
+    assert.equal(found?.dispatches[0]?.source, source);
+    assert.equal(found?.dispatches[0]?.id, id);
+
+    // ("a#b", "c") and ("a", "b#c") would share a key if source and id were not encoded.
+    const suffix = randomUUID();
+    assert.equal(await store.recordEvent(eventRecord(`a#b${suffix}`, 'c')), true);
+    assert.equal(await store.recordEvent(eventRecord('a', `b${suffix}#c`)), true);
+  });
+
+  it('keeps the CloudEvent byte for byte, including keys and numbers a DynamoDB map would refuse', async () => {
+    const id = unique();
+    const event: CloudEvent = {
+      specversion: '1.0',
+      id,
+      source: 'urn:ci',
+      type: 'build.started',
+      data: { '': '', empty: [], nested: { '': { deep: [null, true, 1.5e300, -0.000001] } }, text: '' },
+      tracestate: '',
+    };
+    await store.recordEvent(eventRecord('urn:ci', id, { event }));
+    assert.deepEqual((await store.getEvent('urn:ci', id))?.event.event, event);
+  });
+
+  it('getEvent fails loudly on an unreadable dispatch item rather than hiding it', async () => {
+    const id = unique();
+    await store.recordEvent(eventRecord('urn:ci', id));
+    await table.client.send(
+      new PutItemCommand({
+        TableName: table.tableName,
+        Item: { pk: { S: `EVENT#urn%3Aci#${id}` }, sk: { S: 'DISPATCH#builds' }, status: { S: 'exploded' } },
+      }),
+    );
+    await assert.rejects(store.getEvent('urn:ci', id), (error) => isVrouterError(error) && error.code === 'VR_INTERNAL');
+  });
+});

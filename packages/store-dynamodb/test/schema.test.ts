@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, startEmbeddedDynamo, tableDefinition, TTL_ATTRIBUTE } from '../src/index.js';
+import type { EmbeddedDynamo } from '../src/index.js';
+
+describe('tableDefinition', () => {
+  it('describes one on-demand table with pk/sk and two generic GSIs projecting everything', () => {
+    const definition = tableDefinition('t1');
+    assert.equal(definition.TableName, 't1');
+    assert.equal(definition.BillingMode, 'PAY_PER_REQUEST');
+    assert.deepEqual(definition.KeySchema, [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    assert.deepEqual(
+      definition.AttributeDefinitions?.map((a) => `${a.AttributeName}:${a.AttributeType}`),
+      ['pk:S', 'sk:S', 'gsi1pk:S', 'gsi1sk:S', 'gsi2pk:S', 'gsi2sk:S'],
+    );
+    assert.deepEqual(
+      definition.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema?.map((k) => k.AttributeName), index.Projection?.ProjectionType]),
+      [
+        ['gsi1', ['gsi1pk', 'gsi1sk'], 'ALL'],
+        ['gsi2', ['gsi2pk', 'gsi2sk'], 'ALL'],
+      ],
+    );
+  });
+
+  it('exports the names infra needs', () => {
+    assert.equal(DEFAULT_TABLE_NAME, 'vrouter');
+    assert.equal(TTL_ATTRIBUTE, 'expiresAt');
+    assert.deepEqual(GSI1, { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' });
+    assert.deepEqual(GSI2, { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' });
+    assert.equal(tableDefinition().TableName, 'vrouter');
+  });
+});
+
+describe('createTable', () => {
+  let dynamo: EmbeddedDynamo;
+  let client: ReturnType<typeof createDynamoClient>;
+
+  before(async () => {
+    dynamo = await startEmbeddedDynamo();
+    client = createDynamoClient({ endpoint: dynamo.endpoint });
+  });
+  after(async () => {
+    client.destroy();
+    await dynamo.close();
+  });
+
+  it('creates the table ACTIVE with both indexes', async () => {
+    await createTable(client, 'created');
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: 'created' }));
+    assert.equal(Table?.TableStatus, 'ACTIVE');
+    assert.deepEqual(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort(), ['gsi1', 'gsi2']);
+  });
+
+  it('is idempotent, also when called concurrently', async () => {
+    await createTable(client, 'twice');
+    await createTable(client, 'twice');
+    await Promise.all([createTable(client, 'racing'), createTable(client, 'racing'), createTable(client, 'racing')]);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: 'racing' }));
+    assert.equal(Table?.TableStatus, 'ACTIVE');
+  });
+
+  it('leaves TTL to infra (dynalite does not implement UpdateTimeToLive)', async () => {
+    await createTable(client, 'ttl');
+    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: 'ttl' }));
+    assert.equal(TimeToLiveDescription?.TimeToLiveStatus, 'DISABLED');
+  });
+});
+
+describe('createDynamoClient', () => {
+  it('with an endpoint, uses that endpoint, us-east-1 and dummy credentials', async () => {
+    const client = createDynamoClient({ endpoint: 'http://127.0.0.1:1' });
+    try {
+      assert.equal(await client.config.region(), 'us-east-1');
+      const credentials = await client.config.credentials();
+      assert.equal(credentials.accessKeyId, 'local');
+      const endpoint = await client.config.endpoint?.();
+      assert.equal(endpoint?.hostname, '127.0.0.1');
+      assert.equal(endpoint?.port, 1);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('without an endpoint, keeps the region it is given', async () => {
+    const client = createDynamoClient({ region: 'eu-west-1' });
+    try {
+      assert.equal(await client.config.region(), 'eu-west-1');
+    } finally {
+      client.destroy();
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { type EventStore, type SnapshotCache, VrouterError } from '@vrouter/core';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { AdminService } from './admin.js';
+import { type Authenticator, authorize, type Principal, type TokenScope } from './auth.js';
+import type { RouterConfig } from './config.js';
+import type { EventRouter } from './ingest.js';
+import { problemFor, toVrouterError } from './problem.js';
+import { adminRoutes } from './routes/admin.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The token scope a route needs; routes without one are public (health only). */
+    scope?: TokenScope;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface AppDependencies {
+  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel'>;
+  router: EventRouter;
+  admin: AdminService;
+  events: EventStore;
+  cache: SnapshotCache;
+  authenticator: Authenticator;
+  /** Throws when the store cannot be reached; backs /readyz. */
+  checkReady: () => Promise<void>;
+}
+
+const CLOUDEVENTS_TYPES = ['application/cloudevents+json', 'application/cloudevents-batch+json'];
+
+/** Builds the HTTP app without listening, so tests can inject() or listen on a port of their choosing. */
+export function buildApp(deps: AppDependencies): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: deps.config.maxBodyBytes,
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization'] },
+    // A log line per request costs more than routing the event; per-request lines only when debugging.
+    logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
+    requestIdHeader: 'x-request-id',
+  });
+  app.addContentTypeParser(CLOUDEVENTS_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Everything here speaks JSON; a text body would otherwise reach handlers as a string.
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onRequest', async (request) => {
+    const scope = request.routeOptions.config.scope;
+    if (scope) request.principal = await authorize(deps.authenticator, request.headers.authorization, scope);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const vrError = toVrouterError(error);
+    const problem = problemFor(vrError, request.url, request.id);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    return reply.code(problem.status).type('application/problem+json').send(problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = problemFor(new VrouterError('VR_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`), request.url, request.id);
+    return reply.code(404).type('application/problem+json').send(problem);
+  });
+
+  app.register(healthRoutes, deps);
+  app.register(eventRoutes, deps);
+  app.register(adminRoutes, deps);
+  app.addHook('onClose', async () => {
+    await deps.router.drain();
+  });
+  return app;
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { exampleHandler, LocalLambdaServer } from '@vrouter/local-targets';
+import { createDynamoClient, createTable, startEmbeddedDynamo } from '@vrouter/store-dynamodb';
+import type { RouterConfig } from './config.js';
+import { createRuntime } from './runtime.js';
+import { EXAMPLE_FUNCTIONS, seedExample } from './seed.js';
+import { tour } from './tour.js';
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+async function adminToken(config: RouterConfig, dataDir: string): Promise<string> {
+  if (config.adminToken) return config.adminToken;
+  const file = join(dataDir, 'admin-token');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const token = `vr_dev_${randomBytes(24).toString('base64url')}`;
+    await writeFile(file, `${token}\n`, { mode: 0o600 });
+    return token;
+  }
+}
+
+export interface DevServer {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Dev mode: an embedded DynamoDB-compatible store persisted under the data dir, a local Lambda endpoint serving the
+ * example versions, the example configuration (first run only), and the router. Needs no AWS account.
+ */
+export async function startDev(config: RouterConfig, options: { print?: (line: string) => void; dynamoPort?: number; lambdaPort?: number } = {}): Promise<DevServer> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const store = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), port: options.dynamoPort ?? 0 }).catch((error: unknown) => {
+    throw new Error(`Could not open the embedded store in ${dataDir} (is another vrouter dev running?): ${error instanceof Error ? error.message : error}`);
+  });
+  const lambda = new LocalLambdaServer({ port: options.lambdaPort ?? 0 });
+  for (const f of EXAMPLE_FUNCTIONS) lambda.register(f.functionName, f.qualifier, exampleHandler(f.component, f.version));
+  const closers: (() => Promise<void>)[] = [() => store.close()];
+  try {
+    const { url: lambdaUrl } = await lambda.start();
+    closers.unshift(() => lambda.stop());
+    const dynamo = createDynamoClient({ endpoint: store.endpoint });
+    await createTable(dynamo, config.tableName);
+    const token = await adminToken(config, dataDir);
+    const runtime = await createRuntime({
+      config: { ...config, adminToken: token },
+      dynamo,
+      lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS },
+    });
+    closers.unshift(() => runtime.close());
+    const seeded = await seedExample(runtime.admin);
+    const address = await runtime.app.listen({ host: config.host, port: config.port });
+    const url = address.replace('[::1]', 'localhost');
+    for (const line of tour({ url, token, seeded, dataDir, dynamoEndpoint: store.endpoint, lambdaEndpoint: lambdaUrl })) print(line);
+    return {
+      url,
+      token,
+      async close() {
+        for (const close of closers) await close();
+      },
+    };
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
+}

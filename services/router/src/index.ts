@@ -1,0 +1,17 @@
+export { buildApp } from './app.js';
+export type { AppDependencies } from './app.js';
+export { AdminService } from './admin.js';
+export { StaticTokenAuthenticator, authorize, TOKEN_SCOPES } from './auth.js';
+export type { Authenticator, Principal, TokenScope } from './auth.js';
+export { loadConfig, ConfigError } from './config.js';
+export type { RouterConfig } from './config.js';
+export { EventRouter } from './ingest.js';
+export type { IngestResult, DispatchSummary } from './ingest.js';
+export { STATUS_BY_CODE, problemFor } from './problem.js';
+export { createRuntime } from './runtime.js';
+export type { Runtime, RuntimeOptions } from './runtime.js';
+export { startDev } from './dev.js';
+export type { DevServer } from './dev.js';
+export { startServe, createTableCommand } from './serve.js';
+export { seedExample, EXAMPLE_COMPONENT } from './seed.js';
+export { main } from './cli.js';

@@ -1,0 +1,58 @@
+import { NotFoundError, ValidationError } from '@vrouter/core';
+import type { FastifyInstance } from 'fastify';
+import type { AppDependencies } from '../app.js';
+import type { IngestResult } from '../ingest.js';
+import { problemFor } from '../problem.js';
+
+function present(result: IngestResult) {
+  const { error, ...rest } = result;
+  return error ? { ...rest, error: problemFor(error) } : rest;
+}
+
+export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+  app.post<{ Querystring: { wait?: string } }>('/v1/events', { config: { scope: 'events:write' } }, async (request, reply) => {
+    const batch = Array.isArray(request.body);
+    if (request.headers['content-type']?.startsWith('application/cloudevents-batch+json') && !batch) {
+      throw new ValidationError('body', 'A application/cloudevents-batch+json body must be a JSON array of events.');
+    }
+    const inputs = batch ? (request.body as unknown[]) : [request.body];
+    if (batch && inputs.length === 0) throw new ValidationError('body', 'The batch is empty.');
+    const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
+    const { results, settled } = await deps.router.ingest(inputs, traceparent);
+    // A single malformed event is a plain 4xx; in a batch, each event answers for itself.
+    if (!batch && results[0]?.error) throw results[0].error;
+    if (request.query.wait === 'true') await settled;
+    return reply.code(202).send({ results: results.map(present) });
+  });
+
+  app.get<{ Params: { source: string; id: string } }>('/v1/events/:source/:id', { config: { scope: 'read' } }, async (request) => {
+    const found = await deps.events.getEvent(request.params.source, request.params.id);
+    if (!found) throw new NotFoundError(`Event ${request.params.id} from ${request.params.source}`);
+    const { event, dispatches } = found;
+    return {
+      source: event.source,
+      id: event.id,
+      type: event.type,
+      receivedAt: event.receivedAt,
+      customer: event.customer ?? null,
+      project: event.project ?? null,
+      plan: event.plan ?? null,
+      components: event.components,
+      event: event.event,
+      dispatches: dispatches.map((d) => ({
+        component: d.component,
+        version: d.version,
+        channel: d.channel,
+        pin: d.pin,
+        pinSource: d.pinSource,
+        status: d.status,
+        attempts: d.attempts,
+        idempotencyKey: d.idempotencyKey,
+        claimedAt: d.claimedAt,
+        updatedAt: d.updatedAt,
+        lastError: d.lastError ?? null,
+        response: d.response ?? null,
+      })),
+    };
+  });
+}

@@ -1,0 +1,79 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
+import { SnapshotCache } from '@vrouter/core';
+import { DispatcherRegistry, LambdaDispatcher } from '@vrouter/dispatch';
+import { createDynamoClient, DynamoEventStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
+import type { FastifyInstance } from 'fastify';
+import { AdminService } from './admin.js';
+import { buildApp } from './app.js';
+import { type Authenticator, StaticTokenAuthenticator } from './auth.js';
+import { ConfigError, type RouterConfig } from './config.js';
+import { EventRouter, type Logger } from './ingest.js';
+
+export interface RuntimeOptions {
+  config: RouterConfig;
+  /** A ready client, e.g. pointed at an embedded store; else the SDK's standard configuration applies. */
+  dynamo?: DynamoDBClient;
+  /** Lambda client settings; by default the SDK's standard chain (region, credentials, AWS_ENDPOINT_URL_LAMBDA). */
+  lambda?: LambdaClientConfig;
+  authenticator?: Authenticator;
+}
+
+export interface Runtime {
+  app: FastifyInstance;
+  cache: SnapshotCache;
+  router: EventRouter;
+  admin: AdminService;
+  configStore: DynamoRoutingConfigStore;
+  eventStore: DynamoEventStore;
+  /** Stops taking requests, lets in-flight dispatches finish, stops polling. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the router: stores on DynamoDB, the in-memory routing snapshot (loaded before this resolves, so the
+ * first event is routed with real configuration), dispatchers per target kind, and the HTTP app.
+ * Throws ConfigError when no admin token is configured, and the store's error when it cannot be read.
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config } = options;
+  const authenticator = options.authenticator ?? adminTokenAuthenticator(config);
+  const dynamo = options.dynamo ?? createDynamoClient();
+  const configStore = new DynamoRoutingConfigStore({ client: dynamo, tableName: config.tableName });
+  const eventStore = new DynamoEventStore({ client: dynamo, tableName: config.tableName, retentionSeconds: config.retentionSeconds });
+  let app: FastifyInstance | undefined;
+  const logger: Logger = {
+    warn: (object, message) => app?.log.warn(object, message),
+    error: (object, message) => app?.log.error(object, message),
+  };
+  const cache = new SnapshotCache(configStore, {
+    pollIntervalMs: config.pollIntervalMs,
+    onError: (error) => logger.warn({ err: error }, 'routing configuration poll failed; routing with the last snapshot'),
+  });
+  await cache.start();
+  const dispatcher = new DispatcherRegistry({
+    lambda: new LambdaDispatcher({ clientConfig: options.lambda ?? {}, maxResponseBytes: config.maxResponseBytes }),
+  });
+  const router = new EventRouter({ cache, events: eventStore, dispatcher, leaseMs: config.leaseMs, logger });
+  const admin = new AdminService(configStore, cache);
+  app = buildApp({ config, router, admin, events: eventStore, cache, authenticator, checkReady: () => configStore.revision().then(() => undefined) });
+  const built = app;
+  return {
+    app: built,
+    cache,
+    router,
+    admin,
+    configStore,
+    eventStore,
+    async close() {
+      await built.close();
+      cache.stop();
+      if (!options.dynamo) dynamo.destroy();
+    },
+  };
+}
+
+function adminTokenAuthenticator(config: RouterConfig): Authenticator {
+  if (!config.adminToken) throw new ConfigError('VROUTER_ADMIN_TOKEN', 'is required: the admin API is never served without authentication.');
+  return new StaticTokenAuthenticator(config.adminToken);
+}

@@ -1,0 +1,37 @@
+import type { AdminService } from './admin.js';
+
+export const EXAMPLE_COMPONENT = 'release-coordinator';
+export const EXAMPLE_VERSIONS = ['v1', 'v2', 'v3'] as const;
+
+/** Lambda function names and qualifiers of the example versions, served by the local Lambda endpoint in dev mode. */
+export const EXAMPLE_FUNCTIONS = [
+  { component: EXAMPLE_COMPONENT, version: 'v1', functionName: 'release-coordinator', qualifier: '1' },
+  { component: EXAMPLE_COMPONENT, version: 'v2', functionName: 'release-coordinator', qualifier: '2' },
+  { component: EXAMPLE_COMPONENT, version: 'v3', functionName: 'release-coordinator', qualifier: '3' },
+  { component: 'builder', version: 'v7', functionName: 'builder', qualifier: '7' },
+] as const;
+
+/**
+ * Seeds the dev store with an example: release-coordinator v1/v2/v3 on stable/beta/experimental, a builder that
+ * takes build events asynchronously, two customers and pins that make them route differently.
+ * Idempotent: does nothing when any component exists, so a restart keeps what the user changed.
+ */
+export async function seedExample(admin: AdminService): Promise<boolean> {
+  if ((await admin.config()).components.size > 0) return false;
+  await admin.putComponent(EXAMPLE_COMPONENT, { description: 'Coordinates releases (example).', subscriptions: ['release.*', 'build.finished'] });
+  await admin.putComponent('builder', { description: 'Builds projects (example, invoked asynchronously).', subscriptions: ['build.*'] });
+  for (const f of EXAMPLE_FUNCTIONS) {
+    const invocationType = f.component === 'builder' ? 'Event' : 'RequestResponse';
+    await admin.putVersion(f.component, f.version, { target: { kind: 'lambda', functionName: f.functionName, qualifier: f.qualifier, invocationType } });
+  }
+  await admin.setChannel(EXAMPLE_COMPONENT, 'stable', { version: 'v1' });
+  await admin.setChannel(EXAMPLE_COMPONENT, 'beta', { version: 'v2' });
+  await admin.setChannel(EXAMPLE_COMPONENT, 'experimental', { version: 'v3' });
+  await admin.setChannel('builder', 'stable', { version: 'v7' });
+  await admin.putCustomer('acme', { plan: 'enterprise' });
+  await admin.putCustomer('globex', { plan: 'free' });
+  await admin.putProject('globex-web', { customer: 'globex' });
+  await admin.putPin('customer', 'globex', EXAMPLE_COMPONENT, { channel: 'beta', reason: 'globex tries the new release flow' });
+  await admin.putPin('project', 'globex-web', EXAMPLE_COMPONENT, { channel: 'experimental', reason: 'dogfooding v3 on one project' });
+  return true;
+}

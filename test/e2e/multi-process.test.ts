@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type RouterProcess, startRouterProcess } from '../src/child.js';
+import { apiClient, cloudEvent, eventually, LOCAL_CREDENTIALS, seedSvc, type Stack, startStack, TABLE, TOKEN } from '../src/stack.js';
+
+describe('a second router process sharing the store', () => {
+  let stack: Stack;
+  let second: RouterProcess;
+
+  before(async () => {
+    stack = await startStack();
+    await seedSvc(stack.api);
+    // `vrouter serve` as a user runs it: only standard AWS SDK settings and VROUTER_* variables.
+    second = await startRouterProcess(['serve'], {
+      AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
+      AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      VROUTER_TABLE: TABLE,
+      VROUTER_ADMIN_TOKEN: TOKEN,
+      VROUTER_LOG_LEVEL: 'warn',
+    });
+  });
+  after(async () => {
+    await second?.stop();
+    await stack?.close();
+  });
+
+  it('sees a pin change made through the first within about a second', async () => {
+    const secondApi = apiClient(second.url);
+    const versionOn = async () => (await secondApi<{ version: string }>('GET', '/v1/resolve?component=svc&customer=hooli')).body.version;
+    assert.equal(await versionOn(), 'v1');
+
+    assert.equal((await stack.api('PUT', '/v1/pins/customer/hooli/svc', { channel: 'beta' })).status, 200);
+    const { elapsedMs } = await eventually(async () => ((await versionOn()) === 'v2' ? true : undefined), 3000);
+    assert.ok(elapsedMs <= 1500, `the second router saw the pin after ${elapsedMs} ms`);
+
+    const event = cloudEvent({ customerid: 'hooli' });
+    const routed = await secondApi<{ results: { dispatches: { version: string; status: string }[] }[] }>('POST', '/v1/events?wait=true', event);
+    assert.deepEqual(routed.body.results[0]!.dispatches.map((d) => [d.version, d.status]), [['v2', 'succeeded']]);
+  });
+
+  it('an event accepted by one router is a duplicate on the other', async () => {
+    const event = cloudEvent({ customerid: 'acme' });
+    const first = await stack.api<{ results: { status: string }[] }>('POST', '/v1/events?wait=true', event);
+    const again = await apiClient(second.url)<{ results: { status: string }[] }>('POST', '/v1/events?wait=true', event);
+    assert.equal(first.body.results[0]!.status, 'accepted');
+    assert.equal(again.body.results[0]!.status, 'duplicate');
+    assert.equal(stack.lambda.invocations.filter((i) => (i.payload as { id: string }).id === event.id).length, 1);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    assert.equal(await second.stop(), 0, second.output());
+  });
+});

@@ -40,6 +40,8 @@ export {
 } from './names.js';
 export { idempotencyKey } from './idempotency.js';
 export { parseTarget } from './target.js';
+export { backoffDelay, DEFAULT_RETRY_POLICY } from './retry.js';
+export type { RetryPolicy } from './retry.js';
 export { SnapshotCache } from './snapshot-cache.js';
 export type { SnapshotCacheOptions } from './snapshot-cache.js';
 export type {
@@ -49,6 +51,8 @@ export type {
   DispatchRecord,
   EventRecord,
   ClaimResult,
+  ClaimRenewal,
+  ExpiredClaim,
   DispatchCompletion,
   EventStore,
   RoutingConfigStore,

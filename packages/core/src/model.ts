@@ -48,6 +48,8 @@ export interface Version {
   component: string;
   name: string;
   target: Target;
+  /** At most this many dispatches to this version at once, per router process; unset: the router's default. */
+  maxConcurrency?: number;
   registeredAt: string;
 }
 

@@ -72,6 +72,29 @@ export interface EventStore {
   /** Writes the outcome if `claimToken` still owns the record; returns false when it no longer does. */
   completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean>;
   getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[] } | null>;
+  /**
+   * Extends the lease before another attempt and records the attempt count and the last error, if `claimToken`
+   * still owns the pending record; returns false when it no longer does.
+   */
+  renewClaim(key: DispatchKey, claimToken: string, renewal: ClaimRenewal): Promise<boolean>;
+  /** Pending claims whose lease ended before `now`, oldest first, without scanning the table. May be slightly stale. */
+  findExpiredClaims(now: string, limit: number): Promise<ExpiredClaim[]>;
+  /**
+   * Takes over a pending claim whose lease has ended, if it is still held by `expected.claimToken`: exactly one of
+   * several concurrent recoverers succeeds. Returns the record as taken over, or null.
+   */
+  takeOverClaim(expected: ExpiredClaim, claimToken: string, leaseUntil: string, now: string): Promise<DispatchRecord | null>;
+}
+
+export interface ClaimRenewal {
+  leaseUntil: string;
+  attempts: number;
+  lastError?: DispatchError;
+}
+
+export interface ExpiredClaim extends DispatchKey {
+  claimToken: string;
+  leaseUntil: string;
 }
 
 /** Routing configuration: written by admins, read whole into a snapshot by routers. */
@@ -111,6 +134,8 @@ export interface DispatchRequest {
   payload: DispatchPayload;
   /** W3C trace context to hand on to the target. */
   traceparent?: string;
+  /** Give up on the call after this long; the outcome is then a retryable failure. */
+  timeoutMs?: number;
 }
 
 export interface DispatchOutcome {
@@ -120,6 +145,8 @@ export interface DispatchOutcome {
   response?: string;
   /** Whether trying again could succeed (throttling, 5xx, network). */
   retryable?: boolean;
+  /** The target asked to wait this long before trying again (HTTP Retry-After). */
+  retryAfterMs?: number;
 }
 
 /** Hands a payload to one kind of target. Never throws for a target's failure: that is an outcome. */

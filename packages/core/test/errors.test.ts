@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ERROR_CODES, idempotencyKey, ValidationError, VrouterError } from '../src/index.js';
+import { backoffDelay, ERROR_CODES, idempotencyKey, ValidationError, VrouterError } from '../src/index.js';
 
 describe('errors', () => {
   it('every code is VR_-prefixed and described', () => {
@@ -25,5 +25,17 @@ describe('idempotencyKey', () => {
     assert.equal(key, idempotencyKey('/ci', 'e-1', 'builder'));
     assert.notEqual(idempotencyKey('a', 'bc', 'x'), idempotencyKey('ab', 'c', 'x'));
     assert.notEqual(key, idempotencyKey('/ci', 'e-1', 'builder', 'replay-1'));
+  });
+});
+
+describe('backoffDelay', () => {
+  const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+  it('doubles the ceiling per attempt and caps it', () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(policy, a, 0, () => 0.999999)), [99, 199, 399, 799, 999, 999]);
+  });
+  it('is jittered from zero', () => assert.equal(backoffDelay(policy, 3, 0, () => 0), 0));
+  it('honours Retry-After, within the cap', () => {
+    assert.equal(backoffDelay(policy, 1, 500, () => 0), 500);
+    assert.equal(backoffDelay(policy, 1, 5000, () => 0), 1000);
   });
 });

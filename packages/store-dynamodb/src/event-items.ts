@@ -12,8 +12,8 @@ import {
   SCOPES,
 } from '@vrouter/core';
 import { compact, type Fields, fieldsOf, type Item, isObject, isOptionalString, isString, isStringArray } from './item.js';
-import { dispatchKey, EVENT_SK, eventKey, eventTimeKeys, SK_PREFIX } from './keys.js';
-import { TTL_ATTRIBUTE } from './schema.js';
+import { dispatchKey, EVENT_SK, eventKey, eventTimeKeys, leaseShard, SK_PREFIX } from './keys.js';
+import { GSI2, TTL_ATTRIBUTE } from './schema.js';
 
 /** Translation between event and dispatch records and their items. */
 
@@ -46,6 +46,12 @@ export function eventItem(record: EventRecord, expiresAt: number): Item {
 }
 
 /** The DISPATCH item; nullable fields are stored as NULL so that the record reads back as written. */
+/** A pending claim is in the lease index until it completes; nothing else is. */
+function leaseIndexKeys(record: DispatchRecord): Record<string, string> {
+  if (record.status !== 'pending' || record.leaseUntil === undefined) return {};
+  return { [GSI2.partitionKey]: leaseShard(dispatchKey(record.source, record.id, record.component).pk), [GSI2.sortKey]: record.leaseUntil };
+}
+
 export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
   return marshall(
     {
@@ -66,6 +72,7 @@ export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
       lastError: record.lastError === undefined ? undefined : { code: record.lastError.code, message: record.lastError.message },
       response: record.response,
       [TTL_ATTRIBUTE]: expiresAt,
+      ...leaseIndexKeys(record),
       ...dispatchKey(record.source, record.id, record.component),
     },
     { removeUndefinedValues: true },

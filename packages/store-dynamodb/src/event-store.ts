@@ -1,7 +1,9 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
+  type ClaimRenewal,
   type ClaimResult,
+  type ExpiredClaim,
   type DispatchCompletion,
   type DispatchKey,
   type DispatchRecord,
@@ -12,8 +14,8 @@ import {
 import { decodeDispatch, decodeEventPartitionItem, dispatchItem, eventItem } from './event-items.js';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import { fieldsOf, type Item } from './item.js';
-import { dispatchKey, eventPartition, type ItemKey, keyAttributes } from './keys.js';
-import { PARTITION_KEY } from './schema.js';
+import { dispatchKey, eventPartition, type ItemKey, keyAttributes, leaseShards } from './keys.js';
+import { GSI2, PARTITION_KEY } from './schema.js';
 
 export interface DynamoEventStoreOptions {
   client: DynamoDBClient;
@@ -29,6 +31,10 @@ export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 const IS_NEW_ITEM = 'attribute_not_exists(#pk)';
 /** The caller still owns the dispatch; false as well when the record does not exist. */
 const CLAIM_IS_OURS = '#claimToken = :claimToken';
+/** Not yet completed: a completed record is never renewed or taken over. */
+const STILL_PENDING = '#status = :pending';
+/** The owner's lease ran out: it died, or is too slow to keep its claim. */
+const LEASE_ENDED = '#leaseUntil < :now';
 
 /**
  * The event log and the dispatch idempotency ledger, one partition per event (layout: schema.ts), modelled
@@ -112,8 +118,10 @@ export class DynamoEventStore implements EventStore {
    */
   async completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean> {
     const set = ['#status = :status', '#attempts = :attempts', '#updatedAt = :updatedAt'];
-    const remove = ['#leaseUntil'];
+    const remove = ['#leaseUntil', '#leaseShard', '#leaseIndexUntil'];
     const names: Record<string, string> = {
+      '#leaseShard': GSI2.partitionKey,
+      '#leaseIndexUntil': GSI2.sortKey,
       '#status': 'status',
       '#attempts': 'attempts',
       '#updatedAt': 'updatedAt',
@@ -192,6 +200,100 @@ export class DynamoEventStore implements EventStore {
     if (event === undefined) return null;
     dispatches.sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
     return { event, dispatches };
+  }
+
+  /**
+   * Renews the lease and records the attempt count and last error before another attempt. False, writing
+   * nothing, when `claimToken` no longer owns the record or it is no longer pending.
+   */
+  async renewClaim(key: DispatchKey, claimToken: string, renewal: ClaimRenewal): Promise<boolean> {
+    const values: Record<string, unknown> = {
+      ':claimToken': claimToken,
+      ':pending': 'pending',
+      ':leaseUntil': renewal.leaseUntil,
+      ':attempts': renewal.attempts,
+      ':updatedAt': new Date().toISOString(),
+    };
+    const set = ['#leaseUntil = :leaseUntil', '#leaseIndexUntil = :leaseUntil', '#attempts = :attempts', '#updatedAt = :updatedAt'];
+    if (renewal.lastError) {
+      set.push('#lastError = :lastError');
+      values[':lastError'] = { code: renewal.lastError.code, message: renewal.lastError.message };
+    }
+    return this.conditionalUpdate(key, {
+      UpdateExpression: `SET ${set.join(', ')}`,
+      ConditionExpression: `${CLAIM_IS_OURS} AND ${STILL_PENDING}`,
+      ExpressionAttributeNames: {
+        '#claimToken': 'claimToken',
+        '#status': 'status',
+        '#leaseUntil': 'leaseUntil',
+        '#leaseIndexUntil': GSI2.sortKey,
+        '#attempts': 'attempts',
+        '#updatedAt': 'updatedAt',
+        ...(renewal.lastError ? { '#lastError': 'lastError' } : {}),
+      },
+      ExpressionAttributeValues: marshall(values),
+      ReturnValues: 'NONE',
+    }).then((item) => item !== undefined);
+  }
+
+  /**
+   * Pending claims whose lease ended before `now`, oldest first, from the sparse lease index (eventually
+   * consistent: a claim may already be completed or taken; takeOverClaim re-checks). One Query per shard.
+   */
+  async findExpiredClaims(now: string, limit: number): Promise<ExpiredClaim[]> {
+    const pages = await Promise.all(
+      leaseShards().map((shard) =>
+        this.call((c) =>
+          c.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: GSI2.indexName,
+              KeyConditionExpression: '#shard = :shard AND #until < :now',
+              ExpressionAttributeNames: { '#shard': GSI2.partitionKey, '#until': GSI2.sortKey },
+              ExpressionAttributeValues: { ':shard': { S: shard }, ':now': { S: now } },
+              Limit: limit,
+            }),
+          ),
+        ),
+      ),
+    );
+    const claims: ExpiredClaim[] = [];
+    for (const item of pages.flatMap((page) => page.Items ?? [])) {
+      const fields = fieldsOf(item);
+      const record = fields === undefined ? undefined : decodeDispatch(fields);
+      if (record?.status === 'pending' && record.claimToken && record.leaseUntil) {
+        claims.push({ source: record.source, id: record.id, component: record.component, claimToken: record.claimToken, leaseUntil: record.leaseUntil });
+      }
+    }
+    return claims.sort((a, b) => (a.leaseUntil < b.leaseUntil ? -1 : a.leaseUntil > b.leaseUntil ? 1 : 0)).slice(0, limit);
+  }
+
+  /**
+   * Takes over an expired pending claim still held by `expected.claimToken`; of several concurrent recoverers
+   * exactly one gets the record back, the others null.
+   */
+  async takeOverClaim(expected: ExpiredClaim, claimToken: string, leaseUntil: string, now: string): Promise<DispatchRecord | null> {
+    const item = await this.conditionalUpdate(expected, {
+      UpdateExpression: 'SET #claimToken = :newToken, #leaseUntil = :leaseUntil, #leaseIndexUntil = :leaseUntil, #updatedAt = :now',
+      ConditionExpression: `${CLAIM_IS_OURS} AND ${STILL_PENDING} AND ${LEASE_ENDED}`,
+      ExpressionAttributeNames: { '#claimToken': 'claimToken', '#status': 'status', '#leaseUntil': 'leaseUntil', '#leaseIndexUntil': GSI2.sortKey, '#updatedAt': 'updatedAt' },
+      ExpressionAttributeValues: marshall({ ':claimToken': expected.claimToken, ':newToken': claimToken, ':pending': 'pending', ':leaseUntil': leaseUntil, ':now': now }),
+      ReturnValues: 'ALL_NEW',
+    });
+    return item === undefined ? null : this.decodeExisting(item, dispatchKey(expected.source, expected.id, expected.component));
+  }
+
+  /** An UpdateItem on a dispatch record that returns the new item, or undefined when its condition failed. */
+  private async conditionalUpdate(key: DispatchKey, input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>): Promise<Item | undefined> {
+    try {
+      const output = await this.call((c) =>
+        c.send(new UpdateItemCommand({ ReturnValues: 'ALL_NEW', ...input, TableName: this.tableName, Key: keyAttributes(dispatchKey(key.source, key.id, key.component)) })),
+      );
+      return output.Attributes ?? {};
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
   }
 
   /** TTL timestamp for an item written now. */

@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type ChannelName, type PinScope, ValidationError } from '@vrouter/core';
-import { PARTITION_KEY, SORT_KEY } from './schema.js';
+import { LEASE_SHARDS, PARTITION_KEY, SORT_KEY } from './schema.js';
 
 /** Builds every key of the layout documented in schema.ts; nothing else concatenates key strings. */
 
@@ -61,6 +61,15 @@ export function eventTimeKeys(receivedAt: string, source: string, id: string): {
   const iso = time.toISOString();
   return { gsi1pk: `EVENTS#${iso.slice(0, 13)}`, gsi1sk: `${iso}#${encodeURIComponent(source)}#${encodeURIComponent(id)}` };
 }
+
+/** The lease-index shard of an event partition: a stable hash, so an item keeps its shard for life. */
+export function leaseShard(pk: string): string {
+  let hash = 0;
+  for (let i = 0; i < pk.length; i++) hash = (hash * 31 + pk.charCodeAt(i)) | 0;
+  return `LEASES#${Math.abs(hash) % LEASE_SHARDS}`;
+}
+
+export const leaseShards = (): string[] => Array.from({ length: LEASE_SHARDS }, (_, i) => `LEASES#${i}`);
 
 /** The key in the wire format of GetItem, UpdateItem and DeleteItem. */
 export const keyAttributes = (key: ItemKey): Record<string, AttributeValue> => ({

@@ -16,7 +16,9 @@
  *
  *   gsi1  EVENT items only: gsi1pk `EVENTS#<yyyy-mm-ddThh>` (UTC hour of receivedAt),
  *         gsi1sk `<receivedAt>#<enc(source)>#<enc(id)>`, so events can be listed by time, one hour per Query.
- *   gsi2  defined, not written yet: reserved so a later access pattern needs no table migration.
+ *   gsi2  pending DISPATCH items only (sparse): gsi2pk `LEASES#<shard 0-15>` (hash of the item's pk), gsi2sk
+ *         `<leaseUntil>`, so recovery finds claims whose router died with one small Query per shard instead of a
+ *         scan. Sharded because every claim and completion writes the index: one partition would cap throughput.
  *   expiresAt  TTL (N, epoch seconds) on EVENT and DISPATCH items only; config never expires.
  *
  * Why this shape:
@@ -44,6 +46,8 @@ export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
 /** TTL attribute: epoch seconds (Number). Enable TTL on it in infra; CreateTable cannot. */
 export const TTL_ATTRIBUTE = 'expiresAt';
+/** Shards of the lease index; every router must agree, so it is a constant of the schema. */
+export const LEASE_SHARDS = 16;
 
 export interface IndexKeys {
   readonly indexName: string;
@@ -53,7 +57,7 @@ export interface IndexKeys {
 
 /** Events by hour of arrival. */
 export const GSI1: IndexKeys = { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' };
-/** Generic index, not written yet. */
+/** Pending dispatch claims by lease end (sparse), sharded. */
 export const GSI2: IndexKeys = { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' };
 
 const stringAttribute = (name: string): AttributeDefinition => ({ AttributeName: name, AttributeType: 'S' });

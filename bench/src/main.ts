@@ -41,7 +41,7 @@ function resolveBench(): string[] {
 async function routerBench(): Promise<string[]> {
   let counter: ReturnType<typeof countingClient> | undefined;
   const stack = await startStack({
-    env: { VROUTER_POLL_INTERVAL_MS: '60000' },
+    env: { VROUTER_POLL_INTERVAL_MS: '60000', VROUTER_SWEEP_INTERVAL_MS: '600000' },
     dynamo: (endpoint) => {
       counter = countingClient(endpoint);
       return counter.client;

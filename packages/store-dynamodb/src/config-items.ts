@@ -28,7 +28,7 @@ export const componentItem = (c: Component): Item =>
   toItem(componentKey(c.name), { name: c.name, description: c.description, subscriptions: c.subscriptions, createdAt: c.createdAt, updatedAt: c.updatedAt });
 
 export const versionItem = (v: Version): Item =>
-  toItem(versionKey(v.component, v.name), { component: v.component, name: v.name, target: v.target, registeredAt: v.registeredAt });
+  toItem(versionKey(v.component, v.name), { component: v.component, name: v.name, target: v.target, maxConcurrency: v.maxConcurrency, registeredAt: v.registeredAt });
 
 export const pinItem = (p: Pin): Item =>
   toItem(pinKey(p.scope, p.subject, p.component), {
@@ -59,7 +59,8 @@ function decodeComponent(f: Fields): Component | undefined {
 
 function decodeVersion(f: Fields): Version | undefined {
   if (!isString(f.component) || !isString(f.name) || !isTarget(f.target) || !isString(f.registeredAt)) return undefined;
-  return { component: f.component, name: f.name, target: f.target, registeredAt: f.registeredAt };
+  if (f.maxConcurrency !== undefined && typeof f.maxConcurrency !== 'number') return undefined;
+  return compact({ component: f.component, name: f.name, target: f.target, maxConcurrency: f.maxConcurrency, registeredAt: f.registeredAt });
 }
 
 /** Decodes a channel item; exported because setChannel returns the pointer it stored. */

@@ -80,10 +80,15 @@ export class AdminService {
   async putVersion(componentName: string, versionName: string, input: unknown): Promise<Version> {
     const body = object(input);
     const routing = await this.routing(componentName);
+    const maxConcurrency = body.maxConcurrency ?? undefined;
+    if (maxConcurrency !== undefined && (typeof maxConcurrency !== 'number' || !Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 100_000)) {
+      throw new ValidationError('maxConcurrency', 'maxConcurrency must be an integer from 1 to 100000 (in-flight dispatches per router process).');
+    }
     const version: Version = {
       component: routing.component.name,
       name: assertVersionName(versionName),
       target: parseTarget(body.target),
+      ...(maxConcurrency !== undefined ? { maxConcurrency: maxConcurrency as number } : {}),
       registeredAt: routing.versions.get(versionName)?.registeredAt ?? new Date().toISOString(),
     };
     await this.store.putVersion(version);

@@ -11,6 +11,12 @@ export interface RouterConfig {
   retentionSeconds: number;
   logLevel: string;
   dataDir: string;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  versionConcurrency: number;
+  dispatchTimeoutMs: number;
+  sweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -55,5 +61,11 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     retentionSeconds: integer(env, 'VROUTER_RETENTION_SECONDS', 7 * 24 * 3600, 60, 365 * 24 * 3600),
     logLevel,
     dataDir: env.VROUTER_DATA_DIR || '.vrouter',
+    maxAttempts: integer(env, 'VROUTER_MAX_ATTEMPTS', 5, 1, 100),
+    retryBaseMs: integer(env, 'VROUTER_RETRY_BASE_MS', 200, 1, 600_000),
+    retryMaxMs: integer(env, 'VROUTER_RETRY_MAX_MS', 20_000, 1, 3_600_000),
+    versionConcurrency: integer(env, 'VROUTER_VERSION_CONCURRENCY', 64, 1, 100_000),
+    dispatchTimeoutMs: integer(env, 'VROUTER_DISPATCH_TIMEOUT_MS', 30_000, 100, 900_000),
+    sweepIntervalMs: integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
   };
 }

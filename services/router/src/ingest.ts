@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
 import {
   type CloudEvent,
   type DispatchRecord,
-  type Dispatcher,
   type EventStore,
   eventRouting,
   idempotencyKey,
@@ -11,6 +11,7 @@ import {
   type Resolution,
   resolveVersion,
   routingContext,
+  type RoutingSnapshot,
   type SnapshotCache,
   subscribedComponents,
   type Target,
@@ -35,19 +36,50 @@ export interface Logger {
 export interface EventRouterOptions {
   cache: SnapshotCache;
   events: EventStore;
-  dispatcher: Dispatcher;
-  leaseMs: number;
+  runner: DispatchRunner;
   logger?: Logger;
 }
 
 interface Claimed {
   record: DispatchRecord;
   target: Target;
+  maxConcurrency: number | undefined;
   event: CloudEvent;
   summary: DispatchSummary;
 }
 
 const silent: Logger = { warn() {}, error() {} };
+
+export interface IngestOptions {
+  traceparent?: string;
+  /** Size of the request body, when known: events in small bodies need no size check. */
+  bodyBytes?: number;
+}
+
+const KIB = 1024;
+/** Lambda's invocation payload limits: asynchronous (Event) and synchronous (RequestResponse). */
+const LAMBDA_EVENT_LIMIT = 256 * KIB;
+const LAMBDA_SYNC_LIMIT = 6 * KIB * KIB;
+const SMALLEST_TARGET_LIMIT = LAMBDA_EVENT_LIMIT;
+/** Room for the `vrouter` metadata and trace context added to the payload. */
+const METADATA_ALLOWANCE = 2 * KIB;
+
+/** Refuses at ingest an event that a resolved target could never accept, rather than failing its dispatch later. */
+function assertFitsTargets(event: CloudEvent, decisions: Resolution[]): void {
+  let bytes: number | undefined;
+  for (const decision of decisions) {
+    if (!decision.resolved || decision.target.kind !== 'lambda') continue;
+    const limit = decision.target.invocationType === 'Event' ? LAMBDA_EVENT_LIMIT : LAMBDA_SYNC_LIMIT;
+    bytes ??= Buffer.byteLength(JSON.stringify(event)) + METADATA_ALLOWANCE;
+    if (bytes > limit) {
+      throw new VrouterError(
+        'VR_PAYLOAD_TOO_LARGE',
+        `The event is about ${Math.ceil(bytes / KIB)} KiB with routing metadata; ${decision.component} ${decision.version} is a ${decision.target.invocationType} Lambda invocation, which accepts at most ${limit / KIB} KiB.`,
+        { field: 'data', details: { component: decision.component, version: decision.version, limitBytes: limit } },
+      );
+    }
+  }
+}
 
 /**
  * Accepts events: validates, resolves each subscribed component from the in-memory snapshot, claims each
@@ -66,9 +98,12 @@ export class EventRouter {
    * Ingests events (one bad event does not affect the others). Resolves once every claim is durable;
    * `settled` resolves when the won claims have been dispatched and their outcomes recorded.
    */
-  async ingest(inputs: unknown[], traceparent?: string): Promise<{ results: IngestResult[]; settled: Promise<void> }> {
+  async ingest(inputs: unknown[], options: IngestOptions = {}): Promise<{ results: IngestResult[]; settled: Promise<void> }> {
+    const { traceparent } = options;
     const claimed: Claimed[] = [];
-    const results = await Promise.all(inputs.map((input) => this.accept(input, claimed)));
+    // Sizing an event means serialising it again; only worth it when the body could exceed a target's limit.
+    const checkSize = options.bodyBytes === undefined || options.bodyBytes > SMALLEST_TARGET_LIMIT - METADATA_ALLOWANCE;
+    const results = await Promise.all(inputs.map((input) => this.accept(input, claimed, checkSize)));
     const settled = Promise.all(claimed.map((claim) => this.track(this.dispatch(claim, traceparent)))).then(() => undefined);
     return { results, settled };
   }
@@ -78,18 +113,18 @@ export class EventRouter {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  private async accept(input: unknown, claimed: Claimed[]): Promise<IngestResult> {
+  private async accept(input: unknown, claimed: Claimed[], checkSize: boolean): Promise<IngestResult> {
     let event: CloudEvent | undefined;
     try {
       event = parseCloudEvent(input);
-      return await this.route(event, claimed);
+      return await this.route(event, claimed, checkSize);
     } catch (error) {
       if (!isVrouterError(error)) throw error;
       return { source: event?.source, id: event?.id, status: 'rejected', dispatches: [], error };
     }
   }
 
-  private async route(event: CloudEvent, claimed: Claimed[]): Promise<IngestResult> {
+  private async route(event: CloudEvent, claimed: Claimed[], checkSize: boolean): Promise<IngestResult> {
     const given = eventRouting(event);
     const snapshot = this.options.cache.current();
     const context = routingContext(snapshot, given);
@@ -102,6 +137,8 @@ export class EventRouter {
     }
     const components = given.component ? [given.component] : subscribedComponents(snapshot, event.type);
     const now = Date.now();
+    const decisions = components.map((component) => resolveVersion(snapshot, component, context, now));
+    if (checkSize) assertFitsTargets(event, decisions);
     const receivedAt = new Date(now).toISOString();
     const isNew = await this.options.events.recordEvent({
       source: event.source,
@@ -112,14 +149,12 @@ export class EventRouter {
       components,
       event,
     });
-
-    const decisions = components.map((component) => resolveVersion(snapshot, component, context, now));
-    const outcomes = await Promise.all(decisions.map((decision) => this.claim(event, decision, now, claimed)));
+    const outcomes = await Promise.all(decisions.map((decision) => this.claim(snapshot, event, decision, now, claimed)));
     const allDuplicates = components.length > 0 ? outcomes.every((o) => o.duplicate) : !isNew;
     return { source: event.source, id: event.id, status: allDuplicates ? 'duplicate' : 'accepted', dispatches: outcomes.map((o) => o.summary) };
   }
 
-  private async claim(event: CloudEvent, decision: Resolution, now: number, claimed: Claimed[]): Promise<{ duplicate: boolean; summary: DispatchSummary }> {
+  private async claim(snapshot: RoutingSnapshot, event: CloudEvent, decision: Resolution, now: number, claimed: Claimed[]): Promise<{ duplicate: boolean; summary: DispatchSummary }> {
     const at = new Date(now).toISOString();
     const record: DispatchRecord = {
       source: event.source,
@@ -135,42 +170,29 @@ export class EventRouter {
       claimedAt: at,
       updatedAt: at,
       ...(decision.resolved
-        ? { leaseUntil: new Date(now + this.options.leaseMs).toISOString(), claimToken: randomUUID() }
+        ? { leaseUntil: new Date(now + this.options.runner.leaseMsFor(decision.target)).toISOString(), claimToken: randomUUID() }
         : { lastError: { code: 'VR_NO_ROUTABLE_VERSION', message: decision.reason } }),
     };
     const result = await this.options.events.claimDispatch(record);
     const won = result.claimed ? result.record : result.existing;
     const summary = summarize(won);
-    if (result.claimed && decision.resolved) claimed.push({ record: won, target: decision.target, event, summary });
+    if (result.claimed && decision.resolved) {
+      const maxConcurrency = snapshot.components.get(decision.component)?.versions.get(decision.version)?.maxConcurrency;
+      claimed.push({ record: won, target: decision.target, maxConcurrency, event, summary });
+    }
     return { duplicate: !result.claimed, summary };
   }
 
   private async dispatch(claim: Claimed, traceparent: string | undefined): Promise<void> {
-    const { record, event, target } = claim;
-    const attempts = record.attempts + 1;
-    let completion: Parameters<EventStore['completeDispatch']>[2];
+    const { record } = claim;
     try {
-      const outcome = await this.options.dispatcher.dispatch({
-        target,
-        traceparent: event.traceparent ?? traceparent,
-        payload: {
-          ...event,
-          vrouter: { component: record.component, version: record.version!, channel: record.channel, idempotencyKey: record.idempotencyKey, attempt: attempts },
-        },
-      });
-      completion = { status: outcome.status, attempts, ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.response !== undefined ? { response: outcome.response } : {}) };
-    } catch (error) {
-      // A dispatcher must not throw; if one does, the event is failed rather than silently stuck.
-      completion = { status: 'failed', attempts, error: { code: 'VR_INTERNAL', message: error instanceof Error ? error.message : String(error) } };
-    }
-    claim.summary.status = completion.status;
-    if (completion.error) claim.summary.error = completion.error;
-    try {
-      const owned = await this.options.events.completeDispatch(record, record.claimToken!, completion);
-      if (!owned) this.logger.warn({ source: record.source, id: record.id, component: record.component }, 'dispatch outcome not recorded: the claim was taken over');
+      const completion = await this.options.runner.run({ record, target: claim.target, event: claim.event, traceparent, maxConcurrency: claim.maxConcurrency });
+      if (!completion) return;
+      claim.summary.status = completion.status;
+      if (completion.error) claim.summary.error = completion.error;
     } catch (error) {
       // The claim keeps its lease; once it expires, recovery dispatches again with the same idempotency key.
-      this.logger.error({ err: error, source: record.source, id: record.id, component: record.component }, 'could not record dispatch outcome');
+      this.logger.error({ err: error, ...dispatchFields(record) }, 'dispatch could not be completed; recovery will retry it');
     }
   }
 

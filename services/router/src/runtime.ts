@@ -8,7 +8,9 @@ import { AdminService } from './admin.js';
 import { buildApp } from './app.js';
 import { type Authenticator, StaticTokenAuthenticator } from './auth.js';
 import { ConfigError, type RouterConfig } from './config.js';
+import { DispatchRunner } from './dispatch-runner.js';
 import { EventRouter, type Logger } from './ingest.js';
+import { ClaimSweeper } from './recovery.js';
 
 export interface RuntimeOptions {
   config: RouterConfig;
@@ -26,6 +28,8 @@ export interface Runtime {
   admin: AdminService;
   configStore: DynamoRoutingConfigStore;
   eventStore: DynamoEventStore;
+  runner: DispatchRunner;
+  sweeper: ClaimSweeper;
   /** Stops taking requests, lets in-flight dispatches finish, stops polling. */
   close(): Promise<void>;
 }
@@ -52,9 +56,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   await cache.start();
   const dispatcher = new DispatcherRegistry({
-    lambda: new LambdaDispatcher({ clientConfig: options.lambda ?? {}, maxResponseBytes: config.maxResponseBytes }),
+    // One SDK attempt per router attempt: retries are the runner's, with lease renewal and a visible count.
+    lambda: new LambdaDispatcher({ clientConfig: { maxAttempts: 1, ...options.lambda }, maxResponseBytes: config.maxResponseBytes }),
   });
-  const router = new EventRouter({ cache, events: eventStore, dispatcher, leaseMs: config.leaseMs, logger });
+  const runner = new DispatchRunner({
+    events: eventStore,
+    dispatcher,
+    retry: { maxAttempts: config.maxAttempts, baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs },
+    leaseMs: config.leaseMs,
+    defaultTimeoutMs: config.dispatchTimeoutMs,
+    defaultConcurrency: config.versionConcurrency,
+    logger,
+  });
+  const router = new EventRouter({ cache, events: eventStore, runner, logger });
+  const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger });
+  sweeper.start();
   const admin = new AdminService(configStore, cache);
   app = buildApp({ config, router, admin, events: eventStore, cache, authenticator, checkReady: () => configStore.revision().then(() => undefined) });
   const built = app;
@@ -65,7 +81,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     admin,
     configStore,
     eventStore,
+    runner,
+    sweeper,
     async close() {
+      // Order matters: no new recoveries, no more retries (waiting ones release their claims), then let
+      // in-flight requests and dispatches finish.
+      await sweeper.stop();
+      runner.beginShutdown();
+      await sweeper.drain();
       await built.close();
       cache.stop();
       if (!options.dynamo) dynamo.destroy();

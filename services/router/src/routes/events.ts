@@ -18,7 +18,8 @@ export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): 
     const inputs = batch ? (request.body as unknown[]) : [request.body];
     if (batch && inputs.length === 0) throw new ValidationError('body', 'The batch is empty.');
     const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
-    const { results, settled } = await deps.router.ingest(inputs, traceparent);
+    const bodyBytes = Number(request.headers['content-length']) || undefined;
+    const { results, settled } = await deps.router.ingest(inputs, { traceparent, bodyBytes });
     // A single malformed event is a plain 4xx; in a batch, each event answers for itself.
     if (!batch && results[0]?.error) throw results[0].error;
     if (request.query.wait === 'true') await settled;

@@ -1,0 +1,157 @@
+import {
+  backoffDelay,
+  type CloudEvent,
+  type DispatchCompletion,
+  type DispatchError,
+  type DispatchRecord,
+  type Dispatcher,
+  type EventStore,
+  type RetryPolicy,
+  type Target,
+} from '@vrouter/core';
+import type { Logger } from './ingest.js';
+import { KeyedLimiter } from './limiter.js';
+
+export interface DispatchJob {
+  /** The claimed record; its claimToken is ours. */
+  record: DispatchRecord;
+  target: Target;
+  event: CloudEvent;
+  traceparent?: string;
+  /** Per-version limit; else the runner's default. */
+  maxConcurrency?: number;
+}
+
+export interface DispatchRunnerOptions {
+  events: EventStore;
+  dispatcher: Dispatcher;
+  retry: RetryPolicy;
+  leaseMs: number;
+  /** For targets without a timeout of their own. */
+  defaultTimeoutMs: number;
+  defaultConcurrency: number;
+  logger: Logger;
+}
+
+/** Time a router keeps a claim beyond the call's own timeout, to write the outcome. */
+const LEASE_MARGIN_MS = 5000;
+
+/**
+ * Runs one claimed dispatch to a terminal state: attempts the target, retries what can succeed with backoff and
+ * jitter, renews the lease before each attempt so no recoverer takes a live claim, and records the outcome.
+ * On shutdown, a dispatch waiting to retry releases its claim (lease ended now) for another router to take.
+ */
+export class DispatchRunner {
+  private readonly limiter = new KeyedLimiter();
+  private readonly sleeping = new Set<() => void>();
+  private stopping = false;
+
+  constructor(private readonly options: DispatchRunnerOptions) {}
+
+  /** Stop retrying: sleeping dispatches wake up and release their claims. In-flight calls finish. */
+  beginShutdown(): void {
+    this.stopping = true;
+    for (const wake of this.sleeping) wake();
+  }
+
+  /** How long a claim on `target` is leased: long enough for one whole call plus recording its outcome. */
+  leaseMsFor(target: Target): number {
+    return Math.max(this.options.leaseMs, this.timeoutFor(target) + LEASE_MARGIN_MS);
+  }
+
+  private timeoutFor(target: Target): number {
+    return (target.kind === 'http' ? target.timeoutMs : undefined) ?? this.options.defaultTimeoutMs;
+  }
+
+  inFlight(component: string, version: string): number {
+    return this.limiter.inFlight(`${component}@${version}`);
+  }
+
+  /**
+   * Returns the completion it recorded, or null when the claim was lost (taken over after its lease ended) or
+   * released at shutdown. Never throws for a target's failure; store errors propagate (the lease then expires
+   * and recovery retries).
+   */
+  async run(job: DispatchJob): Promise<DispatchCompletion | null> {
+    const { record } = job;
+    const { retry, logger } = this.options;
+    const timeoutMs = this.timeoutFor(job.target);
+    const leaseMs = this.leaseMsFor(job.target);
+    let attempts = record.attempts;
+    let lastError: DispatchError | undefined = record.lastError;
+    let leaseUntil = Date.parse(record.leaseUntil ?? '0');
+
+    for (;;) {
+      const completion = await this.limiter.run(`${record.component}@${record.version}`, job.maxConcurrency ?? this.options.defaultConcurrency, async () => {
+        attempts += 1;
+        // Renew unless a full lease is left: a claim that waited for a slot or a retry must not expire mid-call.
+        if (attempts > 1 || leaseUntil - Date.now() < leaseMs - LEASE_MARGIN_MS) {
+          leaseUntil = Date.now() + leaseMs;
+          const owned = await this.options.events.renewClaim(record, record.claimToken!, { leaseUntil: new Date(leaseUntil).toISOString(), attempts, ...(lastError ? { lastError } : {}) });
+          if (!owned) return 'lost' as const;
+        }
+        return this.attempt(job, attempts, timeoutMs);
+      });
+      if (completion === 'lost') {
+        logger.warn(dispatchFields(record), 'dispatch claim was taken over by another router; not dispatching');
+        return null;
+      }
+      if (completion.status !== 'failed' || !completion.retryable || attempts >= retry.maxAttempts) {
+        const { retryable: _retryable, retryAfterMs: _retryAfterMs, ...final } = completion;
+        const owned = await this.options.events.completeDispatch(record, record.claimToken!, final);
+        if (!owned) logger.warn(dispatchFields(record), 'dispatch outcome not recorded: the claim was taken over');
+        return final;
+      }
+      lastError = completion.error;
+      await this.sleep(backoffDelay(retry, attempts, completion.retryAfterMs));
+      if (this.stopping) {
+        // Lease ends now: another router (or this one, restarted) takes the claim over and goes on.
+        await this.options.events.renewClaim(record, record.claimToken!, { leaseUntil: new Date().toISOString(), attempts, ...(lastError ? { lastError } : {}) });
+        return null;
+      }
+    }
+  }
+
+  private async attempt(job: DispatchJob, attempt: number, timeoutMs: number): Promise<DispatchCompletion & { retryable?: boolean; retryAfterMs?: number }> {
+    const { record, event, target } = job;
+    try {
+      const outcome = await this.options.dispatcher.dispatch({
+        target,
+        timeoutMs,
+        traceparent: event.traceparent ?? job.traceparent,
+        payload: {
+          ...event,
+          vrouter: { component: record.component, version: record.version!, channel: record.channel, idempotencyKey: record.idempotencyKey, attempt },
+        },
+      });
+      return {
+        status: outcome.status,
+        attempts: attempt,
+        ...(outcome.error ? { error: outcome.error } : {}),
+        ...(outcome.response !== undefined ? { response: outcome.response } : {}),
+        ...(outcome.retryable ? { retryable: true } : {}),
+        ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
+      };
+    } catch (error) {
+      // A dispatcher must not throw; if one does, the dispatch fails rather than sticking.
+      return { status: 'failed', attempts: attempt, error: { code: 'VR_INTERNAL', message: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleeping.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleeping.add(wake);
+    });
+  }
+}
+
+export function dispatchFields(record: DispatchRecord): Record<string, string> {
+  return { source: record.source, id: record.id, component: record.component };
+}

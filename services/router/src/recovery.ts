@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { DispatchRecord, EventStore, SnapshotCache } from '@vrouter/core';
+import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
+import type { Logger } from './ingest.js';
+
+export interface ClaimSweeperOptions {
+  events: EventStore;
+  cache: SnapshotCache;
+  runner: DispatchRunner;
+  leaseMs: number;
+  intervalMs: number;
+  /** Claims taken over per sweep, at most. */
+  batchSize?: number;
+  logger: Logger;
+}
+
+/**
+ * Finds claims whose router died (lease ended, still pending) and finishes them: takes each over with a
+ * conditional write, so of several sweeping routers exactly one does, and runs it like a fresh dispatch
+ * with the same idempotency key and the next attempt number.
+ */
+export class ClaimSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private readonly inflight = new Set<Promise<void>>();
+  /** Claims this process took over since it started; reported as repeated handoffs. */
+  takenOver = 0;
+
+  constructor(private readonly options: ClaimSweeperOptions) {}
+
+  start(): void {
+    const tick = () => {
+      this.timer = setTimeout(() => {
+        this.sweep()
+          .catch((error: unknown) => this.options.logger.warn({ err: error }, 'recovery sweep failed; retrying next interval'))
+          .finally(() => {
+            if (this.timer) tick();
+          });
+      }, this.options.intervalMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Stops sweeping; dispatches it already recovered go on (see drain). */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Resolves when the dispatches recovered so far have finished. */
+  async drain(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** One sweep; returns how many claims it took over. Overlapping calls share one sweep. */
+  sweep(): Promise<number> {
+    this.running ??= this.sweepOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async sweepOnce(): Promise<number> {
+    const now = new Date().toISOString();
+    const expired = await this.options.events.findExpiredClaims(now, this.options.batchSize ?? 25);
+    let taken = 0;
+    for (const claim of expired) {
+      const record = await this.options.events.takeOverClaim(claim, randomUUID(), new Date(Date.now() + this.options.leaseMs).toISOString(), now);
+      if (!record) continue; // Completed meanwhile, or another router took it.
+      taken += 1;
+      this.takenOver += 1;
+      this.options.logger.warn({ ...dispatchFields(record), previousLeaseUntil: claim.leaseUntil, attempts: record.attempts }, 'took over an expired dispatch claim');
+      // The dispatch may retry for a while; the sweep goes on meanwhile.
+      const work = this.finish(record).catch((error: unknown) => this.options.logger.error({ err: error, ...dispatchFields(record) }, 'recovered dispatch failed; it will be swept again'));
+      this.inflight.add(work);
+      work.finally(() => this.inflight.delete(work));
+    }
+    return taken;
+  }
+
+  private async finish(record: DispatchRecord): Promise<void> {
+    const { events, cache, runner } = this.options;
+    const stored = await events.getEvent(record.source, record.id);
+    const version = record.version ? cache.current().components.get(record.component)?.versions.get(record.version) : undefined;
+    if (!stored || !version) {
+      const error = !stored
+        ? { code: 'VR_NOT_FOUND', message: 'The event record is gone (expired?), so it cannot be dispatched again.' }
+        : { code: 'VR_VERSION_UNKNOWN', message: `Version ${record.version} of ${record.component} is no longer registered.` };
+      await events.completeDispatch(record, record.claimToken!, { status: 'failed', attempts: record.attempts, error });
+      return;
+    }
+    await runner.run({ record, target: version.target, event: stored.event.event, maxConcurrency: version.maxConcurrency });
+  }
+}

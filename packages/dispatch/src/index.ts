@@ -1,5 +1,17 @@
-export { LambdaDispatcher, DEFAULT_MAX_RESPONSE_BYTES } from './lambda-dispatcher.js';
+export { LambdaDispatcher } from './lambda-dispatcher.js';
 export type { LambdaDispatcherOptions } from './lambda-dispatcher.js';
+export { HttpDispatcher, DEFAULT_HTTP_TIMEOUT_MS } from './http-dispatcher.js';
+export type { HttpDispatcherOptions } from './http-dispatcher.js';
+export { dispatchHeaders, CLOUDEVENTS_JSON } from './http-headers.js';
+export { TIMEOUT } from './fetch-errors.js';
+export { parseRetryAfter } from './retry-after.js';
+export { EcsDispatcher, ECS_STARTED_BY } from './ecs-dispatcher.js';
+export type { EcsDispatcherOptions, EcsPayloadReferencer } from './ecs-dispatcher.js';
+export { DEFAULT_MAX_INLINE_BYTES } from './ecs-overrides.js';
+export type { EcsPayloadReference } from './ecs-overrides.js';
+export { ecsClientToken, ECS_CLIENT_TOKEN_MAX } from './ecs-client-token.js';
+export { isTransientEcsFailure } from './ecs-failures.js';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './truncate.js';
 export { DispatcherRegistry } from './registry.js';
 export type { DispatchersByKind } from './registry.js';
 export { TARGET_UNSUPPORTED, unsupportedTarget } from './unsupported.js';

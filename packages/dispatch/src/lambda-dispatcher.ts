@@ -1,10 +1,8 @@
 import { type InvocationResponse, InvokeCommand, type InvokeCommandInput, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { Dispatcher, DispatchOutcome, DispatchRequest, LambdaTarget } from '@vrouter/core';
 import { failureFromError } from './sdk-errors.js';
-import { truncateText, truncateUtf8 } from './truncate.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, truncateText, truncateUtf8 } from './truncate.js';
 import { unsupportedTarget } from './unsupported.js';
-
-export const DEFAULT_MAX_RESPONSE_BYTES = 4096;
 
 export interface LambdaDispatcherOptions {
   /** A client to use (and keep owning); otherwise one is built from `clientConfig`. */

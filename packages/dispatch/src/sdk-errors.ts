@@ -34,26 +34,28 @@ function shape(error: unknown): ErrorShape {
 
 /**
  * The Node errno code of a connection failure, looking inside the AggregateError that Node 20 raises when it
- * tries several addresses (e.g. `localhost` → ::1 and 127.0.0.1) and into `cause`.
+ * tries several addresses (e.g. `localhost` → ::1 and 127.0.0.1) and into `cause` (where fetch puts it).
+ * Undefined when the error is not a connection failure.
  */
-function networkCode(error: unknown, depth = 0): string | undefined {
+export function networkErrorCode(error: unknown, depth = 0): string | undefined {
   const e = shape(error);
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
   if (depth > 3) return undefined;
   if (Array.isArray(e.errors)) {
     for (const inner of e.errors) {
-      const code = networkCode(inner, depth + 1);
+      const code = networkErrorCode(inner, depth + 1);
       if (code !== undefined) return code;
     }
   }
-  return e.cause === undefined ? undefined : networkCode(e.cause, depth + 1);
+  return e.cause === undefined ? undefined : networkErrorCode(e.cause, depth + 1);
 }
 
-function messageOf(error: unknown): string {
+/** The error's message, or the joined messages of an AggregateError's parts; '' when there is none. */
+export function errorMessage(error: unknown): string {
   const e = shape(error);
   if (typeof e.message === 'string' && e.message !== '') return e.message;
   // AggregateError's own message is empty; its parts say what happened.
-  if (Array.isArray(e.errors)) return e.errors.map(messageOf).filter((m) => m !== '').join('; ');
+  if (Array.isArray(e.errors)) return e.errors.map(errorMessage).filter((m) => m !== '').join('; ');
   return typeof error === 'string' ? error : '';
 }
 
@@ -64,7 +66,7 @@ export function isRetryableError(error: unknown): boolean {
   if (e.$retryable !== undefined && e.$retryable !== null && e.$retryable !== false) return true;
   if (typeof e.name === 'string' && (THROTTLING.has(e.name) || TRANSIENT_NAMES.has(e.name))) return true;
   if (status === 429 || (status !== undefined && status >= 500) || e.$fault === 'server') return true;
-  return networkCode(error) !== undefined;
+  return networkErrorCode(error) !== undefined;
 }
 
 /**
@@ -74,7 +76,7 @@ export function isRetryableError(error: unknown): boolean {
 export function failureFromError(error: unknown): DispatchOutcome {
   const e = shape(error);
   const name = typeof e.name === 'string' && e.name !== '' ? e.name : 'Error';
-  const errno = networkCode(error);
+  const errno = networkErrorCode(error);
   const code = errno !== undefined && (name === 'Error' || name === 'AggregateError') ? errno : name;
-  return { status: 'failed', error: { code, message: messageOf(error) || code }, retryable: isRetryableError(error) };
+  return { status: 'failed', error: { code, message: errorMessage(error) || code }, retryable: isRetryableError(error) };
 }

@@ -1,3 +1,6 @@
+/** How much of a target's answer an outcome keeps by default, in UTF-8 bytes. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4096;
+
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 

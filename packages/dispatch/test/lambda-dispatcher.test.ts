@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { InvocationResponse, LambdaClient } from '@aws-sdk/client-lambda';
 import type { DispatchRequest } from '@vrouter/core';
 import { type Invocation, LocalLambdaServer, exampleHandler } from '@vrouter/local-targets';
 import { LambdaDispatcher } from '../src/index.js';
-import { TRACEPARENT, lambdaTarget, localClient, payload, request } from './fixtures.js';
-
-/** A port nothing listens on: bound once by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}
+import { TRACEPARENT, closedPort, lambdaTarget, localClient, payload, request } from './fixtures.js';
 
 describe('LambdaDispatcher against LocalLambdaServer', () => {
   const server = new LocalLambdaServer();

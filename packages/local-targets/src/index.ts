@@ -3,3 +3,19 @@ export type { LocalLambdaServerOptions } from './server.js';
 export { exampleHandler } from './example-handler.js';
 export type { ExampleResult } from './example-handler.js';
 export type { LocalHandler, LocalInvocationContext, Invocation, InvocationType, ApiErrorSpec } from './types.js';
+export { LocalHttpTarget } from './http-target.js';
+export type { LocalHttpTargetOptions } from './http-target.js';
+export type { RecordedHttpRequest, LocalHttpReply, LocalHttpHandler, FailNextOptions } from './http-target-types.js';
+export { LocalEcsServer, ECS_OVERRIDES_LIMIT } from './ecs-server.js';
+export type { LocalEcsServerOptions, TaskDefinitionOptions } from './ecs-server.js';
+export { containerEnvironment } from './ecs-environment.js';
+export type {
+  EcsKeyValuePair,
+  EcsContainerOverride,
+  EcsTaskOverride,
+  StartedTask,
+  RunTaskOutcome,
+  RunTaskCall,
+  EcsErrorSpec,
+  EcsFailureSpec,
+} from './ecs-types.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeApiError } from './api-error.js';
+import { header, listen, readBody } from './http-server.js';
 import { isValidQualifier, parseFunctionReference } from './function-name.js';
 import { type ApiErrorSpec, INVOCATION_TYPES, type Invocation, type LocalHandler, type LocalInvocationContext } from './types.js';
 
@@ -36,22 +36,6 @@ function reject(statusCode: number, errorType: string, message: string): never {
   throw new Rejection({ statusCode, errorType, message });
 }
 
-/** Reads the body; past `limit` it keeps draining (so the client sees our answer, not a reset) but returns null. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  return size > limit ? null : Buffer.concat(chunks);
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
@@ -66,10 +50,6 @@ function describeThrown(thrown: unknown): { errorType: string; errorMessage: str
     return { errorType: thrown.name, errorMessage: thrown.message, trace: (thrown.stack ?? '').split('\n').slice(1).map((line) => line.trim()) };
   }
   return { errorType: 'Error', errorMessage: String(thrown), trace: [] };
-}
-
-function listenHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 interface RunResult {
@@ -137,17 +117,10 @@ export class LocalLambdaServer {
     const server = createServer((req, res) => {
       void this.#handle(req, res);
     });
-    await new Promise<void>((resolve, rejectListen) => {
-      server.once('error', rejectListen);
-      server.listen(this.#port, this.#host, () => {
-        server.off('error', rejectListen);
-        resolve();
-      });
-    });
+    const url = await listen(server, this.#host, this.#port);
     this.#server = server;
-    const { port } = server.address() as AddressInfo;
-    this.#url = `http://${listenHost(this.#host)}:${port}`;
-    return { url: this.#url };
+    this.#url = url;
+    return { url };
   }
 
   /** The base URL; throws before start(). */

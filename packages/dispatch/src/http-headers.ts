@@ -1,0 +1,25 @@
+import type { DispatchRequest } from '@vrouter/core';
+
+/** The media type of a CloudEvent in structured mode: the whole event, attributes and data, as one JSON document. */
+export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
+
+/**
+ * The headers of a POST to an HTTP target. `Idempotency-Key` is the delivery's key, the same on every attempt, so a
+ * target can drop duplicates; the X-Vrouter-* headers repeat the payload's `vrouter` metadata so a target (or a proxy)
+ * can route or filter without parsing the body. A header without a value (no channel, no replay, not shadow) is left out.
+ */
+export function dispatchHeaders(request: DispatchRequest): Record<string, string> {
+  const meta = request.payload.vrouter;
+  const headers: Record<string, string> = {
+    'content-type': CLOUDEVENTS_JSON,
+    'idempotency-key': meta.idempotencyKey,
+    'x-vrouter-component': meta.component,
+    'x-vrouter-version': meta.version,
+    'x-vrouter-attempt': String(meta.attempt),
+  };
+  if (meta.channel !== null) headers['x-vrouter-channel'] = meta.channel;
+  if (meta.replayId !== undefined) headers['x-vrouter-replay'] = meta.replayId;
+  if (meta.shadow === true) headers['x-vrouter-shadow'] = 'true';
+  if (request.traceparent !== undefined) headers.traceparent = request.traceparent;
+  return headers;
+}

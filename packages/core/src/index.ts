@@ -1,4 +1,4 @@
-export { CHANNELS, SCOPES, TARGET_KINDS, LAMBDA_INVOCATION_TYPES } from './model.js';
+export { CHANNELS, SCOPES, TARGET_KINDS, LAMBDA_INVOCATION_TYPES, TOKEN_SCOPES } from './model.js';
 export type {
   ChannelName,
   PinScope,
@@ -15,8 +15,11 @@ export type {
   Pin,
   Customer,
   Project,
+  Tagged,
+  TokenRecord,
+  TokenScope,
 } from './model.js';
-export { buildSnapshot, pinKey, EMPTY_SNAPSHOT } from './snapshot.js';
+export { buildSnapshot, pinKey, EMPTY_SNAPSHOT, servedKey } from './snapshot.js';
 export type { RoutingSnapshot, ComponentRouting, SnapshotParts } from './snapshot.js';
 export { resolveVersion, routingContext } from './resolve.js';
 export type { RoutingContext, Resolution, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
@@ -61,4 +64,10 @@ export type {
   DispatchRequest,
   DispatchOutcome,
   Dispatcher,
+  WriteOptions,
+  Written,
+  AuditAction,
+  AuditEntry,
+  AuditQuery,
+  AuditLog,
 } from './ports.js';

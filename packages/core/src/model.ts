@@ -35,7 +35,12 @@ export interface HttpTarget {
 
 export type Target = LambdaTarget | EcsTarget | HttpTarget;
 
-export interface Component {
+/** Every stored configuration record carries an entity tag that changes on each write (HTTP ETag / If-Match). */
+export interface Tagged {
+  etag?: string;
+}
+
+export interface Component extends Tagged {
   name: string;
   description?: string;
   /** Event types this component receives: exact (`build.started`), prefix (`build.*`) or everything (`*`). */
@@ -44,7 +49,7 @@ export interface Component {
   updatedAt: string;
 }
 
-export interface Version {
+export interface Version extends Tagged {
   component: string;
   name: string;
   target: Target;
@@ -53,7 +58,7 @@ export interface Version {
   registeredAt: string;
 }
 
-export interface ChannelPointer {
+export interface ChannelPointer extends Tagged {
   component: string;
   channel: ChannelName;
   version: string;
@@ -65,7 +70,8 @@ export interface ChannelPointer {
 /** What a pin routes to: a channel (follows promotions) or one exact version. */
 export type PinTarget = { channel: ChannelName; version?: undefined } | { version: string; channel?: undefined };
 
-export type Pin = PinTarget & {
+export type Pin = PinTarget &
+  Tagged & {
   scope: PinScope;
   subject: string;
   component: string;
@@ -75,12 +81,25 @@ export type Pin = PinTarget & {
   createdAt: string;
 };
 
-export interface Customer {
+export interface Customer extends Tagged {
   id: string;
   plan?: string;
 }
 
-export interface Project {
+export interface Project extends Tagged {
   id: string;
   customer: string;
+}
+
+export const TOKEN_SCOPES = ['events:write', 'read', 'pins:write', 'versions:write', 'replay', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** A named API token. Only the SHA-256 of the token is ever stored. */
+export interface TokenRecord extends Tagged {
+  name: string;
+  /** Hex SHA-256 of the token. */
+  hash: string;
+  scopes: TokenScope[];
+  createdAt: string;
+  createdBy: string;
 }

@@ -1,5 +1,5 @@
 import type { CloudEvent } from './cloudevent.js';
-import type { ChannelName, ChannelPointer, Component, Customer, Pin, PinScope, Project, Target, Version } from './model.js';
+import type { ChannelName, ChannelPointer, Component, Customer, Pin, PinScope, Project, Target, TokenRecord, Version } from './model.js';
 import type { PinSource } from './resolve.js';
 import type { RoutingSnapshot } from './snapshot.js';
 
@@ -97,23 +97,34 @@ export interface ExpiredClaim extends DispatchKey {
   leaseUntil: string;
 }
 
-/** Routing configuration: written by admins, read whole into a snapshot by routers. */
+/**
+ * Routing configuration: written by admins, read whole into a snapshot by routers. Every write bumps the
+ * revision after writing, honours WriteOptions (throwing VR_PRECONDITION_FAILED), and returns what it replaced.
+ */
 export interface RoutingConfigStore {
   /** The configuration revision; cheap (one item), polled by every router. */
   revision(): Promise<number>;
   loadSnapshot(): Promise<RoutingSnapshot>;
-  putComponent(component: Component): Promise<void>;
-  putVersion(version: Version): Promise<void>;
-  /** Deletes the version; returns false when it did not exist. */
-  deleteVersion(component: string, version: string): Promise<boolean>;
+  putComponent(component: Component, options?: WriteOptions): Promise<Written<Component>>;
+  putVersion(version: Version, options?: WriteOptions): Promise<Written<Version>>;
+  /** Deletes the version; returns what was deleted, or null when it did not exist. */
+  deleteVersion(component: string, version: string, options?: WriteOptions): Promise<Version | null>;
   /** Points the channel at `version`, remembering the version it pointed at before. */
-  setChannel(component: string, channel: ChannelName, version: string, at: string): Promise<ChannelPointer>;
+  setChannel(component: string, channel: ChannelName, version: string, at: string, options?: WriteOptions): Promise<Written<ChannelPointer> & { pointer: ChannelPointer }>;
   getChannel(component: string, channel: ChannelName): Promise<ChannelPointer | null>;
-  putPin(pin: Pin): Promise<void>;
-  /** Deletes the pin; returns false when it did not exist. */
-  deletePin(scope: PinScope, subject: string, component: string): Promise<boolean>;
-  putCustomer(customer: Customer): Promise<void>;
-  putProject(project: Project): Promise<void>;
+  putPin(pin: Pin, options?: WriteOptions): Promise<Written<Pin>>;
+  /** Writes many pins, announcing them with one revision bump; one result per pin, in order. */
+  putPins(pins: Pin[]): Promise<({ ok: true; written: Written<Pin> } | { ok: false; error: string })[]>;
+  /** Deletes the pin; returns what was deleted, or null when it did not exist. */
+  deletePin(scope: PinScope, subject: string, component: string, options?: WriteOptions): Promise<Pin | null>;
+  putCustomer(customer: Customer, options?: WriteOptions): Promise<Written<Customer>>;
+  putProject(project: Project, options?: WriteOptions): Promise<Written<Project>>;
+  /** Creates a token; VR_CONFLICT when the name is taken. */
+  createToken(token: TokenRecord): Promise<void>;
+  /** Deletes the token; returns what was deleted, or null. */
+  deleteToken(name: string): Promise<TokenRecord | null>;
+  /** Records that `version` served an event through beta or experimental (once; later calls change nothing). */
+  markServed(component: string, version: string): Promise<void>;
 }
 
 /** What a target receives: the CloudEvent plus the router's metadata. */
@@ -152,4 +163,67 @@ export interface DispatchOutcome {
 /** Hands a payload to one kind of target. Never throws for a target's failure: that is an outcome. */
 export interface Dispatcher {
   dispatch(request: DispatchRequest): Promise<DispatchOutcome>;
+}
+
+/** Conditions on a configuration write, from HTTP If-Match / If-None-Match. */
+export interface WriteOptions {
+  /** Write only if the stored record's etag is this one (else VR_PRECONDITION_FAILED). */
+  ifMatch?: string;
+  /** Write only if no record exists yet (else VR_PRECONDITION_FAILED). */
+  ifNoneMatch?: boolean;
+}
+
+/** What a configuration write did: the record's new etag and the record it replaced, if any. */
+export interface Written<T> {
+  etag: string;
+  before: T | null;
+}
+
+export type AuditAction =
+  | 'component.put'
+  | 'version.put'
+  | 'version.delete'
+  | 'channel.set'
+  | 'channel.promote'
+  | 'channel.rollback'
+  | 'pin.set'
+  | 'pin.delete'
+  | 'customer.put'
+  | 'project.put'
+  | 'token.create'
+  | 'token.revoke';
+
+/** One change, as the audit log keeps it. Never contains token values. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  /** The token name that made the change. */
+  actor: string;
+  requestId?: string;
+  action: AuditAction;
+  component?: string;
+  /** What the change is about: `scope/subject` for pins, the customer, project, version or token name. */
+  subject?: string;
+  before: unknown;
+  after: unknown;
+  reason?: string;
+  forced?: boolean;
+  /** Set on every entry of one bulk request. */
+  bulkId?: string;
+}
+
+export interface AuditQuery {
+  component?: string;
+  subject?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Append-only log of configuration changes. */
+export interface AuditLog {
+  append(entries: AuditEntry[]): Promise<void>;
+  /** Newest first; `cursor` continues where the previous page stopped. */
+  query(query: AuditQuery): Promise<{ entries: AuditEntry[]; cursor?: string }>;
 }

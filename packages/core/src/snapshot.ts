@@ -1,4 +1,4 @@
-import type { ChannelName, Component, Customer, Pin, PinScope, Project, Version } from './model.js';
+import type { ChannelName, Component, Customer, Pin, PinScope, Project, TokenRecord, Version } from './model.js';
 
 /** Everything resolution needs, held in memory so routing an event reads nothing from the store. */
 export interface RoutingSnapshot {
@@ -9,6 +9,10 @@ export interface RoutingSnapshot {
   pins: ReadonlyMap<string, Pin>;
   customers: ReadonlyMap<string, Customer>;
   projects: ReadonlyMap<string, Project>;
+  /** API tokens by the hex SHA-256 of the token, so authenticating a request reads nothing from the store. */
+  tokensByHash: ReadonlyMap<string, TokenRecord>;
+  /** Versions that have served an event through beta or experimental, as `component@version`. */
+  served: ReadonlySet<string>;
 }
 
 export interface ComponentRouting {
@@ -25,11 +29,15 @@ export interface SnapshotParts {
   pins: Pin[];
   customers: Customer[];
   projects: Project[];
+  tokens?: TokenRecord[];
+  served?: { component: string; version: string }[];
 }
 
 export function pinKey(scope: PinScope, subject: string, component: string): string {
   return `${scope}\u0000${subject}\u0000${component}`;
 }
+
+export const servedKey = (component: string, version: string): string => `${component}@${version}`;
 
 /** Indexes flat records into a snapshot; records of unknown components are dropped, not fatal. */
 export function buildSnapshot(parts: SnapshotParts): RoutingSnapshot {
@@ -48,6 +56,8 @@ export function buildSnapshot(parts: SnapshotParts): RoutingSnapshot {
     pins,
     customers: new Map(parts.customers.map((c) => [c.id, c])),
     projects: new Map(parts.projects.map((p) => [p.id, p])),
+    tokensByHash: new Map((parts.tokens ?? []).map((t) => [t.hash, t])),
+    served: new Set((parts.served ?? []).map((s) => servedKey(s.component, s.version))),
   };
 }
 

@@ -9,13 +9,16 @@ import {
   type PinScope,
   type Project,
   SCOPES,
+  TOKEN_SCOPES,
+  type TokenRecord,
+  type TokenScope,
   TARGET_KINDS,
   type Target,
   type TargetKind,
   type Version,
 } from '@vrouter/core';
 import { type Fields, fieldsOf, type Item, isObject, isOptionalString, isString, isStringArray, compact } from './item.js';
-import { componentKey, customerKey, type ItemKey, pinKey, projectKey, SK_PREFIX, versionKey } from './keys.js';
+import { componentKey, customerKey, type ItemKey, pinKey, projectKey, SK_PREFIX, servedVersionKey, tokenKey, versionKey } from './keys.js';
 
 /**
  * Translation between routing records and config items. Records are stored field by field (readable in
@@ -46,6 +49,21 @@ export const pinItem = (p: Pin): Item =>
 export const customerItem = (c: Customer): Item => toItem(customerKey(c.id), { id: c.id, plan: c.plan });
 
 export const projectItem = (p: Project): Item => toItem(projectKey(p.id), { id: p.id, customer: p.customer });
+
+export const tokenItem = (t: TokenRecord): Item =>
+  toItem(tokenKey(t.name), { name: t.name, hash: t.hash, scopes: t.scopes, createdAt: t.createdAt, createdBy: t.createdBy });
+
+export const servedItem = (component: string, version: string, at: string): Item => toItem(servedVersionKey(component, version), { component, version, at });
+
+function decodeToken(f: Fields): TokenRecord | undefined {
+  if (!isString(f.name) || !isString(f.hash) || !isStringArray(f.scopes) || !isString(f.createdAt) || !isString(f.createdBy)) return undefined;
+  if (!f.scopes.every((s) => TOKEN_SCOPES.includes(s as TokenScope))) return undefined;
+  return { name: f.name, hash: f.hash, scopes: f.scopes as TokenScope[], createdAt: f.createdAt, createdBy: f.createdBy };
+}
+
+function decodeServed(f: Fields): { component: string; version: string } | undefined {
+  return isString(f.component) && isString(f.version) ? { component: f.component, version: f.version } : undefined;
+}
 
 const isChannel = (value: unknown): value is ChannelName => CHANNELS.includes(value as ChannelName);
 const isScope = (value: unknown): value is PinScope => SCOPES.includes(value as PinScope);
@@ -95,20 +113,25 @@ export type ConfigEntry =
   | { kind: 'channel'; value: ChannelPointer }
   | { kind: 'pin'; value: Pin }
   | { kind: 'customer'; value: Customer }
-  | { kind: 'project'; value: Project };
+  | { kind: 'project'; value: Project }
+  | { kind: 'token'; value: TokenRecord }
+  | { kind: 'served'; value: { component: string; version: string } };
 
 /** Decodes one item of the CONFIG partition by its sort key prefix; undefined for the revision, unknown kinds and garbled items. */
 export function decodeConfigItem(item: Item): ConfigEntry | undefined {
   const fields = fieldsOf(item);
   const sk = fields?.sk;
   if (fields === undefined || !isString(sk)) return undefined;
+  const etag = isString(fields.etag) ? { etag: fields.etag } : {};
   const entry = <K extends ConfigEntry['kind']>(kind: K, value: Extract<ConfigEntry, { kind: K }>['value'] | undefined) =>
-    value === undefined ? undefined : ({ kind, value } as ConfigEntry);
+    value === undefined ? undefined : ({ kind, value: { ...value, ...etag } } as ConfigEntry);
   if (sk.startsWith(SK_PREFIX.component)) return entry('component', decodeComponent(fields));
   if (sk.startsWith(SK_PREFIX.version)) return entry('version', decodeVersion(fields));
   if (sk.startsWith(SK_PREFIX.channel)) return entry('channel', decodeChannel(fields));
   if (sk.startsWith(SK_PREFIX.pin)) return entry('pin', decodePin(fields));
   if (sk.startsWith(SK_PREFIX.customer)) return entry('customer', decodeCustomer(fields));
   if (sk.startsWith(SK_PREFIX.project)) return entry('project', decodeProject(fields));
+  if (sk.startsWith(SK_PREFIX.token)) return entry('token', decodeToken(fields));
+  if (sk.startsWith(SK_PREFIX.served)) return entry('served', decodeServed(fields));
   return undefined;
 }

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import {
+  type AttributeValue,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  type PutItemCommandInput,
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -16,15 +19,18 @@ import {
   type PinScope,
   type Project,
   type RoutingConfigStore,
+  type TokenRecord,
+  type WriteOptions,
+  type Written,
   type RoutingSnapshot,
   type SnapshotParts,
   type Version,
   VrouterError,
 } from '@vrouter/core';
-import { componentItem, customerItem, decodeChannel, decodeConfigItem, pinItem, projectItem, versionItem } from './config-items.js';
+import { componentItem, customerItem, decodeChannel, decodeConfigItem, pinItem, projectItem, servedItem, tokenItem, versionItem } from './config-items.js';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import { fieldsOf, type Item } from './item.js';
-import { CONFIG_PK, channelKey, type ItemKey, keyAttributes, pinKey, revisionKey, versionKey } from './keys.js';
+import { CONFIG_PK, channelKey, type ItemKey, keyAttributes, pinKey, revisionKey, tokenKey, versionKey } from './keys.js';
 import { PARTITION_KEY } from './schema.js';
 
 export interface DynamoRoutingConfigStoreOptions {
@@ -35,6 +41,27 @@ export interface DynamoRoutingConfigStoreOptions {
 // Condition expressions, named. `#version` is the channel item's version attribute, `:version` the new one.
 const CHANNEL_MOVES = 'attribute_exists(#version) AND #version <> :version';
 const CHANNEL_IS_NEW_OR_UNCHANGED = 'attribute_not_exists(#version) OR #version = :version';
+
+/** Matches HTTP semantics: If-Match compares the stored etag; If-None-Match: * requires that nothing exists. */
+const ETAG_MATCHES = '#etag = :etag';
+const NOTHING_STORED = 'attribute_not_exists(#pk)';
+const BULK_CONCURRENCY = 16;
+
+const newEtag = (): string => randomUUID().replaceAll('-', '').slice(0, 20);
+
+function condition(options: WriteOptions): Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+  if (options.ifMatch !== undefined) {
+    return { ConditionExpression: ETAG_MATCHES, ExpressionAttributeNames: { '#etag': 'etag' }, ExpressionAttributeValues: { ':etag': { S: options.ifMatch } } };
+  }
+  if (options.ifNoneMatch) return { ConditionExpression: NOTHING_STORED, ExpressionAttributeNames: { '#pk': PARTITION_KEY } };
+  return {};
+}
+
+function preconditionFailed(error: unknown, options: WriteOptions): unknown {
+  if (!isConditionalCheckFailed(error)) return error;
+  const detail = options.ifMatch !== undefined ? `It no longer has ETag ${options.ifMatch}; read it again.` : 'It exists already.';
+  return new VrouterError('VR_PRECONDITION_FAILED', `The record changed: ${detail}`, { cause: error });
+}
 
 /** Both branches of setChannel lose only to a concurrent setChannel; after this many rounds something is wrong. */
 const SET_CHANNEL_ROUNDS = 5;
@@ -77,7 +104,7 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
   async loadSnapshot(): Promise<RoutingSnapshot> {
     // The revision is read before the items: writes bump it after writing, so every write counted in this
     // revision is in the Query below. A newer write may slip in too; the next poll then reloads again.
-    const parts: SnapshotParts = { revision: await this.revision(), components: [], versions: [], channels: [], pins: [], customers: [], projects: [] };
+    const parts: Required<SnapshotParts> = { revision: await this.revision(), components: [], versions: [], channels: [], pins: [], customers: [], projects: [], tokens: [], served: [] };
     let startKey: Item | undefined;
     do {
       const page = await this.call((c) =>
@@ -98,7 +125,9 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
         else if (entry.kind === 'channel') parts.channels.push(entry.value);
         else if (entry.kind === 'pin') parts.pins.push(entry.value);
         else if (entry.kind === 'customer') parts.customers.push(entry.value);
-        else parts.projects.push(entry.value);
+        else if (entry.kind === 'project') parts.projects.push(entry.value);
+        else if (entry.kind === 'token') parts.tokens.push(entry.value);
+        else parts.served.push(entry.value);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
@@ -106,18 +135,18 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
   }
 
   /** Creates or replaces the component, then bumps the revision. */
-  async putComponent(component: Component): Promise<void> {
-    await this.put(componentItem(component));
+  async putComponent(component: Component, options?: WriteOptions): Promise<Written<Component>> {
+    return await this.put(componentItem(component), options);
   }
 
   /** Creates or replaces the version (its target stored as a map), then bumps the revision. */
-  async putVersion(version: Version): Promise<void> {
-    await this.put(versionItem(version));
+  async putVersion(version: Version, options?: WriteOptions): Promise<Written<Version>> {
+    return await this.put(versionItem(version), options);
   }
 
-  /** Deletes the version; returns whether it existed. Bumps the revision only when something was deleted. */
-  async deleteVersion(component: string, version: string): Promise<boolean> {
-    return this.delete(versionKey(component, version));
+  /** Deletes the version; returns it, or null when it did not exist. Bumps the revision only when something was deleted. */
+  async deleteVersion(component: string, version: string, options?: WriteOptions): Promise<Version | null> {
+    return await this.delete(versionKey(component, version), options);
   }
 
   /**
@@ -126,23 +155,31 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
    * retried request does not erase the rollback target. Throws VR_CONFLICT if concurrent writers keep
    * changing the channel underneath it.
    */
-  async setChannel(component: string, channel: ChannelName, version: string, at: string): Promise<ChannelPointer> {
+  async setChannel(component: string, channel: ChannelName, version: string, at: string, options: WriteOptions = {}): Promise<Written<ChannelPointer> & { pointer: ChannelPointer }> {
     const key = channelKey(component, channel);
-    const names = { '#component': 'component', '#channel': 'channel', '#version': 'version', '#updatedAt': 'updatedAt' };
-    const values = { ':component': { S: component }, ':channel': { S: channel }, ':version': { S: version }, ':updatedAt': { S: at } };
-    const assign = '#component = :component, #channel = :channel, #version = :version, #updatedAt = :updatedAt';
+    const etag = newEtag();
+    const names: Record<string, string> = { '#component': 'component', '#channel': 'channel', '#version': 'version', '#updatedAt': 'updatedAt', '#etag': 'etag' };
+    const values: Record<string, AttributeValue> = { ':component': { S: component }, ':channel': { S: channel }, ':version': { S: version }, ':updatedAt': { S: at }, ':etag': { S: etag } };
+    const assign = '#component = :component, #channel = :channel, #version = :version, #updatedAt = :updatedAt, #etag = :etag';
+    let precondition = '';
+    if (options.ifMatch !== undefined) {
+      precondition = ` AND #etag = :ifMatch`;
+      values[':ifMatch'] = { S: options.ifMatch };
+    } else if (options.ifNoneMatch) {
+      precondition = ' AND attribute_not_exists(#version)';
+    }
     // Which branch applies is only known to DynamoDB, so try the common one (a move) first and let the
     // conditions pick; each branch is one atomic UpdateItem, so no read-modify-write race exists.
     const branches = [
       // SET evaluates every operand against the item as it was, so previousVersion receives the old version.
-      { update: `SET #previousVersion = #version, ${assign}`, condition: CHANNEL_MOVES, names: { ...names, '#previousVersion': 'previousVersion' } },
-      { update: `SET ${assign}`, condition: CHANNEL_IS_NEW_OR_UNCHANGED, names },
+      { moves: true, update: `SET #previousVersion = #version, ${assign}`, condition: `(${CHANNEL_MOVES})${precondition}`, names: { ...names, '#previousVersion': 'previousVersion' } },
+      { moves: false, update: `SET ${assign}`, condition: `(${CHANNEL_IS_NEW_OR_UNCHANGED})${precondition}`, names },
     ];
     for (let round = 0; round < SET_CHANNEL_ROUNDS; round++) {
       for (const branch of branches) {
-        let attributes: Item | undefined;
+        let old: Item | undefined;
         try {
-          ({ Attributes: attributes } = await this.call((c) =>
+          ({ Attributes: old } = await this.call((c) =>
             c.send(new UpdateItemCommand({
               TableName: this.tableName,
               Key: keyAttributes(key),
@@ -150,7 +187,7 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
               ConditionExpression: branch.condition,
               ExpressionAttributeNames: branch.names,
               ExpressionAttributeValues: values,
-              ReturnValues: 'ALL_NEW',
+              ReturnValues: 'ALL_OLD',
             })),
           ));
         } catch (error) {
@@ -158,10 +195,17 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
           throw error;
         }
         await this.bumpRevision();
-        const fields = attributes === undefined ? undefined : fieldsOf(attributes);
-        const pointer = fields === undefined ? undefined : decodeChannel(fields);
-        if (pointer === undefined) throw new VrouterError('VR_INTERNAL', `Channel ${component}/${channel} was written but cannot be read back.`);
-        return pointer;
+        const decoded = old === undefined ? undefined : decodeConfigItem(old);
+        const before = decoded?.kind === 'channel' ? decoded.value : null;
+        const previousVersion = branch.moves ? before?.version : before?.previousVersion;
+        const pointer: ChannelPointer = { component, channel, version, updatedAt: at, etag, ...(previousVersion ? { previousVersion } : {}) };
+        return { etag, before, pointer };
+      }
+      // With a precondition, both branches failing most likely means the precondition did; check once.
+      if (precondition) {
+        const current = await this.getChannel(component, channel);
+        const holds = options.ifMatch !== undefined ? current?.etag === options.ifMatch : current === null;
+        if (!holds) throw new VrouterError('VR_PRECONDITION_FAILED', `Channel ${component}/${channel} changed since it was read; read it again.`);
       }
     }
     throw new VrouterError('VR_CONFLICT', `Channel ${component}/${channel} kept changing concurrently; try again.`);
@@ -173,40 +217,108 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
       c.send(new GetItemCommand({ TableName: this.tableName, Key: keyAttributes(channelKey(component, channel)), ConsistentRead: true })),
     );
     const fields = item === undefined ? undefined : fieldsOf(item);
-    return (fields === undefined ? undefined : decodeChannel(fields)) ?? null;
+    const pointer = fields === undefined ? undefined : decodeChannel(fields);
+    return pointer === undefined ? null : { ...pointer, ...(typeof fields?.etag === 'string' ? { etag: fields.etag } : {}) };
   }
 
   /** Creates or replaces the pin (expired or not), then bumps the revision. */
-  async putPin(pin: Pin): Promise<void> {
-    await this.put(pinItem(pin));
+  async putPin(pin: Pin, options?: WriteOptions): Promise<Written<Pin>> {
+    return await this.put(pinItem(pin), options);
   }
 
-  /** Deletes the pin; returns whether it existed. Bumps the revision only when something was deleted. */
-  async deletePin(scope: PinScope, subject: string, component: string): Promise<boolean> {
-    return this.delete(pinKey(scope, subject, component));
+  /**
+   * Writes each pin (replacing what is there), a few at a time, and announces them all with one revision bump.
+   * DynamoDB cannot write hundreds of items atomically, so each pin gets its own result, in input order.
+   */
+  async putPins(pins: Pin[]): Promise<({ ok: true; written: Written<Pin> } | { ok: false; error: string })[]> {
+    const results: ({ ok: true; written: Written<Pin> } | { ok: false; error: string })[] = new Array(pins.length);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(BULK_CONCURRENCY, pins.length) }, async () => {
+        while (next < pins.length) {
+          const i = next++;
+          try {
+            results[i] = { ok: true, written: await this.write<Pin>(pinItem(pins[i]!)) };
+          } catch (error) {
+            results[i] = { ok: false, error: error instanceof Error ? error.message : String(error) };
+          }
+        }
+      }),
+    );
+    if (results.some((r) => r.ok)) await this.bumpRevision();
+    return results;
+  }
+
+  /** Deletes the pin; returns it, or null when it did not exist. Bumps the revision only when something was deleted. */
+  async deletePin(scope: PinScope, subject: string, component: string, options?: WriteOptions): Promise<Pin | null> {
+    return await this.delete(pinKey(scope, subject, component), options);
   }
 
   /** Creates or replaces the customer, then bumps the revision. */
-  async putCustomer(customer: Customer): Promise<void> {
-    await this.put(customerItem(customer));
+  async putCustomer(customer: Customer, options?: WriteOptions): Promise<Written<Customer>> {
+    return await this.put(customerItem(customer), options);
   }
 
   /** Creates or replaces the project, then bumps the revision. */
-  async putProject(project: Project): Promise<void> {
-    await this.put(projectItem(project));
+  async putProject(project: Project, options?: WriteOptions): Promise<Written<Project>> {
+    return await this.put(projectItem(project), options);
   }
 
-  private async put(item: Item): Promise<void> {
-    await this.call((c) => c.send(new PutItemCommand({ TableName: this.tableName, Item: item })));
+  /** Creates the token record (only its hash); throws VR_CONFLICT when a token of that name exists. */
+  async createToken(token: TokenRecord): Promise<void> {
+    try {
+      await this.put(tokenItem(token), { ifNoneMatch: true });
+    } catch (error) {
+      if (error instanceof VrouterError && error.code === 'VR_PRECONDITION_FAILED') throw new VrouterError('VR_CONFLICT', `A token named ${token.name} exists.`, { field: 'name' });
+      throw error;
+    }
+  }
+
+  async deleteToken(name: string): Promise<TokenRecord | null> {
+    return await this.delete(tokenKey(name));
+  }
+
+  /** Idempotent: the first call writes the marker and bumps the revision, later ones write nothing. */
+  async markServed(component: string, version: string): Promise<void> {
+    try {
+      await this.put(servedItem(component, version, new Date().toISOString()), { ifNoneMatch: true });
+    } catch (error) {
+      if (!(error instanceof VrouterError && error.code === 'VR_PRECONDITION_FAILED')) throw error;
+    }
+  }
+
+  private async put<T>(item: Item, options?: WriteOptions): Promise<Written<T>> {
+    const written = await this.write<T>(item, options);
     await this.bumpRevision();
+    return written;
   }
 
-  private async delete(key: ItemKey): Promise<boolean> {
-    const { Attributes: old } = await this.call((c) => c.send(new DeleteItemCommand({ TableName: this.tableName, Key: keyAttributes(key), ReturnValues: 'ALL_OLD' })));
+  /** One conditional PutItem with a fresh etag; returns the record it replaced. No revision bump. */
+  private async write<T>(item: Item, options: WriteOptions = {}): Promise<Written<T>> {
+    const etag = newEtag();
+    try {
+      const { Attributes: old } = await this.call((c) =>
+        c.send(new PutItemCommand({ TableName: this.tableName, Item: { ...item, etag: { S: etag } }, ReturnValues: 'ALL_OLD', ...condition(options) })),
+      );
+      return { etag, before: old === undefined ? null : ((decodeConfigItem(old)?.value as T | undefined) ?? null) };
+    } catch (error) {
+      throw preconditionFailed(error, options);
+    }
+  }
+
+  private async delete<T>(key: ItemKey, options: WriteOptions = {}): Promise<T | null> {
+    let old: Item | undefined;
+    try {
+      ({ Attributes: old } = await this.call((c) =>
+        c.send(new DeleteItemCommand({ TableName: this.tableName, Key: keyAttributes(key), ReturnValues: 'ALL_OLD', ...condition(options) })),
+      ));
+    } catch (error) {
+      throw preconditionFailed(error, options);
+    }
     // Deleting nothing changed nothing, so no router needs to reload.
-    if (old === undefined) return false;
+    if (old === undefined) return null;
     await this.bumpRevision();
-    return true;
+    return (decodeConfigItem(old)?.value as T | undefined) ?? null;
   }
 
   /** Always after the write it announces: a router must never see a revision before the write it counts. */

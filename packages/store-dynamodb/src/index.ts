@@ -13,6 +13,8 @@ export { DynamoRoutingConfigStore } from './config-store.js';
 export type { DynamoRoutingConfigStoreOptions } from './config-store.js';
 export { DynamoEventStore, DEFAULT_RETENTION_SECONDS } from './event-store.js';
 export type { DynamoEventStoreOptions } from './event-store.js';
+export { DynamoAuditLog } from './audit-log.js';
+export type { DynamoAuditLogOptions } from './audit-log.js';
 export { startEmbeddedDynamo } from './embedded.js';
 export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';
 export { createDynamoClient } from './client.js';

@@ -21,6 +21,8 @@ export const SK_PREFIX = {
   customer: 'CUSTOMER#',
   project: 'PROJECT#',
   dispatch: 'DISPATCH#',
+  token: 'TOKEN#',
+  served: 'SERVED#',
 } as const;
 
 /** A config key segment; `#` would let two records share a key, so it is refused rather than stored. */
@@ -41,6 +43,9 @@ export const pinKey = (scope: PinScope, subject: string, component: string): Ite
   config(`${SK_PREFIX.pin}${segment(scope, 'scope')}#${segment(subject, 'subject')}#${segment(component, 'component')}`);
 export const customerKey = (id: string): ItemKey => config(`${SK_PREFIX.customer}${segment(id, 'id')}`);
 export const projectKey = (id: string): ItemKey => config(`${SK_PREFIX.project}${segment(id, 'id')}`);
+export const tokenKey = (name: string): ItemKey => config(`${SK_PREFIX.token}${segment(name, 'name')}`);
+export const servedVersionKey = (component: string, version: string): ItemKey =>
+  config(`${SK_PREFIX.served}${segment(component, 'component')}#${segment(version, 'version')}`);
 
 /** Source and id are arbitrary strings; encodeURIComponent never emits `#`, so the key stays unambiguous. */
 export const eventPartition = (source: string, id: string): string => `EVENT#${encodeURIComponent(source)}#${encodeURIComponent(id)}`;

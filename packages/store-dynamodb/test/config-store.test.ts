@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { Component, Customer, Pin, Project, Version } from '@vrouter/core';
+import type { ChannelPointer, Component, Customer, Pin, Project, Version } from '@vrouter/core';
 import { isVrouterError, pinKey } from '@vrouter/core';
 import { createTable, DynamoRoutingConfigStore } from '../src/index.js';
 import { startTestTable, type TestTable } from './support.js';
@@ -23,6 +23,13 @@ const lambdaVersion = (componentName: string, name: string): Version => ({
   target: { kind: 'lambda', functionName: `${componentName}-fn`, qualifier: name, invocationType: 'RequestResponse' },
   registeredAt: AT,
 });
+
+/** A stored record without its etag, to compare with what was written. */
+function untagged<T extends { etag?: string }>(record: T | null | undefined): Omit<T, 'etag'> | null | undefined {
+  if (!record) return record;
+  const { etag: _etag, ...rest } = record;
+  return rest;
+}
 
 describe('DynamoRoutingConfigStore', () => {
   let table: TestTable;
@@ -98,19 +105,20 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal(snapshot.revision, await store.revision());
     assert.deepEqual([...snapshot.components.keys()].sort(), ['builds', 'notify']);
     const routing = snapshot.components.get('builds');
-    assert.deepEqual(routing?.component, builds);
-    assert.deepEqual(routing?.versions.get('1.0.0'), lambdaVersion('builds', '1.0.0'));
-    assert.deepEqual(routing?.versions.get('2.0.0-rc.1'), ecs);
+    assert.match(String(routing?.component.etag), /^[0-9a-f]{20}$/, 'every record carries an etag');
+    assert.deepEqual(untagged(routing?.component), builds);
+    assert.deepEqual(untagged(routing?.versions.get('1.0.0')), lambdaVersion('builds', '1.0.0'));
+    assert.deepEqual(untagged(routing?.versions.get('2.0.0-rc.1')), ecs);
     assert.deepEqual(routing?.channels, { stable: '1.0.0', beta: '2.0.0-rc.1' });
-    assert.deepEqual(snapshot.components.get('notify')?.versions.get('v1'), http);
-    assert.deepEqual(snapshot.pins.get(pinKey('customer', 'acme', 'builds')), channelPin);
+    assert.deepEqual(untagged(snapshot.components.get('notify')?.versions.get('v1')), http);
+    assert.deepEqual(untagged(snapshot.pins.get(pinKey('customer', 'acme', 'builds'))), channelPin);
     // Expired pins stay in the snapshot: resolution explains why it ignored them.
-    assert.deepEqual(snapshot.pins.get(pinKey('project', 'acme:web', 'builds')), expiredPin);
-    assert.deepEqual(snapshot.customers.get('acme'), customers[0]);
-    assert.deepEqual(snapshot.customers.get('solo'), customers[1]);
-    assert.deepEqual(snapshot.projects.get('acme:web'), project);
+    assert.deepEqual(untagged(snapshot.pins.get(pinKey('project', 'acme:web', 'builds'))), expiredPin);
+    assert.deepEqual(untagged(snapshot.customers.get('acme')), customers[0]);
+    assert.deepEqual(untagged(snapshot.customers.get('solo')), customers[1]);
+    assert.deepEqual(untagged(snapshot.projects.get('acme:web')), project);
 
-    const pointer = await store.getChannel('builds', 'beta');
+    const pointer = untagged(await store.getChannel('builds', 'beta'));
     assert.deepEqual(pointer, { component: 'builds', channel: 'beta', version: '2.0.0-rc.1', previousVersion: '1.0.0', updatedAt: '2026-02-01T00:00:00.000Z' });
   });
 
@@ -144,23 +152,66 @@ describe('DynamoRoutingConfigStore', () => {
       assert.ok(now > last, `${name} moved the revision from ${last} to ${now}`);
       last = now;
     }
-    assert.equal(await store.deletePin('customer', 'acme', 'builds'), false);
-    assert.equal(await store.deleteVersion('builds', '1.0.0'), false);
+    assert.equal(await store.deletePin('customer', 'acme', 'builds'), null);
+    assert.equal(await store.deleteVersion('builds', '1.0.0'), null);
     assert.equal(await store.revision(), last);
   });
 
   it('setChannel remembers the previous version, and keeps it when re-set to the same version', async () => {
     const store = await freshStore();
     assert.equal(await store.getChannel('builds', 'stable'), null);
+    const strip = ({ etag: _etag, ...pointer }: ChannelPointer) => pointer;
     const first = await store.setChannel('builds', 'stable', '1.0.0', '2026-01-01T00:00:00.000Z');
-    assert.deepEqual(first, { component: 'builds', channel: 'stable', version: '1.0.0', updatedAt: '2026-01-01T00:00:00.000Z' });
+    assert.deepEqual(strip(first.pointer), { component: 'builds', channel: 'stable', version: '1.0.0', updatedAt: '2026-01-01T00:00:00.000Z' });
+    assert.equal(first.before, null);
     const moved = await store.setChannel('builds', 'stable', '2.0.0', '2026-01-02T00:00:00.000Z');
-    assert.deepEqual(moved, { component: 'builds', channel: 'stable', version: '2.0.0', previousVersion: '1.0.0', updatedAt: '2026-01-02T00:00:00.000Z' });
+    assert.deepEqual(strip(moved.pointer), { component: 'builds', channel: 'stable', version: '2.0.0', previousVersion: '1.0.0', updatedAt: '2026-01-02T00:00:00.000Z' });
+    assert.equal(moved.before?.version, '1.0.0');
     const retried = await store.setChannel('builds', 'stable', '2.0.0', '2026-01-03T00:00:00.000Z');
-    assert.deepEqual(retried, { component: 'builds', channel: 'stable', version: '2.0.0', previousVersion: '1.0.0', updatedAt: '2026-01-03T00:00:00.000Z' });
+    assert.deepEqual(strip(retried.pointer), { component: 'builds', channel: 'stable', version: '2.0.0', previousVersion: '1.0.0', updatedAt: '2026-01-03T00:00:00.000Z' });
     const rolledBack = await store.setChannel('builds', 'stable', '1.0.0', '2026-01-04T00:00:00.000Z');
-    assert.equal(rolledBack.previousVersion, '2.0.0');
-    assert.deepEqual(await store.getChannel('builds', 'stable'), rolledBack);
+    assert.equal(rolledBack.pointer.previousVersion, '2.0.0');
+    assert.deepEqual(await store.getChannel('builds', 'stable'), rolledBack.pointer);
+  });
+
+  it('honours If-Match and If-None-Match, and returns what a write replaced', async () => {
+    const store = await freshStore();
+    await store.putComponent(component('builds'));
+    await store.putVersion(lambdaVersion('builds', '1.0.0'));
+    const pin = { scope: 'customer', subject: 'acme', component: 'builds', channel: 'stable', createdAt: AT } as const;
+    const created = await store.putPin(pin, { ifNoneMatch: true });
+    assert.equal(created.before, null);
+    await assert.rejects(store.putPin(pin, { ifNoneMatch: true }), (e: unknown) => isVrouterError(e) && e.code === 'VR_PRECONDITION_FAILED');
+    const updated = await store.putPin({ ...pin, channel: 'beta' }, { ifMatch: created.etag });
+    assert.equal(updated.before?.channel, 'stable');
+    assert.equal(updated.before?.etag, created.etag);
+    // The loser of two concurrent edits that both read `created`.
+    await assert.rejects(store.putPin({ ...pin, channel: 'experimental' }, { ifMatch: created.etag }), (e: unknown) => isVrouterError(e) && e.code === 'VR_PRECONDITION_FAILED');
+    await assert.rejects(store.deletePin('customer', 'acme', 'builds', { ifMatch: created.etag }), (e: unknown) => isVrouterError(e) && e.code === 'VR_PRECONDITION_FAILED');
+    assert.equal((await store.loadSnapshot()).pins.values().next().value?.etag, updated.etag);
+    const channel = await store.setChannel('builds', 'stable', '1.0.0', AT);
+    await assert.rejects(store.setChannel('builds', 'stable', '1.0.0', AT, { ifMatch: 'stale' }), (e: unknown) => isVrouterError(e) && e.code === 'VR_PRECONDITION_FAILED');
+    assert.equal((await store.setChannel('builds', 'stable', '1.0.0', AT, { ifMatch: channel.etag })).before?.etag, channel.etag);
+  });
+
+  it('stores tokens by name with only their hash, and served markers once', async () => {
+    const store = await freshStore();
+    const token = { name: 'ci', hash: 'a'.repeat(64), scopes: ['events:write' as const], createdAt: AT, createdBy: 'admin' };
+    await store.createToken(token);
+    await assert.rejects(store.createToken(token), (e: unknown) => isVrouterError(e) && e.code === 'VR_CONFLICT');
+    await store.markServed('builds', '2.0.0');
+    await store.markServed('builds', '2.0.0');
+    const snapshot = await store.loadSnapshot();
+    assert.equal(snapshot.tokensByHash.get('a'.repeat(64))?.name, 'ci');
+    assert.ok(snapshot.served.has('builds@2.0.0'));
+    assert.equal((await store.deleteToken('ci'))?.name, 'ci');
+    assert.equal(await store.deleteToken('ci'), null);
+    const pins = Array.from({ length: 40 }, (_, i) => ({ scope: 'customer' as const, subject: `c${i}`, component: 'builds', channel: 'beta' as const, createdAt: AT }));
+    const before = await store.revision();
+    const bulk = await store.putPins(pins);
+    assert.equal(bulk.length, 40);
+    assert.ok(bulk.every((r) => r.ok));
+    assert.equal(await store.revision(), before + 1, 'one revision bump for the whole bulk');
   });
 
   it('deleteVersion and deletePin report whether the item existed', async () => {
@@ -168,10 +219,10 @@ describe('DynamoRoutingConfigStore', () => {
     await store.putComponent(component('builds'));
     await store.putVersion(lambdaVersion('builds', '1.0.0'));
     await store.putPin({ scope: 'customer', subject: 'acme', component: 'builds', channel: 'stable', createdAt: AT });
-    assert.equal(await store.deleteVersion('builds', '1.0.0'), true);
-    assert.equal(await store.deleteVersion('builds', '1.0.0'), false);
-    assert.equal(await store.deletePin('customer', 'acme', 'builds'), true);
-    assert.equal(await store.deletePin('customer', 'acme', 'builds'), false);
+    assert.equal((await store.deleteVersion('builds', '1.0.0'))?.name, '1.0.0');
+    assert.equal(await store.deleteVersion('builds', '1.0.0'), null);
+    assert.equal((await store.deletePin('customer', 'acme', 'builds'))?.subject, 'acme');
+    assert.equal(await store.deletePin('customer', 'acme', 'builds'), null);
     const snapshot = await store.loadSnapshot();
     assert.equal(snapshot.components.get('builds')?.versions.size, 0);
     assert.equal(snapshot.pins.size, 0);

@@ -1,4 +1,8 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  type AuditAction,
+  type AuditEntry,
+  type AuditLog,
   assertChannel,
   assertComponentName,
   assertScope,
@@ -10,40 +14,85 @@ import {
   type ChannelPointer,
   type Component,
   type ComponentRouting,
+  type Customer,
   NotFoundError,
   type Pin,
   type PinScope,
+  type Project,
   parseTarget,
   type RoutingConfigStore,
   type RoutingSnapshot,
   type SnapshotCache,
+  servedKey,
+  TOKEN_SCOPES,
+  type TokenRecord,
+  type TokenScope,
   ValidationError,
   type Version,
   VrouterError,
+  type WriteOptions,
 } from '@vrouter/core';
 
 type Body = Record<string, unknown>;
 
+/** Who asks for a change, and how: HTTP preconditions, and an explicit override of a safety check. */
+export interface ChangeContext extends WriteOptions {
+  actor: string;
+  requestId?: string;
+}
+
+export interface AdminPolicy {
+  /** A pin to `experimental` without an expiry gets this one, so forgotten experiments end by themselves. */
+  experimentalPinTtlMs: number;
+}
+
+export type Tagged<T> = { value: T; etag: string };
+
 function object(body: unknown): Body {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('body', 'The request body must be a JSON object.');
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('body', 'The request body must be a JSON object.');
   return body as Body;
+}
+
+/** Refuses fields a route does not know: a typo (`expiresat`) must not silently do nothing. */
+function only(body: Body, allowed: string[]): Body {
+  for (const field of Object.keys(body)) {
+    if (!allowed.includes(field)) throw new ValidationError(field, `Unknown field ${JSON.stringify(field)}; expected ${allowed.join(', ')}.`);
+  }
+  return body;
 }
 
 function optionalText(body: Body, field: string, max: number): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > max) throw new ValidationError(field, `${field} must be a string of at most ${max} characters.`);
+  if (typeof value !== 'string' || value.length > max || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new ValidationError(field, `${field} must be a string of at most ${max} characters without control characters.`);
+  }
   return value;
 }
 
+/** `force: true` overrides a safety check and must say why; returns the reason to audit. */
+function override(body: Body): { force: boolean; reason: string | undefined } {
+  const force = body.force ?? false;
+  if (typeof force !== 'boolean') throw new ValidationError('force', 'force must be true or false.');
+  const reason = optionalText(body, 'reason', 1024);
+  if (force && !reason) throw new ValidationError('reason', 'force needs a reason, for the audit log.');
+  return { force, reason };
+}
+
+const TOKEN_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
 /**
- * Admin operations: validate, check references against the store's current configuration, write,
- * then reload this process's snapshot so its own next event sees the change (others see it within a poll).
+ * Admin operations: validate, check references and safety rules against the stored configuration, write
+ * (honouring If-Match), audit, then reload this process's snapshot so its next event sees the change (other
+ * routers see it within a poll). Throws VrouterError with a stable code for every refusal.
  */
 export class AdminService {
   constructor(
     private readonly store: RoutingConfigStore,
     private readonly cache: SnapshotCache,
+    private readonly audit: AuditLog,
+    private readonly policy: AdminPolicy,
   ) {}
 
   /** The configuration as stored now (a fresh read, not this process's cached snapshot). */
@@ -51,135 +100,237 @@ export class AdminService {
     return this.store.loadSnapshot();
   }
 
-  async routing(name: string): Promise<ComponentRouting> {
-    const routing = (await this.config()).components.get(assertComponentName(name));
+  async routing(name: string, snapshot?: RoutingSnapshot): Promise<ComponentRouting> {
+    const routing = (snapshot ?? (await this.config())).components.get(assertComponentName(name));
     if (!routing) throw new NotFoundError(`Component ${name}`);
     return routing;
   }
 
-  async putComponent(name: string, input: unknown): Promise<Component> {
-    const body = object(input);
+  async putComponent(name: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Component>> {
+    const body = only(object(input), ['description', 'subscriptions', 'reason']);
     const component = assertComponentName(name);
     const subscriptions = body.subscriptions ?? [];
     if (!Array.isArray(subscriptions) || subscriptions.length > 50) throw new ValidationError('subscriptions', 'subscriptions must be an array of at most 50 event types or patterns.');
     for (const [i, s] of subscriptions.entries()) assertSubscription(s, `subscriptions[${i}]`);
     const existing = (await this.config()).components.get(component)?.component;
     const now = new Date().toISOString();
-    const record: Component = {
-      name: component,
-      subscriptions: [...new Set(subscriptions as string[])],
-      createdAt: existing?.createdAt ?? now,
-      updatedAt: now,
-      ...(optionalText(body, 'description', 1024) !== undefined ? { description: body.description as string } : {}),
-    };
-    await this.store.putComponent(record);
-    await this.cache.reload();
-    return record;
+    const description = optionalText(body, 'description', 1024);
+    const record: Component = { name: component, subscriptions: [...new Set(subscriptions as string[])], createdAt: existing?.createdAt ?? now, updatedAt: now, ...(description ? { description } : {}) };
+    const written = await this.store.putComponent(record, ctx);
+    await this.changed(ctx, 'component.put', { component }, written.before, record, optionalText(body, 'reason', 1024));
+    return { value: { ...record, etag: written.etag }, etag: written.etag };
   }
 
-  async putVersion(componentName: string, versionName: string, input: unknown): Promise<Version> {
-    const body = object(input);
+  async putVersion(componentName: string, versionName: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Version>> {
+    const body = only(object(input), ['target', 'maxConcurrency', 'reason']);
     const routing = await this.routing(componentName);
     const maxConcurrency = body.maxConcurrency ?? undefined;
     if (maxConcurrency !== undefined && (typeof maxConcurrency !== 'number' || !Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 100_000)) {
       throw new ValidationError('maxConcurrency', 'maxConcurrency must be an integer from 1 to 100000 (in-flight dispatches per router process).');
     }
+    const name = assertVersionName(versionName, 'version');
     const version: Version = {
       component: routing.component.name,
-      name: assertVersionName(versionName),
+      name,
       target: parseTarget(body.target),
       ...(maxConcurrency !== undefined ? { maxConcurrency: maxConcurrency as number } : {}),
-      registeredAt: routing.versions.get(versionName)?.registeredAt ?? new Date().toISOString(),
+      registeredAt: routing.versions.get(name)?.registeredAt ?? new Date().toISOString(),
     };
-    await this.store.putVersion(version);
-    await this.cache.reload();
-    return version;
+    const written = await this.store.putVersion(version, ctx);
+    await this.changed(ctx, 'version.put', { component: version.component, subject: name }, written.before, version, optionalText(body, 'reason', 1024));
+    return { value: { ...version, etag: written.etag }, etag: written.etag };
   }
 
-  async deleteVersion(componentName: string, versionName: string): Promise<void> {
+  /** Refused (VR_CONFLICT) while a channel or a live pin uses the version: events would lose their route. */
+  async deleteVersion(componentName: string, versionName: string, ctx: ChangeContext & { reason?: string }): Promise<void> {
     const snapshot = await this.config();
-    const routing = snapshot.components.get(assertComponentName(componentName));
-    if (!routing?.versions.has(versionName)) throw new NotFoundError(`Version ${versionName} of ${componentName}`);
+    const routing = await this.routing(componentName, snapshot);
+    if (!routing.versions.has(versionName)) throw new NotFoundError(`Version ${versionName} of ${componentName}`);
     const channels = Object.entries(routing.channels).filter(([, v]) => v === versionName).map(([c]) => c);
     const now = Date.now();
-    const pins = [...snapshot.pins.values()].filter(
-      (p) => p.component === componentName && p.version === versionName && (p.expiresAt === undefined || Date.parse(p.expiresAt) > now),
-    );
+    const pins = [...snapshot.pins.values()].filter((p) => p.component === componentName && p.version === versionName && isLive(p, now));
     if (channels.length > 0 || pins.length > 0) {
-      throw new VrouterError('VR_CONFLICT', `Version ${versionName} is in use by ${channels.length} channel(s) and ${pins.length} live pin(s).`, {
+      throw new VrouterError('VR_CONFLICT', `Version ${versionName} is in use by ${channels.length} channel(s) and ${pins.length} live pin(s); move them first.`, {
         details: { channels, pins: pins.map(({ scope, subject }) => ({ scope, subject })) },
       });
     }
-    await this.store.deleteVersion(componentName, versionName);
-    await this.cache.reload();
+    const before = await this.store.deleteVersion(componentName, versionName, ctx);
+    await this.changed(ctx, 'version.delete', { component: componentName, subject: versionName }, before, null, ctx.reason);
   }
 
-  async setChannel(componentName: string, channelName: string, input: unknown): Promise<ChannelPointer> {
-    const body = object(input);
+  async setChannel(componentName: string, channelName: string, input: unknown, ctx: ChangeContext): Promise<Tagged<ChannelPointer>> {
+    const body = only(object(input), ['version', 'force', 'reason']);
     const channel = assertChannel(channelName);
     const version = assertVersionName(body.version);
-    return this.pointChannel(componentName, channel, version);
+    return this.pointChannel(componentName, channel, version, 'channel.set', override(body), ctx);
   }
 
   /** Points `channel` at the version that channel `from` points at now. */
-  async promote(componentName: string, channelName: string, input: unknown): Promise<ChannelPointer> {
+  async promote(componentName: string, channelName: string, input: unknown, ctx: ChangeContext): Promise<Tagged<ChannelPointer>> {
+    const body = only(object(input), ['from', 'force', 'reason']);
     const channel = assertChannel(channelName);
-    const from = assertChannel(object(input).from, 'from');
+    const from = assertChannel(body.from, 'from');
     const routing = await this.routing(componentName);
     const version = routing.channels[from];
     if (!version) throw new VrouterError('VR_CHANNEL_EMPTY', `Channel ${from} of ${componentName} points at no version.`, { field: 'from' });
-    return this.pointChannel(componentName, channel, version);
+    return this.pointChannel(componentName, channel, version, 'channel.promote', override(body), ctx);
   }
 
   /** Returns `channel` to the version it pointed at before its last move. */
-  async rollback(componentName: string, channelName: string): Promise<ChannelPointer> {
+  async rollback(componentName: string, channelName: string, input: unknown, ctx: ChangeContext): Promise<Tagged<ChannelPointer>> {
+    const body = only(object(input), ['reason']);
     const channel = assertChannel(channelName);
     await this.routing(componentName);
     const pointer = await this.store.getChannel(componentName, channel);
     if (!pointer?.previousVersion) throw new VrouterError('VR_CONFLICT', `Channel ${channel} of ${componentName} has no previous version to roll back to.`);
-    return this.pointChannel(componentName, channel, pointer.previousVersion);
+    // Rolling back is the safe direction: it returns to a version that served this channel before.
+    return this.pointChannel(componentName, channel, pointer.previousVersion, 'channel.rollback', { force: true, reason: optionalText(body, 'reason', 1024) }, ctx);
   }
 
-  private async pointChannel(componentName: string, channel: ChannelName, version: string): Promise<ChannelPointer> {
-    const routing = await this.routing(componentName);
+  private async pointChannel(
+    componentName: string,
+    channel: ChannelName,
+    version: string,
+    action: AuditAction,
+    safety: { force: boolean; reason: string | undefined },
+    ctx: ChangeContext,
+  ): Promise<Tagged<ChannelPointer>> {
+    const snapshot = await this.config();
+    const routing = await this.routing(componentName, snapshot);
     if (!routing.versions.has(version)) throw new VrouterError('VR_VERSION_UNKNOWN', `Version ${version} of ${componentName} is not registered.`, { field: 'version' });
-    const pointer = await this.store.setChannel(componentName, channel, version, new Date().toISOString());
-    await this.cache.reload();
-    return pointer;
+    const current = routing.channels[channel];
+    // Stable serves everyone without a pin: a version gets there only after it has served real events through beta or experimental.
+    if (channel === 'stable' && current !== undefined && current !== version && !snapshot.served.has(servedKey(componentName, version)) && !safety.force) {
+      throw new VrouterError(
+        'VR_SAFETY_CHECK',
+        `Version ${version} of ${componentName} has never served an event through beta or experimental; send "force": true with a "reason" to move stable anyway.`,
+        { field: 'version', details: { check: 'stable-unproven' } },
+      );
+    }
+    const written = await this.store.setChannel(componentName, channel, version, new Date().toISOString(), ctx);
+    await this.changed(ctx, action, { component: componentName, subject: channel }, written.before, written.pointer, safety.reason, safety.force && action !== 'channel.rollback');
+    return { value: written.pointer, etag: written.etag };
   }
 
-  async putPin(scopeName: string, subjectName: string, componentName: string, input: unknown): Promise<Pin> {
-    const body = object(input);
+  async putPin(scopeName: string, subjectName: string, componentName: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Pin>> {
+    const snapshot = await this.config();
+    const { pin, forced } = this.validatePin(snapshot, scopeName, subjectName, componentName, input);
+    const written = await this.store.putPin(pin, ctx);
+    await this.changed(ctx, 'pin.set', { component: pin.component, subject: pin.subject, scope: pin.scope }, written.before, pin, pin.reason, forced);
+    return { value: { ...pin, etag: written.etag }, etag: written.etag };
+  }
+
+  /**
+   * Sets or removes many pins in one request. Every operation is validated first: if any is invalid, nothing is
+   * written and the answer names each invalid one. Writes then go one by one (DynamoDB has no transaction of
+   * this size); any that fails is named in `failed`, the rest are written and audited under one bulk id.
+   */
+  async bulkPins(input: unknown, ctx: ChangeContext): Promise<{ bulkId: string; written: number; removed: number; failed: { index: number; error: string }[] }> {
+    const body = only(object(input), ['operations', 'reason', 'force']);
+    const operations = body.operations;
+    if (!Array.isArray(operations) || operations.length === 0 || operations.length > 1000) {
+      throw new ValidationError('operations', 'operations must be an array of 1 to 1000 pin operations.');
+    }
+    const snapshot = await this.config();
+    const invalid: { index: number; field?: string; code: string; detail: string }[] = [];
+    const sets: { index: number; pin: Pin; forced: boolean }[] = [];
+    const unsets: { index: number; scope: PinScope; subject: string; component: string }[] = [];
+    const seen = new Set<string>();
+    for (const [index, raw] of operations.entries()) {
+      try {
+        const op = only(object(raw), ['action', 'scope', 'subject', 'component', 'channel', 'version', 'expiresAt', 'reason', 'force']);
+        const key = `${op.scope}/${op.subject}/${op.component}`;
+        if (seen.has(key)) throw new ValidationError('operations', `Pin ${key} appears twice.`);
+        seen.add(key);
+        const { action, scope, subject, component, ...rest } = op;
+        if (action === 'unset') {
+          unsets.push({ index, scope: assertScope(scope), subject: assertSubject(subject), component: assertComponentName(component) });
+        } else if (action === undefined || action === 'set') {
+          const shared = { reason: body.reason, force: body.force, ...rest };
+          sets.push({ index, ...this.validatePin(snapshot, scope, subject, component, shared) });
+        } else {
+          throw new ValidationError('action', 'action must be "set" or "unset".');
+        }
+      } catch (error) {
+        if (!(error instanceof VrouterError)) throw error;
+        invalid.push({ index, code: error.code, detail: error.message, ...(error.field ? { field: error.field } : {}) });
+      }
+    }
+    if (invalid.length > 0) {
+      throw new VrouterError('VR_VALIDATION', `${invalid.length} of ${operations.length} operations are invalid; nothing was written.`, { field: 'operations', details: { invalid } });
+    }
+    const bulkId = randomUUID();
+    const failed: { index: number; error: string }[] = [];
+    const entries: AuditEntry[] = [];
+    const results = await this.store.putPins(sets.map((s) => s.pin));
+    for (const [i, result] of results.entries()) {
+      const { index, pin, forced } = sets[i]!;
+      if (!result.ok) failed.push({ index, error: result.error });
+      else entries.push(this.entry(ctx, 'pin.set', { component: pin.component, subject: pin.subject, scope: pin.scope }, result.written.before, pin, pin.reason, forced, bulkId));
+    }
+    let removed = 0;
+    for (const u of unsets) {
+      try {
+        const before = await this.store.deletePin(u.scope, u.subject, u.component);
+        if (before) removed += 1;
+        entries.push(this.entry(ctx, 'pin.delete', { component: u.component, subject: u.subject, scope: u.scope }, before, null, body.reason as string | undefined, false, bulkId));
+      } catch (error) {
+        failed.push({ index: u.index, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    await this.audit.append(entries);
+    await this.cache.reload();
+    return { bulkId, written: results.filter((r) => r.ok).length, removed, failed: failed.sort((a, b) => a.index - b.index) };
+  }
+
+  private validatePin(snapshot: RoutingSnapshot, scopeName: unknown, subjectName: unknown, componentName: unknown, input: unknown): { pin: Pin; forced: boolean } {
+    const body = only(object(input), ['channel', 'version', 'expiresAt', 'reason', 'force']);
     const scope = assertScope(scopeName);
     const subject = assertSubject(subjectName);
-    const routing = await this.routing(componentName);
+    const component = assertComponentName(componentName);
+    const routing = snapshot.components.get(component);
+    if (!routing) throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${component} is not registered.`, { field: 'component' });
     if ((body.channel === undefined) === (body.version === undefined)) throw new ValidationError('channel', 'Send exactly one of channel or version.');
+    const safety = override(body);
     let target: { channel: ChannelName } | { version: string };
     if (body.channel !== undefined) {
       const channel = assertChannel(body.channel);
-      if (!routing.channels[channel]) throw new VrouterError('VR_CHANNEL_EMPTY', `Channel ${channel} of ${componentName} points at no version.`, { field: 'channel' });
+      // Forcing makes sense here: pin first, point the channel later; until then resolution skips the pin.
+      if (!routing.channels[channel] && !safety.force) {
+        throw new VrouterError('VR_CHANNEL_EMPTY', `Channel ${channel} of ${component} points at no version; send "force": true with a "reason" to pin anyway.`, { field: 'channel' });
+      }
       target = { channel };
     } else {
       const version = assertVersionName(body.version);
-      if (!routing.versions.has(version)) throw new VrouterError('VR_PIN_VERSION_UNKNOWN', `Version ${version} of ${componentName} is not registered.`, { field: 'version' });
+      if (!routing.versions.has(version)) throw new VrouterError('VR_PIN_VERSION_UNKNOWN', `Version ${version} of ${component} is not registered.`, { field: 'version' });
       target = { version };
     }
     let expiresAt: string | undefined;
     if (body.expiresAt !== undefined && body.expiresAt !== null) {
       expiresAt = assertTimestamp(body.expiresAt, 'expiresAt');
       if (Date.parse(expiresAt) <= Date.now()) throw new ValidationError('expiresAt', 'expiresAt is in the past.');
+    } else if ('channel' in target && target.channel === 'experimental') {
+      expiresAt = new Date(Date.now() + this.policy.experimentalPinTtlMs).toISOString();
     }
-    const reason = optionalText(body, 'reason', 1024);
-    const pin = { scope, subject, component: routing.component.name, ...target, createdAt: new Date().toISOString(), ...(expiresAt ? { expiresAt } : {}), ...(reason ? { reason } : {}) } as Pin;
-    await this.store.putPin(pin);
-    await this.cache.reload();
-    return pin;
+    const pin = { scope, subject, component, ...target, createdAt: new Date().toISOString(), ...(expiresAt ? { expiresAt } : {}), ...(safety.reason ? { reason: safety.reason } : {}) } as Pin;
+    return { pin, forced: safety.force };
   }
 
-  async deletePin(scopeName: string, subjectName: string, componentName: string): Promise<void> {
-    const existed = await this.store.deletePin(assertScope(scopeName), assertSubject(subjectName), assertComponentName(componentName));
-    if (!existed) throw new NotFoundError(`Pin ${scopeName}/${subjectName}/${componentName}`);
-    await this.cache.reload();
+  async deletePin(scopeName: string, subjectName: string, componentName: string, ctx: ChangeContext & { reason?: string }): Promise<void> {
+    const scope = assertScope(scopeName);
+    const subject = assertSubject(subjectName);
+    const component = assertComponentName(componentName);
+    const before = await this.store.deletePin(scope, subject, component, ctx);
+    if (!before) throw new NotFoundError(`Pin ${scope}/${subject}/${component}`);
+    await this.changed(ctx, 'pin.delete', { component, subject, scope }, before, null, ctx.reason);
+  }
+
+  async getPin(scopeName: string, subjectName: string, componentName: string): Promise<Pin> {
+    const scope = assertScope(scopeName);
+    const subject = assertSubject(subjectName);
+    const pin = [...(await this.config()).pins.values()].find((p) => p.scope === scope && p.subject === subject && p.component === componentName);
+    if (!pin) throw new NotFoundError(`Pin ${scope}/${subject}/${componentName}`);
+    return pin;
   }
 
   async listPins(filter: { scope?: string; subject?: string; component?: string }): Promise<Pin[]> {
@@ -190,21 +341,87 @@ export class AdminService {
     return pins.sort((a, b) => `${a.component}/${a.scope}/${a.subject}`.localeCompare(`${b.component}/${b.scope}/${b.subject}`));
   }
 
-  async putCustomer(customerId: string, input: unknown): Promise<{ id: string; plan?: string }> {
-    const body = object(input);
+  async putCustomer(customerId: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Customer>> {
+    const body = only(object(input), ['plan', 'reason']);
     const id = assertSubject(customerId, 'customer');
     const plan = body.plan === undefined || body.plan === null ? undefined : assertSubject(body.plan, 'plan');
-    const customer = { id, ...(plan ? { plan } : {}) };
-    await this.store.putCustomer(customer);
-    await this.cache.reload();
-    return customer;
+    const customer: Customer = { id, ...(plan ? { plan } : {}) };
+    const written = await this.store.putCustomer(customer, ctx);
+    await this.changed(ctx, 'customer.put', { subject: id }, written.before, customer, optionalText(body, 'reason', 1024));
+    return { value: { ...customer, etag: written.etag }, etag: written.etag };
   }
 
-  async putProject(projectId: string, input: unknown): Promise<{ id: string; customer: string }> {
-    const body = object(input);
-    const project = { id: assertSubject(projectId, 'project'), customer: assertSubject(body.customer, 'customer') };
-    await this.store.putProject(project);
-    await this.cache.reload();
-    return project;
+  async putProject(projectId: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Project>> {
+    const body = only(object(input), ['customer', 'reason']);
+    const project: Project = { id: assertSubject(projectId, 'project'), customer: assertSubject(body.customer, 'customer') };
+    const written = await this.store.putProject(project, ctx);
+    await this.changed(ctx, 'project.put', { subject: project.id }, written.before, project, optionalText(body, 'reason', 1024));
+    return { value: { ...project, etag: written.etag }, etag: written.etag };
   }
+
+  /** Creates a named token and returns it once; only its SHA-256 is stored. */
+  async createToken(input: unknown, ctx: ChangeContext): Promise<{ name: string; token: string; scopes: TokenScope[] }> {
+    const body = only(object(input), ['name', 'scopes', 'reason']);
+    if (typeof body.name !== 'string' || !TOKEN_NAME.test(body.name)) throw new ValidationError('name', `name must match ${TOKEN_NAME.source}.`);
+    const scopes = body.scopes;
+    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => TOKEN_SCOPES.includes(s as TokenScope))) {
+      throw new ValidationError('scopes', `scopes must be a non-empty array of ${TOKEN_SCOPES.join(', ')}.`);
+    }
+    const token = `vr_${randomBytes(32).toString('base64url')}`;
+    const record: TokenRecord = { name: body.name, hash: tokenHash(token), scopes: [...new Set(scopes as TokenScope[])], createdAt: new Date().toISOString(), createdBy: ctx.actor };
+    await this.store.createToken(record);
+    await this.changed(ctx, 'token.create', { subject: record.name }, null, publicToken(record), optionalText(body, 'reason', 1024));
+    return { name: record.name, token, scopes: record.scopes };
+  }
+
+  async listTokens(): Promise<ReturnType<typeof publicToken>[]> {
+    return [...(await this.config()).tokensByHash.values()].map(publicToken).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async revokeToken(name: string, ctx: ChangeContext & { reason?: string }): Promise<void> {
+    const before = await this.store.deleteToken(name);
+    if (!before) throw new NotFoundError(`Token ${name}`);
+    await this.changed(ctx, 'token.revoke', { subject: name }, publicToken(before), null, ctx.reason);
+  }
+
+  private entry(
+    ctx: ChangeContext,
+    action: AuditAction,
+    about: { component?: string; subject?: string; scope?: PinScope },
+    before: unknown,
+    after: unknown,
+    reason?: string,
+    forced = false,
+    bulkId?: string,
+  ): AuditEntry {
+    return {
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      actor: ctx.actor,
+      ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+      action,
+      ...about,
+      before: before ?? null,
+      after: after ?? null,
+      ...(reason ? { reason } : {}),
+      ...(forced ? { forced } : {}),
+      ...(bulkId ? { bulkId } : {}),
+    };
+  }
+
+  /** Audits a change and reloads this router's snapshot. */
+  private async changed(ctx: ChangeContext, action: AuditAction, about: { component?: string; subject?: string; scope?: PinScope }, before: unknown, after: unknown, reason?: string, forced = false): Promise<void> {
+    await this.audit.append([this.entry(ctx, action, about, before, after, reason, forced)]);
+    await this.cache.reload();
+  }
+}
+
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+function publicToken(record: TokenRecord): { name: string; scopes: TokenScope[]; createdAt: string; createdBy: string } {
+  return { name: record.name, scopes: record.scopes, createdAt: record.createdAt, createdBy: record.createdBy };
+}
+
+function isLive(pin: Pin, now: number): boolean {
+  return pin.expiresAt === undefined || Date.parse(pin.expiresAt) > now;
 }

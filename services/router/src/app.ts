@@ -1,4 +1,4 @@
-import { type EventStore, type SnapshotCache, VrouterError } from '@vrouter/core';
+import { type AuditLog, type EventStore, type SnapshotCache, VrouterError } from '@vrouter/core';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { AdminService } from './admin.js';
 import { type Authenticator, authorize, type Principal, type TokenScope } from './auth.js';
@@ -17,12 +17,23 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+  interface FastifyInstance {
+    /** Every route with the scope it needs, for the docs and the authorization tests. */
+    vrouterRoutes: RouteSummary[];
+  }
+}
+
+export interface RouteSummary {
+  method: string;
+  url: string;
+  scope: TokenScope | null;
 }
 
 export interface AppDependencies {
   config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel'>;
   router: EventRouter;
   admin: AdminService;
+  audit: AuditLog;
   events: EventStore;
   cache: SnapshotCache;
   authenticator: Authenticator;
@@ -44,6 +55,12 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.addContentTypeParser(CLOUDEVENTS_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   // Everything here speaks JSON; a text body would otherwise reach handlers as a string.
   app.removeContentTypeParser('text/plain');
+
+  const routes: RouteSummary[] = [];
+  app.decorate('vrouterRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, scope: route.config?.scope ?? null });
+  });
 
   app.addHook('onRequest', async (request) => {
     const scope = request.routeOptions.config.scope;

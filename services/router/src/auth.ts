@@ -1,36 +1,45 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { VrouterError } from '@vrouter/core';
+import { type SnapshotCache, TOKEN_SCOPES, type TokenScope, VrouterError } from '@vrouter/core';
 
-export const TOKEN_SCOPES = ['events:write', 'read', 'pins:write', 'versions:write', 'replay', 'admin'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export { TOKEN_SCOPES };
+export type { TokenScope };
 
 export interface Principal {
   name: string;
   scopes: ReadonlySet<TokenScope>;
 }
 
-/** Decides who a bearer token belongs to. Tokens are compared as hashes, in constant time. */
+/** Decides who a bearer token belongs to. Tokens are compared as hashes; nothing keeps a token in the clear. */
 export interface Authenticator {
   authenticate(token: string): Promise<Principal | null>;
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-/** The bootstrap token from VROUTER_ADMIN_TOKEN: every scope. Only its hash is kept in memory. */
-export class StaticTokenAuthenticator implements Authenticator {
-  private readonly hash: Buffer;
+/**
+ * The bootstrap token (VROUTER_ADMIN_TOKEN, every scope), compared in constant time, and the named tokens of the
+ * routing snapshot, looked up by their SHA-256: authenticating reads nothing from the store, and a new or revoked
+ * token takes effect on every router within one snapshot poll.
+ */
+export class TokenAuthenticator implements Authenticator {
+  private readonly bootstrap: Buffer | undefined;
 
-  constructor(token: string, private readonly name = 'admin') {
-    this.hash = digest(token);
+  constructor(
+    private readonly cache: Pick<SnapshotCache, 'current'> | undefined,
+    bootstrapToken: string | undefined,
+  ) {
+    this.bootstrap = bootstrapToken === undefined ? undefined : digest(bootstrapToken);
   }
 
   async authenticate(token: string): Promise<Principal | null> {
-    if (!timingSafeEqual(digest(token), this.hash)) return null;
-    return { name: this.name, scopes: new Set(TOKEN_SCOPES) };
+    const hash = digest(token);
+    if (this.bootstrap && timingSafeEqual(hash, this.bootstrap)) return { name: 'admin', scopes: new Set(TOKEN_SCOPES) };
+    const record = this.cache?.current().tokensByHash.get(hash.toString('hex'));
+    return record ? { name: record.name, scopes: new Set(record.scopes) } : null;
   }
 }
 
-/** Reads `Authorization: Bearer <token>`; throws VR_UNAUTHORIZED / VR_FORBIDDEN. */
+/** Reads `Authorization: Bearer <token>`; throws VR_UNAUTHORIZED / VR_FORBIDDEN. `admin` implies every scope. */
 export async function authorize(authenticator: Authenticator, header: string | undefined, scope: TokenScope): Promise<Principal> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match) throw new VrouterError('VR_UNAUTHORIZED', 'Send Authorization: Bearer <token>.');

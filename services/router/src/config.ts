@@ -17,6 +17,8 @@ export interface RouterConfig {
   versionConcurrency: number;
   dispatchTimeoutMs: number;
   sweepIntervalMs: number;
+  experimentalPinTtlHours: number;
+  adminRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -67,5 +69,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     versionConcurrency: integer(env, 'VROUTER_VERSION_CONCURRENCY', 64, 1, 100_000),
     dispatchTimeoutMs: integer(env, 'VROUTER_DISPATCH_TIMEOUT_MS', 30_000, 100, 900_000),
     sweepIntervalMs: integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
+    experimentalPinTtlHours: integer(env, 'VROUTER_EXPERIMENTAL_PIN_TTL_HOURS', 7 * 24, 1, 365 * 24),
+    adminRateLimitPerMinute: integer(env, 'VROUTER_ADMIN_RATE_LIMIT', 600, 1, 1_000_000),
   };
 }

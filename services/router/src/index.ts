@@ -1,7 +1,8 @@
 export { buildApp } from './app.js';
 export type { AppDependencies } from './app.js';
-export { AdminService } from './admin.js';
-export { StaticTokenAuthenticator, authorize, TOKEN_SCOPES } from './auth.js';
+export { AdminService, tokenHash } from './admin.js';
+export type { ChangeContext, AdminPolicy } from './admin.js';
+export { TokenAuthenticator, authorize, TOKEN_SCOPES } from './auth.js';
 export type { Authenticator, Principal, TokenScope } from './auth.js';
 export { loadConfig, ConfigError } from './config.js';
 export type { RouterConfig } from './config.js';

@@ -1,16 +1,17 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { SnapshotCache } from '@vrouter/core';
-import { DispatcherRegistry, LambdaDispatcher } from '@vrouter/dispatch';
-import { createDynamoClient, DynamoEventStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
+import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
+import { createDynamoClient, DynamoAuditLog, DynamoEventStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from './admin.js';
 import { buildApp } from './app.js';
-import { type Authenticator, StaticTokenAuthenticator } from './auth.js';
+import { type Authenticator, TokenAuthenticator } from './auth.js';
 import { ConfigError, type RouterConfig } from './config.js';
 import { DispatchRunner } from './dispatch-runner.js';
 import { EventRouter, type Logger } from './ingest.js';
 import { ClaimSweeper } from './recovery.js';
+import { ServedTracker } from './served.js';
 
 export interface RuntimeOptions {
   config: RouterConfig;
@@ -18,6 +19,8 @@ export interface RuntimeOptions {
   dynamo?: DynamoDBClient;
   /** Lambda client settings; by default the SDK's standard chain (region, credentials, AWS_ENDPOINT_URL_LAMBDA). */
   lambda?: LambdaClientConfig;
+  /** ECS client settings; by default the SDK's standard chain (AWS_ENDPOINT_URL_ECS and so on). */
+  ecs?: EcsDispatcherOptions['clientConfig'];
   authenticator?: Authenticator;
 }
 
@@ -41,7 +44,6 @@ export interface Runtime {
  */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config } = options;
-  const authenticator = options.authenticator ?? adminTokenAuthenticator(config);
   const dynamo = options.dynamo ?? createDynamoClient();
   const configStore = new DynamoRoutingConfigStore({ client: dynamo, tableName: config.tableName });
   const eventStore = new DynamoEventStore({ client: dynamo, tableName: config.tableName, retentionSeconds: config.retentionSeconds });
@@ -55,10 +57,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onError: (error) => logger.warn({ err: error }, 'routing configuration poll failed; routing with the last snapshot'),
   });
   await cache.start();
-  const dispatcher = new DispatcherRegistry({
-    // One SDK attempt per router attempt: retries are the runner's, with lease renewal and a visible count.
+  const authenticator = options.authenticator ?? tokenAuthenticator(config, cache);
+  // One SDK attempt per router attempt: retries are the runner's, with lease renewal and a visible count.
+  const registry = new DispatcherRegistry({
     lambda: new LambdaDispatcher({ clientConfig: { maxAttempts: 1, ...options.lambda }, maxResponseBytes: config.maxResponseBytes }),
+    ecs: new EcsDispatcher({ clientConfig: { maxAttempts: 1, ...options.ecs } }),
+    http: new HttpDispatcher({ maxResponseBytes: config.maxResponseBytes }),
   });
+  const dispatcher = new ServedTracker(registry, configStore, cache, logger);
   const runner = new DispatchRunner({
     events: eventStore,
     dispatcher,
@@ -71,8 +77,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const router = new EventRouter({ cache, events: eventStore, runner, logger });
   const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger });
   sweeper.start();
-  const admin = new AdminService(configStore, cache);
-  app = buildApp({ config, router, admin, events: eventStore, cache, authenticator, checkReady: () => configStore.revision().then(() => undefined) });
+  const audit = new DynamoAuditLog({ client: dynamo, tableName: config.tableName });
+  const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 });
+  app = buildApp({ config, router, admin, audit, events: eventStore, cache, authenticator, checkReady: () => configStore.revision().then(() => undefined) });
   const built = app;
   return {
     app: built,
@@ -96,7 +103,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
 }
 
-function adminTokenAuthenticator(config: RouterConfig): Authenticator {
-  if (!config.adminToken) throw new ConfigError('VROUTER_ADMIN_TOKEN', 'is required: the admin API is never served without authentication.');
-  return new StaticTokenAuthenticator(config.adminToken);
+/** The admin API is never served without a way in: the bootstrap token, or an admin token already in the store. */
+function tokenAuthenticator(config: RouterConfig, cache: SnapshotCache): Authenticator {
+  const storedAdmin = [...cache.current().tokensByHash.values()].some((t) => t.scopes.includes('admin'));
+  if (!config.adminToken && !storedAdmin) {
+    throw new ConfigError('VROUTER_ADMIN_TOKEN', 'is required until an admin-scoped token has been created (POST /v1/tokens).');
+  }
+  return new TokenAuthenticator(cache, config.adminToken);
 }

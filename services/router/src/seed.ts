@@ -18,20 +18,21 @@ export const EXAMPLE_FUNCTIONS = [
  */
 export async function seedExample(admin: AdminService): Promise<boolean> {
   if ((await admin.config()).components.size > 0) return false;
-  await admin.putComponent(EXAMPLE_COMPONENT, { description: 'Coordinates releases (example).', subscriptions: ['release.*', 'build.finished'] });
-  await admin.putComponent('builder', { description: 'Builds projects (example, invoked asynchronously).', subscriptions: ['build.*'] });
+  const ctx = { actor: 'dev-seed' };
+  await admin.putComponent(EXAMPLE_COMPONENT, { description: 'Coordinates releases (example).', subscriptions: ['release.*', 'build.finished'] }, ctx);
+  await admin.putComponent('builder', { description: 'Builds projects (example, invoked asynchronously).', subscriptions: ['build.*'] }, ctx);
   for (const f of EXAMPLE_FUNCTIONS) {
     const invocationType = f.component === 'builder' ? 'Event' : 'RequestResponse';
-    await admin.putVersion(f.component, f.version, { target: { kind: 'lambda', functionName: f.functionName, qualifier: f.qualifier, invocationType } });
+    await admin.putVersion(f.component, f.version, { target: { kind: 'lambda', functionName: f.functionName, qualifier: f.qualifier, invocationType } }, ctx);
   }
-  await admin.setChannel(EXAMPLE_COMPONENT, 'stable', { version: 'v1' });
-  await admin.setChannel(EXAMPLE_COMPONENT, 'beta', { version: 'v2' });
-  await admin.setChannel(EXAMPLE_COMPONENT, 'experimental', { version: 'v3' });
-  await admin.setChannel('builder', 'stable', { version: 'v7' });
-  await admin.putCustomer('acme', { plan: 'enterprise' });
-  await admin.putCustomer('globex', { plan: 'free' });
-  await admin.putProject('globex-web', { customer: 'globex' });
-  await admin.putPin('customer', 'globex', EXAMPLE_COMPONENT, { channel: 'beta', reason: 'globex tries the new release flow' });
-  await admin.putPin('project', 'globex-web', EXAMPLE_COMPONENT, { channel: 'experimental', reason: 'dogfooding v3 on one project' });
+  await admin.setChannel(EXAMPLE_COMPONENT, 'stable', { version: 'v1' }, ctx);
+  await admin.setChannel(EXAMPLE_COMPONENT, 'beta', { version: 'v2' }, ctx);
+  await admin.setChannel(EXAMPLE_COMPONENT, 'experimental', { version: 'v3' }, ctx);
+  await admin.setChannel('builder', 'stable', { version: 'v7' }, ctx);
+  await admin.putCustomer('acme', { plan: 'enterprise' }, ctx);
+  await admin.putCustomer('globex', { plan: 'free' }, ctx);
+  await admin.putProject('globex-web', { customer: 'globex' }, ctx);
+  await admin.putPin('customer', 'globex', EXAMPLE_COMPONENT, { channel: 'beta', reason: 'globex tries the new release flow' }, ctx);
+  await admin.putPin('project', 'globex-web', EXAMPLE_COMPONENT, { channel: 'experimental', reason: 'dogfooding v3 on one project' }, ctx);
   return true;
 }

@@ -1,11 +1,13 @@
-import { assertComponentName, assertSubject, type ComponentRouting, resolveVersion, routingContext, ValidationError, VrouterError } from '@vrouter/core';
-import type { FastifyInstance } from 'fastify';
+import { assertComponentName, assertSubject, assertTimestamp, type ComponentRouting, resolveVersion, routingContext, ValidationError, VrouterError } from '@vrouter/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ChangeContext, Tagged } from '../admin.js';
 import type { AppDependencies } from '../app.js';
 
 type ComponentParams = { component: string };
 type VersionParams = ComponentParams & { version: string };
 type ChannelParams = ComponentParams & { channel: string };
 type PinParams = { scope: string; subject: string; component: string };
+type ReasonQuery = { reason?: string };
 
 function describeComponent(routing: ComponentRouting) {
   return {
@@ -15,48 +17,99 @@ function describeComponent(routing: ComponentRouting) {
   };
 }
 
+/** An entity tag as HTTP writes it; weak validators (`W/`) compare by their opaque part. */
+const quoted = (etag: string): string => `"${etag}"`;
+function unquoted(header: string | string[] | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = /^\s*(?:W\/)?"([^"]*)"\s*$/.exec(value ?? '');
+  if (!match) throw new ValidationError(name, `${name} must be one entity tag, e.g. "${'abc123'}".`);
+  return match[1];
+}
+
+/** Who is changing what, from the request: the token's name, the request id, and If-Match / If-None-Match. */
+function change(request: FastifyRequest, extra: { reason?: string } = {}): ChangeContext & { reason?: string } {
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch !== undefined && ifNoneMatch !== '*') throw new ValidationError('if-none-match', 'Only If-None-Match: * is supported on writes.');
+  const ifMatch = unquoted(request.headers['if-match'], 'if-match');
+  return {
+    actor: request.principal?.name ?? 'unknown',
+    requestId: request.id,
+    ...(ifMatch !== undefined ? { ifMatch } : {}),
+    ...(ifNoneMatch === '*' ? { ifNoneMatch: true } : {}),
+    ...(extra.reason ? { reason: extra.reason } : {}),
+  };
+}
+
+function tagged<T>(reply: FastifyReply, result: Tagged<T>): T {
+  reply.header('etag', quoted(result.etag));
+  return result.value;
+}
+
+function withEtag<T extends { etag?: string }>(reply: FastifyReply, record: T): T {
+  if (record.etag) reply.header('etag', quoted(record.etag));
+  return record;
+}
+
 export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
   const { admin } = deps;
   const read = { config: { scope: 'read' as const } };
   const versionsWrite = { config: { scope: 'versions:write' as const } };
   const pinsWrite = { config: { scope: 'pins:write' as const } };
+  const adminOnly = { config: { scope: 'admin' as const } };
 
   app.get('/v1/components', read, async () => {
     const snapshot = await admin.config();
     return { components: [...snapshot.components.values()].map(describeComponent) };
   });
-  app.get<{ Params: ComponentParams }>('/v1/components/:component', read, async (request) => describeComponent(await admin.routing(request.params.component)));
-  app.put<{ Params: ComponentParams }>('/v1/components/:component', versionsWrite, async (request) => admin.putComponent(request.params.component, request.body));
-
-  app.put<{ Params: VersionParams }>('/v1/components/:component/versions/:version', versionsWrite, async (request) =>
-    admin.putVersion(request.params.component, request.params.version, request.body),
+  app.get<{ Params: ComponentParams }>('/v1/components/:component', read, async (request, reply) =>
+    withEtag(reply, describeComponent(await admin.routing(request.params.component))),
   );
-  app.delete<{ Params: VersionParams }>('/v1/components/:component/versions/:version', versionsWrite, async (request, reply) => {
-    await admin.deleteVersion(request.params.component, request.params.version);
+  app.put<{ Params: ComponentParams }>('/v1/components/:component', versionsWrite, async (request, reply) =>
+    tagged(reply, await admin.putComponent(request.params.component, request.body, change(request))),
+  );
+
+  app.put<{ Params: VersionParams }>('/v1/components/:component/versions/:version', versionsWrite, async (request, reply) =>
+    tagged(reply, await admin.putVersion(request.params.component, request.params.version, request.body, change(request))),
+  );
+  app.delete<{ Params: VersionParams; Querystring: ReasonQuery }>('/v1/components/:component/versions/:version', versionsWrite, async (request, reply) => {
+    await admin.deleteVersion(request.params.component, request.params.version, change(request, request.query));
     return reply.code(204).send();
   });
 
-  app.put<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel', versionsWrite, async (request) =>
-    admin.setChannel(request.params.component, request.params.channel, request.body),
+  app.put<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel', versionsWrite, async (request, reply) =>
+    tagged(reply, await admin.setChannel(request.params.component, request.params.channel, request.body, change(request))),
   );
-  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/promote', versionsWrite, async (request) =>
-    admin.promote(request.params.component, request.params.channel, request.body),
+  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/promote', versionsWrite, async (request, reply) =>
+    tagged(reply, await admin.promote(request.params.component, request.params.channel, request.body, change(request))),
   );
-  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/rollback', versionsWrite, async (request) =>
-    admin.rollback(request.params.component, request.params.channel),
+  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/rollback', versionsWrite, async (request, reply) =>
+    tagged(reply, await admin.rollback(request.params.component, request.params.channel, request.body, change(request))),
   );
 
   app.get<{ Querystring: { scope?: string; subject?: string; component?: string } }>('/v1/pins', read, async (request) => ({ pins: await admin.listPins(request.query) }));
-  app.put<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', pinsWrite, async (request) =>
-    admin.putPin(request.params.scope, request.params.subject, request.params.component, request.body),
+  app.post('/v1/pins/bulk', pinsWrite, async (request, reply) => {
+    const result = await admin.bulkPins(request.body, change(request));
+    // 207: some operations were valid but could not be written; the body names each one.
+    return reply.code(result.failed.length > 0 ? 207 : 200).send(result);
+  });
+  app.get<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', read, async (request, reply) =>
+    withEtag(reply, await admin.getPin(request.params.scope, request.params.subject, request.params.component)),
   );
-  app.delete<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', pinsWrite, async (request, reply) => {
-    await admin.deletePin(request.params.scope, request.params.subject, request.params.component);
+  app.put<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', pinsWrite, async (request, reply) =>
+    tagged(reply, await admin.putPin(request.params.scope, request.params.subject, request.params.component, request.body, change(request))),
+  );
+  app.delete<{ Params: PinParams; Querystring: ReasonQuery }>('/v1/pins/:scope/:subject/:component', pinsWrite, async (request, reply) => {
+    await admin.deletePin(request.params.scope, request.params.subject, request.params.component, change(request, request.query));
     return reply.code(204).send();
   });
 
-  app.put<{ Params: { customer: string } }>('/v1/customers/:customer', pinsWrite, async (request) => admin.putCustomer(request.params.customer, request.body));
-  app.put<{ Params: { project: string } }>('/v1/projects/:project', pinsWrite, async (request) => admin.putProject(request.params.project, request.body));
+  app.put<{ Params: { customer: string } }>('/v1/customers/:customer', pinsWrite, async (request, reply) =>
+    tagged(reply, await admin.putCustomer(request.params.customer, request.body, change(request))),
+  );
+  app.put<{ Params: { project: string } }>('/v1/projects/:project', pinsWrite, async (request, reply) =>
+    tagged(reply, await admin.putProject(request.params.project, request.body, change(request))),
+  );
 
   app.get<{ Querystring: { component?: string; customer?: string; project?: string; plan?: string } }>('/v1/resolve', read, async (request) => {
     const { component, customer, project, plan } = request.query;
@@ -72,5 +125,26 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     };
     const context = routingContext(snapshot, given);
     return { ...resolveVersion(snapshot, name, context), context, configRevision: snapshot.revision };
+  });
+
+  app.get<{ Querystring: { component?: string; subject?: string; since?: string; until?: string; limit?: string; cursor?: string } }>('/v1/audit', read, async (request) => {
+    const { component, subject, since, until, limit, cursor } = request.query;
+    const parsedLimit = limit === undefined ? undefined : Number(limit);
+    if (parsedLimit !== undefined && (!Number.isInteger(parsedLimit) || parsedLimit < 1 || parsedLimit > 1000)) throw new ValidationError('limit', 'limit must be an integer from 1 to 1000.');
+    return deps.audit.query({
+      ...(component ? { component: assertComponentName(component) } : {}),
+      ...(subject ? { subject: assertSubject(subject) } : {}),
+      ...(since ? { since: assertTimestamp(since, 'since') } : {}),
+      ...(until ? { until: assertTimestamp(until, 'until') } : {}),
+      ...(parsedLimit ? { limit: parsedLimit } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+  });
+
+  app.post('/v1/tokens', adminOnly, async (request, reply) => reply.code(201).send(await admin.createToken(request.body, change(request))));
+  app.get('/v1/tokens', adminOnly, async () => ({ tokens: await admin.listTokens() }));
+  app.delete<{ Params: { name: string }; Querystring: ReasonQuery }>('/v1/tokens/:name', adminOnly, async (request, reply) => {
+    await admin.revokeToken(request.params.name, change(request, request.query));
+    return reply.code(204).send();
   });
 }

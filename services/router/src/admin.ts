@@ -65,10 +65,19 @@ function only(body: Body, allowed: string[]): Body {
 function optionalText(body: Body, field: string, max: number): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > max || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (typeof value !== 'string' || value.length > max || hasControlCharacters(value)) {
     throw new ValidationError(field, `${field} must be a string of at most ${max} characters without control characters.`);
   }
   return value;
+}
+
+/** Control characters in free text end up in terminals and Slack messages; none is needed. */
+function hasControlCharacters(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 /** `force: true` overrides a safety check and must say why; returns the reason to audit. */

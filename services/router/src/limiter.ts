@@ -36,7 +36,10 @@ export class KeyedLimiter {
   private release(key: string): void {
     const next = this.waiting.get(key)?.shift();
     // The slot passes straight to the next waiter, so the count stays as it is.
-    if (next) return next();
+    if (next) {
+      next();
+      return;
+    }
     const active = (this.active.get(key) ?? 1) - 1;
     if (active === 0) this.active.delete(key);
     else this.active.set(key, active);

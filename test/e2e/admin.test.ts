@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiClient, cloudEvent, seedSvc, type Stack, startStack } from '../src/stack.js';
 
-type Problem = { code: string; field?: string; status: number; invalid?: unknown[] };
+type Problem = { code: string; field?: string; status: number };
 
 describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
   let stack: Stack;

@@ -52,6 +52,8 @@ export type {
   DispatchKey,
   DispatchError,
   DispatchRecord,
+  DispatchQuery,
+  DispatchPage,
   EventRecord,
   ClaimResult,
   ClaimRenewal,

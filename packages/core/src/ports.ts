@@ -40,6 +40,35 @@ export interface DispatchRecord extends DispatchKey {
   lastError?: DispatchError;
   /** The target's answer (RequestResponse), truncated to the configured size. */
   response?: string;
+  /** When the event arrived, and who it was for: copied from the event so queries need not read it. */
+  receivedAt?: string;
+  customer?: string;
+  project?: string;
+  plan?: string;
+  /** The replay that last dispatched this event for this component, if any. */
+  lastReplayId?: string;
+}
+
+/** Which dispatch records to list: a time window and optional filters, one row per (event, component). */
+export interface DispatchQuery {
+  from: string;
+  to: string;
+  component?: string;
+  customer?: string;
+  project?: string;
+  version?: string;
+  status?: DispatchStatus;
+  /** Oldest first (replays) or newest first (listing, the default). */
+  order?: 'asc' | 'desc';
+  limit: number;
+  cursor?: string;
+}
+
+export interface DispatchPage {
+  items: DispatchRecord[];
+  cursor?: string;
+  /** Items the store read to produce this page, for measuring query overhead. */
+  scanned: number;
 }
 
 export interface EventRecord {
@@ -72,6 +101,8 @@ export interface EventStore {
   /** Writes the outcome if `claimToken` still owns the record; returns false when it no longer does. */
   completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean>;
   getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[] } | null>;
+  /** Dispatch records in a window, filtered, from indexes chosen so that a page reads little beyond what it returns. */
+  listDispatches(query: DispatchQuery): Promise<DispatchPage>;
   /**
    * Extends the lease before another attempt and records the attempt count and the last error, if `claimToken`
    * still owns the pending record; returns false when it no longer does.

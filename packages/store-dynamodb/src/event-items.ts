@@ -12,8 +12,9 @@ import {
   SCOPES,
 } from '@vrouter/core';
 import { compact, type Fields, fieldsOf, type Item, isObject, isOptionalString, isString, isStringArray } from './item.js';
-import { dispatchKey, EVENT_SK, eventKey, eventTimeKeys, leaseShard, SK_PREFIX } from './keys.js';
-import { GSI2, TTL_ATTRIBUTE } from './schema.js';
+import { dispatchIndexKeys } from './dispatch-index.js';
+import { dispatchKey, EVENT_SK, eventKey, eventTimeKeys, SK_PREFIX } from './keys.js';
+import { TTL_ATTRIBUTE } from './schema.js';
 
 /** Translation between event and dispatch records and their items. */
 
@@ -46,12 +47,6 @@ export function eventItem(record: EventRecord, expiresAt: number): Item {
 }
 
 /** The DISPATCH item; nullable fields are stored as NULL so that the record reads back as written. */
-/** A pending claim is in the lease index until it completes; nothing else is. */
-function leaseIndexKeys(record: DispatchRecord): Record<string, string> {
-  if (record.status !== 'pending' || record.leaseUntil === undefined) return {};
-  return { [GSI2.partitionKey]: leaseShard(dispatchKey(record.source, record.id, record.component).pk), [GSI2.sortKey]: record.leaseUntil };
-}
-
 export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
   return marshall(
     {
@@ -71,8 +66,13 @@ export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
       claimToken: record.claimToken,
       lastError: record.lastError === undefined ? undefined : { code: record.lastError.code, message: record.lastError.message },
       response: record.response,
+      receivedAt: record.receivedAt,
+      customer: record.customer,
+      project: record.project,
+      plan: record.plan,
+      lastReplayId: record.lastReplayId,
       [TTL_ATTRIBUTE]: expiresAt,
-      ...leaseIndexKeys(record),
+      ...dispatchIndexKeys(record),
       ...dispatchKey(record.source, record.id, record.component),
     },
     { removeUndefinedValues: true },
@@ -149,6 +149,11 @@ export function decodeDispatch(f: Fields): DispatchRecord | undefined {
     claimToken: f.claimToken,
     lastError: lastError ?? undefined,
     response: f.response,
+    receivedAt: isString(f.receivedAt) ? f.receivedAt : undefined,
+    customer: isString(f.customer) ? f.customer : undefined,
+    project: isString(f.project) ? f.project : undefined,
+    plan: isString(f.plan) ? f.plan : undefined,
+    lastReplayId: isString(f.lastReplayId) ? f.lastReplayId : undefined,
   });
 }
 

@@ -3,6 +3,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   type ClaimRenewal,
   type ClaimResult,
+  type DispatchPage,
+  type DispatchQuery,
   type ExpiredClaim,
   type DispatchCompletion,
   type DispatchKey,
@@ -11,6 +13,8 @@ import {
   type EventStore,
   VrouterError,
 } from '@vrouter/core';
+import { statusIndexUpdate } from './dispatch-index.js';
+import { listDispatches } from './dispatch-query.js';
 import { decodeDispatch, decodeEventPartitionItem, dispatchItem, eventItem } from './event-items.js';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import { fieldsOf, type Item } from './item.js';
@@ -117,11 +121,12 @@ export class DynamoEventStore implements EventStore {
    * when the completion has none, so the record describes this outcome only.
    */
   async completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean> {
-    const set = ['#status = :status', '#attempts = :attempts', '#updatedAt = :updatedAt'];
-    const remove = ['#leaseUntil', '#leaseShard', '#leaseIndexUntil'];
+    // Out of the lease index; into the failed indexes when it failed.
+    const index = statusIndexUpdate(completion.status);
+    const set = ['#status = :status', '#attempts = :attempts', '#updatedAt = :updatedAt', ...index.set];
+    const remove = ['#leaseUntil', ...index.remove];
     const names: Record<string, string> = {
-      '#leaseShard': GSI2.partitionKey,
-      '#leaseIndexUntil': GSI2.sortKey,
+      ...index.names,
       '#status': 'status',
       '#attempts': 'attempts',
       '#updatedAt': 'updatedAt',
@@ -281,6 +286,11 @@ export class DynamoEventStore implements EventStore {
       ReturnValues: 'ALL_NEW',
     });
     return item === undefined ? null : this.decodeExisting(item, dispatchKey(expected.source, expected.id, expected.component));
+  }
+
+  /** Dispatch rows in a window; see dispatch-query.ts for which index serves which filter. */
+  listDispatches(query: DispatchQuery): Promise<DispatchPage> {
+    return listDispatches((input) => this.call((c) => c.send(new QueryCommand({ ...input, TableName: this.tableName }))), query);
   }
 
   /** An UpdateItem on a dispatch record that returns the new item, or undefined when its condition failed. */

@@ -16,6 +16,11 @@
  *
  *   gsi1  EVENT items only: gsi1pk `EVENTS#<yyyy-mm-ddThh>` (UTC hour of receivedAt),
  *         gsi1sk `<receivedAt>#<enc(source)>#<enc(id)>`, so events can be listed by time, one hour per Query.
+ *   gsi1  also DISPATCH items: gsi1pk `DISPATCHES#<yyyy-mm-ddThh>`, same sort key shape: dispatches by time.
+ *   gsi3  DISPATCH items: gsi3pk `D#<component>`, gsi3sk `<receivedAt>#<enc(source)>#<enc(id)>`.
+ *   gsi4  DISPATCH items with a customer: gsi4pk `D#<component>#<customer>`, same sort key.
+ *   gsi5  failed DISPATCH items only (sparse): gsi5pk `F#<component>`, same sort key.
+ *   gsi2  failed DISPATCH items also: gsi2pk `FAILED#<yyyy-mm-dd>`, same sort key (failed events of any component).
  *   gsi2  pending DISPATCH items only (sparse): gsi2pk `LEASES#<shard 0-15>` (hash of the item's pk), gsi2sk
  *         `<leaseUntil>`, so recovery finds claims whose router died with one small Query per shard instead of a
  *         scan. Sharded because every claim and completion writes the index: one partition would cap throughput.
@@ -39,6 +44,8 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
+  type TableDescription,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 
 export const DEFAULT_TABLE_NAME = 'vrouter';
@@ -57,8 +64,16 @@ export interface IndexKeys {
 
 /** Events by hour of arrival. */
 export const GSI1: IndexKeys = { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' };
-/** Pending dispatch claims by lease end (sparse), sharded. */
+/** Pending dispatch claims by lease end (sparse), sharded; failed dispatches by day. */
 export const GSI2: IndexKeys = { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' };
+/** Dispatches by component, in arrival order. */
+export const GSI3: IndexKeys = { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' };
+/** Dispatches by component and customer, in arrival order. */
+export const GSI4: IndexKeys = { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' };
+/** Failed dispatches by component (sparse), in arrival order. */
+export const GSI5: IndexKeys = { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' };
+
+export const INDEXES: readonly IndexKeys[] = [GSI1, GSI2, GSI3, GSI4, GSI5];
 
 const stringAttribute = (name: string): AttributeDefinition => ({ AttributeName: name, AttributeType: 'S' });
 
@@ -78,12 +93,12 @@ export function tableDefinition(tableName: string = DEFAULT_TABLE_NAME): CreateT
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [PARTITION_KEY, SORT_KEY, GSI1.partitionKey, GSI1.sortKey, GSI2.partitionKey, GSI2.sortKey].map(stringAttribute),
+    AttributeDefinitions: [PARTITION_KEY, SORT_KEY, ...INDEXES.flatMap((i) => [i.partitionKey, i.sortKey])].map(stringAttribute),
     KeySchema: [
       { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
       { AttributeName: SORT_KEY, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [globalIndex(GSI1), globalIndex(GSI2)],
+    GlobalSecondaryIndexes: INDEXES.map(globalIndex),
   };
 }
 
@@ -110,11 +125,38 @@ export async function createTable(client: DynamoDBClient, tableName: string = DE
     if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
   }
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let table = await untilActive(client, tableName, deadline, options.timeoutMs ?? 60_000);
+  // A table made by an older release lacks later indexes: add them, one per UpdateTable as DynamoDB requires.
+  for (const index of INDEXES) {
+    if (table.GlobalSecondaryIndexes?.some((existing) => existing.IndexName === index.indexName)) continue;
+    const create = (extra: Partial<GlobalSecondaryIndex>) =>
+      client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [index.partitionKey, index.sortKey].map(stringAttribute),
+          GlobalSecondaryIndexUpdates: [{ Create: { ...globalIndex(index), ...extra } }],
+        }),
+      );
+    await create({}).catch((error: unknown) => {
+      // DynamoDB refuses throughput on an on-demand table's index; dynalite insists on it. Satisfy whichever answers.
+      if (!(error instanceof Error && /provisionedThroughput/i.test(error.message))) throw error;
+      return create({ ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } });
+    });
+    table = await untilActive(client, tableName, deadline, options.timeoutMs ?? 60_000);
+    if (!table.GlobalSecondaryIndexes?.some((existing) => existing.IndexName === index.indexName)) {
+      // dynalite accepts the update and ignores it; say what to do instead of failing later on a query.
+      throw new Error(`Table ${tableName} lacks index ${index.indexName} and this DynamoDB endpoint did not add it. Recreate the table (in dev mode: stop vrouter and delete .vrouter/).`);
+    }
+  }
+}
+
+async function untilActive(client: DynamoDBClient, tableName: string, deadline: number, timeoutMs: number): Promise<TableDescription> {
   for (let delay = POLL_START_MS; ; delay = Math.min(delay * 2, POLL_MAX_MS)) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    const indexesReady = (Table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === undefined || index.IndexStatus === 'ACTIVE');
+    if (Table?.TableStatus === 'ACTIVE' && indexesReady) return Table;
     if (Date.now() + delay > deadline) {
-      throw new Error(`Table ${tableName} is ${Table?.TableStatus ?? 'unknown'}, not ACTIVE, after waiting ${options.timeoutMs ?? 60_000} ms.`);
+      throw new Error(`Table ${tableName} is ${Table?.TableStatus ?? 'unknown'}, not ACTIVE, after waiting ${timeoutMs} ms.`);
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
   }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, startEmbeddedDynamo, tableDefinition, TTL_ATTRIBUTE } from '../src/index.js';
 import type { EmbeddedDynamo } from '../src/index.js';
 
 describe('tableDefinition', () => {
-  it('describes one on-demand table with pk/sk and two generic GSIs projecting everything', () => {
+  it('describes one on-demand table with pk/sk and five GSIs projecting everything', () => {
     const definition = tableDefinition('t1');
     assert.equal(definition.TableName, 't1');
     assert.equal(definition.BillingMode, 'PAY_PER_REQUEST');
@@ -15,13 +15,16 @@ describe('tableDefinition', () => {
     ]);
     assert.deepEqual(
       definition.AttributeDefinitions?.map((a) => `${a.AttributeName}:${a.AttributeType}`),
-      ['pk:S', 'sk:S', 'gsi1pk:S', 'gsi1sk:S', 'gsi2pk:S', 'gsi2sk:S'],
+      ['pk:S', 'sk:S', 'gsi1pk:S', 'gsi1sk:S', 'gsi2pk:S', 'gsi2sk:S', 'gsi3pk:S', 'gsi3sk:S', 'gsi4pk:S', 'gsi4sk:S', 'gsi5pk:S', 'gsi5sk:S'],
     );
     assert.deepEqual(
       definition.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema?.map((k) => k.AttributeName), index.Projection?.ProjectionType]),
       [
         ['gsi1', ['gsi1pk', 'gsi1sk'], 'ALL'],
         ['gsi2', ['gsi2pk', 'gsi2sk'], 'ALL'],
+        ['gsi3', ['gsi3pk', 'gsi3sk'], 'ALL'],
+        ['gsi4', ['gsi4pk', 'gsi4sk'], 'ALL'],
+        ['gsi5', ['gsi5pk', 'gsi5sk'], 'ALL'],
       ],
     );
   });
@@ -48,11 +51,25 @@ describe('createTable', () => {
     await dynamo.close();
   });
 
-  it('creates the table ACTIVE with both indexes', async () => {
+  it('creates the table ACTIVE with every index', async () => {
     await createTable(client, 'created');
     const { Table } = await client.send(new DescribeTableCommand({ TableName: 'created' }));
     assert.equal(Table?.TableStatus, 'ACTIVE');
-    assert.deepEqual(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort(), ['gsi1', 'gsi2']);
+    assert.deepEqual(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort(), ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5']);
+  });
+
+  // DynamoDB adds the missing indexes with UpdateTable; dynalite ignores index creation, so here the
+  // promise is the other half: a clear error instead of a query failing later.
+  it('adds the indexes a table made by an older release lacks, or says why it cannot', async () => {
+    const old = tableDefinition('older');
+    await client.send(
+      new CreateTableCommand({
+        ...old,
+        AttributeDefinitions: old.AttributeDefinitions?.filter((a) => /^(pk|sk|gsi1|gsi2)/.test(a.AttributeName ?? '')),
+        GlobalSecondaryIndexes: old.GlobalSecondaryIndexes?.slice(0, 2),
+      }),
+    );
+    await assert.rejects(createTable(client, 'older'), /lacks index gsi3 .* delete \.vrouter/);
   });
 
   it('is idempotent, also when called concurrently', async () => {

@@ -1,0 +1,55 @@
+import type { DispatchRecord } from '@vrouter/core';
+import { dispatchKey, leaseShard } from './keys.js';
+import { GSI1, GSI2, GSI3, GSI4, GSI5 } from './schema.js';
+
+/**
+ * Index keys of a DISPATCH item (layout: schema.ts). The status-dependent ones (lease while pending, failed
+ * while failed) change on every completion, so their values are also kept precomputed on the item
+ * (`failedDayKey`, `failedComponentKey`) for an UpdateItem to copy: expressions cannot compute strings.
+ */
+
+const arrival = (record: DispatchRecord): string => record.receivedAt ?? record.claimedAt;
+
+export function arrivalSortKey(record: Pick<DispatchRecord, 'source' | 'id'> & { receivedAt: string }): string {
+  return `${new Date(record.receivedAt).toISOString()}#${encodeURIComponent(record.source)}#${encodeURIComponent(record.id)}`;
+}
+
+export function dispatchIndexKeys(record: DispatchRecord): Record<string, string> {
+  const at = new Date(arrival(record)).toISOString();
+  const sort = arrivalSortKey({ ...record, receivedAt: at });
+  const keys: Record<string, string> = {
+    [GSI1.partitionKey]: `DISPATCHES#${at.slice(0, 13)}`,
+    [GSI1.sortKey]: sort,
+    [GSI3.partitionKey]: `D#${record.component}`,
+    [GSI3.sortKey]: sort,
+    failedDayKey: `FAILED#${at.slice(0, 10)}`,
+    failedComponentKey: `F#${record.component}`,
+  };
+  if (record.customer) {
+    keys[GSI4.partitionKey] = `D#${record.component}#${record.customer}`;
+    keys[GSI4.sortKey] = sort;
+  }
+  if (record.status === 'pending' && record.leaseUntil !== undefined) {
+    keys[GSI2.partitionKey] = leaseShard(dispatchKey(record.source, record.id, record.component).pk);
+    keys[GSI2.sortKey] = record.leaseUntil;
+  } else if (record.status === 'failed') {
+    keys[GSI2.partitionKey] = keys.failedDayKey!;
+    keys[GSI2.sortKey] = sort;
+    keys[GSI5.partitionKey] = keys.failedComponentKey!;
+    keys[GSI5.sortKey] = sort;
+  }
+  return keys;
+}
+
+/** UpdateExpression parts that move a DISPATCH item into or out of the failed indexes for a new status. */
+export function statusIndexUpdate(status: DispatchRecord['status']): { set: string[]; remove: string[]; names: Record<string, string> } {
+  const names = { '#g2pk': GSI2.partitionKey, '#g2sk': GSI2.sortKey, '#g5pk': GSI5.partitionKey, '#g5sk': GSI5.sortKey };
+  if (status === 'failed') {
+    return {
+      set: ['#g2pk = #failedDay', '#g2sk = #g3sk', '#g5pk = #failedComponent', '#g5sk = #g3sk'],
+      remove: [],
+      names: { ...names, '#g3sk': GSI3.sortKey, '#failedDay': 'failedDayKey', '#failedComponent': 'failedComponentKey' },
+    };
+  }
+  return { set: [], remove: ['#g2pk', '#g2sk', '#g5pk', '#g5sk'], names };
+}

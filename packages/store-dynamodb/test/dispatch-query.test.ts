@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { type DispatchRecord, type DispatchStatus, idempotencyKey } from '@vrouter/core';
+import { DynamoEventStore } from '../src/index.js';
+import { startTestTable, type TestTable } from './support.js';
+
+const T0 = Date.parse('2026-06-01T10:00:00Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+describe('listDispatches', () => {
+  let table: TestTable;
+  let store: DynamoEventStore;
+  const rows: DispatchRecord[] = [];
+
+  before(async () => {
+    table = await startTestTable();
+    store = new DynamoEventStore({ client: table.client, tableName: table.tableName });
+    // 3 hours of traffic, one event a minute, for two components and three customers; every 7th fails.
+    for (let m = 0; m < 180; m++) {
+      for (const component of ['builder', 'notifier']) {
+        const id = `e${m}`;
+        const customer = ['acme', 'globex', 'initech'][m % 3]!;
+        const record: DispatchRecord = {
+          source: '/q',
+          id,
+          component,
+          idempotencyKey: idempotencyKey('/q', id, component),
+          status: 'pending',
+          version: m % 2 ? 'v2' : 'v1',
+          channel: 'stable',
+          pin: null,
+          pinSource: 'default',
+          attempts: 0,
+          claimedAt: at(m),
+          updatedAt: at(m),
+          leaseUntil: at(m + 1),
+          claimToken: randomUUID(),
+          receivedAt: at(m),
+          customer,
+          project: `${customer}-web`,
+        };
+        await store.claimDispatch(record);
+        const status: DispatchStatus = m % 7 === 0 ? 'failed' : 'succeeded';
+        await store.completeDispatch(record, record.claimToken!, { status, attempts: 1, ...(status === 'failed' ? { error: { code: 'X', message: 'x' } } : {}) });
+        rows.push({ ...record, status });
+      }
+    }
+  });
+  after(() => table.close());
+
+  const expected = (filter: (r: DispatchRecord) => boolean) => rows.filter(filter).map((r) => `${r.component}/${r.id}`).sort();
+  const got = (items: DispatchRecord[]) => items.map((r) => `${r.component}/${r.id}`).sort();
+
+  it('failed events of one customer for one component in 15 minutes: reads about what it returns', async () => {
+    const from = at(60);
+    const to = at(75);
+    const page = await store.listDispatches({ from, to, component: 'builder', customer: 'acme', status: 'failed', limit: 100 });
+    const want = expected((r) => r.component === 'builder' && r.customer === 'acme' && r.status === 'failed' && r.receivedAt! >= from && r.receivedAt! <= to);
+    assert.deepEqual(got(page.items), want);
+    // The failed index holds only failed rows of this component in the window; other customers' are the overhead.
+    assert.ok(page.scanned <= expected((r) => r.component === 'builder' && r.status === 'failed' && r.receivedAt! >= from && r.receivedAt! <= to).length);
+  });
+
+  it('all events of a component in a window read exactly what they return', async () => {
+    const page = await store.listDispatches({ from: at(30), to: at(89), component: 'notifier', limit: 1000 });
+    assert.equal(page.items.length, 60);
+    assert.equal(page.scanned, 60);
+    assert.deepEqual(got(page.items), expected((r) => r.component === 'notifier' && r.receivedAt! >= at(30) && r.receivedAt! <= at(89)));
+  });
+
+  it('component and customer use their own index', async () => {
+    const page = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', customer: 'globex', limit: 1000 });
+    assert.equal(page.items.length, 60);
+    assert.equal(page.scanned, 60);
+  });
+
+  it('pages with a cursor, newest first by default and oldest first on request', async () => {
+    const first = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', limit: 50 });
+    assert.equal(first.items[0]!.id, 'e179');
+    const second = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', limit: 500, cursor: first.cursor });
+    assert.equal(first.items.length + second.items.length, 180);
+    assert.equal(second.cursor, undefined);
+    const ascending = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', limit: 3, order: 'asc' });
+    assert.deepEqual(ascending.items.map((r) => r.id), ['e0', 'e1', 'e2']);
+  });
+
+  it('without a component, walks hour buckets; failed without a component walks failed days', async () => {
+    const all = await store.listDispatches({ from: at(50), to: at(130), limit: 1000 });
+    assert.deepEqual(got(all.items), expected((r) => r.receivedAt! >= at(50) && r.receivedAt! <= at(130)));
+    const failed = await store.listDispatches({ from: at(0), to: at(179), status: 'failed', limit: 1000 });
+    assert.deepEqual(got(failed.items), expected((r) => r.status === 'failed'));
+    assert.equal(failed.scanned, failed.items.length, 'the failed index holds only failed rows');
+    const v2 = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', version: 'v2', limit: 1000 });
+    assert.equal(v2.items.length, 90);
+  });
+
+  it('moves a record out of the failed indexes when a later outcome succeeds', async () => {
+    const record = rows.find((r) => r.status === 'failed' && r.component === 'builder')!;
+    assert.equal(await store.completeDispatch(record, record.claimToken!, { status: 'succeeded', attempts: 2 }), true);
+    const failed = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', status: 'failed', limit: 1000 });
+    assert.ok(!failed.items.some((r) => r.id === record.id));
+  });
+
+  it('refuses a cursor it did not issue and a reversed window', async () => {
+    await assert.rejects(store.listDispatches({ from: at(0), to: at(1), limit: 1, cursor: 'x' }), (e: unknown) => (e as { field?: string }).field === 'cursor');
+    await assert.rejects(store.listDispatches({ from: at(5), to: at(1), limit: 1 }), (e: unknown) => (e as { field?: string }).field === 'from');
+  });
+});

@@ -73,3 +73,5 @@ export type {
   AuditQuery,
   AuditLog,
 } from './ports.js';
+export { REPLAY_STATES, replayStatus } from './replay.js';
+export type { ReplayFilter, ReplayRequest, ReplayState, ReplayCounts, ReplayJob, ReplayProgress, ReplayStore } from './replay.js';

@@ -14,6 +14,8 @@ export interface DispatchKey {
   source: string;
   id: string;
   component: string;
+  /** Set on the dispatch records of a replay: one per (event, component, replay), apart from the original. */
+  replayId?: string;
 }
 
 export interface DispatchError {
@@ -100,7 +102,8 @@ export interface EventStore {
   claimDispatch(record: DispatchRecord): Promise<ClaimResult>;
   /** Writes the outcome if `claimToken` still owns the record; returns false when it no longer does. */
   completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean>;
-  getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[] } | null>;
+  /** The event, its original dispatches and its replays' dispatches; null when it was never recorded (or expired). */
+  getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[]; replays: DispatchRecord[] } | null>;
   /** Dispatch records in a window, filtered, from indexes chosen so that a page reads little beyond what it returns. */
   listDispatches(query: DispatchQuery): Promise<DispatchPage>;
   /**

@@ -15,6 +15,12 @@ export function arrivalSortKey(record: Pick<DispatchRecord, 'source' | 'id'> & {
 }
 
 export function dispatchIndexKeys(record: DispatchRecord): Record<string, string> {
+  // A replay's own record is only ever looked up through its event, and by recovery while pending.
+  if (record.replayId !== undefined) {
+    return record.status === 'pending' && record.leaseUntil !== undefined
+      ? { [GSI2.partitionKey]: leaseShard(dispatchKey(record).pk), [GSI2.sortKey]: record.leaseUntil }
+      : {};
+  }
   const at = new Date(arrival(record)).toISOString();
   const sort = arrivalSortKey({ ...record, receivedAt: at });
   const keys: Record<string, string> = {
@@ -30,7 +36,7 @@ export function dispatchIndexKeys(record: DispatchRecord): Record<string, string
     keys[GSI4.sortKey] = sort;
   }
   if (record.status === 'pending' && record.leaseUntil !== undefined) {
-    keys[GSI2.partitionKey] = leaseShard(dispatchKey(record.source, record.id, record.component).pk);
+    keys[GSI2.partitionKey] = leaseShard(dispatchKey(record).pk);
     keys[GSI2.sortKey] = record.leaseUntil;
   } else if (record.status === 'failed') {
     keys[GSI2.partitionKey] = keys.failedDayKey!;

@@ -71,9 +71,10 @@ export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
       project: record.project,
       plan: record.plan,
       lastReplayId: record.lastReplayId,
+      replayId: record.replayId,
       [TTL_ATTRIBUTE]: expiresAt,
       ...dispatchIndexKeys(record),
-      ...dispatchKey(record.source, record.id, record.component),
+      ...dispatchKey(record),
     },
     { removeUndefinedValues: true },
   );
@@ -154,10 +155,11 @@ export function decodeDispatch(f: Fields): DispatchRecord | undefined {
     project: isString(f.project) ? f.project : undefined,
     plan: isString(f.plan) ? f.plan : undefined,
     lastReplayId: isString(f.lastReplayId) ? f.lastReplayId : undefined,
+    replayId: isString(f.replayId) ? f.replayId : undefined,
   });
 }
 
-export type EventPartitionEntry = { kind: 'event'; value: EventRecord } | { kind: 'dispatch'; value: DispatchRecord };
+export type EventPartitionEntry = { kind: 'event'; value: EventRecord } | { kind: 'dispatch' | 'replay'; value: DispatchRecord };
 
 /**
  * Decodes one item of an event partition by its sort key. Returns undefined for sort keys of other kinds
@@ -171,9 +173,10 @@ export function decodeEventPartitionItem(item: Item): EventPartitionEntry | 'gar
     const value = decodeEvent(fields);
     return value === undefined ? 'garbled' : { kind: 'event', value };
   }
-  if (sk.startsWith(SK_PREFIX.dispatch)) {
+  if (sk.startsWith(SK_PREFIX.dispatch) || sk.startsWith(SK_PREFIX.replay)) {
     const value = decodeDispatch(fields);
-    return value === undefined ? 'garbled' : { kind: 'dispatch', value };
+    if (value === undefined) return 'garbled';
+    return value.replayId === undefined ? { kind: 'dispatch', value } : { kind: 'replay', value };
   }
   return undefined;
 }

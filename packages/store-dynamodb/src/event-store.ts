@@ -90,7 +90,7 @@ export class DynamoEventStore implements EventStore {
    * winning record vanished before it could be read (it expired in between), VR_INTERNAL when it is unreadable.
    */
   async claimDispatch(record: DispatchRecord): Promise<ClaimResult> {
-    const key = dispatchKey(record.source, record.id, record.component);
+    const key = dispatchKey(record);
     try {
       await this.call((c) =>
         c.send(
@@ -121,8 +121,8 @@ export class DynamoEventStore implements EventStore {
    * when the completion has none, so the record describes this outcome only.
    */
   async completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean> {
-    // Out of the lease index; into the failed indexes when it failed.
-    const index = statusIndexUpdate(completion.status);
+    // Out of the lease index; an original dispatch also into the failed indexes when it failed.
+    const index = key.replayId === undefined ? statusIndexUpdate(completion.status) : statusIndexUpdate('succeeded');
     const set = ['#status = :status', '#attempts = :attempts', '#updatedAt = :updatedAt', ...index.set];
     const remove = ['#leaseUntil', ...index.remove];
     const names: Record<string, string> = {
@@ -156,7 +156,7 @@ export class DynamoEventStore implements EventStore {
         c.send(
           new UpdateItemCommand({
             TableName: this.tableName,
-            Key: keyAttributes(dispatchKey(key.source, key.id, key.component)),
+            Key: keyAttributes(dispatchKey(key)),
             UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
             ConditionExpression: CLAIM_IS_OURS,
             ExpressionAttributeNames: names,
@@ -164,10 +164,44 @@ export class DynamoEventStore implements EventStore {
           }),
         ),
       );
-      return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
       throw error;
+    }
+    if (key.replayId !== undefined) await this.applyReplayOutcome({ ...key, replayId: key.replayId }, completion);
+    return true;
+  }
+
+  /**
+   * An event's status per component is its latest outcome: a replay's outcome becomes the original record's
+   * status (and moves it in or out of the failed indexes), unless the original is still in flight.
+   */
+  private async applyReplayOutcome(key: DispatchKey & { replayId: string }, completion: DispatchCompletion): Promise<void> {
+    const index = statusIndexUpdate(completion.status);
+    const set = ['#status = :status', '#updatedAt = :updatedAt', '#lastReplayId = :replayId', ...index.set];
+    const remove = [...index.remove];
+    const values: Record<string, unknown> = { ':status': completion.status, ':updatedAt': new Date().toISOString(), ':replayId': key.replayId, ':pending': 'pending' };
+    if (completion.error) {
+      set.push('#lastError = :lastError');
+      values[':lastError'] = { code: completion.error.code, message: completion.error.message };
+    } else {
+      remove.push('#lastError');
+    }
+    try {
+      await this.call((c) =>
+        c.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: keyAttributes(dispatchKey({ source: key.source, id: key.id, component: key.component })),
+            UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+            ConditionExpression: `attribute_exists(#status) AND NOT (${STILL_PENDING})`,
+            ExpressionAttributeNames: { ...index.names, '#status': 'status', '#updatedAt': 'updatedAt', '#lastReplayId': 'lastReplayId', '#lastError': 'lastError' },
+            ExpressionAttributeValues: marshall(values),
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
@@ -176,10 +210,11 @@ export class DynamoEventStore implements EventStore {
    * was never recorded (or has expired). Throws VR_INTERNAL when an item of the event cannot be read,
    * rather than returning a ledger with holes.
    */
-  async getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[] } | null> {
+  async getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[]; replays: DispatchRecord[] } | null> {
     const pk = eventPartition(source, id);
     let event: EventRecord | undefined;
     const dispatches: DispatchRecord[] = [];
+    const replays: DispatchRecord[] = [];
     let startKey: Item | undefined;
     do {
       const page = await this.call((c) =>
@@ -199,12 +234,13 @@ export class DynamoEventStore implements EventStore {
         if (entry === 'garbled') throw new VrouterError('VR_INTERNAL', 'An item of the event cannot be read.', { details: { pk, sk: item.sk?.S } });
         if (entry?.kind === 'event') event = entry.value;
         else if (entry?.kind === 'dispatch') dispatches.push(entry.value);
+        else if (entry?.kind === 'replay') replays.push(entry.value);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     if (event === undefined) return null;
     dispatches.sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
-    return { event, dispatches };
+    return { event, dispatches, replays };
   }
 
   /**
@@ -285,7 +321,7 @@ export class DynamoEventStore implements EventStore {
       ExpressionAttributeValues: marshall({ ':claimToken': expected.claimToken, ':newToken': claimToken, ':pending': 'pending', ':leaseUntil': leaseUntil, ':now': now }),
       ReturnValues: 'ALL_NEW',
     });
-    return item === undefined ? null : this.decodeExisting(item, dispatchKey(expected.source, expected.id, expected.component));
+    return item === undefined ? null : this.decodeExisting(item, dispatchKey(expected));
   }
 
   /** Dispatch rows in a window; see dispatch-query.ts for which index serves which filter. */
@@ -297,7 +333,7 @@ export class DynamoEventStore implements EventStore {
   private async conditionalUpdate(key: DispatchKey, input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>): Promise<Item | undefined> {
     try {
       const output = await this.call((c) =>
-        c.send(new UpdateItemCommand({ ReturnValues: 'ALL_NEW', ...input, TableName: this.tableName, Key: keyAttributes(dispatchKey(key.source, key.id, key.component)) })),
+        c.send(new UpdateItemCommand({ ReturnValues: 'ALL_NEW', ...input, TableName: this.tableName, Key: keyAttributes(dispatchKey(key)) })),
       );
       return output.Attributes ?? {};
     } catch (error) {

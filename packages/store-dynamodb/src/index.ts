@@ -5,6 +5,11 @@ export {
   TTL_ATTRIBUTE,
   GSI1,
   GSI2,
+  GSI3,
+  GSI4,
+  GSI5,
+  INDEXES,
+  LEASE_SHARDS,
   tableDefinition,
   createTable,
 } from './schema.js';
@@ -14,6 +19,8 @@ export type { DynamoRoutingConfigStoreOptions } from './config-store.js';
 export { DynamoEventStore, DEFAULT_RETENTION_SECONDS } from './event-store.js';
 export type { DynamoEventStoreOptions } from './event-store.js';
 export { DynamoAuditLog } from './audit-log.js';
+export { DynamoReplayStore } from './replay-store.js';
+export type { DynamoReplayStoreOptions } from './replay-store.js';
 export type { DynamoAuditLogOptions } from './audit-log.js';
 export { startEmbeddedDynamo } from './embedded.js';
 export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type ChannelName, type PinScope, ValidationError } from '@vrouter/core';
+import { type ChannelName, type DispatchKey, type PinScope, ValidationError } from '@vrouter/core';
 import { LEASE_SHARDS, PARTITION_KEY, SORT_KEY } from './schema.js';
 
 /** Builds every key of the layout documented in schema.ts; nothing else concatenates key strings. */
@@ -22,6 +22,7 @@ export const SK_PREFIX = {
   project: 'PROJECT#',
   dispatch: 'DISPATCH#',
   token: 'TOKEN#',
+  replay: 'REPLAY#',
   served: 'SERVED#',
 } as const;
 
@@ -50,9 +51,10 @@ export const servedVersionKey = (component: string, version: string): ItemKey =>
 /** Source and id are arbitrary strings; encodeURIComponent never emits `#`, so the key stays unambiguous. */
 export const eventPartition = (source: string, id: string): string => `EVENT#${encodeURIComponent(source)}#${encodeURIComponent(id)}`;
 export const eventKey = (source: string, id: string): ItemKey => ({ pk: eventPartition(source, id), sk: EVENT_SK });
-export const dispatchKey = (source: string, id: string, component: string): ItemKey => ({
-  pk: eventPartition(source, id),
-  sk: `${SK_PREFIX.dispatch}${segment(component, 'component')}`,
+/** The original dispatch of an event to a component, or (with replayId) that of one replay. */
+export const dispatchKey = (key: DispatchKey): ItemKey => ({
+  pk: eventPartition(key.source, key.id),
+  sk: key.replayId === undefined ? `${SK_PREFIX.dispatch}${segment(key.component, 'component')}` : `${SK_PREFIX.replay}${segment(key.replayId, 'replayId')}#${segment(key.component, 'component')}`,
 });
 
 /**

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAdminCommands } from './commands/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startDev } from './dev.js';
 import { createTableCommand, startServe } from './serve.js';
@@ -48,6 +49,7 @@ export function program(): Command {
       await createTableCommand(config);
       process.stdout.write(`table ${config.tableName} is ready\n`);
     });
+  registerAdminCommands(cli);
   return cli;
 }
 

@@ -1,0 +1,191 @@
+import type {
+  ChannelName,
+  ChannelPointer,
+  Component,
+  DispatchStatus,
+  Pin,
+  PinScope,
+  PinSource,
+  Resolution,
+  RoutingContext,
+  Target,
+  Version,
+} from '@vrouter/core';
+
+export type { ChannelName, ChannelPointer, Component, Pin, PinScope, Resolution, Target, Version };
+
+/** Which version each channel points at; a channel that points at none is absent. */
+export type ChannelMap = Partial<Record<ChannelName, string>>;
+
+/** `GET /v1/components/{component}`: the component with its versions (oldest first) and channels. */
+export interface ComponentDetails extends Component {
+  channels: ChannelMap;
+  versions: Version[];
+}
+
+export interface ComponentList {
+  components: ComponentDetails[];
+}
+
+/** Every write accepts a `reason`, kept in the audit log. */
+export interface Reason {
+  reason?: string;
+}
+
+/** Channel moves and pins may override a safety check with `force`, which needs a `reason`. */
+export interface Override extends Reason {
+  force?: boolean;
+}
+
+export interface ComponentInput extends Reason {
+  description?: string;
+  subscriptions: string[];
+}
+
+/** A pin routes to a channel (follows promotions) or to one exact version. */
+export type PinInput = ({ channel: ChannelName; version?: undefined } | { version: string; channel?: undefined }) &
+  Override & {
+    /** RFC 3339. */
+    expiresAt?: string;
+  };
+
+export interface PinFilter {
+  scope?: PinScope;
+  subject?: string;
+  component?: string;
+}
+
+export interface PinList {
+  pins: Pin[];
+}
+
+export interface CustomerRecord {
+  id: string;
+  plan?: string;
+}
+
+export interface ProjectRecord {
+  id: string;
+  customer: string;
+}
+
+export interface ResolveQuery {
+  component: string;
+  customer?: string;
+  project?: string;
+  plan?: string;
+}
+
+/** The decision as the answering router would route an event now, with the context it derived and its config revision. */
+export type ResolveAnswer = Resolution & { context: RoutingContext; configRevision: number };
+
+export interface DispatchSummary {
+  component: string;
+  version: string | null;
+  channel: ChannelName | null;
+  pin: { scope: PinScope; subject: string } | null;
+  status?: DispatchStatus;
+  [field: string]: unknown;
+}
+
+export interface EventResult {
+  source?: string;
+  id?: string;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  dispatches: DispatchSummary[];
+  error?: { code: string; detail: string; field?: string; [extension: string]: unknown };
+}
+
+/** `POST /v1/events` answer: one result per event, in order. */
+export interface EventPostAnswer {
+  results: EventResult[];
+}
+
+export interface EventPostOptions {
+  /** Answer after the dispatches settle (`?wait=true`). */
+  wait?: boolean;
+}
+
+export interface DispatchDetails {
+  component: string;
+  version: string | null;
+  channel: ChannelName | null;
+  pin: { scope: PinScope; subject: string } | null;
+  pinSource: PinSource | null;
+  status: DispatchStatus;
+  attempts: number;
+  idempotencyKey: string;
+  claimedAt: string;
+  updatedAt: string;
+  lastError: { code: string; message: string } | null;
+  response: string | null;
+}
+
+/** `GET /v1/events/{source}/{id}`: the event, its routing decisions and each dispatch's outcome. */
+export interface EventDetails {
+  source: string;
+  id: string;
+  type: string;
+  receivedAt: string;
+  customer: string | null;
+  project: string | null;
+  plan: string | null;
+  components: string[];
+  event: Record<string, unknown>;
+  dispatches: DispatchDetails[];
+}
+
+export interface AuditQuery {
+  component?: string;
+  subject?: string;
+  /** RFC 3339. */
+  since?: string;
+}
+
+/** One change: who made it, when, and the record before and after (null when created or deleted). Never holds token values. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  /** The name of the token that made the change. */
+  actor: string;
+  /** e.g. `pin.set`, `channel.promote`, `token.create`. */
+  action: string;
+  component?: string;
+  /** What the change is about: `scope/subject` for pins, the customer, project, version or token name. */
+  subject?: string;
+  before: unknown;
+  after: unknown;
+  reason?: string;
+  [field: string]: unknown;
+}
+
+/** Newest first; `cursor`, when present, continues where this page stopped. */
+export interface AuditList {
+  entries: AuditEntry[];
+  cursor?: string;
+}
+
+export interface TokenInput {
+  name: string;
+  scopes: string[];
+}
+
+/** `POST /v1/tokens` answer; the token is shown this once. */
+export interface CreatedToken {
+  name: string;
+  token: string;
+}
+
+/** A token as listed: never its value. */
+export interface TokenInfo {
+  name: string;
+  scopes: string[];
+  createdAt?: string;
+  createdBy?: string;
+  [field: string]: unknown;
+}
+
+export interface TokenList {
+  tokens: TokenInfo[];
+  [field: string]: unknown;
+}

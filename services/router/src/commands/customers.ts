@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { change, leaf, noun, run, withReason } from './run.js';
+
+/** `vrouter customers set <customer> --plan <plan>`. */
+export function registerCustomers(program: Command): void {
+  const customers = noun(program, 'customers', 'Record customers and their plans.');
+  withReason(leaf(customers, 'set', 'Record a customer and its plan (plan pins apply to its events).'))
+    .argument('<customer>', 'customer id')
+    .requiredOption('--plan <plan>', 'plan, e.g. free or pro')
+    .action(
+      run<{ plan: string; reason?: string }>(async (client, [customer], options) => {
+        const answer = await client.customers.put(customer!, { plan: options.plan, ...change(options) });
+        return { answer, text: () => `customer ${answer.id}: plan ${answer.plan ?? '-'}` };
+      }),
+    );
+}

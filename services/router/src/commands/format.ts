@@ -1,0 +1,23 @@
+import type { ChannelMap, Pin, Target } from '@vrouter/client';
+import { CHANNELS } from '@vrouter/core';
+
+/** One short line for a target: `lambda fn:3`, `lambda fn:3 (async)`, `http https://... (10000 ms)`, `ecs cluster task:4 container`. */
+export function describeTarget(target: Target): string {
+  switch (target.kind) {
+    case 'lambda':
+      return `lambda ${target.functionName}:${target.qualifier}${target.invocationType === 'Event' ? ' (async)' : ''}`;
+    case 'http':
+      return `http ${target.url}${target.timeoutMs ? ` (${target.timeoutMs} ms)` : ''}`;
+    case 'ecs':
+      return `ecs ${target.cluster} ${target.taskDefinition} ${target.containerName}`;
+    default:
+      return JSON.stringify(target);
+  }
+}
+
+/** `channel beta` or `version v24`. */
+export const describePinTarget = (pin: Pin): string => (pin.channel !== undefined ? `channel ${pin.channel}` : `version ${pin.version}`);
+
+/** The channels that point at `version`, e.g. `stable,beta`. */
+export const channelsOf = (channels: ChannelMap, version: string): string =>
+  CHANNELS.filter((c) => channels[c] === version).join(',');

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ApiError, ConnectionError } from '@vrouter/client';
+import { EXIT, errorLine, exitCodeFor, UsageError } from '../src/commands/errors.js';
+import { targetFromOptions } from '../src/commands/versions.js';
+
+const apiError = (status: number, code = 'VR_X', field?: string) => new ApiError(status, { code, detail: `status ${status}`, ...(field ? { field } : {}) }, 'fallback');
+
+describe('exitCodeFor', () => {
+  const cases: [number, number][] = [
+    [400, EXIT.validation],
+    [401, EXIT.auth],
+    [403, EXIT.auth],
+    [404, EXIT.notFound],
+    [405, EXIT.unexpected],
+    [409, EXIT.conflict],
+    [412, EXIT.conflict],
+    [413, EXIT.validation],
+    [415, EXIT.validation],
+    [422, EXIT.validation],
+    [429, EXIT.unexpected],
+    [500, EXIT.unavailable],
+    [502, EXIT.unavailable],
+    [503, EXIT.unavailable],
+  ];
+  for (const [status, code] of cases) it(`HTTP ${status} exits ${code}`, () => assert.equal(exitCodeFor(apiError(status)), code));
+
+  it('usage 2, connection 7, anything else 1', () => {
+    assert.equal(exitCodeFor(new UsageError('x')), 2);
+    assert.equal(exitCodeFor(new ConnectionError('http://127.0.0.1:9/v1/pins', new Error('boom'))), 7);
+    assert.equal(exitCodeFor(new Error('x')), 1);
+    assert.equal(exitCodeFor('x'), 1);
+  });
+});
+
+describe('errorLine', () => {
+  it('names the code and the field', () => {
+    assert.equal(errorLine(apiError(422, 'VR_PIN_VERSION_UNKNOWN', 'version')), 'vrouter: status 422 [VR_PIN_VERSION_UNKNOWN, field version]');
+    assert.equal(errorLine(apiError(409, 'VR_CONFLICT')), 'vrouter: status 409 [VR_CONFLICT]');
+    assert.equal(errorLine(new UsageError('Give exactly one of --channel or --version.')), 'vrouter: Give exactly one of --channel or --version.');
+  });
+});
+
+describe('targetFromOptions', () => {
+  it('builds a Lambda target, splitting at the last colon', () => {
+    assert.deepEqual(targetFromOptions({ lambda: 'svc:3' }), { kind: 'lambda', functionName: 'svc', qualifier: '3', invocationType: 'RequestResponse' });
+    assert.deepEqual(targetFromOptions({ lambda: 'arn:aws:lambda:eu-west-1:123456789012:function:svc:live', async: true }), {
+      kind: 'lambda',
+      functionName: 'arn:aws:lambda:eu-west-1:123456789012:function:svc',
+      qualifier: 'live',
+      invocationType: 'Event',
+    });
+  });
+
+  it('builds HTTP and ECS targets', () => {
+    assert.deepEqual(targetFromOptions({ http: 'https://example.com/hook', timeoutMs: 500 }), { kind: 'http', url: 'https://example.com/hook', timeoutMs: 500 });
+    assert.deepEqual(targetFromOptions({ ecsCluster: 'c', ecsTaskDefinition: 'fam:4', ecsContainer: 'app' }), {
+      kind: 'ecs',
+      cluster: 'c',
+      taskDefinition: 'fam:4',
+      containerName: 'app',
+    });
+  });
+
+  const bad: [string, Parameters<typeof targetFromOptions>[0]][] = [
+    ['no target', {}],
+    ['two targets', { lambda: 'svc:1', http: 'https://example.com' }],
+    ['a Lambda without qualifier', { lambda: 'svc' }],
+    ['a Lambda with an empty qualifier', { lambda: 'svc:' }],
+    ['--async without --lambda', { http: 'https://example.com', async: true }],
+    ['--timeout-ms without --http', { lambda: 'svc:1', timeoutMs: 5 }],
+    ['an incomplete ECS target', { ecsCluster: 'c', ecsContainer: 'app' }],
+  ];
+  for (const [what, options] of bad) it(`refuses ${what}`, () => assert.throws(() => targetFromOptions(options), UsageError));
+});

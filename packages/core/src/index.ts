@@ -15,6 +15,7 @@ export type {
   Pin,
   Customer,
   Project,
+  ShadowConfig,
   Tagged,
   TokenRecord,
   TokenScope,
@@ -75,3 +76,4 @@ export type {
 } from './ports.js';
 export { REPLAY_STATES, replayStatus } from './replay.js';
 export type { ReplayFilter, ReplayRequest, ReplayState, ReplayCounts, ReplayJob, ReplayProgress, ReplayStore } from './replay.js';
+export { inShadowSample } from './shadow.js';

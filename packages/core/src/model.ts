@@ -45,8 +45,16 @@ export interface Component extends Tagged {
   description?: string;
   /** Event types this component receives: exact (`build.started`), prefix (`build.*`) or everything (`*`). */
   subscriptions: string[];
+  /** Mirror a sticky share of customers' live events to a candidate version; its outcomes never affect the primary. */
+  shadow?: ShadowConfig;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface ShadowConfig {
+  version: string;
+  /** 0 to 100: the share of customers (sticky: a customer is in or out for as long as the percentage stays). */
+  percent: number;
 }
 
 export interface Version extends Tagged {

@@ -16,6 +16,8 @@ export interface DispatchKey {
   component: string;
   /** Set on the dispatch records of a replay: one per (event, component, replay), apart from the original. */
   replayId?: string;
+  /** Set on the record of a shadow dispatch: one per (event, component), never affecting the original. */
+  shadow?: boolean;
 }
 
 export interface DispatchError {
@@ -103,7 +105,7 @@ export interface EventStore {
   /** Writes the outcome if `claimToken` still owns the record; returns false when it no longer does. */
   completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean>;
   /** The event, its original dispatches and its replays' dispatches; null when it was never recorded (or expired). */
-  getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[]; replays: DispatchRecord[] } | null>;
+  getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[]; replays: DispatchRecord[]; shadows: DispatchRecord[] } | null>;
   /** Dispatch records in a window, filtered, from indexes chosen so that a page reads little beyond what it returns. */
   listDispatches(query: DispatchQuery): Promise<DispatchPage>;
   /**

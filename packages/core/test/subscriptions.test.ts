@@ -35,3 +35,19 @@ describe('subscriptions', () => {
     assert.deepEqual(subscribedComponents(snapshot, 'nothing'), []);
   });
 });
+
+describe('inShadowSample', () => {
+  it('is sticky per customer and grows with the percentage', async () => {
+    const { inShadowSample } = await import('../src/index.js');
+    const customers = Array.from({ length: 2000 }, (_, i) => `c${i}`);
+    const at = (percent: number) => new Set(customers.filter((c) => inShadowSample({ version: 'v2', percent }, 'svc', c)));
+    const ten = at(10);
+    const thirty = at(30);
+    assert.ok(ten.size > 150 && ten.size < 250, `10% gave ${ten.size}`);
+    assert.ok([...ten].every((c) => thirty.has(c)), 'raising the share keeps everyone already in');
+    assert.equal(at(0).size, 0);
+    assert.equal(at(100).size, 2000);
+    assert.equal(inShadowSample(undefined, 'svc', 'c1'), false);
+    assert.deepEqual(at(10), ten, 'the same customers every time');
+  });
+});

@@ -28,7 +28,7 @@ import { componentKey, customerKey, type ItemKey, pinKey, projectKey, SK_PREFIX,
 const toItem = (key: ItemKey, fields: Fields): Item => marshall({ ...fields, pk: key.pk, sk: key.sk }, { removeUndefinedValues: true });
 
 export const componentItem = (c: Component): Item =>
-  toItem(componentKey(c.name), { name: c.name, description: c.description, subscriptions: c.subscriptions, createdAt: c.createdAt, updatedAt: c.updatedAt });
+  toItem(componentKey(c.name), { name: c.name, description: c.description, subscriptions: c.subscriptions, shadow: c.shadow, createdAt: c.createdAt, updatedAt: c.updatedAt });
 
 export const versionItem = (v: Version): Item =>
   toItem(versionKey(v.component, v.name), { component: v.component, name: v.name, target: v.target, maxConcurrency: v.maxConcurrency, registeredAt: v.registeredAt });
@@ -72,7 +72,8 @@ const isTarget = (value: unknown): value is Target =>
 
 function decodeComponent(f: Fields): Component | undefined {
   if (!isString(f.name) || !isStringArray(f.subscriptions) || !isString(f.createdAt) || !isString(f.updatedAt) || !isOptionalString(f.description)) return undefined;
-  return compact({ name: f.name, description: f.description, subscriptions: f.subscriptions, createdAt: f.createdAt, updatedAt: f.updatedAt });
+  const shadow = isObject(f.shadow) && isString(f.shadow.version) && typeof f.shadow.percent === 'number' ? { version: f.shadow.version, percent: f.shadow.percent } : undefined;
+  return compact({ name: f.name, description: f.description, subscriptions: f.subscriptions, shadow, createdAt: f.createdAt, updatedAt: f.updatedAt });
 }
 
 function decodeVersion(f: Fields): Version | undefined {

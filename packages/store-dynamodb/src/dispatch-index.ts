@@ -15,11 +15,12 @@ export function arrivalSortKey(record: Pick<DispatchRecord, 'source' | 'id'> & {
 }
 
 export function dispatchIndexKeys(record: DispatchRecord): Record<string, string> {
-  // A replay's own record is only ever looked up through its event, and by recovery while pending.
-  if (record.replayId !== undefined) {
-    return record.status === 'pending' && record.leaseUntil !== undefined
-      ? { [GSI2.partitionKey]: leaseShard(dispatchKey(record).pk), [GSI2.sortKey]: record.leaseUntil }
-      : {};
+  // A replay's or shadow's own record is looked up through its event, by recovery while pending, and (shadow)
+  // by component for comparison; never in the listing indexes, which show each event's original dispatch.
+  if (record.replayId !== undefined || record.shadow) {
+    const lease = record.status === 'pending' && record.leaseUntil !== undefined ? { [GSI2.partitionKey]: leaseShard(dispatchKey(record).pk), [GSI2.sortKey]: record.leaseUntil } : {};
+    const at = new Date(arrival(record)).toISOString();
+    return record.shadow ? { ...lease, [GSI3.partitionKey]: `S#${record.component}`, [GSI3.sortKey]: arrivalSortKey({ ...record, receivedAt: at }) } : lease;
   }
   const at = new Date(arrival(record)).toISOString();
   const sort = arrivalSortKey({ ...record, receivedAt: at });

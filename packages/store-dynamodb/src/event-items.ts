@@ -72,6 +72,7 @@ export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
       plan: record.plan,
       lastReplayId: record.lastReplayId,
       replayId: record.replayId,
+      shadow: record.shadow,
       [TTL_ATTRIBUTE]: expiresAt,
       ...dispatchIndexKeys(record),
       ...dispatchKey(record),
@@ -156,10 +157,11 @@ export function decodeDispatch(f: Fields): DispatchRecord | undefined {
     plan: isString(f.plan) ? f.plan : undefined,
     lastReplayId: isString(f.lastReplayId) ? f.lastReplayId : undefined,
     replayId: isString(f.replayId) ? f.replayId : undefined,
+    shadow: f.shadow === true ? true : undefined,
   });
 }
 
-export type EventPartitionEntry = { kind: 'event'; value: EventRecord } | { kind: 'dispatch' | 'replay'; value: DispatchRecord };
+export type EventPartitionEntry = { kind: 'event'; value: EventRecord } | { kind: 'dispatch' | 'replay' | 'shadow'; value: DispatchRecord };
 
 /**
  * Decodes one item of an event partition by its sort key. Returns undefined for sort keys of other kinds
@@ -173,10 +175,10 @@ export function decodeEventPartitionItem(item: Item): EventPartitionEntry | 'gar
     const value = decodeEvent(fields);
     return value === undefined ? 'garbled' : { kind: 'event', value };
   }
-  if (sk.startsWith(SK_PREFIX.dispatch) || sk.startsWith(SK_PREFIX.replay)) {
+  if (sk.startsWith(SK_PREFIX.dispatch) || sk.startsWith(SK_PREFIX.replay) || sk.startsWith(SK_PREFIX.shadow)) {
     const value = decodeDispatch(fields);
     if (value === undefined) return 'garbled';
-    return value.replayId === undefined ? { kind: 'dispatch', value } : { kind: 'replay', value };
+    return { kind: value.replayId !== undefined ? 'replay' : value.shadow ? 'shadow' : 'dispatch', value };
   }
   return undefined;
 }

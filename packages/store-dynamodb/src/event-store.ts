@@ -1,4 +1,4 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   type ClaimRenewal,
@@ -19,7 +19,7 @@ import { decodeDispatch, decodeEventPartitionItem, dispatchItem, eventItem } fro
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import { fieldsOf, type Item } from './item.js';
 import { dispatchKey, eventPartition, type ItemKey, keyAttributes, leaseShards } from './keys.js';
-import { GSI2, PARTITION_KEY } from './schema.js';
+import { GSI2, GSI3, PARTITION_KEY } from './schema.js';
 
 export interface DynamoEventStoreOptions {
   client: DynamoDBClient;
@@ -122,7 +122,7 @@ export class DynamoEventStore implements EventStore {
    */
   async completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean> {
     // Out of the lease index; an original dispatch also into the failed indexes when it failed.
-    const index = key.replayId === undefined ? statusIndexUpdate(completion.status) : statusIndexUpdate('succeeded');
+    const index = key.replayId === undefined && !key.shadow ? statusIndexUpdate(completion.status) : statusIndexUpdate('succeeded');
     const set = ['#status = :status', '#attempts = :attempts', '#updatedAt = :updatedAt', ...index.set];
     const remove = ['#leaseUntil', ...index.remove];
     const names: Record<string, string> = {
@@ -210,11 +210,12 @@ export class DynamoEventStore implements EventStore {
    * was never recorded (or has expired). Throws VR_INTERNAL when an item of the event cannot be read,
    * rather than returning a ledger with holes.
    */
-  async getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[]; replays: DispatchRecord[] } | null> {
+  async getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[]; replays: DispatchRecord[]; shadows: DispatchRecord[] } | null> {
     const pk = eventPartition(source, id);
     let event: EventRecord | undefined;
     const dispatches: DispatchRecord[] = [];
     const replays: DispatchRecord[] = [];
+    const shadows: DispatchRecord[] = [];
     let startKey: Item | undefined;
     do {
       const page = await this.call((c) =>
@@ -235,12 +236,13 @@ export class DynamoEventStore implements EventStore {
         if (entry?.kind === 'event') event = entry.value;
         else if (entry?.kind === 'dispatch') dispatches.push(entry.value);
         else if (entry?.kind === 'replay') replays.push(entry.value);
+        else if (entry?.kind === 'shadow') shadows.push(entry.value);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     if (event === undefined) return null;
     dispatches.sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
-    return { event, dispatches, replays };
+    return { event, dispatches, replays, shadows };
   }
 
   /**
@@ -327,6 +329,45 @@ export class DynamoEventStore implements EventStore {
   /** Dispatch rows in a window; see dispatch-query.ts for which index serves which filter. */
   listDispatches(query: DispatchQuery): Promise<DispatchPage> {
     return listDispatches((input) => this.call((c) => c.send(new QueryCommand({ ...input, TableName: this.tableName }))), query);
+  }
+
+  /**
+   * Shadow dispatches of `component` received in [from, to], newest first, each with the original dispatch of the
+   * same event (one BatchGetItem per page of up to 100), for comparing the two.
+   */
+  async listShadowPairs(component: string, from: string, to: string, limit: number): Promise<{ shadow: DispatchRecord; primary: DispatchRecord | null }[]> {
+    const output = await this.call((c) =>
+      c.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI3.indexName,
+          KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#p': GSI3.partitionKey, '#s': GSI3.sortKey },
+          ExpressionAttributeValues: { ':p': { S: `S#${component}` }, ':from': { S: new Date(from).toISOString() }, ':to': { S: `${new Date(to).toISOString()}~` } },
+          ScanIndexForward: false,
+          Limit: Math.min(limit, 100),
+        }),
+      ),
+    );
+    const shadows = (output.Items ?? []).flatMap((item) => {
+      const fields = fieldsOf(item);
+      const record = fields === undefined ? undefined : decodeDispatch(fields);
+      return record ? [record] : [];
+    });
+    if (shadows.length === 0) return [];
+    const keys = shadows.map((s) => keyAttributes(dispatchKey({ source: s.source, id: s.id, component: s.component })));
+    const primaries = new Map<string, DispatchRecord>();
+    let pending: typeof keys | undefined = keys;
+    for (let round = 0; pending && pending.length > 0 && round < 5; round++) {
+      const batch = await this.call((c) => c.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending!, ConsistentRead: true } } })));
+      for (const item of batch.Responses?.[this.tableName] ?? []) {
+        const fields = fieldsOf(item);
+        const record = fields === undefined ? undefined : decodeDispatch(fields);
+        if (record) primaries.set(`${record.source}\u0000${record.id}`, record);
+      }
+      pending = batch.UnprocessedKeys?.[this.tableName]?.Keys as typeof keys | undefined;
+    }
+    return shadows.map((shadow) => ({ shadow, primary: primaries.get(`${shadow.source}\u0000${shadow.id}`) ?? null }));
   }
 
   /** An UpdateItem on a dispatch record that returns the new item, or undefined when its condition failed. */

@@ -23,6 +23,7 @@ export const SK_PREFIX = {
   dispatch: 'DISPATCH#',
   token: 'TOKEN#',
   replay: 'REPLAY#',
+  shadow: 'SHADOW#',
   served: 'SERVED#',
 } as const;
 
@@ -51,11 +52,13 @@ export const servedVersionKey = (component: string, version: string): ItemKey =>
 /** Source and id are arbitrary strings; encodeURIComponent never emits `#`, so the key stays unambiguous. */
 export const eventPartition = (source: string, id: string): string => `EVENT#${encodeURIComponent(source)}#${encodeURIComponent(id)}`;
 export const eventKey = (source: string, id: string): ItemKey => ({ pk: eventPartition(source, id), sk: EVENT_SK });
-/** The original dispatch of an event to a component, or (with replayId) that of one replay. */
-export const dispatchKey = (key: DispatchKey): ItemKey => ({
-  pk: eventPartition(key.source, key.id),
-  sk: key.replayId === undefined ? `${SK_PREFIX.dispatch}${segment(key.component, 'component')}` : `${SK_PREFIX.replay}${segment(key.replayId, 'replayId')}#${segment(key.component, 'component')}`,
-});
+/** The original dispatch of an event to a component, that of one replay (replayId), or the shadow dispatch (shadow). */
+export function dispatchKey(key: DispatchKey): ItemKey {
+  const component = segment(key.component, 'component');
+  const pk = eventPartition(key.source, key.id);
+  if (key.replayId !== undefined) return { pk, sk: `${SK_PREFIX.replay}${segment(key.replayId, 'replayId')}#${component}` };
+  return { pk, sk: `${key.shadow ? SK_PREFIX.shadow : SK_PREFIX.dispatch}${component}` };
+}
 
 /**
  * The gsi1 keys of an event: its UTC hour bucket and a time-ordered sort key.

@@ -41,7 +41,7 @@ function resolveBench(): string[] {
 async function routerBench(): Promise<string[]> {
   let counter: ReturnType<typeof countingClient> | undefined;
   const stack = await startStack({
-    env: { VROUTER_POLL_INTERVAL_MS: '60000', VROUTER_SWEEP_INTERVAL_MS: '600000' },
+    env: { VROUTER_POLL_INTERVAL_MS: '60000', VROUTER_SWEEP_INTERVAL_MS: '600000', VROUTER_REPLAY_POLL_INTERVAL_MS: '600000' },
     dynamo: (endpoint) => {
       counter = countingClient(endpoint);
       return counter.client;
@@ -93,3 +93,8 @@ console.log(`node ${process.version}, ${EVENTS} events, concurrency ${CONCURRENC
 console.log(header);
 for (const line of resolveBench()) console.log(line);
 for (const line of await routerBench()) console.log(line);
+
+// --- Telemetry (issue 6): the router with OpenTelemetry on vs off, each side in processes of its own (telemetry.ts).
+const { telemetryBench } = await import('./telemetry.js');
+console.log('');
+for (const line of await telemetryBench(EVENTS, CONCURRENCY)) console.log(line);

@@ -10,7 +10,7 @@ describe('the routing hot path', () => {
   before(async () => {
     // A long poll interval keeps the background revision poll out of the count.
     stack = await startStack({
-      env: { VROUTER_POLL_INTERVAL_MS: '60000', VROUTER_SWEEP_INTERVAL_MS: '600000' },
+      env: { VROUTER_POLL_INTERVAL_MS: '60000', VROUTER_SWEEP_INTERVAL_MS: '600000', VROUTER_REPLAY_POLL_INTERVAL_MS: '600000' },
       dynamo: (endpoint) => {
         counter = countingClient(endpoint);
         return counter.client;

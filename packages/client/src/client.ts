@@ -11,6 +11,8 @@ import type {
   CreatedToken,
   CustomerRecord,
   EventDetails,
+  EventList,
+  EventListQuery,
   EventPostAnswer,
   EventPostOptions,
   Pin,
@@ -21,6 +23,10 @@ import type {
   ProjectRecord,
   Override,
   Reason,
+  Replay,
+  ReplayCreated,
+  ReplayInput,
+  ReplayList,
   ResolveAnswer,
   ResolveQuery,
   Target,
@@ -122,6 +128,9 @@ export class VrouterClient {
   }
 
   readonly events = {
+    /** `GET /v1/events`: one row per (event, component), newest first unless `order: 'asc'`; follow `cursor` for more. */
+    list: (query: EventListQuery = {}): Promise<EventList> =>
+      this.request('GET', '/v1/events', { query: { ...query, limit: query.limit === undefined ? undefined : String(query.limit) } }),
     get: (source: string, id: string): Promise<EventDetails> => this.request('GET', `/v1/events${path(source, id)}`),
     /** One event (an object) or a batch (an array, sent as application/cloudevents-batch+json). */
     post: (event: Record<string, unknown> | Record<string, unknown>[], options: EventPostOptions = {}): Promise<EventPostAnswer> =>
@@ -130,6 +139,17 @@ export class VrouterClient {
         body: event,
         contentType: Array.isArray(event) ? 'application/cloudevents-batch+json' : 'application/cloudevents+json',
       }),
+  };
+
+  readonly replays = {
+    /** Starts a replay (202), or with `dryRun` counts the selection and returns a sample, dispatching nothing. */
+    create: (input: ReplayInput): Promise<ReplayCreated> => this.request('POST', '/v1/replays', { body: input }),
+    /** Every replay, newest first. */
+    list: (): Promise<ReplayList> => this.request('GET', '/v1/replays'),
+    /** One replay: its state, counts and what remains. */
+    get: (id: string): Promise<Replay> => this.request('GET', `/v1/replays${path(id)}`),
+    /** Stops a running replay; refused with 409 when it is not running. */
+    cancel: (id: string): Promise<Replay> => this.request('POST', `/v1/replays${path(id, 'cancel')}`),
   };
 
   readonly audit = {

@@ -6,13 +6,15 @@ import type {
   Pin,
   PinScope,
   PinSource,
+  ReplayCounts,
+  ReplayState,
   Resolution,
   RoutingContext,
   Target,
   Version,
 } from '@vrouter/core';
 
-export type { ChannelName, ChannelPointer, Component, Pin, PinScope, Resolution, Target, Version };
+export type { ChannelName, ChannelPointer, Component, DispatchStatus, Pin, PinScope, ReplayCounts, ReplayState, Resolution, Target, Version };
 
 /** Which version each channel points at; a channel that points at none is absent. */
 export type ChannelMap = Partial<Record<ChannelName, string>>;
@@ -188,4 +190,129 @@ export interface TokenInfo {
 export interface TokenList {
   tokens: TokenInfo[];
   [field: string]: unknown;
+}
+
+/** `GET /v1/events` filters. The window defaults to the hour before `to` (default: now). */
+export interface EventListQuery {
+  /** RFC 3339. */
+  from?: string;
+  /** RFC 3339. */
+  to?: string;
+  component?: string;
+  customer?: string;
+  project?: string;
+  version?: string;
+  status?: DispatchStatus;
+  /** Newest first (`desc`, the default) or oldest first. */
+  order?: 'asc' | 'desc';
+  /** Rows per page, 1 to 1000 (default 100). */
+  limit?: number;
+  /** From the previous page. */
+  cursor?: string;
+}
+
+/** One logged dispatch: an event for one component, with its latest outcome. */
+export interface EventRow {
+  source: string;
+  id: string;
+  component: string;
+  version: string | null;
+  channel: ChannelName | null;
+  status: DispatchStatus;
+  attempts: number;
+  receivedAt: string;
+  customer: string | null;
+  project: string | null;
+  lastError: { code: string; message: string } | null;
+  /** The replay that last dispatched this event for this component. */
+  lastReplayId: string | null;
+}
+
+/** A page of `GET /v1/events`; `cursor`, when present, continues where this page stopped. */
+export interface EventList {
+  from: string;
+  to: string;
+  items: EventRow[];
+  cursor?: string;
+}
+
+/** Which logged dispatches a replay takes; `status` defaults to `failed`. */
+export interface ReplayFilterInput {
+  component?: string;
+  customer?: string;
+  project?: string;
+  plan?: string;
+  version?: string;
+  status?: 'failed' | 'all';
+}
+
+/** `current`: the version each event would be routed to now; or one registered version of `filter.component`. */
+export type ReplayTarget = 'current' | { version: string };
+
+/** `POST /v1/replays` body. */
+export interface ReplayInput {
+  /** RFC 3339. */
+  from: string;
+  /** RFC 3339; default now. The window is at most 31 days. */
+  to?: string;
+  filter?: ReplayFilterInput;
+  target?: ReplayTarget;
+  /** Count the selection and return a sample; dispatch nothing. */
+  dryRun?: boolean;
+  /** Default 50. */
+  ratePerSecond?: number;
+  /** Default 4. */
+  concurrency?: number;
+}
+
+/** One dispatch a dry run would replay. */
+export interface ReplaySampleItem {
+  source: string;
+  id: string;
+  component: string;
+  version: string | null;
+  status: DispatchStatus;
+  customer?: string;
+  receivedAt?: string;
+}
+
+/** `POST /v1/replays` answer (202): the job started, or, for a dry run, what it would replay. */
+export interface ReplayCreated {
+  id: string;
+  state: ReplayState;
+  dryRun: boolean;
+  /** Dry run: how many dispatches the selection holds. */
+  matched?: number;
+  /** Dry run: the first few of them. */
+  sample?: ReplaySampleItem[];
+}
+
+/** A replay job as the router reports it. */
+export interface Replay {
+  id: string;
+  state: ReplayState;
+  request: {
+    from: string;
+    to: string;
+    filter: ReplayFilterInput & { status: 'failed' | 'all' };
+    target: ReplayTarget;
+    dryRun: boolean;
+    ratePerSecond: number;
+    concurrency: number;
+  };
+  createdAt: string;
+  /** The name of the token that started it. */
+  createdBy: string;
+  updatedAt: string;
+  counts: ReplayCounts;
+  /** True once `counts.matched` is the full count of the selection. */
+  counted?: boolean;
+  error?: string;
+  /** Matched dispatches not yet dispatched or skipped. */
+  remaining: number;
+}
+
+/** `GET /v1/replays`: newest first. */
+export interface ReplayList {
+  replays: Replay[];
 }

@@ -108,6 +108,8 @@ export interface EventStore {
   getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[]; replays: DispatchRecord[]; shadows: DispatchRecord[] } | null>;
   /** Dispatch records in a window, filtered, from indexes chosen so that a page reads little beyond what it returns. */
   listDispatches(query: DispatchQuery): Promise<DispatchPage>;
+  /** Shadow dispatches of a component in a window, newest first, each with the original dispatch it mirrored. */
+  listShadowPairs(component: string, from: string, to: string, limit: number): Promise<{ shadow: DispatchRecord; primary: DispatchRecord | null }[]>;
   /**
    * Extends the lease before another attempt and records the attempt count and the last error, if `claimToken`
    * still owns the pending record; returns false when it no longer does.
@@ -227,7 +229,9 @@ export type AuditAction =
   | 'customer.put'
   | 'project.put'
   | 'token.create'
-  | 'token.revoke';
+  | 'token.revoke'
+  | 'shadow.set'
+  | 'shadow.delete';
 
 /** One change, as the audit log keeps it. Never contains token values. */
 export interface AuditEntry {

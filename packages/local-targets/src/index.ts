@@ -19,3 +19,7 @@ export type {
   EcsErrorSpec,
   EcsFailureSpec,
 } from './ecs-types.js';
+export { LocalSqsServer } from './sqs-server.js';
+export type { LocalSqsServerOptions } from './sqs-server.js';
+export { md5OfBody, md5OfMessageAttributes } from './sqs-md5.js';
+export type { SqsMessageAttribute, SqsHistoryEntry, SqsHistoryKind, SqsStoredMessage, SqsErrorSpec } from './sqs-types.js';

@@ -80,7 +80,9 @@ describe('LocalHttpTarget', () => {
     target.hangNext(1);
     await assert.rejects(post(`${url}/echo`, { n: 1 }, { signal: AbortSignal.timeout(100) }), { name: 'TimeoutError' });
     await target.settled();
-    const hung = target.requests.at(-1);
+    // On a loaded machine the client can give up before the server has read the request; wait for it (bounded).
+    for (let i = 0; i < 200 && !target.requests.some((r) => (r.body as { n?: number } | undefined)?.n === 1); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const hung = target.requests.find((r) => (r.body as { n?: number } | undefined)?.n === 1);
     assert.deepEqual(hung?.body, { n: 1 });
     assert.equal(hung?.status, undefined);
     assert.equal((await post(`${url}/echo`, {})).status, 201);

@@ -124,10 +124,40 @@ export class AdminService {
     const existing = (await this.config()).components.get(component)?.component;
     const now = new Date().toISOString();
     const description = optionalText(body, 'description', 1024);
-    const record: Component = { name: component, subscriptions: [...new Set(subscriptions as string[])], createdAt: existing?.createdAt ?? now, updatedAt: now, ...(description ? { description } : {}) };
+    const record: Component = {
+      name: component,
+      subscriptions: [...new Set(subscriptions as string[])],
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+      ...(description ? { description } : {}),
+      ...(existing?.shadow ? { shadow: existing.shadow } : {}),
+    };
     const written = await this.store.putComponent(record, ctx);
     await this.changed(ctx, 'component.put', { component }, written.before, record, optionalText(body, 'reason', 1024));
     return { value: { ...record, etag: written.etag }, etag: written.etag };
+  }
+
+  /** Mirrors a sticky `percent` of customers' live events to `version`, marked shadow; outcomes are kept apart. */
+  async putShadow(componentName: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Component>> {
+    const body = only(object(input), ['version', 'percent', 'reason']);
+    const routing = await this.routing(componentName);
+    const version = assertVersionName(body.version);
+    if (!routing.versions.has(version)) throw new VrouterError('VR_VERSION_UNKNOWN', `Version ${version} of ${componentName} is not registered.`, { field: 'version' });
+    const percent = body.percent;
+    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) throw new ValidationError('percent', 'percent must be a number from 0 to 100.');
+    const record: Component = { ...routing.component, shadow: { version, percent }, updatedAt: new Date().toISOString() };
+    delete record.etag;
+    const written = await this.store.putComponent(record, ctx);
+    await this.changed(ctx, 'shadow.set', { component: record.name, subject: version }, written.before?.shadow ?? null, record.shadow, optionalText(body, 'reason', 1024));
+    return { value: { ...record, etag: written.etag }, etag: written.etag };
+  }
+
+  async deleteShadow(componentName: string, ctx: ChangeContext & { reason?: string }): Promise<void> {
+    const routing = await this.routing(componentName);
+    if (!routing.component.shadow) throw new NotFoundError(`Shadow of ${componentName}`);
+    const { shadow, etag: _etag, ...rest } = routing.component;
+    await this.store.putComponent({ ...rest, updatedAt: new Date().toISOString() }, ctx);
+    await this.changed(ctx, 'shadow.delete', { component: componentName, subject: shadow.version }, shadow, null, ctx.reason);
   }
 
   async putVersion(componentName: string, versionName: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Version>> {

@@ -1,13 +1,22 @@
 import { type AuditLog, type EventStore, type SnapshotCache, VrouterError } from '@vrouter/core';
+import { traceLogFields } from '@vrouter/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { AdminService } from './admin.js';
 import { type Authenticator, authorize, type Principal, type TokenScope } from './auth.js';
 import type { RouterConfig } from './config.js';
 import type { EventRouter } from './ingest.js';
 import { problemFor, toVrouterError } from './problem.js';
+// OpenAPI docs and admin rate limits (see the delimited block in buildApp).
+import { registerDocs } from './openapi/document.js';
+import { registerAdminRateLimit } from './rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
+import type { ReplayService } from './replay/service.js';
+import { eventListRoutes } from './routes/event-list.js';
 import { eventRoutes } from './routes/events.js';
+import { replayRoutes } from './routes/replays.js';
+import { shadowRoutes } from './routes/shadow.js';
 import { healthRoutes } from './routes/health.js';
+import { requestCost } from './telemetry/cost.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,11 +39,12 @@ export interface RouteSummary {
 }
 
 export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel'>;
+  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'>;
   router: EventRouter;
   admin: AdminService;
   audit: AuditLog;
   events: EventStore;
+  replays: ReplayService;
   cache: SnapshotCache;
   authenticator: Authenticator;
   /** Throws when the store cannot be reached; backs /readyz. */
@@ -47,7 +57,8 @@ const CLOUDEVENTS_TYPES = ['application/cloudevents+json', 'application/cloudeve
 export function buildApp(deps: AppDependencies): FastifyInstance {
   const app = Fastify({
     bodyLimit: deps.config.maxBodyBytes,
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization'] },
+    // mixin: every log line carries the active span's trace_id and span_id.
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization'], mixin: traceLogFields },
     // A log line per request costs more than routing the event; per-request lines only when debugging.
     logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
     requestIdHeader: 'x-request-id',
@@ -55,6 +66,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.addContentTypeParser(CLOUDEVENTS_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   // Everything here speaks JSON; a text body would otherwise reach handlers as a string.
   app.removeContentTypeParser('text/plain');
+  requestCost(app);
 
   const routes: RouteSummary[] = [];
   app.decorate('vrouterRoutes', routes);
@@ -79,9 +91,21 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     return reply.code(404).type('application/problem+json').send(problem);
   });
 
+  // --- OpenAPI docs (/docs) and admin rate limits: before the routes, which they attach to as they are added. ---
+  // Route schemas are documentation only: AdminService and the core parse functions stay the validators (our codes
+  // and fields), and responses are sent as built (a schema serializer would silently drop undocumented fields).
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerDocs(app);
+  registerAdminRateLimit(app, deps.config.adminRateLimitPerMinute);
+  // --- end of OpenAPI docs and rate limits ---
+
   app.register(healthRoutes, deps);
   app.register(eventRoutes, deps);
   app.register(adminRoutes, deps);
+  app.register(eventListRoutes, deps);
+  app.register(replayRoutes, deps);
+  app.register(shadowRoutes, deps);
   app.addHook('onClose', async () => {
     await deps.router.drain();
   });

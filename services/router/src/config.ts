@@ -1,3 +1,5 @@
+import type { EventBridgePaths } from './bus/eventbridge.js';
+
 /** Configuration, parsed once from the environment. Every failure names the variable. */
 export interface RouterConfig {
   host: string;
@@ -17,8 +19,29 @@ export interface RouterConfig {
   versionConcurrency: number;
   dispatchTimeoutMs: number;
   sweepIntervalMs: number;
+  /** An event costing more DynamoDB requests than this is logged as a warning; 0: never. */
+  costMaxDynamodbRequests: number;
+  /** An event costing more dispatch attempts than this is logged as a warning; 0: never. */
+  costMaxDispatchAttempts: number;
   experimentalPinTtlHours: number;
+  replayPollIntervalMs: number;
+  replayLeaseMs: number;
   adminRateLimitPerMinute: number;
+  // --- Event bus (issue 7): SQS worker, EventBridge mapping, admin token from Secrets Manager / SSM ---
+  /** `vrouter serve` also consumes this queue when set (VROUTER_SQS_QUEUE_URL or --sqs-queue-url). */
+  sqsQueueUrl: string | undefined;
+  /** ReceiveMessage long-polling wait, 0-20 seconds. */
+  sqsWaitTimeSeconds: number;
+  /** Messages in flight (received, not yet finished) at most. */
+  sqsConcurrency: number;
+  /** Visibility timeout asked for on receive, and renewed while a message's dispatch is in flight. */
+  sqsVisibilityTimeoutSeconds: number;
+  /** Dotted paths into an EventBridge envelope to the routing attributes. */
+  eventBridgePaths: EventBridgePaths;
+  /** Where to read the admin token from when VROUTER_ADMIN_TOKEN is not set. */
+  adminTokenSecretArn: string | undefined;
+  adminTokenParameter: string | undefined;
+  // --- end of event bus ---
 }
 
 export class ConfigError extends Error {
@@ -40,6 +63,47 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
   return value;
 }
+
+// --- Event bus (issue 7) ---
+function optional(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new ConfigError(name, `must be an http(s) URL, got ${JSON.stringify(raw)}.`);
+  return raw;
+}
+
+function dottedPath(env: Env, name: string, fallback: string): string {
+  const raw = optional(env, name) ?? fallback;
+  if (raw.split('.').some((segment) => segment === '')) throw new ConfigError(name, `must be a dotted path such as detail.customerId, got ${JSON.stringify(raw)}.`);
+  return raw;
+}
+
+function busConfig(env: Env) {
+  const adminTokenSecretArn = optional(env, 'VROUTER_ADMIN_TOKEN_SECRET_ARN');
+  const adminTokenParameter = optional(env, 'VROUTER_ADMIN_TOKEN_PARAMETER');
+  if (adminTokenSecretArn && adminTokenParameter) {
+    throw new ConfigError('VROUTER_ADMIN_TOKEN_PARAMETER', 'set either it or VROUTER_ADMIN_TOKEN_SECRET_ARN, not both.');
+  }
+  return {
+    sqsQueueUrl: url(env, 'VROUTER_SQS_QUEUE_URL'),
+    sqsWaitTimeSeconds: integer(env, 'VROUTER_SQS_WAIT_TIME_SECONDS', 20, 0, 20),
+    sqsConcurrency: integer(env, 'VROUTER_SQS_CONCURRENCY', 10, 1, 10_000),
+    sqsVisibilityTimeoutSeconds: integer(env, 'VROUTER_SQS_VISIBILITY_TIMEOUT_SECONDS', 30, 1, 43_200),
+    eventBridgePaths: {
+      customer: dottedPath(env, 'VROUTER_EB_CUSTOMER_PATH', 'detail.customerId'),
+      project: dottedPath(env, 'VROUTER_EB_PROJECT_PATH', 'detail.projectId'),
+      plan: dottedPath(env, 'VROUTER_EB_PLAN_PATH', 'detail.plan'),
+    },
+    adminTokenSecretArn,
+    adminTokenParameter,
+  };
+}
+// --- end of event bus ---
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -69,7 +133,12 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     versionConcurrency: integer(env, 'VROUTER_VERSION_CONCURRENCY', 64, 1, 100_000),
     dispatchTimeoutMs: integer(env, 'VROUTER_DISPATCH_TIMEOUT_MS', 30_000, 100, 900_000),
     sweepIntervalMs: integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
+    costMaxDynamodbRequests: integer(env, 'VROUTER_COST_MAX_DYNAMODB_REQUESTS', 5, 0, 1_000_000),
+    costMaxDispatchAttempts: integer(env, 'VROUTER_COST_MAX_DISPATCH_ATTEMPTS', 5, 0, 1_000_000),
+    replayPollIntervalMs: integer(env, 'VROUTER_REPLAY_POLL_INTERVAL_MS', 2000, 50, 3_600_000),
+    replayLeaseMs: integer(env, 'VROUTER_REPLAY_LEASE_MS', 30_000, 500, 3_600_000),
     experimentalPinTtlHours: integer(env, 'VROUTER_EXPERIMENTAL_PIN_TTL_HOURS', 7 * 24, 1, 365 * 24),
     adminRateLimitPerMinute: integer(env, 'VROUTER_ADMIN_RATE_LIMIT', 600, 1, 1_000_000),
+    ...busConfig(env),
   };
 }

@@ -9,15 +9,34 @@ import {
   type RetryPolicy,
   type Target,
 } from '@vrouter/core';
+import { type Context, context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { contextFromTraceparent, recordDispatch, withDispatchSpan } from '@vrouter/telemetry';
 import type { Logger } from './ingest.js';
 import { KeyedLimiter } from './limiter.js';
+
+/** Who an event is for, as resolved when it was routed; recorded on dispatch spans. */
+export interface RoutingFacts {
+  customer?: string;
+  project?: string;
+  plan?: string;
+}
 
 export interface DispatchJob {
   /** The claimed record; its claimToken is ours. */
   record: DispatchRecord;
   target: Target;
   event: CloudEvent;
+  /**
+   * Each attempt runs in a `vrouter.dispatch` span, a child of `parent` (default: the active context), and the target
+   * gets that span's traceparent. When the parent holds no span (no SDK registered, or a caller outside any trace),
+   * the event's own `traceparent`, else this one, is the parent, so the target still gets the trace it came with.
+   */
+  parent?: Context;
   traceparent?: string;
+  routing?: RoutingFacts;
+  /** Set by a replay: handed to the target in the `vrouter` metadata and recorded on the spans. */
+  replayId?: string;
+  shadow?: boolean;
   /** Per-version limit; else the runner's default. */
   maxConcurrency?: number;
 }
@@ -32,6 +51,8 @@ export interface DispatchRunnerOptions {
   defaultConcurrency: number;
   logger: Logger;
 }
+
+type AttemptCompletion = DispatchCompletion & { retryable?: boolean; retryAfterMs?: number };
 
 /** Time a router keeps a claim beyond the call's own timeout, to write the outcome. */
 const LEASE_MARGIN_MS = 5000;
@@ -74,6 +95,7 @@ export class DispatchRunner {
    */
   async run(job: DispatchJob): Promise<DispatchCompletion | null> {
     const { record } = job;
+    const parent = parentContext(job);
     const { retry, logger } = this.options;
     const timeoutMs = this.timeoutFor(job.target);
     const leaseMs = this.leaseMsFor(job.target);
@@ -90,7 +112,7 @@ export class DispatchRunner {
           const owned = await this.options.events.renewClaim(record, record.claimToken!, { leaseUntil: new Date(leaseUntil).toISOString(), attempts, ...(lastError ? { lastError } : {}) });
           if (!owned) return 'lost' as const;
         }
-        return this.attempt(job, attempts, timeoutMs);
+        return this.attempt(job, parent, attempts, timeoutMs);
       });
       if (completion === 'lost') {
         logger.warn(dispatchFields(record), 'dispatch claim was taken over by another router; not dispatching');
@@ -100,6 +122,7 @@ export class DispatchRunner {
         const { retryable: _retryable, retryAfterMs: _retryAfterMs, ...final } = completion;
         const owned = await this.options.events.completeDispatch(record, record.claimToken!, final);
         if (!owned) logger.warn(dispatchFields(record), 'dispatch outcome not recorded: the claim was taken over');
+        else recordDispatch({ component: record.component, version: record.version!, channel: record.channel }, final.status);
         return final;
       }
       lastError = completion.error;
@@ -112,16 +135,46 @@ export class DispatchRunner {
     }
   }
 
-  private async attempt(job: DispatchJob, attempt: number, timeoutMs: number): Promise<DispatchCompletion & { retryable?: boolean; retryAfterMs?: number }> {
+  /** One attempt, in its own `vrouter.dispatch` span; the target gets the span's traceparent. */
+  private attempt(job: DispatchJob, parent: Context, attempt: number, timeoutMs: number): Promise<AttemptCompletion> {
+    const { record, event, target, routing } = job;
+    const span = {
+      component: record.component,
+      version: record.version!,
+      channel: record.channel,
+      pin: record.pin,
+      pinSource: record.pinSource,
+      // Who the event is for: as routed, else as the record keeps it.
+      customer: routing?.customer ?? record.customer,
+      project: routing?.project ?? record.project,
+      plan: routing?.plan ?? record.plan,
+      event: { id: event.id, source: event.source, type: event.type },
+      targetKind: target.kind,
+      attempt,
+      ...(job.replayId !== undefined ? { replayId: job.replayId } : {}),
+      ...(job.shadow !== undefined ? { shadow: job.shadow } : {}),
+    };
+    return withDispatchSpan(span, (traceparent) => this.call(job, attempt, timeoutMs, traceparent), parent);
+  }
+
+  private async call(job: DispatchJob, attempt: number, timeoutMs: number, traceparent: string | undefined): Promise<AttemptCompletion> {
     const { record, event, target } = job;
     try {
       const outcome = await this.options.dispatcher.dispatch({
         target,
         timeoutMs,
-        traceparent: event.traceparent ?? job.traceparent,
+        ...(traceparent !== undefined ? { traceparent } : {}),
         payload: {
           ...event,
-          vrouter: { component: record.component, version: record.version!, channel: record.channel, idempotencyKey: record.idempotencyKey, attempt },
+          vrouter: {
+            component: record.component,
+            version: record.version!,
+            channel: record.channel,
+            idempotencyKey: record.idempotencyKey,
+            attempt,
+            ...(job.replayId !== undefined ? { replayId: job.replayId } : {}),
+            ...(job.shadow !== undefined ? { shadow: job.shadow } : {}),
+          },
         },
       });
       return {
@@ -150,6 +203,13 @@ export class DispatchRunner {
       this.sleeping.add(wake);
     });
   }
+}
+
+function parentContext(job: DispatchJob): Context {
+  const parent = job.parent ?? context.active();
+  const spanContext = trace.getSpanContext(parent);
+  if (spanContext !== undefined && isSpanContextValid(spanContext)) return parent;
+  return contextFromTraceparent(job.event.traceparent ?? job.traceparent, parent);
 }
 
 export function dispatchFields(record: DispatchRecord): Record<string, string> {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
+import { type CostLimits, EventTrace } from '@vrouter/telemetry';
+import { type DispatchRunner, dispatchFields, type RoutingFacts } from './dispatch-runner.js';
 import {
   type CloudEvent,
   type DispatchRecord,
   type EventStore,
   eventRouting,
   idempotencyKey,
+  inShadowSample,
   isVrouterError,
   parseCloudEvent,
   type Resolution,
@@ -38,6 +40,8 @@ export interface EventRouterOptions {
   events: EventStore;
   runner: DispatchRunner;
   logger?: Logger;
+  /** Per-event cost limits: an event over one is logged as a warning with its id. Default DEFAULT_COST_LIMITS. */
+  costLimits?: CostLimits;
 }
 
 interface Claimed {
@@ -45,12 +49,27 @@ interface Claimed {
   target: Target;
   maxConcurrency: number | undefined;
   event: CloudEvent;
+  routing: RoutingFacts;
   summary: DispatchSummary;
+  /** A mirror to the component's shadow version: dispatched like the primary, reported apart. */
+  shadow?: boolean;
+}
+
+/** One input's answer, the claims it won (to dispatch) and its telemetry, which ends once they are dispatched. */
+interface Accepted {
+  result: IngestResult;
+  claims: Claimed[];
+  trace: EventTrace;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const silent: Logger = { warn() {}, error() {} };
 
 export interface IngestOptions {
+  /** The request's `traceparent` header: the parent of events without their own when no span is active (no SDK). */
   traceparent?: string;
   /** Size of the request body, when known: events in small bodies need no size check. */
   bodyBytes?: number;
@@ -99,13 +118,23 @@ export class EventRouter {
    * `settled` resolves when the won claims have been dispatched and their outcomes recorded.
    */
   async ingest(inputs: unknown[], options: IngestOptions = {}): Promise<{ results: IngestResult[]; settled: Promise<void> }> {
-    const { traceparent } = options;
-    const claimed: Claimed[] = [];
     // Sizing an event means serialising it again; only worth it when the body could exceed a target's limit.
     const checkSize = options.bodyBytes === undefined || options.bodyBytes > SMALLEST_TARGET_LIMIT - METADATA_ALLOWANCE;
-    const results = await Promise.all(inputs.map((input) => this.accept(input, claimed, checkSize)));
-    const settled = Promise.all(claimed.map((claim) => this.track(this.dispatch(claim, traceparent)))).then(() => undefined);
-    return { results, settled };
+    const outcomes = await Promise.allSettled(inputs.map((input) => this.accept(input, checkSize, options.traceparent)));
+    const accepted: Accepted[] = [];
+    let failure: { reason: unknown } | undefined;
+    for (const outcome of outcomes) {
+      if (outcome.status === 'fulfilled') accepted.push(outcome.value);
+      else failure ??= outcome;
+    }
+    if (failure) {
+      // An unexpected error (the store failing): nothing is dispatched; claims already won keep their lease and
+      // recovery dispatches them.
+      for (const { trace } of accepted) trace.end();
+      throw failure.reason;
+    }
+    const settled = Promise.all(accepted.map((one) => this.track(this.dispatchAll(one)))).then(() => undefined);
+    return { results: accepted.map((one) => one.result), settled };
   }
 
   /** Resolves when every dispatch started so far has finished; for graceful shutdown. */
@@ -113,18 +142,45 @@ export class EventRouter {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  private async accept(input: unknown, claimed: Claimed[], checkSize: boolean): Promise<IngestResult> {
-    let event: CloudEvent | undefined;
+  /**
+   * Routes one input inside its event span and cost context (the span's parent: the event's own traceparent, else
+   * the request's). The span stays open until the claims are dispatched (see dispatchAll).
+   */
+  private accept(input: unknown, checkSize: boolean, headerTraceparent: string | undefined): Promise<Accepted> {
+    const trace = EventTrace.start(isRecord(input) ? input : {}, { headerTraceparent, logger: this.logger, limits: this.options.costLimits });
+    return trace.run(async () => {
+      const claims: Claimed[] = [];
+      let event: CloudEvent | undefined;
+      try {
+        event = parseCloudEvent(input);
+        trace.identify(event);
+        const result = await this.route(event, claims, checkSize, trace);
+        trace.answered(result.status);
+        return { result, claims, trace };
+      } catch (error) {
+        if (!isVrouterError(error)) {
+          trace.fail(error);
+          trace.end();
+          throw error;
+        }
+        trace.answered('rejected', error.code);
+        // Claims won before the error are still dispatched.
+        const result: IngestResult = { source: event?.source, id: event?.id, status: 'rejected', dispatches: [], error };
+        return { result, claims, trace };
+      }
+    });
+  }
+
+  /** Dispatches one event's claims in its span and cost context, then ends its telemetry. */
+  private async dispatchAll({ claims, trace }: Accepted): Promise<void> {
     try {
-      event = parseCloudEvent(input);
-      return await this.route(event, claimed, checkSize);
-    } catch (error) {
-      if (!isVrouterError(error)) throw error;
-      return { source: event?.source, id: event?.id, status: 'rejected', dispatches: [], error };
+      await trace.run(() => Promise.all(claims.map((claim) => this.dispatch(claim, trace))));
+    } finally {
+      trace.end();
     }
   }
 
-  private async route(event: CloudEvent, claimed: Claimed[], checkSize: boolean): Promise<IngestResult> {
+  private async route(event: CloudEvent, claimed: Claimed[], checkSize: boolean, trace: EventTrace): Promise<IngestResult> {
     const given = eventRouting(event);
     const snapshot = this.options.cache.current();
     const context = routingContext(snapshot, given);
@@ -136,6 +192,7 @@ export class EventRouter {
       throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${given.component} is not registered.`, { field: 'component' });
     }
     const components = given.component ? [given.component] : subscribedComponents(snapshot, event.type);
+    trace.routed({ ...context, components: components.length });
     const now = Date.now();
     const decisions = components.map((component) => resolveVersion(snapshot, component, context, now));
     if (checkSize) assertFitsTargets(event, decisions);
@@ -149,12 +206,20 @@ export class EventRouter {
       components,
       event,
     });
-    const outcomes = await Promise.all(decisions.map((decision) => this.claim(snapshot, event, decision, now, claimed)));
+    const routing: RoutingFacts = context;
+    const outcomes = await Promise.all(decisions.map((decision) => this.claim(snapshot, event, decision, now, claimed, routing)));
     const allDuplicates = components.length > 0 ? outcomes.every((o) => o.duplicate) : !isNew;
     return { source: event.source, id: event.id, status: allDuplicates ? 'duplicate' : 'accepted', dispatches: outcomes.map((o) => o.summary) };
   }
 
-  private async claim(snapshot: RoutingSnapshot, event: CloudEvent, decision: Resolution, now: number, claimed: Claimed[]): Promise<{ duplicate: boolean; summary: DispatchSummary }> {
+  private async claim(
+    snapshot: RoutingSnapshot,
+    event: CloudEvent,
+    decision: Resolution,
+    now: number,
+    claimed: Claimed[],
+    routing: RoutingFacts,
+  ): Promise<{ duplicate: boolean; summary: DispatchSummary }> {
     const at = new Date(now).toISOString();
     const record: DispatchRecord = {
       source: event.source,
@@ -169,6 +234,11 @@ export class EventRouter {
       attempts: 0,
       claimedAt: at,
       updatedAt: at,
+      // Copied onto the record so the log can be queried (and replayed) by who the event was for.
+      receivedAt: at,
+      ...(routing.customer ? { customer: routing.customer } : {}),
+      ...(routing.project ? { project: routing.project } : {}),
+      ...(routing.plan ? { plan: routing.plan } : {}),
       ...(decision.resolved
         ? { leaseUntil: new Date(now + this.options.runner.leaseMsFor(decision.target)).toISOString(), claimToken: randomUUID() }
         : { lastError: { code: 'VR_NO_ROUTABLE_VERSION', message: decision.reason } }),
@@ -178,15 +248,53 @@ export class EventRouter {
     const summary = summarize(won);
     if (result.claimed && decision.resolved) {
       const maxConcurrency = snapshot.components.get(decision.component)?.versions.get(decision.version)?.maxConcurrency;
-      claimed.push({ record: won, target: decision.target, maxConcurrency, event, summary });
+      claimed.push({ record: won, target: decision.target, maxConcurrency, event, routing, summary });
+      await this.claimShadow(snapshot, record, event, routing, claimed);
     }
     return { duplicate: !result.claimed, summary };
   }
 
-  private async dispatch(claim: Claimed, traceparent: string | undefined): Promise<void> {
+  /**
+   * Mirrors the dispatch to the component's shadow version when the customer is in its sample: a claim of its own
+   * (so a redelivery does not mirror twice), marked shadow, whose outcome is recorded apart from the primary's.
+   */
+  private async claimShadow(snapshot: RoutingSnapshot, primary: DispatchRecord, event: CloudEvent, routing: RoutingFacts, claimed: Claimed[]): Promise<void> {
+    const component = snapshot.components.get(primary.component);
+    const shadow = component?.component.shadow;
+    const version = shadow ? component?.versions.get(shadow.version) : undefined;
+    if (!shadow || !version || version.name === primary.version || !inShadowSample(shadow, primary.component, routing.customer)) return;
+    const record: DispatchRecord = {
+      ...primary,
+      shadow: true,
+      idempotencyKey: idempotencyKey(event.source, event.id, primary.component, 'shadow'),
+      version: version.name,
+      channel: null,
+      pin: null,
+      pinSource: null,
+      leaseUntil: new Date(Date.now() + this.options.runner.leaseMsFor(version.target)).toISOString(),
+      claimToken: randomUUID(),
+    };
+    try {
+      const result = await this.options.events.claimDispatch(record);
+      // The shadow's summary is its own: it never reaches the primary's answer.
+      if (result.claimed) claimed.push({ record, target: version.target, maxConcurrency: version.maxConcurrency, event, routing, summary: summarize(record), shadow: true });
+    } catch (error) {
+      this.logger.warn({ err: error, ...dispatchFields(record) }, 'shadow dispatch could not be claimed; the primary is unaffected');
+    }
+  }
+
+  private async dispatch(claim: Claimed, trace: EventTrace): Promise<void> {
     const { record } = claim;
     try {
-      const completion = await this.options.runner.run({ record, target: claim.target, event: claim.event, traceparent, maxConcurrency: claim.maxConcurrency });
+      const completion = await this.options.runner.run({
+        record,
+        target: claim.target,
+        event: claim.event,
+        routing: claim.routing,
+        parent: trace.context,
+        maxConcurrency: claim.maxConcurrency,
+        ...(claim.shadow ? { shadow: true } : {}),
+      });
       if (!completion) return;
       claim.summary.status = completion.status;
       if (completion.error) claim.summary.error = completion.error;

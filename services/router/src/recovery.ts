@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { DispatchRecord, EventStore, SnapshotCache } from '@vrouter/core';
+import { ATTR_COMPONENT, ATTR_RECOVERED, type CostLimits, EventTrace, inBackground } from '@vrouter/telemetry';
 import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
 import type { Logger } from './ingest.js';
 
@@ -12,12 +14,16 @@ export interface ClaimSweeperOptions {
   /** Claims taken over per sweep, at most. */
   batchSize?: number;
   logger: Logger;
+  /** Cost limits of a recovered dispatch, as for an event. */
+  costLimits?: CostLimits;
 }
 
 /**
  * Finds claims whose router died (lease ended, still pending) and finishes them: takes each over with a
  * conditional write, so of several sweeping routers exactly one does, and runs it like a fresh dispatch
  * with the same idempotency key and the next attempt number.
+ * Sweeping is background work (no trace, its own cost context); each recovered dispatch gets a `vrouter.recovery`
+ * span, a child of the event's traceparent, with its own cost.
  */
 export class ClaimSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -29,6 +35,11 @@ export class ClaimSweeper {
   constructor(private readonly options: ClaimSweeperOptions) {}
 
   start(): void {
+    // Timers started in the background context keep it: every sweep runs untraced.
+    inBackground('recovery-sweep', () => this.schedule());
+  }
+
+  private schedule(): void {
     const tick = () => {
       this.timer = setTimeout(() => {
         this.sweep()
@@ -73,7 +84,7 @@ export class ClaimSweeper {
       this.takenOver += 1;
       this.options.logger.warn({ ...dispatchFields(record), previousLeaseUntil: claim.leaseUntil, attempts: record.attempts }, 'took over an expired dispatch claim');
       // The dispatch may retry for a while; the sweep goes on meanwhile.
-      const work = this.finish(record).catch((error: unknown) => this.options.logger.error({ err: error, ...dispatchFields(record) }, 'recovered dispatch failed; it will be swept again'));
+      const work = context.with(ROOT_CONTEXT, () => this.finish(record)).catch((error: unknown) => this.options.logger.error({ err: error, ...dispatchFields(record) }, 'recovered dispatch failed; it will be swept again'));
       this.inflight.add(work);
       work.finally(() => this.inflight.delete(work));
     }
@@ -91,6 +102,34 @@ export class ClaimSweeper {
       await events.completeDispatch(record, record.claimToken!, { status: 'failed', attempts: record.attempts, error });
       return;
     }
-    await runner.run({ record, target: version.target, event: stored.event.event, maxConcurrency: version.maxConcurrency });
+    const logged = stored.event;
+    const trace = EventTrace.start(logged.event, {
+      kind: 'recovery',
+      logger: this.options.logger,
+      limits: this.options.costLimits,
+      attributes: { [ATTR_COMPONENT]: record.component, [ATTR_RECOVERED]: true },
+    });
+    trace.identify(logged.event);
+    trace.routed({ customer: logged.customer, project: logged.project, plan: logged.plan, components: 1 });
+    try {
+      await trace.run(() =>
+        runner.run({
+          record,
+          target: version.target,
+          event: logged.event,
+          routing: { customer: logged.customer, project: logged.project, plan: logged.plan },
+          parent: trace.context,
+          maxConcurrency: version.maxConcurrency,
+          // A recovered replay or shadow dispatch stays one: same metadata for the target, same record kind.
+          ...(record.replayId ? { replayId: record.replayId } : {}),
+          ...(record.shadow ? { shadow: true } : {}),
+        }),
+      );
+    } catch (error) {
+      trace.fail(error);
+      throw error;
+    } finally {
+      trace.end();
+    }
   }
 }

@@ -2,7 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { SnapshotCache } from '@vrouter/core';
 import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
-import { createDynamoClient, DynamoAuditLog, DynamoEventStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
+import { createDynamoClient, DynamoAuditLog, DynamoEventStore, DynamoReplayStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
+import { inBackground } from '@vrouter/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from './admin.js';
 import { buildApp } from './app.js';
@@ -11,7 +12,11 @@ import { ConfigError, type RouterConfig } from './config.js';
 import { DispatchRunner } from './dispatch-runner.js';
 import { EventRouter, type Logger } from './ingest.js';
 import { ClaimSweeper } from './recovery.js';
+import { ReplayRunner } from './replay/runner.js';
+import { ReplayService } from './replay/service.js';
 import { ServedTracker } from './served.js';
+import { reportContextLost, trackDynamoCost } from './telemetry/cost.js';
+import { flushTelemetry } from './telemetry/flush.js';
 
 export interface RuntimeOptions {
   config: RouterConfig;
@@ -33,6 +38,7 @@ export interface Runtime {
   eventStore: DynamoEventStore;
   runner: DispatchRunner;
   sweeper: ClaimSweeper;
+  replays: ReplayRunner;
   /** Stops taking requests, lets in-flight dispatches finish, stops polling. */
   close(): Promise<void>;
 }
@@ -45,6 +51,7 @@ export interface Runtime {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config } = options;
   const dynamo = options.dynamo ?? createDynamoClient();
+  trackDynamoCost(dynamo);
   const configStore = new DynamoRoutingConfigStore({ client: dynamo, tableName: config.tableName });
   const eventStore = new DynamoEventStore({ client: dynamo, tableName: config.tableName, retentionSeconds: config.retentionSeconds });
   let app: FastifyInstance | undefined;
@@ -52,11 +59,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     warn: (object, message) => app?.log.warn(object, message),
     error: (object, message) => app?.log.error(object, message),
   };
+  const stopReportingContextLost = reportContextLost(logger);
   const cache = new SnapshotCache(configStore, {
     pollIntervalMs: config.pollIntervalMs,
     onError: (error) => logger.warn({ err: error }, 'routing configuration poll failed; routing with the last snapshot'),
   });
-  await cache.start();
+  // The poll's timers keep the background context: no trace per poll, and its requests are not "context lost".
+  await inBackground('config-poll', () => cache.start());
+  const costLimits = { dynamodbRequests: config.costMaxDynamodbRequests, dispatchAttempts: config.costMaxDispatchAttempts };
   const authenticator = options.authenticator ?? tokenAuthenticator(config, cache);
   // One SDK attempt per router attempt: retries are the runner's, with lease renewal and a visible count.
   const registry = new DispatcherRegistry({
@@ -74,12 +84,26 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     defaultConcurrency: config.versionConcurrency,
     logger,
   });
-  const router = new EventRouter({ cache, events: eventStore, runner, logger });
-  const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger });
+  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits });
+  const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger, costLimits });
   sweeper.start();
+  const replayStore = new DynamoReplayStore({ client: dynamo, tableName: config.tableName });
+  const replayRunner = new ReplayRunner({
+    jobs: replayStore,
+    events: eventStore,
+    cache,
+    runner,
+    logger,
+    pollIntervalMs: config.replayPollIntervalMs,
+    jobLeaseMs: config.replayLeaseMs,
+    leaseMs: config.leaseMs,
+  });
+  // Its poll is background work: untraced, and its requests are not "context lost".
+  inBackground('replay-poll', () => replayRunner.start());
+  const replays = new ReplayService(replayStore, eventStore, cache, replayRunner);
   const audit = new DynamoAuditLog({ client: dynamo, tableName: config.tableName });
   const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 });
-  app = buildApp({ config, router, admin, audit, events: eventStore, cache, authenticator, checkReady: () => configStore.revision().then(() => undefined) });
+  app = buildApp({ config, router, admin, audit, events: eventStore, replays, cache, authenticator, checkReady: () => configStore.revision().then(() => undefined) });
   const built = app;
   return {
     app: built,
@@ -90,15 +114,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     eventStore,
     runner,
     sweeper,
+    replays: replayRunner,
     async close() {
       // Order matters: no new recoveries, no more retries (waiting ones release their claims), then let
       // in-flight requests and dispatches finish.
       await sweeper.stop();
       runner.beginShutdown();
+      await replayRunner.stop();
       await sweeper.drain();
       await built.close();
       cache.stop();
       if (!options.dynamo) dynamo.destroy();
+      stopReportingContextLost();
+      await flushTelemetry();
     },
   };
 }

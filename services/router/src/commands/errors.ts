@@ -6,10 +6,13 @@ import { ApiError, ConnectionError } from '@vrouter/client';
  *   1 unexpected error
  *   2 usage error: bad flags, arguments or duration (commander's own usage errors too)
  *   3 not found (404)
- *   4 conflict or failed precondition (409, 412), e.g. removing a version a channel still uses
+ *   4 conflict or failed precondition (409, 412), e.g. removing a version a channel still uses; also a followed
+ *     replay that was cancelled
  *   5 authentication or authorisation (401, 403)
  *   6 validation (400, 413, 415, 422), e.g. a pin to an unknown version
  *   7 cannot connect, or the server failed (5xx)
+ *   8 a replay completed, but some of its dispatches failed (`vrouter replay`, `vrouter replay status --wait`)
+ * 130 interrupted (Ctrl-C) while following a replay; the replay keeps running on the router
  */
 export const EXIT = {
   ok: 0,
@@ -20,6 +23,8 @@ export const EXIT = {
   auth: 5,
   validation: 6,
   unavailable: 7,
+  replayFailures: 8,
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -2,6 +2,28 @@ import { assertComponentName, assertSubject, assertTimestamp, type ComponentRout
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeContext, Tagged } from '../admin.js';
 import type { AppDependencies } from '../app.js';
+import {
+  auditSchema,
+  bulkPinsSchema,
+  createTokenSchema,
+  deletePinSchema,
+  deleteVersionSchema,
+  getComponentSchema,
+  getPinSchema,
+  listComponentsSchema,
+  listPinsSchema,
+  listTokensSchema,
+  promoteChannelSchema,
+  putComponentSchema,
+  putCustomerSchema,
+  putPinSchema,
+  putProjectSchema,
+  putVersionSchema,
+  resolveSchema,
+  revokeTokenSchema,
+  rollbackChannelSchema,
+  setChannelSchema,
+} from '../openapi/admin.js';
 
 type ComponentParams = { component: string };
 type VersionParams = ComponentParams & { version: string };
@@ -28,7 +50,7 @@ function unquoted(header: string | string[] | undefined, name: string): string |
 }
 
 /** Who is changing what, from the request: the token's name, the request id, and If-Match / If-None-Match. */
-function change(request: FastifyRequest, extra: { reason?: string } = {}): ChangeContext & { reason?: string } {
+export function change(request: FastifyRequest, extra: { reason?: string } = {}): ChangeContext & { reason?: string } {
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch !== undefined && ifNoneMatch !== '*') throw new ValidationError('if-none-match', 'Only If-None-Match: * is supported on writes.');
   const ifMatch = unquoted(request.headers['if-match'], 'if-match');
@@ -41,7 +63,7 @@ function change(request: FastifyRequest, extra: { reason?: string } = {}): Chang
   };
 }
 
-function tagged<T>(reply: FastifyReply, result: Tagged<T>): T {
+export function tagged<T>(reply: FastifyReply, result: Tagged<T>): T {
   reply.header('etag', quoted(result.etag));
   return result.value;
 }
@@ -58,60 +80,60 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
   const pinsWrite = { config: { scope: 'pins:write' as const } };
   const adminOnly = { config: { scope: 'admin' as const } };
 
-  app.get('/v1/components', read, async () => {
+  app.get('/v1/components', { ...read, schema: listComponentsSchema }, async () => {
     const snapshot = await admin.config();
     return { components: [...snapshot.components.values()].map(describeComponent) };
   });
-  app.get<{ Params: ComponentParams }>('/v1/components/:component', read, async (request, reply) =>
+  app.get<{ Params: ComponentParams }>('/v1/components/:component', { ...read, schema: getComponentSchema }, async (request, reply) =>
     withEtag(reply, describeComponent(await admin.routing(request.params.component))),
   );
-  app.put<{ Params: ComponentParams }>('/v1/components/:component', versionsWrite, async (request, reply) =>
+  app.put<{ Params: ComponentParams }>('/v1/components/:component', { ...versionsWrite, schema: putComponentSchema }, async (request, reply) =>
     tagged(reply, await admin.putComponent(request.params.component, request.body, change(request))),
   );
 
-  app.put<{ Params: VersionParams }>('/v1/components/:component/versions/:version', versionsWrite, async (request, reply) =>
+  app.put<{ Params: VersionParams }>('/v1/components/:component/versions/:version', { ...versionsWrite, schema: putVersionSchema }, async (request, reply) =>
     tagged(reply, await admin.putVersion(request.params.component, request.params.version, request.body, change(request))),
   );
-  app.delete<{ Params: VersionParams; Querystring: ReasonQuery }>('/v1/components/:component/versions/:version', versionsWrite, async (request, reply) => {
+  app.delete<{ Params: VersionParams; Querystring: ReasonQuery }>('/v1/components/:component/versions/:version', { ...versionsWrite, schema: deleteVersionSchema }, async (request, reply) => {
     await admin.deleteVersion(request.params.component, request.params.version, change(request, request.query));
     return reply.code(204).send();
   });
 
-  app.put<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel', versionsWrite, async (request, reply) =>
+  app.put<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel', { ...versionsWrite, schema: setChannelSchema }, async (request, reply) =>
     tagged(reply, await admin.setChannel(request.params.component, request.params.channel, request.body, change(request))),
   );
-  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/promote', versionsWrite, async (request, reply) =>
+  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/promote', { ...versionsWrite, schema: promoteChannelSchema }, async (request, reply) =>
     tagged(reply, await admin.promote(request.params.component, request.params.channel, request.body, change(request))),
   );
-  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/rollback', versionsWrite, async (request, reply) =>
+  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/rollback', { ...versionsWrite, schema: rollbackChannelSchema }, async (request, reply) =>
     tagged(reply, await admin.rollback(request.params.component, request.params.channel, request.body, change(request))),
   );
 
-  app.get<{ Querystring: { scope?: string; subject?: string; component?: string } }>('/v1/pins', read, async (request) => ({ pins: await admin.listPins(request.query) }));
-  app.post('/v1/pins/bulk', pinsWrite, async (request, reply) => {
+  app.get<{ Querystring: { scope?: string; subject?: string; component?: string } }>('/v1/pins', { ...read, schema: listPinsSchema }, async (request) => ({ pins: await admin.listPins(request.query) }));
+  app.post('/v1/pins/bulk', { ...pinsWrite, schema: bulkPinsSchema }, async (request, reply) => {
     const result = await admin.bulkPins(request.body, change(request));
     // 207: some operations were valid but could not be written; the body names each one.
     return reply.code(result.failed.length > 0 ? 207 : 200).send(result);
   });
-  app.get<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', read, async (request, reply) =>
+  app.get<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', { ...read, schema: getPinSchema }, async (request, reply) =>
     withEtag(reply, await admin.getPin(request.params.scope, request.params.subject, request.params.component)),
   );
-  app.put<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', pinsWrite, async (request, reply) =>
+  app.put<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: putPinSchema }, async (request, reply) =>
     tagged(reply, await admin.putPin(request.params.scope, request.params.subject, request.params.component, request.body, change(request))),
   );
-  app.delete<{ Params: PinParams; Querystring: ReasonQuery }>('/v1/pins/:scope/:subject/:component', pinsWrite, async (request, reply) => {
+  app.delete<{ Params: PinParams; Querystring: ReasonQuery }>('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: deletePinSchema }, async (request, reply) => {
     await admin.deletePin(request.params.scope, request.params.subject, request.params.component, change(request, request.query));
     return reply.code(204).send();
   });
 
-  app.put<{ Params: { customer: string } }>('/v1/customers/:customer', pinsWrite, async (request, reply) =>
+  app.put<{ Params: { customer: string } }>('/v1/customers/:customer', { ...pinsWrite, schema: putCustomerSchema }, async (request, reply) =>
     tagged(reply, await admin.putCustomer(request.params.customer, request.body, change(request))),
   );
-  app.put<{ Params: { project: string } }>('/v1/projects/:project', pinsWrite, async (request, reply) =>
+  app.put<{ Params: { project: string } }>('/v1/projects/:project', { ...pinsWrite, schema: putProjectSchema }, async (request, reply) =>
     tagged(reply, await admin.putProject(request.params.project, request.body, change(request))),
   );
 
-  app.get<{ Querystring: { component?: string; customer?: string; project?: string; plan?: string } }>('/v1/resolve', read, async (request) => {
+  app.get<{ Querystring: { component?: string; customer?: string; project?: string; plan?: string } }>('/v1/resolve', { ...read, schema: resolveSchema }, async (request) => {
     const { component, customer, project, plan } = request.query;
     if (!component) throw new ValidationError('component', 'Query parameter component is required.');
     const name = assertComponentName(component);
@@ -127,7 +149,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     return { ...resolveVersion(snapshot, name, context), context, configRevision: snapshot.revision };
   });
 
-  app.get<{ Querystring: { component?: string; subject?: string; since?: string; until?: string; limit?: string; cursor?: string } }>('/v1/audit', read, async (request) => {
+  app.get<{ Querystring: { component?: string; subject?: string; since?: string; until?: string; limit?: string; cursor?: string } }>('/v1/audit', { ...read, schema: auditSchema }, async (request) => {
     const { component, subject, since, until, limit, cursor } = request.query;
     const parsedLimit = limit === undefined ? undefined : Number(limit);
     if (parsedLimit !== undefined && (!Number.isInteger(parsedLimit) || parsedLimit < 1 || parsedLimit > 1000)) throw new ValidationError('limit', 'limit must be an integer from 1 to 1000.');
@@ -141,9 +163,9 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     });
   });
 
-  app.post('/v1/tokens', adminOnly, async (request, reply) => reply.code(201).send(await admin.createToken(request.body, change(request))));
-  app.get('/v1/tokens', adminOnly, async () => ({ tokens: await admin.listTokens() }));
-  app.delete<{ Params: { name: string }; Querystring: ReasonQuery }>('/v1/tokens/:name', adminOnly, async (request, reply) => {
+  app.post('/v1/tokens', { ...adminOnly, schema: createTokenSchema }, async (request, reply) => reply.code(201).send(await admin.createToken(request.body, change(request))));
+  app.get('/v1/tokens', { ...adminOnly, schema: listTokensSchema }, async () => ({ tokens: await admin.listTokens() }));
+  app.delete<{ Params: { name: string }; Querystring: ReasonQuery }>('/v1/tokens/:name', { ...adminOnly, schema: revokeTokenSchema }, async (request, reply) => {
     await admin.revokeToken(request.params.name, change(request, request.query));
     return reply.code(204).send();
   });

@@ -1,6 +1,7 @@
-import { NotFoundError, ValidationError } from '@vrouter/core';
+import { type DispatchRecord, NotFoundError, ValidationError } from '@vrouter/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
+import { getEventSchema, postEventsSchema } from '../openapi/events.js';
 import type { IngestResult } from '../ingest.js';
 import { problemFor } from '../problem.js';
 
@@ -10,7 +11,7 @@ function present(result: IngestResult) {
 }
 
 export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
-  app.post<{ Querystring: { wait?: string } }>('/v1/events', { config: { scope: 'events:write' } }, async (request, reply) => {
+  app.post<{ Querystring: { wait?: string } }>('/v1/events', { config: { scope: 'events:write' }, schema: postEventsSchema }, async (request, reply) => {
     const batch = Array.isArray(request.body);
     if (request.headers['content-type']?.startsWith('application/cloudevents-batch+json') && !batch) {
       throw new ValidationError('body', 'A application/cloudevents-batch+json body must be a JSON array of events.');
@@ -26,10 +27,24 @@ export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): 
     return reply.code(202).send({ results: results.map(present) });
   });
 
-  app.get<{ Params: { source: string; id: string } }>('/v1/events/:source/:id', { config: { scope: 'read' } }, async (request) => {
+  app.get<{ Params: { source: string; id: string } }>('/v1/events/:source/:id', { config: { scope: 'read' }, schema: getEventSchema }, async (request) => {
     const found = await deps.events.getEvent(request.params.source, request.params.id);
     if (!found) throw new NotFoundError(`Event ${request.params.id} from ${request.params.source}`);
-    const { event, dispatches } = found;
+    const { event, dispatches, replays, shadows } = found;
+    const outcome = (d: DispatchRecord) => ({
+      component: d.component,
+      version: d.version,
+      channel: d.channel,
+      pin: d.pin,
+      pinSource: d.pinSource,
+      status: d.status,
+      attempts: d.attempts,
+      idempotencyKey: d.idempotencyKey,
+      claimedAt: d.claimedAt,
+      updatedAt: d.updatedAt,
+      lastError: d.lastError ?? null,
+      response: d.response ?? null,
+    });
     return {
       source: event.source,
       id: event.id,
@@ -40,20 +55,9 @@ export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): 
       plan: event.plan ?? null,
       components: event.components,
       event: event.event,
-      dispatches: dispatches.map((d) => ({
-        component: d.component,
-        version: d.version,
-        channel: d.channel,
-        pin: d.pin,
-        pinSource: d.pinSource,
-        status: d.status,
-        attempts: d.attempts,
-        idempotencyKey: d.idempotencyKey,
-        claimedAt: d.claimedAt,
-        updatedAt: d.updatedAt,
-        lastError: d.lastError ?? null,
-        response: d.response ?? null,
-      })),
+      dispatches: dispatches.map((d) => ({ ...outcome(d), lastReplayId: d.lastReplayId ?? null })),
+      replays: replays.map((d) => ({ replayId: d.replayId, ...outcome(d) })),
+      shadows: shadows.map(outcome),
     };
   });
 }

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { VrouterError } from '@vrouter/core';
 import type { AppDependencies } from '../app.js';
+import { healthzSchema, readyzSchema } from '../openapi/health.js';
 
 export async function healthRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async () => {
+  app.get('/healthz', { schema: healthzSchema }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: readyzSchema }, async () => {
     try {
       await deps.checkReady();
     } catch (error) {

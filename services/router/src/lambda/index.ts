@@ -1,0 +1,10 @@
+export { createEventBridgeHandler, handler as eventBridgeHandler } from './eventbridge.js';
+export type { EventBridgeHandler, EventBridgeHandlerOptions, EventBridgeHandlerResult } from './eventbridge.js';
+export { createSqsHandler, handler as sqsHandler } from './sqs.js';
+export type { SqsHandler, SqsHandlerOptions } from './sqs.js';
+export { containerRuntime } from './runtime.js';
+export type { ContainerRuntime } from './runtime.js';
+export { eventBridgeToCloudEvent, isEventBridgeEnvelope, DEFAULT_EVENTBRIDGE_PATHS } from '../bus/eventbridge.js';
+export type { EventBridgeEvent, EventBridgePaths } from '../bus/eventbridge.js';
+export type { MessageOutcome, BusLogger } from '../bus/messages.js';
+export type { SqsEvent, SqsRecord, SqsRecordMessageAttribute, SqsBatchResponse, LambdaContext } from './types.js';

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type DispatchRecord,
+  type EventStore,
+  idempotencyKey,
+  type ReplayCounts,
+  type ReplayJob,
+  type ReplayStore,
+  resolveVersion,
+  type SnapshotCache,
+} from '@vrouter/core';
+import type { DispatchRunner } from '../dispatch-runner.js';
+import type { Logger } from '../ingest.js';
+import { countSelection, selectPage } from './selection.js';
+
+export interface ReplayRunnerOptions {
+  jobs: ReplayStore;
+  events: EventStore;
+  cache: SnapshotCache;
+  runner: DispatchRunner;
+  logger: Logger;
+  /** How often this router looks for running jobs nobody holds (new, or left by a router that died). */
+  pollIntervalMs: number;
+  jobLeaseMs: number;
+  leaseMs: number;
+}
+
+/** `already`: this job replayed the event before (a page read again after a restart); counted then, not now. */
+type Outcome = 'dispatched' | 'succeeded' | 'failed' | 'skipped' | 'already';
+
+/**
+ * Counts outcomes as they happen and saves them at most once a second, so progress is live; a save that
+ * fails means the job was cancelled (or taken over) and stops it.
+ */
+class Progress {
+  stopped = false;
+  private lastSave = Date.now();
+  constructor(
+    private readonly counts: ReplayCounts,
+    private readonly save: () => Promise<boolean>,
+  ) {}
+
+  async add(outcome: Outcome): Promise<void> {
+    if (outcome === 'already') return;
+    if (outcome !== 'skipped') this.counts.dispatched += 1;
+    if (outcome !== 'dispatched') this.counts[outcome] += 1;
+    if (Date.now() - this.lastSave >= 1000) {
+      this.lastSave = Date.now();
+      if (!(await this.save())) this.stopped = true;
+    }
+  }
+}
+
+/** Spaces calls `1000 / perSecond` ms apart. */
+class Pacer {
+  private next = 0;
+  constructor(private readonly intervalMs: number) {}
+  async wait(): Promise<void> {
+    const now = Date.now();
+    const at = Math.max(now, this.next);
+    this.next = at + this.intervalMs;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+  }
+}
+
+/**
+ * Runs replay jobs durably. Any router may pick up a running job whose lease ended, so a restart resumes from
+ * the saved cursor; each replayed dispatch is claimed under the replay's own idempotency key, so a page read
+ * twice (after a crash) dispatches nothing twice. Events of one customer go in their original order.
+ */
+export class ReplayRunner {
+  private readonly owner = `router-${randomUUID()}`;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly active = new Map<string, Promise<void>>();
+  private stopping = false;
+
+  constructor(private readonly options: ReplayRunnerOptions) {}
+
+  /** Starts polling (again, after stop()). */
+  start(): void {
+    this.stopping = false;
+    const tick = () => {
+      this.timer = setTimeout(() => {
+        this.poll()
+          .catch((error: unknown) => this.options.logger.warn({ err: error }, 'replay poll failed'))
+          .finally(() => {
+            if (this.timer) tick();
+          });
+      }, this.options.pollIntervalMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Stops taking jobs; jobs running here stop at their next page and are resumed by any router later. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([...this.active.values()]);
+  }
+
+  /** Picks up running jobs this router can hold; returns when each has been started (not finished). */
+  async poll(): Promise<void> {
+    const now = new Date().toISOString();
+    for (const job of await this.options.jobs.listJobs()) {
+      if (job.state !== 'running' || this.active.has(job.id)) continue;
+      if (job.owner && job.owner !== this.owner && (job.leaseUntil ?? '') > now) continue;
+      this.start_(job.id);
+    }
+  }
+
+  /** Starts a job here at once (after it is created on this router). */
+  kick(id: string): void {
+    if (!this.active.has(id) && !this.stopping) this.start_(id);
+  }
+
+  /** Resolves when the job finished running on this router (tests, dry runs). */
+  async settled(id: string): Promise<void> {
+    await this.active.get(id);
+  }
+
+  private start_(id: string): void {
+    const work = this.run(id)
+      .catch((error: unknown) => this.options.logger.error({ err: error, replayId: id }, 'replay job failed; another poll will resume it'))
+      .finally(() => this.active.delete(id));
+    this.active.set(id, work);
+  }
+
+  private leaseUntil(): string {
+    return new Date(Date.now() + this.options.jobLeaseMs).toISOString();
+  }
+
+  private async run(id: string): Promise<void> {
+    const { jobs, events, logger } = this.options;
+    const job = await jobs.claimJob(id, this.owner, this.leaseUntil(), new Date().toISOString());
+    if (!job) return;
+    const counts: ReplayCounts = { ...job.counts };
+    if (!job.counted) {
+      counts.matched = (await countSelection(events, job.request)).matched;
+      if (!(await jobs.saveProgress(id, this.owner, { counts, counted: true, leaseUntil: this.leaseUntil() }))) return;
+    }
+    const pacer = new Pacer(1000 / job.request.ratePerSecond);
+    let cursor = job.cursor;
+    const progress = new Progress(counts, () => jobs.saveProgress(id, this.owner, { counts, leaseUntil: this.leaseUntil() }));
+    for (;;) {
+      const page = await selectPage(events, job.request, cursor);
+      const complete = await this.replayPage(job, page.items, pacer, progress);
+      if (progress.stopped) {
+        logger.warn({ replayId: id }, 'replay stopped: cancelled, or taken over by another router');
+        return;
+      }
+      if (!complete) {
+        // Shutting down mid-page: keep the cursor at this page and end the lease now, so any router resumes it at once.
+        await jobs.saveProgress(id, this.owner, { counts, leaseUntil: new Date().toISOString() });
+        return;
+      }
+      cursor = page.cursor;
+      const done = cursor === undefined;
+      const saved = await jobs.saveProgress(id, this.owner, {
+        counts,
+        cursor: cursor ?? null,
+        leaseUntil: this.leaseUntil(),
+        ...(done ? { state: 'completed' as const } : {}),
+      });
+      if (!saved) {
+        logger.warn({ replayId: id }, 'replay stopped: cancelled, or taken over by another router');
+        return;
+      }
+      if (done) return;
+    }
+  }
+
+  /** One page: customers in parallel (up to the job's concurrency), each customer's events in order. False when interrupted. */
+  private async replayPage(job: ReplayJob, records: DispatchRecord[], pacer: Pacer, progress: Progress): Promise<boolean> {
+    const byCustomer = new Map<string, DispatchRecord[]>();
+    for (const record of records) {
+      const key = record.customer ?? '';
+      byCustomer.set(key, [...(byCustomer.get(key) ?? []), record]);
+    }
+    const queues = [...byCustomer.values()];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(job.request.concurrency, queues.length) }, async () => {
+        while (next < queues.length) {
+          for (const record of queues[next++]!) {
+            if (this.stopping || progress.stopped) return;
+            await pacer.wait();
+            await progress.add(await this.replayOne(job, record));
+          }
+        }
+      }),
+    );
+    return !this.stopping;
+  }
+
+  private async replayOne(job: ReplayJob, original: DispatchRecord): Promise<Outcome> {
+    const { events, cache, runner, leaseMs } = this.options;
+    // Still in flight: its own dispatch will finish it; replaying now could run it twice at once.
+    if (original.status === 'pending') return 'skipped';
+    const snapshot = cache.current();
+    const routing = snapshot.components.get(original.component);
+    let version: string | undefined;
+    let channel: DispatchRecord['channel'] = null;
+    let pin: DispatchRecord['pin'] = null;
+    let pinSource: DispatchRecord['pinSource'] = null;
+    if (job.request.target === 'current') {
+      const decision = resolveVersion(snapshot, original.component, { customer: original.customer, project: original.project, plan: original.plan });
+      if (decision.resolved) ({ version, channel, pin, pinSource } = { version: decision.version, channel: decision.channel, pin: decision.pin, pinSource: decision.source });
+    } else {
+      version = job.request.target.version;
+    }
+    const target = version ? routing?.versions.get(version) : undefined;
+    if (!version || !target) return 'skipped';
+    const now = Date.now();
+    const record: DispatchRecord = {
+      source: original.source,
+      id: original.id,
+      component: original.component,
+      replayId: job.id,
+      idempotencyKey: idempotencyKey(original.source, original.id, original.component, job.id),
+      status: 'pending',
+      version,
+      channel,
+      pin,
+      pinSource,
+      attempts: 0,
+      claimedAt: new Date(now).toISOString(),
+      updatedAt: new Date(now).toISOString(),
+      leaseUntil: new Date(now + Math.max(leaseMs, runner.leaseMsFor(target.target))).toISOString(),
+      claimToken: randomUUID(),
+      ...(original.customer ? { customer: original.customer } : {}),
+      ...(original.project ? { project: original.project } : {}),
+      ...(original.plan ? { plan: original.plan } : {}),
+      ...(original.receivedAt ? { receivedAt: original.receivedAt } : {}),
+    };
+    const claim = await events.claimDispatch(record);
+    if (!claim.claimed) return 'already';
+    const stored = await events.getEvent(original.source, original.id);
+    if (!stored) {
+      await events.completeDispatch(record, record.claimToken!, { status: 'failed', attempts: 0, error: { code: 'VR_NOT_FOUND', message: 'The event is no longer in the log.' } });
+      return 'failed';
+    }
+    const completion = await runner.run({
+      record,
+      target: target.target,
+      event: stored.event.event,
+      replayId: job.id,
+      routing: { customer: original.customer, project: original.project, plan: original.plan },
+      ...(target.maxConcurrency ? { maxConcurrency: target.maxConcurrency } : {}),
+    });
+    if (!completion) return 'skipped';
+    return completion.status;
+  }
+}

@@ -1,0 +1,35 @@
+import { assertComponentName, assertTimestamp, ValidationError } from '@vrouter/core';
+import type { FastifyInstance } from 'fastify';
+import type { AppDependencies } from '../app.js';
+import { compareShadowSchema, deleteShadowSchema, putShadowSchema } from '../openapi/shadow.js';
+import { compareShadow } from '../shadow-compare.js';
+import { change, tagged } from './admin.js';
+
+export async function shadowRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+  const versionsWrite = { config: { scope: 'versions:write' as const } };
+  app.put<{ Params: { component: string } }>('/v1/components/:component/shadow', { ...versionsWrite, schema: putShadowSchema }, async (request, reply) =>
+    tagged(reply, await deps.admin.putShadow(request.params.component, request.body, change(request))),
+  );
+  app.delete<{ Params: { component: string }; Querystring: { reason?: string } }>(
+    '/v1/components/:component/shadow',
+    { ...versionsWrite, schema: deleteShadowSchema },
+    async (request, reply) => {
+      await deps.admin.deleteShadow(request.params.component, change(request, request.query));
+      return reply.code(204).send();
+    },
+  );
+  app.get<{ Params: { component: string }; Querystring: { from?: string; to?: string; limit?: string } }>(
+    '/v1/shadow/:component',
+    { config: { scope: 'read' }, schema: compareShadowSchema },
+    async (request) => {
+      const component = assertComponentName(request.params.component);
+      const routing = await deps.admin.routing(component);
+      const to = request.query.to ? assertTimestamp(request.query.to, 'to') : new Date().toISOString();
+      const from = request.query.from ? assertTimestamp(request.query.from, 'from') : new Date(Date.parse(to) - 3_600_000).toISOString();
+      const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ValidationError('limit', 'limit must be an integer from 1 to 100.');
+      const pairs = await deps.events.listShadowPairs(component, from, to, limit);
+      return { component, from, to, shadowVersion: routing.component.shadow?.version ?? null, ...compareShadow(pairs) };
+    },
+  );
+}

@@ -1,0 +1,2 @@
+export { SqsWorker } from './worker.js';
+export type { SqsWorkerOptions, SqsWorkerStats } from './worker.js';

@@ -157,6 +157,16 @@ describe('telemetry of the real router', () => {
     await otel.shutdown();
   });
 
+  it('records each admin change as a span: who pinned whom to what', () => {
+    const pins = otel.spans('vrouter.admin').filter((span) => span.attributes['vrouter.admin.action'] === 'pin.set');
+    const acme = pins.find((span) => span.attributes['vrouter.pin.subject'] === 'acme');
+    assert.ok(acme, 'a span for pinning acme');
+    assert.deepEqual(
+      [acme.attributes['vrouter.admin.actor'], acme.attributes['vrouter.component'], acme.attributes['vrouter.pin.scope']],
+      ['admin', COMPONENT, 'customer'],
+    );
+  });
+
   it('gives, from the dispatch spans alone, each version its known error rate', () => {
     const byVersion = errorRates((span) => String(span.attributes[ATTR.version]));
     assert.equal(byVersion.get('v2'), rate(10 + 10, 40 + 20));

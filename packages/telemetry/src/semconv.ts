@@ -60,6 +60,8 @@ export const ATTR_RECOVERED = 'vrouter.recovered';
 
 // Admin changes.
 export const ATTR_ADMIN_ACTION = 'vrouter.admin.action';
+/** The token name that made the change. */
+export const ATTR_ADMIN_ACTOR = 'vrouter.admin.actor';
 
 // Per-event cost (vrouter.cost.*), set on event and recovery spans when they end.
 export const ATTR_COST_DYNAMODB_REQUESTS = 'vrouter.cost.dynamodb.requests';

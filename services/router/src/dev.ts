@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { exampleHandler, LocalLambdaServer } from '@vrouter/local-targets';
 import { createDynamoClient, createTable, startEmbeddedDynamo } from '@vrouter/store-dynamodb';
+import { withAdminSpan } from '@vrouter/telemetry';
 import type { RouterConfig } from './config.js';
 import { createRuntime } from './runtime.js';
 import { EXAMPLE_FUNCTIONS, seedExample } from './seed.js';
@@ -54,7 +55,7 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
       lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS },
     });
     closers.unshift(() => runtime.close());
-    const seeded = await seedExample(runtime.admin);
+    const seeded = await withAdminSpan('seed', {}, () => seedExample(runtime.admin));
     const address = await runtime.app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     for (const line of tour({ url, token, seeded, dataDir, dynamoEndpoint: store.endpoint, lambdaEndpoint: lambdaUrl })) print(line);

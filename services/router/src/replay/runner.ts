@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import {
   type DispatchRecord,
   type EventStore,
@@ -9,6 +10,7 @@ import {
   resolveVersion,
   type SnapshotCache,
 } from '@vrouter/core';
+import { ATTR_COMPONENT, ATTR_REPLAY_ID, EventTrace } from '@vrouter/telemetry';
 import type { DispatchRunner } from '../dispatch-runner.js';
 import type { Logger } from '../ingest.js';
 import { countSelection, selectPage } from './selection.js';
@@ -241,15 +243,31 @@ export class ReplayRunner {
       await events.completeDispatch(record, record.claimToken!, { status: 'failed', attempts: 0, error: { code: 'VR_NOT_FOUND', message: 'The event is no longer in the log.' } });
       return 'failed';
     }
-    const completion = await runner.run({
-      record,
-      target: target.target,
-      event: stored.event.event,
-      replayId: job.id,
-      routing: { customer: original.customer, project: original.project, plan: original.plan },
-      ...(target.maxConcurrency ? { maxConcurrency: target.maxConcurrency } : {}),
-    });
-    if (!completion) return 'skipped';
-    return completion.status;
+    // Each replayed event is its own trace (the job runs outside any request), marked with the replay id.
+    const trace = context.with(ROOT_CONTEXT, () =>
+      EventTrace.start(stored.event.event, { kind: 'replay', logger: this.options.logger, attributes: { [ATTR_REPLAY_ID]: job.id, [ATTR_COMPONENT]: original.component } }),
+    );
+    trace.identify(stored.event.event);
+    trace.routed({ customer: original.customer, project: original.project, plan: original.plan, components: 1 });
+    try {
+      const completion = await trace.run(() =>
+        runner.run({
+          record,
+          target: target.target,
+          event: stored.event.event,
+          replayId: job.id,
+          routing: { customer: original.customer, project: original.project, plan: original.plan },
+          parent: trace.context,
+          ...(target.maxConcurrency ? { maxConcurrency: target.maxConcurrency } : {}),
+        }),
+      );
+      if (!completion) return 'skipped';
+      return completion.status;
+    } catch (error) {
+      trace.fail(error);
+      throw error;
+    } finally {
+      trace.end();
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { assertComponentName, assertSubject, assertTimestamp, type ComponentRouting, resolveVersion, routingContext, ValidationError, VrouterError } from '@vrouter/core';
+import { ATTR_ADMIN_ACTOR, ATTR_COMPONENT, ATTR_PIN_SCOPE, ATTR_PIN_SUBJECT, ATTR_VERSION, withAdminSpan } from '@vrouter/telemetry';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeContext, Tagged } from '../admin.js';
 import type { AppDependencies } from '../app.js';
@@ -49,6 +50,25 @@ function unquoted(header: string | string[] | undefined, name: string): string |
   return match[1];
 }
 
+/**
+ * Runs an admin change in its own span (who changed what: action, actor, component, pin scope and subject),
+ * so configuration changes can be lined up with error rates in the same backend.
+ */
+export function act<T>(request: FastifyRequest, action: string, fn: () => Promise<T>): Promise<T> {
+  const params = (request.params ?? {}) as Record<string, string | undefined>;
+  return withAdminSpan(
+    action,
+    {
+      [ATTR_ADMIN_ACTOR]: request.principal?.name,
+      [ATTR_COMPONENT]: params.component,
+      [ATTR_PIN_SCOPE]: params.scope,
+      [ATTR_PIN_SUBJECT]: params.subject ?? params.customer ?? params.project ?? params.name,
+      [ATTR_VERSION]: params.version,
+    },
+    fn,
+  );
+}
+
 /** Who is changing what, from the request: the token's name, the request id, and If-Match / If-None-Match. */
 export function change(request: FastifyRequest, extra: { reason?: string } = {}): ChangeContext & { reason?: string } {
   const ifNoneMatch = request.headers['if-none-match'];
@@ -88,30 +108,30 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     withEtag(reply, describeComponent(await admin.routing(request.params.component))),
   );
   app.put<{ Params: ComponentParams }>('/v1/components/:component', { ...versionsWrite, schema: putComponentSchema }, async (request, reply) =>
-    tagged(reply, await admin.putComponent(request.params.component, request.body, change(request))),
+    tagged(reply, await act(request, 'component.put', () => admin.putComponent(request.params.component, request.body, change(request)))),
   );
 
   app.put<{ Params: VersionParams }>('/v1/components/:component/versions/:version', { ...versionsWrite, schema: putVersionSchema }, async (request, reply) =>
-    tagged(reply, await admin.putVersion(request.params.component, request.params.version, request.body, change(request))),
+    tagged(reply, await act(request, 'version.put', () => admin.putVersion(request.params.component, request.params.version, request.body, change(request)))),
   );
   app.delete<{ Params: VersionParams; Querystring: ReasonQuery }>('/v1/components/:component/versions/:version', { ...versionsWrite, schema: deleteVersionSchema }, async (request, reply) => {
-    await admin.deleteVersion(request.params.component, request.params.version, change(request, request.query));
+    await act(request, 'version.delete', () => admin.deleteVersion(request.params.component, request.params.version, change(request, request.query)));
     return reply.code(204).send();
   });
 
   app.put<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel', { ...versionsWrite, schema: setChannelSchema }, async (request, reply) =>
-    tagged(reply, await admin.setChannel(request.params.component, request.params.channel, request.body, change(request))),
+    tagged(reply, await act(request, 'channel.set', () => admin.setChannel(request.params.component, request.params.channel, request.body, change(request)))),
   );
   app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/promote', { ...versionsWrite, schema: promoteChannelSchema }, async (request, reply) =>
-    tagged(reply, await admin.promote(request.params.component, request.params.channel, request.body, change(request))),
+    tagged(reply, await act(request, 'channel.promote', () => admin.promote(request.params.component, request.params.channel, request.body, change(request)))),
   );
   app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/rollback', { ...versionsWrite, schema: rollbackChannelSchema }, async (request, reply) =>
-    tagged(reply, await admin.rollback(request.params.component, request.params.channel, request.body, change(request))),
+    tagged(reply, await act(request, 'channel.rollback', () => admin.rollback(request.params.component, request.params.channel, request.body, change(request)))),
   );
 
   app.get<{ Querystring: { scope?: string; subject?: string; component?: string } }>('/v1/pins', { ...read, schema: listPinsSchema }, async (request) => ({ pins: await admin.listPins(request.query) }));
   app.post('/v1/pins/bulk', { ...pinsWrite, schema: bulkPinsSchema }, async (request, reply) => {
-    const result = await admin.bulkPins(request.body, change(request));
+    const result = await act(request, 'pin.bulk', () => admin.bulkPins(request.body, change(request)));
     // 207: some operations were valid but could not be written; the body names each one.
     return reply.code(result.failed.length > 0 ? 207 : 200).send(result);
   });
@@ -119,18 +139,18 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     withEtag(reply, await admin.getPin(request.params.scope, request.params.subject, request.params.component)),
   );
   app.put<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: putPinSchema }, async (request, reply) =>
-    tagged(reply, await admin.putPin(request.params.scope, request.params.subject, request.params.component, request.body, change(request))),
+    tagged(reply, await act(request, 'pin.set', () => admin.putPin(request.params.scope, request.params.subject, request.params.component, request.body, change(request)))),
   );
   app.delete<{ Params: PinParams; Querystring: ReasonQuery }>('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: deletePinSchema }, async (request, reply) => {
-    await admin.deletePin(request.params.scope, request.params.subject, request.params.component, change(request, request.query));
+    await act(request, 'pin.delete', () => admin.deletePin(request.params.scope, request.params.subject, request.params.component, change(request, request.query)));
     return reply.code(204).send();
   });
 
   app.put<{ Params: { customer: string } }>('/v1/customers/:customer', { ...pinsWrite, schema: putCustomerSchema }, async (request, reply) =>
-    tagged(reply, await admin.putCustomer(request.params.customer, request.body, change(request))),
+    tagged(reply, await act(request, 'customer.put', () => admin.putCustomer(request.params.customer, request.body, change(request)))),
   );
   app.put<{ Params: { project: string } }>('/v1/projects/:project', { ...pinsWrite, schema: putProjectSchema }, async (request, reply) =>
-    tagged(reply, await admin.putProject(request.params.project, request.body, change(request))),
+    tagged(reply, await act(request, 'project.put', () => admin.putProject(request.params.project, request.body, change(request)))),
   );
 
   app.get<{ Querystring: { component?: string; customer?: string; project?: string; plan?: string } }>('/v1/resolve', { ...read, schema: resolveSchema }, async (request) => {
@@ -163,10 +183,10 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     });
   });
 
-  app.post('/v1/tokens', { ...adminOnly, schema: createTokenSchema }, async (request, reply) => reply.code(201).send(await admin.createToken(request.body, change(request))));
+  app.post('/v1/tokens', { ...adminOnly, schema: createTokenSchema }, async (request, reply) => reply.code(201).send(await act(request, 'token.create', () => admin.createToken(request.body, change(request)))));
   app.get('/v1/tokens', { ...adminOnly, schema: listTokensSchema }, async () => ({ tokens: await admin.listTokens() }));
   app.delete<{ Params: { name: string }; Querystring: ReasonQuery }>('/v1/tokens/:name', { ...adminOnly, schema: revokeTokenSchema }, async (request, reply) => {
-    await admin.revokeToken(request.params.name, change(request, request.query));
+    await act(request, 'token.revoke', () => admin.revokeToken(request.params.name, change(request, request.query)));
     return reply.code(204).send();
   });
 }

@@ -3,18 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
 import { compareShadowSchema, deleteShadowSchema, putShadowSchema } from '../openapi/shadow.js';
 import { compareShadow } from '../shadow-compare.js';
-import { change, tagged } from './admin.js';
+import { act, change, tagged } from './admin.js';
 
 export async function shadowRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
   const versionsWrite = { config: { scope: 'versions:write' as const } };
   app.put<{ Params: { component: string } }>('/v1/components/:component/shadow', { ...versionsWrite, schema: putShadowSchema }, async (request, reply) =>
-    tagged(reply, await deps.admin.putShadow(request.params.component, request.body, change(request))),
+    tagged(reply, await act(request, 'shadow.set', () => deps.admin.putShadow(request.params.component, request.body, change(request)))),
   );
   app.delete<{ Params: { component: string }; Querystring: { reason?: string } }>(
     '/v1/components/:component/shadow',
     { ...versionsWrite, schema: deleteShadowSchema },
     async (request, reply) => {
-      await deps.admin.deleteShadow(request.params.component, change(request, request.query));
+      await act(request, 'shadow.delete', () => deps.admin.deleteShadow(request.params.component, change(request, request.query)));
       return reply.code(204).send();
     },
   );

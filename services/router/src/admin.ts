@@ -33,6 +33,8 @@ import {
   type WriteOptions,
 } from '@vrouter/core';
 
+import { type ChangeNotifier, NO_NOTIFIER } from './notify/webhooks.js';
+
 type Body = Record<string, unknown>;
 
 /** Who asks for a change, and how: HTTP preconditions, and an explicit override of a safety check. */
@@ -102,6 +104,7 @@ export class AdminService {
     private readonly cache: SnapshotCache,
     private readonly audit: AuditLog,
     private readonly policy: AdminPolicy,
+    private readonly notifier: ChangeNotifier = NO_NOTIFIER,
   ) {}
 
   /** The configuration as stored now (a fresh read, not this process's cached snapshot). */
@@ -319,6 +322,7 @@ export class AdminService {
     }
     await this.audit.append(entries);
     await this.cache.reload();
+    this.notifier.notify(entries);
     return { bulkId, written: results.filter((r) => r.ok).length, removed, failed: failed.sort((a, b) => a.index - b.index) };
   }
 
@@ -450,8 +454,10 @@ export class AdminService {
 
   /** Audits a change and reloads this router's snapshot. */
   private async changed(ctx: ChangeContext, action: AuditAction, about: { component?: string; subject?: string; scope?: PinScope }, before: unknown, after: unknown, reason?: string, forced = false): Promise<void> {
-    await this.audit.append([this.entry(ctx, action, about, before, after, reason, forced)]);
+    const entry = this.entry(ctx, action, about, before, after, reason, forced);
+    await this.audit.append([entry]);
     await this.cache.reload();
+    this.notifier.notify([entry]);
   }
 }
 

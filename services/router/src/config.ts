@@ -25,6 +25,7 @@ export interface RouterConfig {
   costMaxDispatchAttempts: number;
   experimentalPinTtlHours: number;
   replayPollIntervalMs: number;
+  webhookUrls: string[];
   replayLeaseMs: number;
   adminRateLimitPerMinute: number;
   // --- Event bus (issue 7): SQS worker, EventBridge mapping, admin token from Secrets Manager / SSM ---
@@ -105,6 +106,21 @@ function busConfig(env: Env) {
 }
 // --- end of event bus ---
 
+/** Comma-separated http(s) URLs; the values are never echoed back (a Slack webhook URL is a secret). */
+function webhookUrls(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw.split(',').map((value, i) => {
+    const url = value.trim();
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
+    } catch {
+      throw new ConfigError('VROUTER_WEBHOOK_URLS', `entry ${i + 1} is not an http(s) URL.`);
+    }
+    return url;
+  });
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads the router's settings; AWS settings (region, credentials, endpoints) stay with the SDK's own chain. */
@@ -135,6 +151,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     sweepIntervalMs: integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
     costMaxDynamodbRequests: integer(env, 'VROUTER_COST_MAX_DYNAMODB_REQUESTS', 5, 0, 1_000_000),
     costMaxDispatchAttempts: integer(env, 'VROUTER_COST_MAX_DISPATCH_ATTEMPTS', 5, 0, 1_000_000),
+    webhookUrls: webhookUrls(env.VROUTER_WEBHOOK_URLS),
     replayPollIntervalMs: integer(env, 'VROUTER_REPLAY_POLL_INTERVAL_MS', 2000, 50, 3_600_000),
     replayLeaseMs: integer(env, 'VROUTER_REPLAY_LEASE_MS', 30_000, 500, 3_600_000),
     experimentalPinTtlHours: integer(env, 'VROUTER_EXPERIMENTAL_PIN_TTL_HOURS', 7 * 24, 1, 365 * 24),

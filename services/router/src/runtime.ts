@@ -12,6 +12,7 @@ import { ConfigError, type RouterConfig } from './config.js';
 import { DispatchRunner } from './dispatch-runner.js';
 import { EventRouter, type Logger } from './ingest.js';
 import { ClaimSweeper } from './recovery.js';
+import { NO_NOTIFIER, WebhookNotifier } from './notify/webhooks.js';
 import { ReplayRunner } from './replay/runner.js';
 import { ReplayService } from './replay/service.js';
 import { ServedTracker } from './served.js';
@@ -102,7 +103,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   inBackground('replay-poll', () => replayRunner.start());
   const replays = new ReplayService(replayStore, eventStore, cache, replayRunner);
   const audit = new DynamoAuditLog({ client: dynamo, tableName: config.tableName });
-  const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 });
+  const notifier = config.webhookUrls.length > 0 ? new WebhookNotifier({ urls: config.webhookUrls, logger }) : NO_NOTIFIER;
+  const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 }, notifier);
   app = buildApp({ config, router, admin, audit, events: eventStore, replays, cache, authenticator, checkReady: () => configStore.revision().then(() => undefined) });
   const built = app;
   return {
@@ -123,6 +125,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await replayRunner.stop();
       await sweeper.drain();
       await built.close();
+      await notifier.close();
       cache.stop();
       if (!options.dynamo) dynamo.destroy();
       stopReportingContextLost();

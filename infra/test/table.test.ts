@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '@vrouter/store-dynamodb';
+import { only, synth } from './support.js';
+
+describe('the table', () => {
+  const { json } = synth({ tableName: 'vrouter-prod' });
+  const table = only(json, 'AWS::DynamoDB::Table');
+  const props = table.Properties as {
+    KeySchema: { AttributeName: string; KeyType: string }[];
+    AttributeDefinitions: { AttributeName: string; AttributeType: string }[];
+    GlobalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string; KeyType: string }[]; Projection: { ProjectionType: string } }[];
+    [key: string]: unknown;
+  };
+
+  it("has the store's partition and sort key", () => {
+    assert.deepEqual(props.KeySchema, [
+      { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+      { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+    ]);
+  });
+
+  it("has exactly the store's global secondary indexes, each with its keys and all attributes projected", () => {
+    assert.deepEqual(
+      props.GlobalSecondaryIndexes.map((index) => index.IndexName),
+      INDEXES.map((index) => index.indexName),
+    );
+    for (const expected of INDEXES) {
+      const index = props.GlobalSecondaryIndexes.find((candidate) => candidate.IndexName === expected.indexName)!;
+      assert.deepEqual(index.KeySchema, [
+        { AttributeName: expected.partitionKey, KeyType: 'HASH' },
+        { AttributeName: expected.sortKey, KeyType: 'RANGE' },
+      ]);
+      assert.deepEqual(index.Projection, { ProjectionType: 'ALL' });
+    }
+  });
+
+  it('declares every key attribute as a string, and nothing else', () => {
+    const keys = [PARTITION_KEY, SORT_KEY, ...INDEXES.flatMap((index) => [index.partitionKey, index.sortKey])];
+    assert.deepEqual(
+      [...props.AttributeDefinitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName)),
+      keys.sort().map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    );
+  });
+
+  it('bills on demand, keeps point-in-time recovery, expires items on the TTL attribute', () => {
+    assert.equal(props.BillingMode, 'PAY_PER_REQUEST');
+    assert.deepEqual(props.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
+    assert.deepEqual(props.TimeToLiveSpecification, { AttributeName: TTL_ATTRIBUTE, Enabled: true });
+  });
+
+  it('survives deletion: deletion protection on, retained when the stack goes', () => {
+    assert.equal(props.DeletionProtectionEnabled, true);
+    assert.equal(table.DeletionPolicy, 'Retain');
+  });
+
+  it('takes the configured name, which the router gets as VROUTER_TABLE', () => {
+    assert.equal(props.TableName, 'vrouter-prod');
+  });
+});

@@ -98,3 +98,8 @@ for (const line of await routerBench()) console.log(line);
 const { telemetryBench } = await import('./telemetry.js');
 console.log('');
 for (const line of await telemetryBench(EVENTS, CONCURRENCY)) console.log(line);
+
+// --- Event log queries and replay (issue 5): replay.ts.
+const { replayBench } = await import('./replay.js');
+console.log('');
+for (const line of await replayBench(Math.min(EVENTS, 2000))) console.log(line);

@@ -49,6 +49,15 @@ describe('idempotent dispatch', () => {
     assert.equal(invocationsOf(event.id).length, 1);
   });
 
+  it('looks up an event whose source and id are as long as CloudEvents allow here', async () => {
+    const event = { ...cloudEvent({ customerid: 'acme' }), source: `urn:${'s/'.repeat(500)}`, id: `id#${'x'.repeat(250)}` };
+    await stack.api('POST', '/v1/events?wait=true', event);
+    const lookup = await stack.api<{ id: string; dispatches: { status: string }[] }>('GET', `/v1/events/${encodeURIComponent(event.source)}/${encodeURIComponent(event.id)}`);
+    assert.equal(lookup.status, 200);
+    assert.equal(lookup.body.id, event.id);
+    assert.equal(lookup.body.dispatches[0]!.status, 'succeeded');
+  });
+
   it('the target receives the CloudEvent with vrouter metadata and trace context', async () => {
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const event = cloudEvent({ customerid: 'acme', data: { n: 1 } });

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { exampleHandler, LocalLambdaServer } from '@vrouter/local-targets';
+import { exampleHandler, LocalEcsServer, LocalLambdaServer } from '@vrouter/local-targets';
 import { createRuntime, loadConfig, type Runtime } from '@vrouter/router';
 import { createDynamoClient, createTable, startEmbeddedDynamo } from '@vrouter/store-dynamodb';
 
@@ -37,6 +37,8 @@ export interface Stack {
   runtime: Runtime;
   lambda: LocalLambdaServer;
   lambdaUrl: string;
+  /** A local ECS endpoint (RunTask) with cluster `default`; register task definitions on it. */
+  ecs: LocalEcsServer;
   dynamoEndpoint: string;
   dynamo: DynamoDBClient;
   close(): Promise<void>;
@@ -46,6 +48,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** A client to use for the router (e.g. one that counts requests); else one is made for the embedded store. */
   dynamo?: (endpoint: string) => DynamoDBClient;
+  /** Listen on this port (default: any free one). */
+  port?: number;
 }
 
 /**
@@ -59,24 +63,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const lambda = new LocalLambdaServer();
   for (const qualifier of ['1', '2', '3']) lambda.register('svc', qualifier, exampleHandler('svc', `v${qualifier}`));
   const { url: lambdaUrl } = await lambda.start();
+  const ecs = new LocalEcsServer();
+  const { url: ecsUrl } = await ecs.start();
   const config = loadConfig({ VROUTER_ADMIN_TOKEN: TOKEN, VROUTER_TABLE: TABLE, VROUTER_LOG_LEVEL: 'silent', VROUTER_POLL_INTERVAL_MS: '200',
     // Tests poll the admin API far faster than people do.
     VROUTER_ADMIN_RATE_LIMIT: '1000000',
     ...options.env,
   });
-  const runtime = await createRuntime({ config, dynamo, lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 } });
-  const url = await runtime.app.listen({ host: '127.0.0.1', port: 0 });
+  const runtime = await createRuntime({ config, dynamo, lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 },
+    ecs: { endpoint: ecsUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS },
+  });
+  const url = await runtime.app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   return {
     url,
     api: apiClient(url),
     runtime,
     lambda,
     lambdaUrl,
+    ecs,
     dynamoEndpoint: store.endpoint,
     dynamo,
     async close() {
       await runtime.close();
       await lambda.stop();
+      await ecs.stop();
       dynamo.destroy();
       await store.close();
     },

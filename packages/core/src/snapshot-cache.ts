@@ -18,6 +18,8 @@ export class SnapshotCache {
   private timer: NodeJS.Timeout | undefined;
   private inflight: Promise<RoutingSnapshot> | undefined;
   private lastFullLoad = 0;
+  /** When the store was last asked (a poll or a load); a frozen process (Lambda) can be far behind. */
+  private lastChecked = 0;
   private readonly pollIntervalMs: number;
   private readonly fullReloadIntervalMs: number;
 
@@ -54,6 +56,7 @@ export class SnapshotCache {
         // A slower earlier load must not replace a newer snapshot.
         if (snapshot.revision >= this.snapshot.revision) this.snapshot = snapshot;
         this.lastFullLoad = Date.now();
+        this.lastChecked = this.lastFullLoad;
         return this.snapshot;
       })
       .finally(() => {
@@ -65,7 +68,16 @@ export class SnapshotCache {
   /** One poll: reload when the store's revision moved or the safety interval passed. */
   async poll(): Promise<void> {
     const revision = await this.store.revision();
+    this.lastChecked = Date.now();
     if (revision !== this.snapshot.revision || Date.now() - this.lastFullLoad >= this.fullReloadIntervalMs) await this.reload();
+  }
+
+  /**
+   * Polls now if the store was last asked more than `maxAgeMs` ago: for a process whose timers were frozen (a Lambda
+   * container between invocations), so its first event after a thaw is not routed with an hour-old snapshot.
+   */
+  async ensureFresh(maxAgeMs: number): Promise<void> {
+    if (Date.now() - this.lastChecked > maxAgeMs) await this.poll();
   }
 
   private schedule(): void {

@@ -39,3 +39,22 @@ describe('backoffDelay', () => {
     assert.equal(backoffDelay(policy, 1, 5000, () => 0), 1000);
   });
 });
+
+describe('SnapshotCache.ensureFresh', () => {
+  it('asks the store only when the last look is older than the limit', async () => {
+    const { SnapshotCache, EMPTY_SNAPSHOT } = await import('../src/index.js');
+    let revisions = 0;
+    const cache = new SnapshotCache({
+      revision: async () => {
+        revisions += 1;
+        return 0;
+      },
+      loadSnapshot: async () => EMPTY_SNAPSHOT,
+    });
+    await cache.reload();
+    await cache.ensureFresh(60_000);
+    assert.equal(revisions, 0, 'fresh: no request');
+    await cache.ensureFresh(-1);
+    assert.equal(revisions, 1, 'stale: one revision read');
+  });
+});

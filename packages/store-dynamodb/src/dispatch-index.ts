@@ -1,5 +1,5 @@
 import type { DispatchRecord } from '@vrouter/core';
-import { dispatchKey, leaseShard } from './keys.js';
+import { dispatchKey, eventRef, leaseShard } from './keys.js';
 import { GSI1, GSI2, GSI3, GSI4, GSI5 } from './schema.js';
 
 /**
@@ -11,7 +11,7 @@ import { GSI1, GSI2, GSI3, GSI4, GSI5 } from './schema.js';
 const arrival = (record: DispatchRecord): string => record.receivedAt ?? record.claimedAt;
 
 export function arrivalSortKey(record: Pick<DispatchRecord, 'source' | 'id'> & { receivedAt: string }): string {
-  return `${new Date(record.receivedAt).toISOString()}#${encodeURIComponent(record.source)}#${encodeURIComponent(record.id)}`;
+  return `${new Date(record.receivedAt).toISOString()}#${eventRef(record.source, record.id)}`;
 }
 
 export function dispatchIndexKeys(record: DispatchRecord): Record<string, string> {

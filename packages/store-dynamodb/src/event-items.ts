@@ -1,5 +1,7 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
+  VrouterError,
   CHANNELS,
   type ChannelName,
   type CloudEvent,
@@ -37,7 +39,7 @@ export function eventItem(record: EventRecord, expiresAt: number): Item {
       project: record.project,
       plan: record.plan,
       components: record.components,
-      event: JSON.stringify(record.event),
+      ...eventBody(record.event),
       ...eventTimeKeys(record.receivedAt, record.source, record.id),
       [TTL_ATTRIBUTE]: expiresAt,
       ...eventKey(record.source, record.id),
@@ -83,7 +85,34 @@ export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
 
 const isNullableChannel = (value: unknown): value is ChannelName | null => value === null || CHANNELS.includes(value as ChannelName);
 
-function parseEvent(json: unknown): CloudEvent | undefined {
+/**
+ * The CloudEvent as stored: JSON text up to 64 KiB, gzip-compressed JSON above (binary `eventGz`). DynamoDB items
+ * hold 400 KiB; an event that does not fit even compressed (about 350 KiB of it) is refused with VR_PAYLOAD_TOO_LARGE
+ * before anything is written.
+ */
+function eventBody(event: CloudEvent): { event: string } | { eventGz: Uint8Array } {
+  const json = JSON.stringify(event);
+  if (Buffer.byteLength(json) <= COMPRESS_ABOVE) return { event: json };
+  const compressed = gzipSync(json);
+  if (compressed.byteLength > MAX_STORED_EVENT) {
+    throw new VrouterError('VR_PAYLOAD_TOO_LARGE', `The event is ${Math.ceil(compressed.byteLength / 1024)} KiB even compressed; the event log stores at most ${MAX_STORED_EVENT / 1024} KiB per event.`, {
+      field: 'data',
+    });
+  }
+  return { eventGz: compressed };
+}
+
+const COMPRESS_ABOVE = 64 * 1024;
+const MAX_STORED_EVENT = 350 * 1024;
+
+function parseEvent(json: unknown, compressed: unknown): CloudEvent | undefined {
+  if (compressed instanceof Uint8Array) {
+    try {
+      json = gunzipSync(compressed).toString('utf8');
+    } catch {
+      return undefined;
+    }
+  }
   if (!isString(json)) return undefined;
   try {
     const event: unknown = JSON.parse(json);
@@ -94,7 +123,7 @@ function parseEvent(json: unknown): CloudEvent | undefined {
 }
 
 function decodeEvent(f: Fields): EventRecord | undefined {
-  const event = parseEvent(f.event);
+  const event = parseEvent(f.event, f.eventGz);
   if (event === undefined || !isString(f.source) || !isString(f.id) || !isString(f.type) || !isString(f.receivedAt)) return undefined;
   if (!isStringArray(f.components)) return undefined;
   if (!isOptionalString(f.customer) || !isOptionalString(f.project) || !isOptionalString(f.plan)) return undefined;

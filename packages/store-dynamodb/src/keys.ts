@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type ChannelName, type DispatchKey, type PinScope, ValidationError } from '@vrouter/core';
 import { LEASE_SHARDS, PARTITION_KEY, SORT_KEY } from './schema.js';
@@ -49,8 +50,20 @@ export const tokenKey = (name: string): ItemKey => config(`${SK_PREFIX.token}${s
 export const servedVersionKey = (component: string, version: string): ItemKey =>
   config(`${SK_PREFIX.served}${segment(component, 'component')}#${segment(version, 'version')}`);
 
-/** Source and id are arbitrary strings; encodeURIComponent never emits `#`, so the key stays unambiguous. */
-export const eventPartition = (source: string, id: string): string => `EVENT#${encodeURIComponent(source)}#${encodeURIComponent(id)}`;
+/**
+ * An event's (source, id) as a key segment. Both are arbitrary strings; encodeURIComponent never emits `#`, so the
+ * segment is unambiguous. DynamoDB caps partition keys at 2048 bytes and index sort keys at 1024, so a long pair is
+ * replaced by its SHA-256 (`h:` marks it; an encoded segment never contains `:`).
+ */
+export function eventRef(source: string, id: string): string {
+  const plain = `${encodeURIComponent(source)}#${encodeURIComponent(id)}`;
+  return plain.length <= MAX_PLAIN_REF ? plain : `h:${createHash('sha256').update(source).update('\u0000').update(id).digest('hex')}`;
+}
+
+/** Leaves room in a 1024-byte index sort key for the timestamp in front. */
+const MAX_PLAIN_REF = 900;
+
+export const eventPartition = (source: string, id: string): string => `EVENT#${eventRef(source, id)}`;
 export const eventKey = (source: string, id: string): ItemKey => ({ pk: eventPartition(source, id), sk: EVENT_SK });
 /** The original dispatch of an event to a component, that of one replay (replayId), or the shadow dispatch (shadow). */
 export function dispatchKey(key: DispatchKey): ItemKey {
@@ -69,7 +82,7 @@ export function eventTimeKeys(receivedAt: string, source: string, id: string): {
   if (Number.isNaN(time.getTime())) throw new ValidationError('receivedAt', `receivedAt must be a timestamp, got ${JSON.stringify(receivedAt)}.`);
   // Normalised to UTC ISO form so that buckets and sort keys order chronologically whatever offset came in.
   const iso = time.toISOString();
-  return { gsi1pk: `EVENTS#${iso.slice(0, 13)}`, gsi1sk: `${iso}#${encodeURIComponent(source)}#${encodeURIComponent(id)}` };
+  return { gsi1pk: `EVENTS#${iso.slice(0, 13)}`, gsi1sk: `${iso}#${eventRef(source, id)}` };
 }
 
 /** The lease-index shard of an event partition: a stable hash, so an item keeps its shard for life. */

@@ -216,3 +216,31 @@ describe('DynamoEventStore', () => {
     await assert.rejects(store.getEvent('urn:ci', id), (error) => isVrouterError(error) && error.code === 'VR_INTERNAL');
   });
 });
+
+describe('large events in the log', () => {
+  let table: TestTable;
+  let store: DynamoEventStore;
+  before(async () => {
+    table = await startTestTable();
+    store = new DynamoEventStore({ client: table.client, tableName: table.tableName });
+  });
+  after(() => table.close());
+
+  it('compresses an event over 64 KiB and reads it back as written', async () => {
+    const record = eventRecord('urn:big', `big-${randomUUID()}`);
+    record.event = { ...record.event, data: { text: 'release notes '.repeat(20_000) } };
+    assert.equal(await store.recordEvent(record), true);
+    const { Item } = await table.client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: `EVENT#urn%3Abig#${record.id}` }, sk: { S: 'EVENT' } }, ConsistentRead: true }));
+    assert.ok(Item?.eventGz?.B, 'stored compressed');
+    assert.ok((Item.eventGz.B?.byteLength ?? 0) < 20_000);
+    assert.deepEqual((await store.getEvent('urn:big', record.id))?.event, record);
+  });
+
+  it('refuses an event that does not fit an item even compressed, writing nothing', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const record = eventRecord('urn:huge', `huge-${randomUUID()}`);
+    record.event = { ...record.event, data: randomBytes(600 * 1024).toString('base64') };
+    await assert.rejects(store.recordEvent(record), (e: unknown) => isVrouterError(e) && e.code === 'VR_PAYLOAD_TOO_LARGE' && e.field === 'data');
+    assert.equal(await store.getEvent('urn:huge', record.id), null);
+  });
+});

@@ -15,6 +15,8 @@ import { eventListRoutes } from './routes/event-list.js';
 import { eventRoutes } from './routes/events.js';
 import { replayRoutes } from './routes/replays.js';
 import { shadowRoutes } from './routes/shadow.js';
+import { payloadRoutes } from './routes/payloads.js';
+import type { PayloadReferences } from './payload-ref.js';
 import { healthRoutes } from './routes/health.js';
 import { requestCost } from './telemetry/cost.js';
 
@@ -45,6 +47,8 @@ export interface AppDependencies {
   audit: AuditLog;
   events: EventStore;
   replays: ReplayService;
+  /** Serves large ECS events by reference; absent when VROUTER_PUBLIC_URL is not set. */
+  payloadReferences?: PayloadReferences;
   cache: SnapshotCache;
   authenticator: Authenticator;
   /** Throws when the store cannot be reached; backs /readyz. */
@@ -62,6 +66,8 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     // A log line per request costs more than routing the event; per-request lines only when debugging.
     logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
     requestIdHeader: 'x-request-id',
+    // Event sources may be 1024 characters and ids 256 (URL-encoded, longer): the default of 100 would answer 414.
+    maxParamLength: 4096,
   });
   app.addContentTypeParser(CLOUDEVENTS_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   // Everything here speaks JSON; a text body would otherwise reach handlers as a string.
@@ -106,6 +112,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.register(eventListRoutes, deps);
   app.register(replayRoutes, deps);
   app.register(shadowRoutes, deps);
+  app.register(payloadRoutes, deps);
   app.addHook('onClose', async () => {
     await deps.router.drain();
   });

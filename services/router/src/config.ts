@@ -26,6 +26,9 @@ export interface RouterConfig {
   experimentalPinTtlHours: number;
   replayPollIntervalMs: number;
   webhookUrls: string[];
+  /** Where ECS tasks reach this router (e.g. the load balancer), for events passed by reference. */
+  publicUrl: string | undefined;
+  payloadSecret: string | undefined;
   replayLeaseMs: number;
   adminRateLimitPerMinute: number;
   // --- Event bus (issue 7): SQS worker, EventBridge mapping, admin token from Secrets Manager / SSM ---
@@ -121,6 +124,17 @@ function webhookUrls(raw: string | undefined): string[] {
   });
 }
 
+function publicUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
+    return raw;
+  } catch {
+    throw new ConfigError('VROUTER_PUBLIC_URL', 'must be an absolute http(s) URL where tasks reach this router.');
+  }
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads the router's settings; AWS settings (region, credentials, endpoints) stay with the SDK's own chain. */
@@ -152,6 +166,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     costMaxDynamodbRequests: integer(env, 'VROUTER_COST_MAX_DYNAMODB_REQUESTS', 5, 0, 1_000_000),
     costMaxDispatchAttempts: integer(env, 'VROUTER_COST_MAX_DISPATCH_ATTEMPTS', 5, 0, 1_000_000),
     webhookUrls: webhookUrls(env.VROUTER_WEBHOOK_URLS),
+    publicUrl: publicUrl(env.VROUTER_PUBLIC_URL),
+    payloadSecret: env.VROUTER_PAYLOAD_SECRET || undefined,
     replayPollIntervalMs: integer(env, 'VROUTER_REPLAY_POLL_INTERVAL_MS', 2000, 50, 3_600_000),
     replayLeaseMs: integer(env, 'VROUTER_REPLAY_LEASE_MS', 30_000, 500, 3_600_000),
     experimentalPinTtlHours: integer(env, 'VROUTER_EXPERIMENTAL_PIN_TTL_HOURS', 7 * 24, 1, 365 * 24),

@@ -40,6 +40,8 @@ export interface EventRouterOptions {
   events: EventStore;
   runner: DispatchRunner;
   logger?: Logger;
+  /** Whether events too large for an ECS container override can go by reference (VROUTER_PUBLIC_URL is set). */
+  ecsByReference?: boolean;
   /** Per-event cost limits: an event over one is logged as a warning with its id. Default DEFAULT_COST_LIMITS. */
   costLimits?: CostLimits;
 }
@@ -79,21 +81,34 @@ const KIB = 1024;
 /** Lambda's invocation payload limits: asynchronous (Event) and synchronous (RequestResponse). */
 const LAMBDA_EVENT_LIMIT = 256 * KIB;
 const LAMBDA_SYNC_LIMIT = 6 * KIB * KIB;
-const SMALLEST_TARGET_LIMIT = LAMBDA_EVENT_LIMIT;
+/** ECS RunTask overrides, all of them together. */
+const ECS_OVERRIDE_LIMIT = 8 * KIB;
+const SMALLEST_TARGET_LIMIT = ECS_OVERRIDE_LIMIT;
 /** Room for the `vrouter` metadata and trace context added to the payload. */
 const METADATA_ALLOWANCE = 2 * KIB;
 
 /** Refuses at ingest an event that a resolved target could never accept, rather than failing its dispatch later. */
-function assertFitsTargets(event: CloudEvent, decisions: Resolution[]): void {
+function assertFitsTargets(event: CloudEvent, decisions: Resolution[], ecsByReference: boolean): void {
   let bytes: number | undefined;
   for (const decision of decisions) {
-    if (!decision.resolved || decision.target.kind !== 'lambda') continue;
-    const limit = decision.target.invocationType === 'Event' ? LAMBDA_EVENT_LIMIT : LAMBDA_SYNC_LIMIT;
+    if (!decision.resolved) continue;
+    const { target } = decision;
+    let limit: number;
+    let what: string;
+    if (target.kind === 'lambda') {
+      limit = target.invocationType === 'Event' ? LAMBDA_EVENT_LIMIT : LAMBDA_SYNC_LIMIT;
+      what = `a ${target.invocationType} Lambda invocation`;
+    } else if (target.kind === 'ecs' && !ecsByReference) {
+      limit = ECS_OVERRIDE_LIMIT;
+      what = 'an ECS task, whose container overrides hold 8 KiB (set VROUTER_PUBLIC_URL to pass larger events by reference)';
+    } else {
+      continue;
+    }
     bytes ??= Buffer.byteLength(JSON.stringify(event)) + METADATA_ALLOWANCE;
     if (bytes > limit) {
       throw new VrouterError(
         'VR_PAYLOAD_TOO_LARGE',
-        `The event is about ${Math.ceil(bytes / KIB)} KiB with routing metadata; ${decision.component} ${decision.version} is a ${decision.target.invocationType} Lambda invocation, which accepts at most ${limit / KIB} KiB.`,
+        `The event is about ${Math.ceil(bytes / KIB)} KiB with routing metadata; ${decision.component} ${decision.version} is ${what}, which accepts at most ${limit / KIB} KiB.`,
         { field: 'data', details: { component: decision.component, version: decision.version, limitBytes: limit } },
       );
     }
@@ -195,7 +210,7 @@ export class EventRouter {
     trace.routed({ ...context, components: components.length });
     const now = Date.now();
     const decisions = components.map((component) => resolveVersion(snapshot, component, context, now));
-    if (checkSize) assertFitsTargets(event, decisions);
+    if (checkSize) assertFitsTargets(event, decisions, this.options.ecsByReference ?? false);
     const receivedAt = new Date(now).toISOString();
     const isNew = await this.options.events.recordEvent({
       source: event.source,

@@ -13,6 +13,7 @@ import { DispatchRunner } from './dispatch-runner.js';
 import { EventRouter, type Logger } from './ingest.js';
 import { ClaimSweeper } from './recovery.js';
 import { NO_NOTIFIER, WebhookNotifier } from './notify/webhooks.js';
+import { PayloadReferences } from './payload-ref.js';
 import { ReplayRunner } from './replay/runner.js';
 import { ReplayService } from './replay/service.js';
 import { ServedTracker } from './served.js';
@@ -69,10 +70,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   await inBackground('config-poll', () => cache.start());
   const costLimits = { dynamodbRequests: config.costMaxDynamodbRequests, dispatchAttempts: config.costMaxDispatchAttempts };
   const authenticator = options.authenticator ?? tokenAuthenticator(config, cache);
+  const payloadReferences = config.publicUrl ? new PayloadReferences(config.publicUrl, config.payloadSecret, config.adminToken) : undefined;
   // One SDK attempt per router attempt: retries are the runner's, with lease renewal and a visible count.
   const registry = new DispatcherRegistry({
     lambda: new LambdaDispatcher({ clientConfig: { maxAttempts: 1, ...options.lambda }, maxResponseBytes: config.maxResponseBytes }),
-    ecs: new EcsDispatcher({ clientConfig: { maxAttempts: 1, ...options.ecs } }),
+    ecs: new EcsDispatcher({ clientConfig: { maxAttempts: 1, ...options.ecs }, ...(payloadReferences ? { payloadReference: payloadReferences.reference } : {}) }),
     http: new HttpDispatcher({ maxResponseBytes: config.maxResponseBytes }),
   });
   const dispatcher = new ServedTracker(registry, configStore, cache, logger);
@@ -85,7 +87,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     defaultConcurrency: config.versionConcurrency,
     logger,
   });
-  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits });
+  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, ecsByReference: payloadReferences !== undefined });
   const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger, costLimits });
   sweeper.start();
   const replayStore = new DynamoReplayStore({ client: dynamo, tableName: config.tableName });
@@ -101,11 +103,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   // Its poll is background work: untraced, and its requests are not "context lost".
   inBackground('replay-poll', () => replayRunner.start());
-  const replays = new ReplayService(replayStore, eventStore, cache, replayRunner);
+  const replays = new ReplayService(replayStore, eventStore, cache, replayRunner, config.retentionSeconds);
   const audit = new DynamoAuditLog({ client: dynamo, tableName: config.tableName });
   const notifier = config.webhookUrls.length > 0 ? new WebhookNotifier({ urls: config.webhookUrls, logger }) : NO_NOTIFIER;
   const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 }, notifier);
-  app = buildApp({ config, router, admin, audit, events: eventStore, replays, cache, authenticator, checkReady: () => configStore.revision().then(() => undefined) });
+  app = buildApp({ config, router, admin, audit, events: eventStore, replays, ...(payloadReferences ? { payloadReferences } : {}), cache, authenticator, checkReady: () => configStore.revision().then(() => undefined) });
   const built = app;
   return {
     app: built,

@@ -16,12 +16,15 @@ let pending: Promise<ContainerRuntime> | undefined;
  * next invocation tries again. The runtime is never closed: the container is frozen between invocations, and the
  * handlers answer only once their dispatches are recorded.
  */
-export function containerRuntime(env: Record<string, string | undefined> = process.env): Promise<ContainerRuntime> {
+export async function containerRuntime(env: Record<string, string | undefined> = process.env): Promise<ContainerRuntime> {
   pending ??= create(env).catch((error: unknown) => {
     pending = undefined;
     throw error;
   });
-  return pending;
+  const container = await pending;
+  // Timers do not run while the container is frozen: check the configuration revision if the last look is stale.
+  await container.runtime.cache.ensureFresh(container.config.pollIntervalMs);
+  return container;
 }
 
 async function create(env: Record<string, string | undefined>): Promise<ContainerRuntime> {

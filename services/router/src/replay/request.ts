@@ -32,13 +32,17 @@ const MAX_WINDOW_MS = 31 * 24 * 3_600_000;
  * Validates `POST /v1/replays`. An explicit target version must be registered for the filtered component, and
  * needs one (an event's other components have other versions). Throws ValidationError / VrouterError.
  */
-export function parseReplayRequest(input: unknown, snapshot: RoutingSnapshot, now = Date.now()): ReplayRequest {
+export function parseReplayRequest(input: unknown, snapshot: RoutingSnapshot, retentionSeconds: number, now = Date.now()): ReplayRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('body', 'The request body must be a JSON object.');
   const body = only(input as Body, ['from', 'to', 'filter', 'target', 'dryRun', 'ratePerSecond', 'concurrency'], '');
   const from = assertTimestamp(body.from, 'from');
   const to = body.to === undefined ? new Date(now).toISOString() : assertTimestamp(body.to, 'to');
   if (Date.parse(from) > Date.parse(to)) throw new ValidationError('from', 'from must not be after to.');
   if (Date.parse(to) - Date.parse(from) > MAX_WINDOW_MS) throw new ValidationError('from', 'A replay window is at most 31 days.');
+  // Older events are gone (or going: TTL deletes lazily); a window reaching past retention would replay a partial log.
+  if (Date.parse(from) < now - retentionSeconds * 1000) {
+    throw new ValidationError('from', `from is older than the event log keeps (VROUTER_RETENTION_SECONDS = ${retentionSeconds}).`);
+  }
   const rawFilter = body.filter ?? {};
   if (typeof rawFilter !== 'object' || rawFilter === null || Array.isArray(rawFilter)) throw new ValidationError('filter', 'filter must be an object.');
   const f = only(rawFilter as Body, ['component', 'customer', 'project', 'plan', 'version', 'status'], 'filter.');

@@ -23,6 +23,7 @@ export class ReplayService {
     private readonly events: EventStore,
     private readonly cache: SnapshotCache,
     private readonly runner: ReplayRunner,
+    private readonly retentionSeconds: number,
   ) {}
 
   /**
@@ -30,7 +31,7 @@ export class ReplayService {
    * a real job starts on this router at once and resumes on any router after a restart.
    */
   async create(input: unknown, actor: string): Promise<{ id: string; state: ReplayJob['state']; dryRun: boolean; matched?: number; sample?: Pick<DispatchRecord, 'source' | 'id' | 'component' | 'version' | 'status' | 'customer' | 'receivedAt'>[] }> {
-    const request = parseReplayRequest(input, this.cache.current());
+    const request = parseReplayRequest(input, this.cache.current(), this.retentionSeconds);
     const now = new Date().toISOString();
     const id = `rp_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
     const job: ReplayJob = { id, state: 'running', request, createdAt: now, createdBy: actor, updatedAt: now, counts: { matched: 0, dispatched: 0, succeeded: 0, failed: 0, skipped: 0 } };

@@ -11,6 +11,8 @@ import { SecretReference } from './secrets.js';
 /** Variables whose values are secrets; processes get where each lives (see SecretReference.locator), never the value. */
 export const ADMIN_TOKEN_VARIABLE = 'VROUTER_ADMIN_TOKEN';
 export const OTLP_HEADERS_VARIABLE = 'OTEL_EXPORTER_OTLP_HEADERS';
+/** Where the router's telemetry bootstrap sits in the Lambda package (the repository layout under /var/task). */
+export const LAMBDA_TELEMETRY_REGISTER = '/var/task/services/router/dist/telemetry/register.js';
 
 export interface RouterStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -53,6 +55,8 @@ export class RouterStack extends Stack {
         ...config.lambda.environment,
         VROUTER_TABLE: this.table.tableName,
         ...telemetry,
+        // Lambda runs the handler module directly: load OpenTelemetry first, as bin/vrouter.js does for serve.
+        ...(config.telemetry ? { NODE_OPTIONS: `--import=${LAMBDA_TELEMETRY_REGISTER}` } : {}),
         ...adminToken.locator(ADMIN_TOKEN_VARIABLE),
         ...(otlpHeaders?.locator(OTLP_HEADERS_VARIABLE) ?? {}),
       },

@@ -117,6 +117,7 @@ describe('IAM without ECS components, admin token in Secrets Manager', () => {
       assert.equal(variables.VROUTER_ADMIN_TOKEN_SECRET_ARN, secretArn);
       assert.equal(variables.VROUTER_ADMIN_TOKEN_PARAMETER, undefined);
       assert.equal(variables.OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
+      assert.equal(variables.NODE_OPTIONS, undefined, 'no telemetry configured: no SDK loaded');
       const read = statementsOf(json, roleIdOf(fn, 'Role')).filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
       assert.deepEqual(read.map(resourcesOf), [[secretArn]]);
     }

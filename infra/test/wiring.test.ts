@@ -35,6 +35,7 @@ describe('EventBridge and SQS feed the router functions', () => {
       assert.equal(variables.VROUTER_ADMIN_TOKEN_PARAMETER, FIXTURE.adminToken.ssmParameter);
       assert.equal(variables.OTEL_EXPORTER_OTLP_HEADERS_SECRET_ARN, FIXTURE.telemetry.otlpHeaders.secretArn);
       assert.equal(variables.OTEL_EXPORTER_OTLP_ENDPOINT, FIXTURE.telemetry.otlpEndpoint);
+      assert.equal(variables.NODE_OPTIONS, '--import=/var/task/services/router/dist/telemetry/register.js');
       assert.equal(variables.VROUTER_ADMIN_TOKEN, undefined);
       assert.equal(variables.OTEL_EXPORTER_OTLP_HEADERS, undefined);
     }

@@ -6,6 +6,8 @@
  * export nothing (no endpoint, no exporter named), no SDK is started: telemetry then costs nothing, and targets still
  * get the trace context their event came with.
  */
+import { resolveOtlpHeaders } from './otlp-headers.js';
 import { createTelemetrySdk, exportsAnything } from './sdk.js';
 
+resolveOtlpHeaders();
 if (exportsAnything()) createTelemetrySdk().start();

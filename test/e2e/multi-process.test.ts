@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type RouterProcess, startRouterProcess } from '../src/child.js';
-import { apiClient, cloudEvent, eventually, LOCAL_CREDENTIALS, seedSvc, type Stack, startStack, TABLE, TOKEN } from '../src/stack.js';
+import { apiClient, cloudEvent, eventually, seedSvc, serveEnv, type Stack, startStack } from '../src/stack.js';
 
 describe('a second router process sharing the store', () => {
   let stack: Stack;
@@ -11,16 +11,7 @@ describe('a second router process sharing the store', () => {
     stack = await startStack();
     await seedSvc(stack.api);
     // `vrouter serve` as a user runs it: only standard AWS SDK settings and VROUTER_* variables.
-    second = await startRouterProcess(['serve'], {
-      AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
-      AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      VROUTER_TABLE: TABLE,
-      VROUTER_ADMIN_TOKEN: TOKEN,
-      VROUTER_LOG_LEVEL: 'warn',
-    });
+    second = await startRouterProcess(['serve'], serveEnv(stack, { VROUTER_LOG_LEVEL: 'warn' }));
   });
   after(async () => {
     await second?.stop();

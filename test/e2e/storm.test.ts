@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type RouterProcess, startRouterProcess } from '../src/child.js';
-import { apiClient, cloudEvent, eventually, LOCAL_CREDENTIALS, seedSvc, sleep, type Stack, startStack, TABLE, TOKEN } from '../src/stack.js';
+import { apiClient, cloudEvent, eventually, seedSvc, serveEnv, sleep, type Stack, startStack } from '../src/stack.js';
 
 type Posted = { results: { status: string }[] };
 
@@ -18,20 +18,6 @@ async function pool<T, R>(items: T[], limit: number, task: (item: T, i: number) 
     }),
   );
   return results;
-}
-
-function serveEnv(stack: Stack, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
-    AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    VROUTER_TABLE: TABLE,
-    VROUTER_ADMIN_TOKEN: TOKEN,
-    VROUTER_LOG_LEVEL: 'error',
-    ...extra,
-  };
 }
 
 describe('duplicate storm across two router processes', () => {

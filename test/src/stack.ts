@@ -127,3 +127,18 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await sleep(everyMs);
   }
 }
+
+/** The environment of a `vrouter serve` process on the same store and targets as `stack`: standard AWS settings only. */
+export function serveEnv(stack: Stack, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
+    AWS_ENDPOINT_URL_LAMBDA: stack.lambdaUrl,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    VROUTER_TABLE: TABLE,
+    VROUTER_ADMIN_TOKEN: TOKEN,
+    VROUTER_LOG_LEVEL: 'error',
+    ...extra,
+  };
+}

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EcsArns, parseClusterReference, parseTaskDefinitionReference } from './ecs-names.js';
 import { ECS_TARGET_PREFIX, EcsApiError, writeEcsError, writeEcsJson } from './ecs-protocol.js';
 import type { EcsErrorSpec, EcsFailureSpec, EcsTaskOverride, RunTaskCall, StartedTask } from './ecs-types.js';
-import { header, listen, readBody } from './http-server.js';
+import { header, LocalEndpoint, readBody } from './http-server.js';
 
 /** ECS's RunTask limits: 8192 characters of JSON for all overrides, 64 for clientToken, 128 for startedBy, 10 tasks a call. */
 export const ECS_OVERRIDES_LIMIT = 8192;
@@ -82,20 +82,16 @@ export class LocalEcsServer {
   /** Every task started, in order; a replayed clientToken adds none. */
   readonly starts: StartedTask[] = [];
 
-  readonly #host: string;
-  readonly #port: number;
+  readonly #endpoint: LocalEndpoint;
   readonly #arns: EcsArns;
   readonly #clusters = new Set<string>();
   // family → revision → containers (undefined: any container name is accepted)
   readonly #taskDefinitions = new Map<string, Map<number, Set<string> | undefined>>();
   readonly #tokens = new Map<string, TokenUse>();
   readonly #faults: Fault[] = [];
-  #server: Server | undefined;
-  #url: string | undefined;
 
   constructor(options: LocalEcsServerOptions = {}) {
-    this.#host = options.host ?? '127.0.0.1';
-    this.#port = options.port ?? 0;
+    this.#endpoint = new LocalEndpoint('LocalEcsServer', options.host ?? '127.0.0.1', options.port ?? 0);
     this.#arns = new EcsArns(options.region ?? 'us-east-1', options.accountId ?? '000000000000');
     for (const cluster of options.clusters ?? ['default']) this.registerCluster(cluster);
   }
@@ -137,34 +133,21 @@ export class LocalEcsServer {
     return this.starts.filter((s) => s.clientToken === clientToken).length;
   }
 
-  /** Starts listening and returns the base URL. Throws if already started or the port is taken. */
-  async start(): Promise<{ url: string }> {
-    if (this.#server !== undefined) throw new Error('LocalEcsServer is already started.');
-    const server = createServer((req, res) => {
+  /** Starts listening and returns the base URL (e.g. http://127.0.0.1:41234). Throws if already started or the port is taken. */
+  start(): Promise<{ url: string }> {
+    return this.#endpoint.start((req, res) => {
       void this.#handle(req, res);
     });
-    const url = await listen(server, this.#host, this.#port);
-    this.#server = server;
-    this.#url = url;
-    return { url };
   }
 
   /** The base URL; throws before start(). */
   get url(): string {
-    if (this.#url === undefined) throw new Error('LocalEcsServer is not started.');
-    return this.#url;
+    return this.#endpoint.url;
   }
 
   /** Stops listening and closes idle keep-alive connections. Safe to call twice. */
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (server === undefined) return;
-    this.#server = undefined;
-    this.#url = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // SDK clients keep sockets alive; without this, close() would wait for them to time out.
-    server.closeIdleConnections();
-    await closed;
+    await this.#endpoint.stop();
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listen, readBody } from './http-server.js';
+import { LocalEndpoint, readBody } from './http-server.js';
 import type { FailNextOptions, LocalHttpHandler, LocalHttpReply, RecordedHttpRequest } from './http-target-types.js';
 
 export interface LocalHttpTargetOptions {
@@ -61,19 +61,15 @@ export class LocalHttpTarget {
   /** Wait this long before answering each request (faults included, hung requests excepted). */
   delayMs: number;
 
-  readonly #host: string;
-  readonly #port: number;
+  readonly #endpoint: LocalEndpoint;
   readonly #maxBodyBytes: number;
   readonly #routes = new Map<string, LocalHttpHandler>();
   readonly #faults: LocalHttpReply[] = [];
   readonly #pending = new Set<Promise<void>>();
   #hang = 0;
-  #server: Server | undefined;
-  #url: string | undefined;
 
   constructor(options: LocalHttpTargetOptions = {}) {
-    this.#host = options.host ?? '127.0.0.1';
-    this.#port = options.port ?? 0;
+    this.#endpoint = new LocalEndpoint('LocalHttpTarget', options.host ?? '127.0.0.1', options.port ?? 0);
     this.delayMs = options.delayMs ?? 0;
     this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
@@ -105,24 +101,18 @@ export class LocalHttpTarget {
     return this.requests.filter((r) => r.path === path);
   }
 
-  /** Starts listening and returns the base URL. Throws if already started or the port is taken. */
-  async start(): Promise<{ url: string }> {
-    if (this.#server !== undefined) throw new Error('LocalHttpTarget is already started.');
-    const server = createServer((req, res) => {
+  /** Starts listening and returns the base URL (e.g. http://127.0.0.1:41234). Throws if already started or the port is taken. */
+  start(): Promise<{ url: string }> {
+    return this.#endpoint.start((req, res) => {
       const handled = this.#handle(req, res);
       this.#pending.add(handled);
       void handled.finally(() => this.#pending.delete(handled));
     });
-    const url = await listen(server, this.#host, this.#port);
-    this.#server = server;
-    this.#url = url;
-    return { url };
   }
 
   /** The base URL; throws before start(). */
   get url(): string {
-    if (this.#url === undefined) throw new Error('LocalHttpTarget is not started.');
-    return this.#url;
+    return this.#endpoint.url;
   }
 
   /** Resolves once every request received so far has been answered; hung requests do not count. */
@@ -132,15 +122,8 @@ export class LocalHttpTarget {
 
   /** Waits for requests being answered, then drops hung and keep-alive connections and stops. Safe to call twice. */
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (server === undefined) return;
-    this.#server = undefined;
-    this.#url = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await this.settled();
-    // What is still open now is hung or idle: close() alone would wait for the clients to give up.
-    server.closeAllConnections();
-    await closed;
+    // What is still open after the drain is hung or idle: close() alone would wait for the clients to give up.
+    await this.#endpoint.stop({ drain: () => this.settled(), closeAll: true });
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeApiError } from './api-error.js';
-import { header, listen, readBody } from './http-server.js';
+import { header, LocalEndpoint, readBody } from './http-server.js';
 import { isValidQualifier, parseFunctionReference } from './function-name.js';
 import { type ApiErrorSpec, INVOCATION_TYPES, type Invocation, type LocalHandler, type LocalInvocationContext } from './types.js';
 
@@ -69,20 +69,16 @@ export class LocalLambdaServer {
   /** Every accepted invocation, in arrival order; rejected requests (404, 400, 413, injected errors) are not recorded. */
   readonly invocations: Invocation[] = [];
 
-  readonly #host: string;
-  readonly #port: number;
+  readonly #endpoint: LocalEndpoint;
   readonly #delayMs: number;
   readonly #maxSync: number;
   readonly #maxEvent: number;
   readonly #handlers = new Map<string, LocalHandler>();
   readonly #injected = new Map<string, ApiErrorSpec[]>();
   readonly #pending = new Set<Promise<void>>();
-  #server: Server | undefined;
-  #url: string | undefined;
 
   constructor(options: LocalLambdaServerOptions = {}) {
-    this.#host = options.host ?? '127.0.0.1';
-    this.#port = options.port ?? 0;
+    this.#endpoint = new LocalEndpoint('LocalLambdaServer', options.host ?? '127.0.0.1', options.port ?? 0);
     this.#delayMs = options.delayMs ?? 0;
     this.#maxSync = options.maxSyncPayloadBytes ?? SYNC_PAYLOAD_LIMIT;
     this.#maxEvent = options.maxEventPayloadBytes ?? EVENT_PAYLOAD_LIMIT;
@@ -112,34 +108,20 @@ export class LocalLambdaServer {
   }
 
   /** Starts listening and returns the base URL (e.g. http://127.0.0.1:41234). Throws if already started or the port is taken. */
-  async start(): Promise<{ url: string }> {
-    if (this.#server !== undefined) throw new Error('LocalLambdaServer is already started.');
-    const server = createServer((req, res) => {
+  start(): Promise<{ url: string }> {
+    return this.#endpoint.start((req, res) => {
       void this.#handle(req, res);
     });
-    const url = await listen(server, this.#host, this.#port);
-    this.#server = server;
-    this.#url = url;
-    return { url };
   }
 
   /** The base URL; throws before start(). */
   get url(): string {
-    if (this.#url === undefined) throw new Error('LocalLambdaServer is not started.');
-    return this.#url;
+    return this.#endpoint.url;
   }
 
   /** Stops listening, closes idle keep-alive connections and waits for running Event handlers. Safe to call twice. */
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (server === undefined) return;
-    this.#server = undefined;
-    this.#url = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // SDK clients keep sockets alive; without this, close() would wait for them to time out.
-    server.closeIdleConnections();
-    await this.settled();
-    await closed;
+    await this.#endpoint.stop({ drain: () => this.settled() });
   }
 
   /** Resolves once no Event handler is running; lets tests assert on asynchronous invocations. */

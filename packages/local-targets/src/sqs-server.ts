@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { header, listen, readBody } from './http-server.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { header, LocalEndpoint, readBody } from './http-server.js';
 import {
   entries,
   type Input,
@@ -56,8 +56,7 @@ export class LocalSqsServer {
   /** Everything that happened to messages, in order. */
   readonly history: SqsHistoryEntry[] = [];
 
-  readonly #host: string;
-  readonly #port: number;
+  readonly #endpoint: LocalEndpoint;
   readonly #region: string;
   readonly #accountId: string;
   readonly #queues = new Map<string, LocalQueue>();
@@ -65,12 +64,9 @@ export class LocalSqsServer {
   readonly #polls = new Set<Promise<void>>();
   readonly #operations: Record<string, Operation>;
   #stopping = false;
-  #server: Server | undefined;
-  #url: string | undefined;
 
   constructor(options: LocalSqsServerOptions = {}) {
-    this.#host = options.host ?? '127.0.0.1';
-    this.#port = options.port ?? 0;
+    this.#endpoint = new LocalEndpoint('LocalSqsServer', options.host ?? '127.0.0.1', options.port ?? 0);
     this.#region = options.region ?? 'us-east-1';
     this.#accountId = options.accountId ?? '000000000000';
     this.#operations = {
@@ -88,37 +84,27 @@ export class LocalSqsServer {
   }
 
   /** Starts listening and returns the base URL. Throws if already started or the port is taken. */
-  async start(): Promise<{ url: string }> {
-    if (this.#server !== undefined) throw new Error('LocalSqsServer is already started.');
-    const server = createServer((req, res) => {
+  start(): Promise<{ url: string }> {
+    this.#stopping = false;
+    return this.#endpoint.start((req, res) => {
       void this.#handle(req, res);
     });
-    const url = await listen(server, this.#host, this.#port);
-    this.#server = server;
-    this.#url = url;
-    this.#stopping = false;
-    return { url };
   }
 
   /** The base URL; throws before start(). */
   get url(): string {
-    if (this.#url === undefined) throw new Error('LocalSqsServer is not started.');
-    return this.#url;
+    return this.#endpoint.url;
   }
 
   /** Answers waiting long polls (empty), stops listening and closes idle keep-alive connections. Safe to call twice. */
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (server === undefined) return;
-    this.#server = undefined;
-    this.#stopping = true;
-    for (const queue of this.#queues.values()) queue.wake();
-    while (this.#polls.size > 0) await Promise.allSettled([...this.#polls]);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // SDK clients keep sockets alive; without this, close() would wait for them to time out.
-    server.closeIdleConnections();
-    await closed;
-    this.#url = undefined;
+    await this.#endpoint.stop({
+      drain: async () => {
+        this.#stopping = true;
+        for (const queue of this.#queues.values()) queue.wake();
+        while (this.#polls.size > 0) await Promise.allSettled([...this.#polls]);
+      },
+    });
   }
 
   /**

@@ -67,7 +67,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
     requestIdHeader: 'x-request-id',
     // Event sources may be 1024 characters and ids 256 (URL-encoded, longer): the default of 100 would answer 414.
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
   });
   app.addContentTypeParser(CLOUDEVENTS_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   // Everything here speaks JSON; a text body would otherwise reach handlers as a string.

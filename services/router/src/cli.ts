@@ -29,6 +29,9 @@ export function program(): Command {
     .command('dev')
     .description('Run the router with an embedded store, local example targets and seeded examples (no AWS account).')
     .action(async () => {
+      // Dev mode runs local endpoints only: the SDK's notice about future Node versions is noise on a first run
+      // (serve keeps it; the README's troubleshooting explains it).
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const dev = await startDev(loadConfig());
       onShutdown(() => dev.close());
     });

@@ -1,6 +1,6 @@
 import type { DispatchRecord } from '@vrouter/core';
 import { dispatchKey, eventRef, leaseShard } from './keys.js';
-import { GSI1, GSI2, GSI3, GSI4, GSI5 } from './schema.js';
+import { GSI1, GSI2, GSI3, GSI4, GSI5, GSI6 } from './schema.js';
 
 /**
  * Index keys of a DISPATCH item (layout: schema.ts). The status-dependent ones (lease while pending, failed
@@ -31,6 +31,7 @@ export function dispatchIndexKeys(record: DispatchRecord): Record<string, string
     [GSI3.sortKey]: sort,
     failedDayKey: `FAILED#${at.slice(0, 10)}`,
     failedComponentKey: `F#${record.component}`,
+    failedCustomerKey: `F#${record.component}#${record.customer ?? ''}`,
   };
   if (record.customer) {
     keys[GSI4.partitionKey] = `D#${record.component}#${record.customer}`;
@@ -42,21 +43,23 @@ export function dispatchIndexKeys(record: DispatchRecord): Record<string, string
   } else if (record.status === 'failed') {
     keys[GSI2.partitionKey] = keys.failedDayKey!;
     keys[GSI2.sortKey] = sort;
-    keys[GSI5.partitionKey] = keys.failedComponentKey!;
+    keys[GSI5.partitionKey] = keys.failedCustomerKey!;
     keys[GSI5.sortKey] = sort;
+    keys[GSI6.partitionKey] = keys.failedComponentKey!;
+    keys[GSI6.sortKey] = sort;
   }
   return keys;
 }
 
 /** UpdateExpression parts that move a DISPATCH item into or out of the failed indexes for a new status. */
 export function statusIndexUpdate(status: DispatchRecord['status']): { set: string[]; remove: string[]; names: Record<string, string> } {
-  const names = { '#g2pk': GSI2.partitionKey, '#g2sk': GSI2.sortKey, '#g5pk': GSI5.partitionKey, '#g5sk': GSI5.sortKey };
+  const names = { '#g2pk': GSI2.partitionKey, '#g2sk': GSI2.sortKey, '#g5pk': GSI5.partitionKey, '#g5sk': GSI5.sortKey, '#g6pk': GSI6.partitionKey, '#g6sk': GSI6.sortKey };
   if (status === 'failed') {
     return {
-      set: ['#g2pk = #failedDay', '#g2sk = #g3sk', '#g5pk = #failedComponent', '#g5sk = #g3sk'],
+      set: ['#g2pk = #failedDay', '#g2sk = #g3sk', '#g5pk = #failedCustomer', '#g5sk = #g3sk', '#g6pk = #failedComponent', '#g6sk = #g3sk'],
       remove: [],
-      names: { ...names, '#g3sk': GSI3.sortKey, '#failedDay': 'failedDayKey', '#failedComponent': 'failedComponentKey' },
+      names: { ...names, '#g3sk': GSI3.sortKey, '#failedDay': 'failedDayKey', '#failedCustomer': 'failedCustomerKey', '#failedComponent': 'failedComponentKey' },
     };
   }
-  return { set: [], remove: ['#g2pk', '#g2sk', '#g5pk', '#g5sk'], names };
+  return { set: [], remove: ['#g2pk', '#g2sk', '#g5pk', '#g5sk', '#g6pk', '#g6sk'], names };
 }

@@ -2,7 +2,7 @@ import type { QueryCommandInput, QueryCommandOutput } from '@aws-sdk/client-dyna
 import { type DispatchPage, type DispatchQuery, type DispatchRecord, ValidationError } from '@vrouter/core';
 import { decodeDispatch } from './event-items.js';
 import { fieldsOf, type Item } from './item.js';
-import { type IndexKeys, GSI1, GSI2, GSI3, GSI4, GSI5 } from './schema.js';
+import { type IndexKeys, GSI1, GSI2, GSI3, GSI4, GSI5, GSI6 } from './schema.js';
 
 type Query = (input: Omit<QueryCommandInput, 'TableName'>) => Promise<QueryCommandOutput>;
 
@@ -27,7 +27,8 @@ function buckets(from: string, to: string, sizeMs: number, prefix: string, width
 
 /**
  * Chooses the index that leaves the least to filter:
- *   failed + component → gsi5 F#<component>          failed → gsi2 FAILED#<day> per day
+ *   failed + component + customer → gsi5 F#<component>#<customer>
+ *   failed + component → gsi6 F#<component>            failed → gsi2 FAILED#<day> per day
  *   component + customer → gsi4                        component → gsi3
  *   anything else → gsi1 DISPATCHES#<hour> per hour
  * Remaining filters are FilterExpressions, whose overhead is bounded by the window.
@@ -36,11 +37,12 @@ function plan(q: DispatchQuery): Plan {
   const filters: Plan['filters'] = [];
   const add = (attribute: string, value: string | undefined) => value !== undefined && filters.push({ attribute, value });
   if (q.status === 'failed') {
-    add('customer', q.customer);
     add('project', q.project);
     add('version', q.version);
     add('status', 'failed'); // index keys are eventually consistent; the item's own status decides
-    if (q.component) return { index: GSI5, partitions: [`F#${q.component}`], filters };
+    if (q.component && q.customer) return { index: GSI5, partitions: [`F#${q.component}#${q.customer}`], filters };
+    add('customer', q.customer);
+    if (q.component) return { index: GSI6, partitions: [`F#${q.component}`], filters };
     return { index: GSI2, partitions: buckets(q.from, q.to, DAY, 'FAILED#', 10), filters };
   }
   add('status', q.status);

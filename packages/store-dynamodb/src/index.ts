@@ -8,6 +8,7 @@ export {
   GSI3,
   GSI4,
   GSI5,
+  GSI6,
   INDEXES,
   LEASE_SHARDS,
   tableDefinition,

@@ -19,7 +19,8 @@
  *   gsi1  also DISPATCH items: gsi1pk `DISPATCHES#<yyyy-mm-ddThh>`, same sort key shape: dispatches by time.
  *   gsi3  DISPATCH items: gsi3pk `D#<component>`, gsi3sk `<receivedAt>#<enc(source)>#<enc(id)>`.
  *   gsi4  DISPATCH items with a customer: gsi4pk `D#<component>#<customer>`, same sort key.
- *   gsi5  failed DISPATCH items only (sparse): gsi5pk `F#<component>`, same sort key.
+ *   gsi5  failed DISPATCH items only (sparse): gsi5pk `F#<component>#<customer>`, same sort key.
+ *   gsi6  failed DISPATCH items only (sparse): gsi6pk `F#<component>`, same sort key.
  *   gsi2  failed DISPATCH items also: gsi2pk `FAILED#<yyyy-mm-dd>`, same sort key (failed events of any component).
  *   gsi2  pending DISPATCH items only (sparse): gsi2pk `LEASES#<shard 0-15>` (hash of the item's pk), gsi2sk
  *         `<leaseUntil>`, so recovery finds claims whose router died with one small Query per shard instead of a
@@ -70,10 +71,12 @@ export const GSI2: IndexKeys = { indexName: 'gsi2', partitionKey: 'gsi2pk', sort
 export const GSI3: IndexKeys = { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' };
 /** Dispatches by component and customer, in arrival order. */
 export const GSI4: IndexKeys = { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' };
-/** Failed dispatches by component (sparse), in arrival order. */
+/** Failed dispatches by component and customer (sparse), in arrival order. */
 export const GSI5: IndexKeys = { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' };
+/** Failed dispatches by component (sparse), in arrival order. */
+export const GSI6: IndexKeys = { indexName: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk' };
 
-export const INDEXES: readonly IndexKeys[] = [GSI1, GSI2, GSI3, GSI4, GSI5];
+export const INDEXES: readonly IndexKeys[] = [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6];
 
 const stringAttribute = (name: string): AttributeDefinition => ({ AttributeName: name, AttributeType: 'S' });
 

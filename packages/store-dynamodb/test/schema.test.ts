@@ -5,7 +5,7 @@ import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, startE
 import type { EmbeddedDynamo } from '../src/index.js';
 
 describe('tableDefinition', () => {
-  it('describes one on-demand table with pk/sk and five GSIs projecting everything', () => {
+  it('describes one on-demand table with pk/sk and six GSIs projecting everything', () => {
     const definition = tableDefinition('t1');
     assert.equal(definition.TableName, 't1');
     assert.equal(definition.BillingMode, 'PAY_PER_REQUEST');
@@ -15,7 +15,7 @@ describe('tableDefinition', () => {
     ]);
     assert.deepEqual(
       definition.AttributeDefinitions?.map((a) => `${a.AttributeName}:${a.AttributeType}`),
-      ['pk:S', 'sk:S', 'gsi1pk:S', 'gsi1sk:S', 'gsi2pk:S', 'gsi2sk:S', 'gsi3pk:S', 'gsi3sk:S', 'gsi4pk:S', 'gsi4sk:S', 'gsi5pk:S', 'gsi5sk:S'],
+      ['pk:S', 'sk:S', 'gsi1pk:S', 'gsi1sk:S', 'gsi2pk:S', 'gsi2sk:S', 'gsi3pk:S', 'gsi3sk:S', 'gsi4pk:S', 'gsi4sk:S', 'gsi5pk:S', 'gsi5sk:S', 'gsi6pk:S', 'gsi6sk:S'],
     );
     assert.deepEqual(
       definition.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema?.map((k) => k.AttributeName), index.Projection?.ProjectionType]),
@@ -25,6 +25,7 @@ describe('tableDefinition', () => {
         ['gsi3', ['gsi3pk', 'gsi3sk'], 'ALL'],
         ['gsi4', ['gsi4pk', 'gsi4sk'], 'ALL'],
         ['gsi5', ['gsi5pk', 'gsi5sk'], 'ALL'],
+        ['gsi6', ['gsi6pk', 'gsi6sk'], 'ALL'],
       ],
     );
   });
@@ -55,7 +56,7 @@ describe('createTable', () => {
     await createTable(client, 'created');
     const { Table } = await client.send(new DescribeTableCommand({ TableName: 'created' }));
     assert.equal(Table?.TableStatus, 'ACTIVE');
-    assert.deepEqual(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort(), ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5']);
+    assert.deepEqual(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort(), ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6']);
   });
 
   // DynamoDB adds the missing indexes with UpdateTable; dynalite ignores index creation, so here the

@@ -26,6 +26,7 @@ export interface RouterConfig {
   experimentalPinTtlHours: number;
   replayPollIntervalMs: number;
   webhookUrls: string[];
+  deadLetterQueueUrl: string | undefined;
   /** Where ECS tasks reach this router (e.g. the load balancer), for events passed by reference. */
   publicUrl: string | undefined;
   payloadSecret: string | undefined;
@@ -166,6 +167,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     costMaxDynamodbRequests: integer(env, 'VROUTER_COST_MAX_DYNAMODB_REQUESTS', 5, 0, 1_000_000),
     costMaxDispatchAttempts: integer(env, 'VROUTER_COST_MAX_DISPATCH_ATTEMPTS', 5, 0, 1_000_000),
     webhookUrls: webhookUrls(env.VROUTER_WEBHOOK_URLS),
+    deadLetterQueueUrl: env.VROUTER_DEAD_LETTER_QUEUE_URL || undefined,
     publicUrl: publicUrl(env.VROUTER_PUBLIC_URL),
     payloadSecret: env.VROUTER_PAYLOAD_SECRET || undefined,
     replayPollIntervalMs: integer(env, 'VROUTER_REPLAY_POLL_INTERVAL_MS', 2000, 50, 3_600_000),

@@ -50,6 +50,8 @@ export interface DispatchRunnerOptions {
   defaultTimeoutMs: number;
   defaultConcurrency: number;
   logger: Logger;
+  /** Told about each dispatch that failed after its last attempt (not shadows), e.g. to copy it to a dead-letter queue. */
+  onFailed?: (letter: { record: DispatchRecord; event: CloudEvent; completion: DispatchCompletion }) => void;
 }
 
 type AttemptCompletion = DispatchCompletion & { retryable?: boolean; retryAfterMs?: number };
@@ -122,7 +124,10 @@ export class DispatchRunner {
         const { retryable: _retryable, retryAfterMs: _retryAfterMs, ...final } = completion;
         const owned = await this.options.events.completeDispatch(record, record.claimToken!, final);
         if (!owned) logger.warn(dispatchFields(record), 'dispatch outcome not recorded: the claim was taken over');
-        else recordDispatch({ component: record.component, version: record.version!, channel: record.channel }, final.status);
+        else {
+          recordDispatch({ component: record.component, version: record.version!, channel: record.channel }, final.status);
+          if (final.status === 'failed' && !record.shadow) this.options.onFailed?.({ record, event: job.event, completion: final });
+        }
         return final;
       }
       lastError = completion.error;

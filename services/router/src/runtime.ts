@@ -9,6 +9,7 @@ import { AdminService } from './admin.js';
 import { buildApp } from './app.js';
 import { type Authenticator, TokenAuthenticator } from './auth.js';
 import { ConfigError, type RouterConfig } from './config.js';
+import { type DeadLetter, SqsDeadLetters } from './dead-letters.js';
 import { DispatchRunner } from './dispatch-runner.js';
 import { EventRouter, type Logger } from './ingest.js';
 import { ClaimSweeper } from './recovery.js';
@@ -78,7 +79,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     http: new HttpDispatcher({ maxResponseBytes: config.maxResponseBytes }),
   });
   const dispatcher = new ServedTracker(registry, configStore, cache, logger);
+  const deadLetters = config.deadLetterQueueUrl ? new SqsDeadLetters(config.deadLetterQueueUrl, logger) : undefined;
   const runner = new DispatchRunner({
+    ...(deadLetters ? { onFailed: (letter: DeadLetter) => deadLetters.send(letter) } : {}),
     events: eventStore,
     dispatcher,
     retry: { maxAttempts: config.maxAttempts, baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs },
@@ -128,6 +131,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await sweeper.drain();
       await built.close();
       await notifier.close();
+      await deadLetters?.close();
       cache.stop();
       if (!options.dynamo) dynamo.destroy();
       stopReportingContextLost();

@@ -1,0 +1,64 @@
+import { SQSClient, type SQSClientConfig, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { CloudEvent, DispatchCompletion, DispatchRecord } from '@vrouter/core';
+import type { Logger } from './ingest.js';
+
+/** A dispatch that failed after its last attempt, for whoever watches failures outside the router. */
+export interface DeadLetter {
+  record: DispatchRecord;
+  event: CloudEvent;
+  completion: DispatchCompletion;
+}
+
+/**
+ * Sends each finally failed dispatch (originals and replays, not shadows) to an SQS dead-letter queue, as a copy:
+ * the dispatch record stays `failed` in the store and replayable either way. Sending never delays or fails the
+ * dispatch; a send that fails after a few tries is logged.
+ */
+export class SqsDeadLetters {
+  private readonly client: SQSClient;
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly queueUrl: string,
+    private readonly logger: Logger,
+    clientConfig: SQSClientConfig = {},
+  ) {
+    this.client = new SQSClient(clientConfig);
+  }
+
+  send(letter: DeadLetter): void {
+    const { record, event, completion } = letter;
+    const body = {
+      failedAt: new Date().toISOString(),
+      dispatch: {
+        source: record.source,
+        id: record.id,
+        component: record.component,
+        version: record.version,
+        channel: record.channel,
+        idempotencyKey: record.idempotencyKey,
+        attempts: completion.attempts,
+        error: completion.error ?? null,
+        ...(record.replayId ? { replayId: record.replayId } : {}),
+      },
+      event,
+    };
+    const attributes = {
+      component: { DataType: 'String', StringValue: record.component },
+      version: { DataType: 'String', StringValue: record.version ?? 'none' },
+      errorCode: { DataType: 'String', StringValue: completion.error?.code ?? 'unknown' },
+    };
+    const work = this.client
+      .send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body), MessageAttributes: attributes }))
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.error({ err: error, source: record.source, id: record.id, component: record.component }, 'could not copy a failed dispatch to the dead-letter queue'));
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work));
+  }
+
+  /** Waits for copies being sent, then releases the client. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+    this.client.destroy();
+  }
+}

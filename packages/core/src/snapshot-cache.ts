@@ -17,6 +17,7 @@ export class SnapshotCache {
   private snapshot: RoutingSnapshot = EMPTY_SNAPSHOT;
   private timer: NodeJS.Timeout | undefined;
   private inflight: Promise<RoutingSnapshot> | undefined;
+  private queued: Promise<RoutingSnapshot> | undefined;
   private lastFullLoad = 0;
   /** When the store was last asked (a poll or a load); a frozen process (Lambda) can be far behind. */
   private lastChecked = 0;
@@ -48,9 +49,23 @@ export class SnapshotCache {
     this.timer = undefined;
   }
 
-  /** Reloads now; concurrent callers share one load. Used after a local write so the writer sees it at once. */
+  /**
+   * Reloads now and resolves with a snapshot loaded after this call began: a load already running may have started
+   * before the caller's own write, so callers arriving meanwhile share one more load queued after it.
+   */
   reload(): Promise<RoutingSnapshot> {
-    this.inflight ??= this.store
+    if (!this.inflight) return this.load();
+    this.queued ??= this.inflight
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.load();
+      });
+    return this.queued;
+  }
+
+  private load(): Promise<RoutingSnapshot> {
+    const loading = this.store
       .loadSnapshot()
       .then((snapshot) => {
         // A slower earlier load must not replace a newer snapshot.
@@ -60,9 +75,10 @@ export class SnapshotCache {
         return this.snapshot;
       })
       .finally(() => {
-        this.inflight = undefined;
+        if (this.inflight === loading) this.inflight = undefined;
       });
-    return this.inflight;
+    this.inflight = loading;
+    return loading;
   }
 
   /** One poll: reload when the store's revision moved or the safety interval passed. */

@@ -58,3 +58,32 @@ describe('SnapshotCache.ensureFresh', () => {
     assert.equal(revisions, 1, 'stale: one revision read');
   });
 });
+
+describe('SnapshotCache.reload', () => {
+  it('resolves with a load that began after the call, even while another load runs', async () => {
+    const { SnapshotCache, buildSnapshot } = await import('../src/index.js');
+    let revision = 1;
+    let loads = 0;
+    const gates: (() => void)[] = [];
+    const cache = new SnapshotCache({
+      revision: async () => revision,
+      loadSnapshot: async () => {
+        loads += 1;
+        const seen = revision;
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return buildSnapshot({ revision: seen, components: [], versions: [], channels: [], pins: [], customers: [], projects: [] });
+      },
+    });
+    const first = cache.reload(); // started before the write below
+    revision = 2; // a write lands
+    const second = cache.reload();
+    const third = cache.reload();
+    assert.equal(second, third, 'callers arriving meanwhile share one queued load');
+    gates.shift()!();
+    assert.equal((await first).revision, 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    gates.shift()!();
+    assert.equal((await second).revision, 2, 'sees the write');
+    assert.equal(loads, 2);
+  });
+});

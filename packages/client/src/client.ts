@@ -5,6 +5,8 @@ import type {
   ChannelName,
   ChannelPointer,
   Component,
+  ShadowComparison,
+  ShadowInput,
   ComponentDetails,
   ComponentInput,
   ComponentList,
@@ -154,6 +156,13 @@ export class VrouterClient {
 
   readonly audit = {
     list: (query: AuditQuery = {}): Promise<AuditList> => this.request('GET', '/v1/audit', { query: { ...query } }),
+  };
+
+  readonly shadow = {
+    set: (component: string, input: ShadowInput): Promise<Component> => this.request('PUT', `${path('v1', 'components', component)}/shadow`, { body: input }),
+    unset: (component: string, reason?: string): Promise<void> => this.request('DELETE', `${path('v1', 'components', component)}/shadow`, { query: { reason } }),
+    compare: (component: string, query: { from?: string; to?: string; limit?: string } = {}): Promise<ShadowComparison> =>
+      this.request('GET', path('v1', 'shadow', component), { query }),
   };
 
   readonly tokens = {

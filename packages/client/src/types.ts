@@ -316,3 +316,30 @@ export interface Replay {
 export interface ReplayList {
   replays: Replay[];
 }
+
+/** `PUT /v1/components/{component}/shadow`. */
+export interface ShadowInput {
+  version: string;
+  percent: number;
+  reason?: string;
+}
+
+export interface ShadowOutcome {
+  version: string | null;
+  status: string | null;
+  error: string | null;
+}
+
+/** `GET /v1/shadow/{component}`: shadow against primary over the window. */
+export interface ShadowComparison {
+  component: string;
+  from: string;
+  to: string;
+  shadowVersion: string | null;
+  compared: number;
+  primary: Record<string, number>;
+  shadow: Record<string, number>;
+  agreement: { bothSucceeded: number; bothFailed: number; shadowOnlyFailed: number; primaryOnlyFailed: number; undecided: number };
+  responses: { compared: number; matched: number; differed: number };
+  differences: { source: string; id: string; primary: ShadowOutcome; shadow: ShadowOutcome; why: string }[];
+}

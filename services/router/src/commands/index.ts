@@ -8,6 +8,7 @@ import { registerPins } from './pins.js';
 import { registerProjects } from './projects.js';
 import { registerReplay } from './replay.js';
 import { registerResolve } from './resolve.js';
+import { registerShadow } from './shadow.js';
 import { addGlobalOptions } from './run.js';
 import { registerTokens } from './tokens.js';
 import { registerVersions } from './versions.js';
@@ -15,13 +16,13 @@ import { registerVersions } from './versions.js';
 export { EXIT } from './errors.js';
 
 /**
- * Adds the admin commands (components, versions, channels, pins, customers, projects, resolve, audit, tokens, events, replay)
+ * Adds the admin commands (components, versions, channels, pins, customers, projects, resolve, audit, tokens, events, replay, shadow)
  * to `program`. They talk to a running router over HTTP (--url / VROUTER_URL, --token / VROUTER_TOKEN), print
  * aligned tables or, with --json, the raw answer, and exit with the codes documented on EXIT.
  */
 export function registerAdminCommands(program: Command): void {
   const before = new Set(program.commands);
-  for (const register of [registerComponents, registerVersions, registerChannels, registerPins, registerCustomers, registerProjects, registerResolve, registerAudit, registerTokens, registerEvents, registerReplay]) {
+  for (const register of [registerComponents, registerVersions, registerChannels, registerPins, registerCustomers, registerProjects, registerResolve, registerAudit, registerTokens, registerEvents, registerReplay, registerShadow]) {
     register(program);
   }
   const leaves = (command: Command): Command[] => (command.commands.length === 0 ? [command] : command.commands.flatMap(leaves));

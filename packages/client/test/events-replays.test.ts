@@ -1,40 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ApiError, type Replay, VrouterClient } from '../src/index.js';
-
-interface Seen {
-  method: string;
-  url: string;
-  contentType: string | undefined;
-  body: string;
-}
-
-interface Reply {
-  status: number;
-  type?: string;
-  body?: string;
-}
-
-/** A real HTTP server that records each request and answers with whatever `next` holds. */
-async function startServer(): Promise<{ server: Server; url: string; seen: Seen[]; reply: (r: Reply) => void }> {
-  const seen: Seen[] = [];
-  let next: Reply = { status: 200, type: 'application/json', body: '{}' };
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      seen.push({ method: request.method ?? '', url: request.url ?? '', contentType: request.headers['content-type'], body });
-      response.statusCode = next.status;
-      if (next.type) response.setHeader('content-type', next.type);
-      response.end(next.body ?? '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, seen, reply: (r) => (next = r) };
-}
+import { startServer } from './server.js';
 
 const job: Replay = {
   id: 'rp_1',
@@ -128,7 +95,7 @@ describe('VrouterClient events.list and replays', () => {
     const [request] = stub.seen;
     assert.equal(request!.method, 'POST');
     assert.equal(request!.url, '/v1/replays');
-    assert.equal(request!.contentType, 'application/json');
+    assert.equal(request!.headers['content-type'], 'application/json');
     assert.deepEqual(JSON.parse(request!.body), input);
   });
 

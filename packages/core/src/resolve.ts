@@ -52,7 +52,8 @@ export function routingContext(snapshot: RoutingSnapshot, given: RoutingContext)
   return { customer, project: given.project, plan };
 }
 
-function isLive(pin: Pin, now: number): boolean {
+/** A pin applies until its expiry; at or after it, it is ignored. */
+export function isPinLive(pin: Pin, now: number): boolean {
   return pin.expiresAt === undefined || Date.parse(pin.expiresAt) > now;
 }
 
@@ -111,7 +112,7 @@ export function resolveVersion(snapshot: RoutingSnapshot, component: string, con
 
 function pinOutcome(routing: ComponentRouting, pin: Pin, now: number): { version?: string; consideration: Consideration } {
   const base = { scope: pin.scope, subject: pin.subject, pin: describe(pin) };
-  if (!isLive(pin, now)) return { consideration: { ...base, outcome: 'expired', detail: `Pin expired at ${pin.expiresAt}.` } };
+  if (!isPinLive(pin, now)) return { consideration: { ...base, outcome: 'expired', detail: `Pin expired at ${pin.expiresAt}.` } };
   if (pin.channel !== undefined) {
     const version = routing.channels[pin.channel];
     if (!version) return { consideration: { ...base, outcome: 'channel-empty', detail: `Pinned to channel ${pin.channel}, which points at no version.` } };

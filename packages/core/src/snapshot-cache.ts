@@ -1,3 +1,4 @@
+import { Periodic } from './periodic.js';
 import type { RoutingConfigStore } from './ports.js';
 import { EMPTY_SNAPSHOT, type RoutingSnapshot } from './snapshot.js';
 
@@ -15,20 +16,19 @@ export interface SnapshotCacheOptions {
  */
 export class SnapshotCache {
   private snapshot: RoutingSnapshot = EMPTY_SNAPSHOT;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly polling: Periodic;
   private inflight: Promise<RoutingSnapshot> | undefined;
   private queued: Promise<RoutingSnapshot> | undefined;
   private lastFullLoad = 0;
   /** When the store was last asked (a poll or a load); a frozen process (Lambda) can be far behind. */
   private lastChecked = 0;
-  private readonly pollIntervalMs: number;
   private readonly fullReloadIntervalMs: number;
 
   constructor(
     private readonly store: Pick<RoutingConfigStore, 'revision' | 'loadSnapshot'>,
     private readonly options: SnapshotCacheOptions = {},
   ) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.polling = new Periodic(options.pollIntervalMs ?? 1000, () => this.poll(), (error) => this.options.onError?.(error));
     this.fullReloadIntervalMs = options.fullReloadIntervalMs ?? 60_000;
   }
 
@@ -40,13 +40,12 @@ export class SnapshotCache {
   /** Loads once (throwing if the store is unreachable) and starts polling. */
   async start(): Promise<RoutingSnapshot> {
     const snapshot = await this.reload();
-    this.schedule();
+    this.polling.start();
     return snapshot;
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.polling.stop();
   }
 
   /**
@@ -94,16 +93,5 @@ export class SnapshotCache {
    */
   async ensureFresh(maxAgeMs: number): Promise<void> {
     if (Date.now() - this.lastChecked > maxAgeMs) await this.poll();
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.poll()
-        .catch((error: unknown) => this.options.onError?.(error))
-        .finally(() => {
-          if (this.timer) this.schedule();
-        });
-    }, this.pollIntervalMs);
-    this.timer.unref();
   }
 }

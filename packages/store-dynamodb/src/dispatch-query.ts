@@ -1,7 +1,7 @@
 import type { QueryCommandInput, QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { type DispatchPage, type DispatchQuery, type DispatchRecord, ValidationError } from '@vrouter/core';
-import { decodeDispatch } from './event-items.js';
-import { fieldsOf, type Item } from './item.js';
+import { decodeDispatchItem } from './event-items.js';
+import type { Item } from './item.js';
 import { type IndexKeys, GSI1, GSI2, GSI3, GSI4, GSI5, GSI6 } from './schema.js';
 
 type Query = (input: Omit<QueryCommandInput, 'TableName'>) => Promise<QueryCommandOutput>;
@@ -107,8 +107,7 @@ export async function listDispatches(query: Query, q: DispatchQuery): Promise<Di
     });
     scanned += page.ScannedCount ?? 0;
     for (const item of page.Items ?? []) {
-      const fields = fieldsOf(item);
-      const record = fields === undefined ? undefined : decodeDispatch(fields);
+      const record = decodeDispatchItem(item);
       if (record) items.push(record);
     }
     key = page.LastEvaluatedKey;

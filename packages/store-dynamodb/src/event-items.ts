@@ -190,6 +190,12 @@ export function decodeDispatch(f: Fields): DispatchRecord | undefined {
   });
 }
 
+/** A DISPATCH (or replay, or shadow) item as a record; undefined when it cannot be read. */
+export function decodeDispatchItem(item: Item): DispatchRecord | undefined {
+  const fields = fieldsOf(item);
+  return fields === undefined ? undefined : decodeDispatch(fields);
+}
+
 export type EventPartitionEntry = { kind: 'event'; value: EventRecord } | { kind: 'dispatch' | 'replay' | 'shadow'; value: DispatchRecord };
 
 /**

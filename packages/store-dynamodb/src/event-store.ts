@@ -15,9 +15,9 @@ import {
 } from '@vrouter/core';
 import { statusIndexUpdate } from './dispatch-index.js';
 import { listDispatches } from './dispatch-query.js';
-import { decodeDispatch, decodeEventPartitionItem, dispatchItem, eventItem } from './event-items.js';
+import { decodeDispatchItem, decodeEventPartitionItem, dispatchItem, eventItem } from './event-items.js';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
-import { fieldsOf, type Item } from './item.js';
+import type { Item } from './item.js';
 import { dispatchKey, eventPartition, type ItemKey, keyAttributes, leaseShards } from './keys.js';
 import { GSI2, GSI3, PARTITION_KEY } from './schema.js';
 
@@ -302,8 +302,7 @@ export class DynamoEventStore implements EventStore {
     );
     const claims: ExpiredClaim[] = [];
     for (const item of pages.flatMap((page) => page.Items ?? [])) {
-      const fields = fieldsOf(item);
-      const record = fields === undefined ? undefined : decodeDispatch(fields);
+      const record = decodeDispatchItem(item);
       if (record?.status === 'pending' && record.claimToken && record.leaseUntil) {
         claims.push({ source: record.source, id: record.id, component: record.component, claimToken: record.claimToken, leaseUntil: record.leaseUntil });
       }
@@ -350,8 +349,7 @@ export class DynamoEventStore implements EventStore {
       ),
     );
     const shadows = (output.Items ?? []).flatMap((item) => {
-      const fields = fieldsOf(item);
-      const record = fields === undefined ? undefined : decodeDispatch(fields);
+      const record = decodeDispatchItem(item);
       return record ? [record] : [];
     });
     if (shadows.length === 0) return [];
@@ -361,8 +359,7 @@ export class DynamoEventStore implements EventStore {
     for (let round = 0; pending && pending.length > 0 && round < 5; round++) {
       const batch = await this.call((c) => c.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending!, ConsistentRead: true } } })));
       for (const item of batch.Responses?.[this.tableName] ?? []) {
-        const fields = fieldsOf(item);
-        const record = fields === undefined ? undefined : decodeDispatch(fields);
+        const record = decodeDispatchItem(item);
         if (record) primaries.set(`${record.source}\u0000${record.id}`, record);
       }
       pending = batch.UnprocessedKeys?.[this.tableName]?.Keys as typeof keys | undefined;
@@ -396,8 +393,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   private decodeExisting(item: Item, key: ItemKey): DispatchRecord {
-    const fields = fieldsOf(item);
-    const record = fields === undefined ? undefined : decodeDispatch(fields);
+    const record = decodeDispatchItem(item);
     if (record === undefined) throw new VrouterError('VR_INTERNAL', 'The existing dispatch record cannot be read.', { details: { ...key } });
     return record;
   }

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { type CloudEvent, type DispatchRecord, type EventRecord, idempotencyKey, isVrouterError } from '@vrouter/core';
 import { DEFAULT_RETENTION_SECONDS, DynamoEventStore, GSI1 } from '../src/index.js';
-import { startTestTable, type TestTable } from './support.js';
+import { eventStoreFixture, startTestTable, type TestTable } from './support.js';
 
 const RECEIVED = '2026-03-04T05:06:07.890Z';
 
@@ -218,29 +218,23 @@ describe('DynamoEventStore', () => {
 });
 
 describe('large events in the log', () => {
-  let table: TestTable;
-  let store: DynamoEventStore;
-  before(async () => {
-    table = await startTestTable();
-    store = new DynamoEventStore({ client: table.client, tableName: table.tableName });
-  });
-  after(() => table.close());
+  const fixture = eventStoreFixture();
 
   it('compresses an event over 64 KiB and reads it back as written', async () => {
     const record = eventRecord('urn:big', `big-${randomUUID()}`);
     record.event = { ...record.event, data: { text: 'release notes '.repeat(20_000) } };
-    assert.equal(await store.recordEvent(record), true);
-    const { Item } = await table.client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: `EVENT#urn%3Abig#${record.id}` }, sk: { S: 'EVENT' } }, ConsistentRead: true }));
+    assert.equal(await fixture.store.recordEvent(record), true);
+    const { Item } = await fixture.table.client.send(new GetItemCommand({ TableName: fixture.table.tableName, Key: { pk: { S: `EVENT#urn%3Abig#${record.id}` }, sk: { S: 'EVENT' } }, ConsistentRead: true }));
     assert.ok(Item?.eventGz?.B, 'stored compressed');
     assert.ok((Item.eventGz.B?.byteLength ?? 0) < 20_000);
-    assert.deepEqual((await store.getEvent('urn:big', record.id))?.event, record);
+    assert.deepEqual((await fixture.store.getEvent('urn:big', record.id))?.event, record);
   });
 
   it('refuses an event that does not fit an item even compressed, writing nothing', async () => {
     const { randomBytes } = await import('node:crypto');
     const record = eventRecord('urn:huge', `huge-${randomUUID()}`);
     record.event = { ...record.event, data: randomBytes(600 * 1024).toString('base64') };
-    await assert.rejects(store.recordEvent(record), (e: unknown) => isVrouterError(e) && e.code === 'VR_PAYLOAD_TOO_LARGE' && e.field === 'data');
-    assert.equal(await store.getEvent('urn:huge', record.id), null);
+    await assert.rejects(fixture.store.recordEvent(record), (e: unknown) => isVrouterError(e) && e.code === 'VR_PAYLOAD_TOO_LARGE' && e.field === 'data');
+    assert.equal(await fixture.store.getEvent('urn:huge', record.id), null);
   });
 });

@@ -1,49 +1,27 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { type DispatchRecord, idempotencyKey } from '@vrouter/core';
-import { DynamoEventStore } from '../src/index.js';
-import { startTestTable, type TestTable } from './support.js';
+import { describe, it } from 'node:test';
+import type { DispatchRecord } from '@vrouter/core';
+import { eventStoreFixture, pendingDispatch } from './support.js';
 
 const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
-function pending(id: string, leaseUntil: string, token = randomUUID()): DispatchRecord {
-  return {
-    source: 'urn:lease',
-    id,
-    component: 'svc',
-    idempotencyKey: idempotencyKey('urn:lease', id, 'svc'),
-    status: 'pending',
-    version: 'v1',
-    channel: 'stable',
-    pin: null,
-    pinSource: 'default',
-    attempts: 0,
-    claimedAt: at(0),
-    updatedAt: at(0),
-    leaseUntil,
-    claimToken: token,
-  };
+function pending(id: string, leaseUntil: string): DispatchRecord {
+  return pendingDispatch('urn:lease', id, { leaseUntil });
 }
 
 describe('dispatch leases', () => {
-  let table: TestTable;
-  let store: DynamoEventStore;
-  before(async () => {
-    table = await startTestTable();
-    store = new DynamoEventStore({ client: table.client, tableName: table.tableName });
-  });
-  after(() => table.close());
+  const fixture = eventStoreFixture();
 
   it('finds only pending claims whose lease ended, oldest first', async () => {
     const expiredA = pending(`a-${randomUUID()}`, at(-2000));
     const expiredB = pending(`b-${randomUUID()}`, at(-5000));
     const live = pending(`c-${randomUUID()}`, at(60_000));
     const done = pending(`d-${randomUUID()}`, at(-3000));
-    for (const record of [expiredA, expiredB, live, done]) assert.equal((await store.claimDispatch(record)).claimed, true);
-    assert.equal(await store.completeDispatch(done, done.claimToken!, { status: 'succeeded', attempts: 1 }), true);
+    for (const record of [expiredA, expiredB, live, done]) assert.equal((await fixture.store.claimDispatch(record)).claimed, true);
+    assert.equal(await fixture.store.completeDispatch(done, done.claimToken!, { status: 'succeeded', attempts: 1 }), true);
 
-    const found = await store.findExpiredClaims(at(0), 10);
+    const found = await fixture.store.findExpiredClaims(at(0), 10);
     const ids = found.map((c) => c.id);
     assert.deepEqual(ids.filter((id) => [expiredA.id, expiredB.id, live.id, done.id].includes(id)), [expiredB.id, expiredA.id]);
     assert.equal(found.find((c) => c.id === expiredA.id)?.claimToken, expiredA.claimToken);
@@ -51,32 +29,32 @@ describe('dispatch leases', () => {
 
   it('exactly one of many concurrent recoverers takes an expired claim over', async () => {
     const record = pending(`t-${randomUUID()}`, at(-1000));
-    await store.claimDispatch(record);
-    const [expired] = (await store.findExpiredClaims(at(0), 100)).filter((c) => c.id === record.id);
+    await fixture.store.claimDispatch(record);
+    const [expired] = (await fixture.store.findExpiredClaims(at(0), 100)).filter((c) => c.id === record.id);
     assert.ok(expired);
-    const results = await Promise.all(Array.from({ length: 10 }, () => store.takeOverClaim(expired, randomUUID(), at(30_000), at(0))));
+    const results = await Promise.all(Array.from({ length: 10 }, () => fixture.store.takeOverClaim(expired, randomUUID(), at(30_000), at(0))));
     const winners = results.filter((r) => r !== null);
     assert.equal(winners.length, 1);
     assert.equal(winners[0]!.status, 'pending');
     assert.notEqual(winners[0]!.claimToken, record.claimToken);
     // The old owner lost its claim: its outcome is not recorded.
-    assert.equal(await store.completeDispatch(record, record.claimToken!, { status: 'succeeded', attempts: 1 }), false);
-    assert.equal(await store.completeDispatch(record, winners[0]!.claimToken!, { status: 'succeeded', attempts: 1 }), true);
+    assert.equal(await fixture.store.completeDispatch(record, record.claimToken!, { status: 'succeeded', attempts: 1 }), false);
+    assert.equal(await fixture.store.completeDispatch(record, winners[0]!.claimToken!, { status: 'succeeded', attempts: 1 }), true);
   });
 
   it('does not take over a claim whose lease is still running', async () => {
     const record = pending(`l-${randomUUID()}`, at(60_000));
-    await store.claimDispatch(record);
-    const taken = await store.takeOverClaim({ ...record, claimToken: record.claimToken!, leaseUntil: record.leaseUntil! }, randomUUID(), at(90_000), at(0));
+    await fixture.store.claimDispatch(record);
+    const taken = await fixture.store.takeOverClaim({ ...record, claimToken: record.claimToken!, leaseUntil: record.leaseUntil! }, randomUUID(), at(90_000), at(0));
     assert.equal(taken, null);
   });
 
   it('renews a lease only for its owner, recording attempts and the last error', async () => {
     const record = pending(`r-${randomUUID()}`, at(1000));
-    await store.claimDispatch(record);
-    assert.equal(await store.renewClaim(record, randomUUID(), { leaseUntil: at(30_000), attempts: 1 }), false);
-    assert.equal(await store.renewClaim(record, record.claimToken!, { leaseUntil: at(30_000), attempts: 2, lastError: { code: 'HTTP_503', message: 'busy' } }), true);
-    const later = (await store.findExpiredClaims(at(60_000), 100)).find((c) => c.id === record.id);
+    await fixture.store.claimDispatch(record);
+    assert.equal(await fixture.store.renewClaim(record, randomUUID(), { leaseUntil: at(30_000), attempts: 1 }), false);
+    assert.equal(await fixture.store.renewClaim(record, record.claimToken!, { leaseUntil: at(30_000), attempts: 2, lastError: { code: 'HTTP_503', message: 'busy' } }), true);
+    const later = (await fixture.store.findExpiredClaims(at(60_000), 100)).find((c) => c.id === record.id);
     assert.ok(later);
     assert.ok(later.leaseUntil > at(20_000), 'the lease index carries the renewed lease');
   });

@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DispatchRecord, idempotencyKey } from '@vrouter/core';
+import { DynamoEventStore } from '../src/event-store.js';
 import { createDynamoClient } from '../src/client.js';
 import { type EmbeddedDynamo, type EmbeddedDynamoOptions, startEmbeddedDynamo } from '../src/embedded.js';
 import { createTable } from '../src/schema.js';
@@ -24,5 +28,38 @@ export async function startTestTable(options: EmbeddedDynamoOptions = {}, tableN
       client.destroy();
       await dynamo.close();
     },
+  };
+}
+
+/** A DynamoEventStore on a fresh table for the enclosing describe() (node:test hooks); read it inside tests. */
+export function eventStoreFixture(): { readonly store: DynamoEventStore; readonly table: TestTable } {
+  const fixture = {} as { store: DynamoEventStore; table: TestTable };
+  before(async () => {
+    fixture.table = await startTestTable();
+    fixture.store = new DynamoEventStore({ client: fixture.table.client, tableName: fixture.table.tableName });
+  });
+  after(() => fixture.table.close());
+  return fixture;
+}
+
+/** A pending dispatch claim of `svc` with a fresh token and a 30 s lease; `extra` overrides any field. */
+export function pendingDispatch(source: string, id: string, extra: Partial<DispatchRecord> = {}): DispatchRecord {
+  const now = new Date().toISOString();
+  return {
+    source,
+    id,
+    component: 'svc',
+    idempotencyKey: idempotencyKey(source, id, 'svc'),
+    status: 'pending',
+    version: 'v1',
+    channel: 'stable',
+    pin: null,
+    pinSource: 'default',
+    attempts: 0,
+    claimedAt: now,
+    updatedAt: now,
+    leaseUntil: new Date(Date.now() + 30_000).toISOString(),
+    claimToken: randomUUID(),
+    ...extra,
   };
 }

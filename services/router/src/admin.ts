@@ -27,15 +27,16 @@ import {
   TOKEN_SCOPES,
   type TokenRecord,
   type TokenScope,
+  isPinLive,
   ValidationError,
   type Version,
   VrouterError,
   type WriteOptions,
 } from '@vrouter/core';
 
+import { type Body, object, only, optionalText } from './input.js';
 import { type ChangeNotifier, NO_NOTIFIER } from './notify/webhooks.js';
 
-type Body = Record<string, unknown>;
 
 /** Who asks for a change, and how: HTTP preconditions, and an explicit override of a safety check. */
 export interface ChangeContext extends WriteOptions {
@@ -49,38 +50,6 @@ export interface AdminPolicy {
 }
 
 export type Tagged<T> = { value: T; etag: string };
-
-function object(body: unknown): Body {
-  if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('body', 'The request body must be a JSON object.');
-  return body as Body;
-}
-
-/** Refuses fields a route does not know: a typo (`expiresat`) must not silently do nothing. */
-function only(body: Body, allowed: string[]): Body {
-  for (const field of Object.keys(body)) {
-    if (!allowed.includes(field)) throw new ValidationError(field, `Unknown field ${JSON.stringify(field)}; expected ${allowed.join(', ')}.`);
-  }
-  return body;
-}
-
-function optionalText(body: Body, field: string, max: number): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length > max || hasControlCharacters(value)) {
-    throw new ValidationError(field, `${field} must be a string of at most ${max} characters without control characters.`);
-  }
-  return value;
-}
-
-/** Control characters in free text end up in terminals and Slack messages; none is needed. */
-function hasControlCharacters(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
 
 /** `force: true` overrides a safety check and must say why; returns the reason to audit. */
 function override(body: Body): { force: boolean; reason: string | undefined } {
@@ -190,7 +159,7 @@ export class AdminService {
     if (!routing.versions.has(versionName)) throw new NotFoundError(`Version ${versionName} of ${componentName}`);
     const channels = Object.entries(routing.channels).filter(([, v]) => v === versionName).map(([c]) => c);
     const now = Date.now();
-    const pins = [...snapshot.pins.values()].filter((p) => p.component === componentName && p.version === versionName && isLive(p, now));
+    const pins = [...snapshot.pins.values()].filter((p) => p.component === componentName && p.version === versionName && isPinLive(p, now));
     if (channels.length > 0 || pins.length > 0) {
       throw new VrouterError('VR_CONFLICT', `Version ${versionName} is in use by ${channels.length} channel(s) and ${pins.length} live pin(s); move them first.`, {
         details: { channels, pins: pins.map(({ scope, subject }) => ({ scope, subject })) },
@@ -465,8 +434,4 @@ export const tokenHash = (token: string): string => createHash('sha256').update(
 
 function publicToken(record: TokenRecord): { name: string; scopes: TokenScope[]; createdAt: string; createdBy: string } {
   return { name: record.name, scopes: record.scopes, createdAt: record.createdAt, createdBy: record.createdBy };
-}
-
-function isLive(pin: Pin, now: number): boolean {
-  return pin.expiresAt === undefined || Date.parse(pin.expiresAt) > now;
 }

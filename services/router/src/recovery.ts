@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import type { DispatchRecord, EventStore, SnapshotCache } from '@vrouter/core';
+import { type DispatchRecord, type EventStore, Periodic, type SnapshotCache } from '@vrouter/core';
 import { ATTR_COMPONENT, ATTR_RECOVERED, type CostLimits, EventTrace, inBackground } from '@vrouter/telemetry';
 import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
 import type { Logger } from './ingest.js';
@@ -26,37 +26,24 @@ export interface ClaimSweeperOptions {
  * span, a child of the event's traceparent, with its own cost.
  */
 export class ClaimSweeper {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly sweeping: Periodic;
   private running: Promise<number> | undefined;
   private readonly inflight = new Set<Promise<void>>();
   /** Claims this process took over since it started; reported as repeated handoffs. */
   takenOver = 0;
 
-  constructor(private readonly options: ClaimSweeperOptions) {}
+  constructor(private readonly options: ClaimSweeperOptions) {
+    this.sweeping = new Periodic(options.intervalMs, () => this.sweep(), (error) => options.logger.warn({ err: error }, 'recovery sweep failed; retrying next interval'));
+  }
 
   start(): void {
     // Timers started in the background context keep it: every sweep runs untraced.
-    inBackground('recovery-sweep', () => this.schedule());
-  }
-
-  private schedule(): void {
-    const tick = () => {
-      this.timer = setTimeout(() => {
-        this.sweep()
-          .catch((error: unknown) => this.options.logger.warn({ err: error }, 'recovery sweep failed; retrying next interval'))
-          .finally(() => {
-            if (this.timer) tick();
-          });
-      }, this.options.intervalMs);
-      this.timer.unref();
-    };
-    tick();
+    inBackground('recovery-sweep', () => this.sweeping.start());
   }
 
   /** Stops sweeping; dispatches it already recovered go on (see drain). */
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.sweeping.stop();
     await this.running;
   }
 

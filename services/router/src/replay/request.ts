@@ -9,21 +9,7 @@ import {
   ValidationError,
   VrouterError,
 } from '@vrouter/core';
-
-type Body = Record<string, unknown>;
-
-function only(body: Body, allowed: string[], where: string): Body {
-  for (const field of Object.keys(body)) {
-    if (!allowed.includes(field)) throw new ValidationError(`${where}${field}`, `Unknown field ${JSON.stringify(`${where}${field}`)}; expected ${allowed.join(', ')}.`);
-  }
-  return body;
-}
-
-function integer(value: unknown, field: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new ValidationError(field, `${field} must be an integer from ${min} to ${max}.`);
-  return value;
-}
+import { type Body, integer, only } from '../input.js';
 
 /** The longest window one replay may cover: the event log's retention bounds it anyway. */
 const MAX_WINDOW_MS = 31 * 24 * 3_600_000;
@@ -34,7 +20,7 @@ const MAX_WINDOW_MS = 31 * 24 * 3_600_000;
  */
 export function parseReplayRequest(input: unknown, snapshot: RoutingSnapshot, retentionSeconds: number, now = Date.now()): ReplayRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('body', 'The request body must be a JSON object.');
-  const body = only(input as Body, ['from', 'to', 'filter', 'target', 'dryRun', 'ratePerSecond', 'concurrency'], '');
+  const body = only(input as Body, ['from', 'to', 'filter', 'target', 'dryRun', 'ratePerSecond', 'concurrency']);
   const from = assertTimestamp(body.from, 'from');
   const to = body.to === undefined ? new Date(now).toISOString() : assertTimestamp(body.to, 'to');
   if (Date.parse(from) > Date.parse(to)) throw new ValidationError('from', 'from must not be after to.');

@@ -4,6 +4,7 @@ import {
   type DispatchRecord,
   type EventStore,
   idempotencyKey,
+  Periodic,
   type ReplayCounts,
   type ReplayJob,
   type ReplayStore,
@@ -72,33 +73,24 @@ class Pacer {
  */
 export class ReplayRunner {
   private readonly owner = `router-${randomUUID()}`;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly polling: Periodic;
   private readonly active = new Map<string, Promise<void>>();
   private stopping = false;
 
-  constructor(private readonly options: ReplayRunnerOptions) {}
+  constructor(private readonly options: ReplayRunnerOptions) {
+    this.polling = new Periodic(options.pollIntervalMs, () => this.poll(), (error) => options.logger.warn({ err: error }, 'replay poll failed'));
+  }
 
   /** Starts polling (again, after stop()). */
   start(): void {
     this.stopping = false;
-    const tick = () => {
-      this.timer = setTimeout(() => {
-        this.poll()
-          .catch((error: unknown) => this.options.logger.warn({ err: error }, 'replay poll failed'))
-          .finally(() => {
-            if (this.timer) tick();
-          });
-      }, this.options.pollIntervalMs);
-      this.timer.unref();
-    };
-    tick();
+    this.polling.start();
   }
 
   /** Stops taking jobs; jobs running here stop at their next page and are resumed by any router later. */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.polling.stop();
     await Promise.allSettled([...this.active.values()]);
   }
 
@@ -108,13 +100,13 @@ export class ReplayRunner {
     for (const job of await this.options.jobs.listJobs()) {
       if (job.state !== 'running' || this.active.has(job.id)) continue;
       if (job.owner && job.owner !== this.owner && (job.leaseUntil ?? '') > now) continue;
-      this.start_(job.id);
+      this.launch(job.id);
     }
   }
 
   /** Starts a job here at once (after it is created on this router). */
   kick(id: string): void {
-    if (!this.active.has(id) && !this.stopping) this.start_(id);
+    if (!this.active.has(id) && !this.stopping) this.launch(id);
   }
 
   /** Resolves when the job finished running on this router (tests, dry runs). */
@@ -122,7 +114,7 @@ export class ReplayRunner {
     await this.active.get(id);
   }
 
-  private start_(id: string): void {
+  private launch(id: string): void {
     const work = this.run(id)
       .catch((error: unknown) => this.options.logger.error({ err: error, replayId: id }, 'replay job failed; another poll will resume it'))
       .finally(() => this.active.delete(id));

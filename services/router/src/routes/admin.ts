@@ -3,6 +3,7 @@ import { ATTR_ADMIN_ACTOR, ATTR_COMPONENT, ATTR_PIN_SCOPE, ATTR_PIN_SUBJECT, ATT
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeContext, Tagged } from '../admin.js';
 import type { AppDependencies } from '../app.js';
+import { queryInteger } from '../input.js';
 import {
   auditSchema,
   bulkPinsSchema,
@@ -171,8 +172,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
 
   app.get<{ Querystring: { component?: string; subject?: string; since?: string; until?: string; limit?: string; cursor?: string } }>('/v1/audit', { ...read, schema: auditSchema }, async (request) => {
     const { component, subject, since, until, limit, cursor } = request.query;
-    const parsedLimit = limit === undefined ? undefined : Number(limit);
-    if (parsedLimit !== undefined && (!Number.isInteger(parsedLimit) || parsedLimit < 1 || parsedLimit > 1000)) throw new ValidationError('limit', 'limit must be an integer from 1 to 1000.');
+    const parsedLimit = limit === undefined ? undefined : queryInteger(limit, 'limit', 100, 1, 1000);
     return deps.audit.query({
       ...(component ? { component: assertComponentName(component) } : {}),
       ...(subject ? { subject: assertSubject(subject) } : {}),

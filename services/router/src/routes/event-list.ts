@@ -1,6 +1,7 @@
 import { assertComponentName, assertSubject, assertTimestamp, assertVersionName, type DispatchRecord, type DispatchStatus, ValidationError } from '@vrouter/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
+import { queryInteger } from '../input.js';
 import { listEventsSchema } from '../openapi/events.js';
 
 const STATUSES: DispatchStatus[] = ['pending', 'dispatched', 'succeeded', 'failed'];
@@ -33,8 +34,7 @@ export async function eventListRoutes(app: FastifyInstance, deps: AppDependencie
     const from = q.from ? assertTimestamp(q.from, 'from') : new Date(Date.parse(to) - DEFAULT_WINDOW_MS).toISOString();
     if (q.status !== undefined && !STATUSES.includes(q.status as DispatchStatus)) throw new ValidationError('status', `status must be one of ${STATUSES.join(', ')}.`);
     if (q.order !== undefined && q.order !== 'asc' && q.order !== 'desc') throw new ValidationError('order', 'order must be asc or desc.');
-    const limit = q.limit === undefined ? 100 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit', 'limit must be an integer from 1 to 1000.');
+    const limit = queryInteger(q.limit, 'limit', 100, 1, 1000);
     const page = await deps.events.listDispatches({
       from,
       to,

@@ -1,6 +1,7 @@
-import { assertComponentName, assertTimestamp, ValidationError } from '@vrouter/core';
+import { assertComponentName, assertTimestamp } from '@vrouter/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
+import { queryInteger } from '../input.js';
 import { compareShadowSchema, deleteShadowSchema, putShadowSchema } from '../openapi/shadow.js';
 import { compareShadow } from '../shadow-compare.js';
 import { act, change, tagged } from './admin.js';
@@ -26,8 +27,7 @@ export async function shadowRoutes(app: FastifyInstance, deps: AppDependencies):
       const routing = await deps.admin.routing(component);
       const to = request.query.to ? assertTimestamp(request.query.to, 'to') : new Date().toISOString();
       const from = request.query.from ? assertTimestamp(request.query.from, 'from') : new Date(Date.parse(to) - 3_600_000).toISOString();
-      const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ValidationError('limit', 'limit must be an integer from 1 to 100.');
+      const limit = queryInteger(request.query.limit, 'limit', 100, 1, 100);
       const pairs = await deps.events.listShadowPairs(component, from, to, limit);
       return { component, from, to, shadowVersion: routing.component.shadow?.version ?? null, ...compareShadow(pairs) };
     },

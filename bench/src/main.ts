@@ -20,7 +20,12 @@ function resolveBench(): string[] {
   const snapshot = buildSnapshot({
     revision: 1,
     components: [{ name: 'svc', subscriptions: ['*'], createdAt: at, updatedAt: at }],
-    versions: ['v1', 'v2', 'v3'].map((name) => ({ component: 'svc', name, registeredAt: at, target: { kind: 'lambda', functionName: 'svc', qualifier: name, invocationType: 'Event' } })),
+    versions: ['v1', 'v2', 'v3'].map((name) => ({
+      component: 'svc',
+      name,
+      registeredAt: at,
+      target: { kind: 'lambda', functionName: 'svc', qualifier: name, invocationType: 'Event' },
+    })),
     channels: [
       { component: 'svc', channel: 'stable', version: 'v1' },
       { component: 'svc', channel: 'beta', version: 'v2' },
@@ -63,7 +68,12 @@ async function routerBench(): Promise<string[]> {
     const bare = Fastify();
     bare.post('/v1/events', async (_request, reply) => reply.code(202).send({ results: [] }));
     const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
-    const post = (url: string) => fetch(`${url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer e2e-admin-token-0123456789' }, body: JSON.stringify(cloudEvent({ customerid: 'acme' })) }).then((r) => r.arrayBuffer());
+    const post = (url: string) =>
+      fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer e2e-admin-token-0123456789' },
+        body: JSON.stringify(cloudEvent({ customerid: 'acme' })),
+      }).then((r) => r.arrayBuffer());
     const floor = await measure(EVENTS, CONCURRENCY, () => post(bareUrl));
     counter!.counts.clear();
     const ingest = await measure(EVENTS, CONCURRENCY, () => post(stack.url));
@@ -80,7 +90,9 @@ async function routerBench(): Promise<string[]> {
     await measure(dupCount, CONCURRENCY, () => stack.api('POST', '/v1/events', dupEvent));
     lines.push('');
     lines.push(`DynamoDB requests per new event:       ${newTotal.toFixed(2)} (reads ${newReads.toFixed(2)})`);
-    lines.push(`DynamoDB requests per duplicate event: ${(counter!.total() / dupCount).toFixed(2)} (reads ${(counter!.reads() / dupCount).toFixed(2)}; dynalite lacks ReturnValuesOnConditionCheckFailure, so it reads back once)`);
+    lines.push(
+      `DynamoDB requests per duplicate event: ${(counter!.total() / dupCount).toFixed(2)} (reads ${(counter!.reads() / dupCount).toFixed(2)}; dynalite lacks ReturnValuesOnConditionCheckFailure, so it reads back once)`,
+    );
     lambda.destroy();
   } finally {
     await stack.close();

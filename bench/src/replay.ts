@@ -36,10 +36,30 @@ export async function replayBench(events: number): Promise<string[]> {
     };
     const failedOfCustomer = await ratio({ from, to, component: 'svc', customer: 'c0', status: 'failed', limit: 100 });
     const allOfComponent = await ratio({ from, to, component: 'svc', limit: 100 });
-    lines.push(row(`reads/row: failed of 1 customer, 1 component (${failedOfCustomer.returned} rows)`, (failedOfCustomer.scanned / failedOfCustomer.returned).toFixed(2), '1.00', failedOfCustomer.scanned / failedOfCustomer.returned));
-    lines.push(row(`reads/row: all events of 1 component (${allOfComponent.returned} rows)`, (allOfComponent.scanned / allOfComponent.returned).toFixed(2), '1.00', allOfComponent.scanned / allOfComponent.returned));
+    lines.push(
+      row(
+        `reads/row: failed of 1 customer, 1 component (${failedOfCustomer.returned} rows)`,
+        (failedOfCustomer.scanned / failedOfCustomer.returned).toFixed(2),
+        '1.00',
+        failedOfCustomer.scanned / failedOfCustomer.returned,
+      ),
+    );
+    lines.push(
+      row(
+        `reads/row: all events of 1 component (${allOfComponent.returned} rows)`,
+        (allOfComponent.scanned / allOfComponent.returned).toFixed(2),
+        '1.00',
+        allOfComponent.scanned / allOfComponent.returned,
+      ),
+    );
 
-    const created = await stack.api<{ id: string }>('POST', '/v1/replays', { from, filter: { component: 'svc', status: 'failed' }, target: { version: 'v-fix' }, ratePerSecond: 10_000, concurrency: 16 });
+    const created = await stack.api<{ id: string }>('POST', '/v1/replays', {
+      from,
+      filter: { component: 'svc', status: 'failed' },
+      target: { version: 'v-fix' },
+      ratePerSecond: 10_000,
+      concurrency: 16,
+    });
     const replayStart = performance.now();
     let job: { state: string; counts: { dispatched: number } } | undefined;
     do {

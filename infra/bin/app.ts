@@ -14,7 +14,8 @@ try {
   const routerPackage = buildRouterPackage(repoRoot, join(infraDir, '.build', 'router-lambda'));
   const warnings: string[] = [];
   if (isExample) warnings.push(`Synthesized from ${relative(process.cwd(), file)}: copy it to infra/config.json and fill in your ARNs before deploying.`);
-  for (const handler of routerPackage.missingHandlers) warnings.push(`The router build has no ${handler}: the function using it will fail until the router is rebuilt with its Lambda handlers.`);
+  for (const handler of routerPackage.missingHandlers)
+    warnings.push(`The router build has no ${handler}: the function using it will fail until the router is rebuilt with its Lambda handlers.`);
   buildApp({ config, routerCode: Code.fromAsset(routerPackage.directory), warnings }).app.synth();
 } catch (error) {
   if (!(error instanceof InfraConfigError)) throw error;

@@ -333,10 +333,16 @@ function retention(root: Fields): number {
 function components(fields: Fields): InfraConfig['components'] {
   const lambdaFunctionArns = fields.array('lambdaFunctionArns').map(({ path, value }) => {
     if (typeof value === 'string' && UNQUALIFIED_FUNCTION_ARN.test(value)) {
-      throw new InfraConfigError(path, `${value} has no qualifier. The router always invokes a version or alias: append ":<alias>", ":<version>" or ":*" (every version and alias).`);
+      throw new InfraConfigError(
+        path,
+        `${value} has no qualifier. The router always invokes a version or alias: append ":<alias>", ":<version>" or ":*" (every version and alias).`,
+      );
     }
     if (typeof value !== 'string' || !QUALIFIED_FUNCTION_ARN.test(value)) {
-      throw new InfraConfigError(path, `must be a qualified Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>:<qualifier or *>), got ${JSON.stringify(value)}.`);
+      throw new InfraConfigError(
+        path,
+        `must be a qualified Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>:<qualifier or *>), got ${JSON.stringify(value)}.`,
+      );
     }
     return value;
   });

@@ -30,7 +30,8 @@ export function grantRouterAccess(grantee: IGrantable, suppressOn: IConstruct, p
   const reasons: { id: string; reason: string; appliesTo: (string | { regex: string })[] }[] = [
     {
       id: 'AwsSolutions-IAM5',
-      reason: "The router queries the table's global secondary indexes (events by hour, dispatches by component, failed dispatches, leases); index/* covers only this table's indexes.",
+      reason:
+        "The router queries the table's global secondary indexes (events by hour, dispatches by component, failed dispatches, leases); index/* covers only this table's indexes.",
       appliesTo: [{ regex: '/^Resource::<Table[A-Za-z0-9]*\\.Arn>\\/index\\/\\*$/g' }],
     },
   ];
@@ -40,7 +41,8 @@ export function grantRouterAccess(grantee: IGrantable, suppressOn: IConstruct, p
     if (everyVersion.length > 0) {
       reasons.push({
         id: 'AwsSolutions-IAM5',
-        reason: 'These component functions are configured with ":*" so that every published version and alias of each named function can be pinned and invoked; the function name itself is never a wildcard.',
+        reason:
+          'These component functions are configured with ":*" so that every published version and alias of each named function can be pinned and invoked; the function name itself is never a wildcard.',
         appliesTo: everyVersion.map((arn) => `Resource::${arn}`),
       });
     }

@@ -80,14 +80,14 @@ export class RouterFunctions extends Construct {
       return fn;
     };
 
-    const deadLetterQueue = (name: string) =>
-      new Queue(this, name, { retentionPeriod: Duration.days(14), enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
+    const deadLetterQueue = (name: string) => new Queue(this, name, { retentionPeriod: Duration.days(14), enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
 
     this.eventBridgeDeadLetterQueue = deadLetterQueue('EventBridgeDeadLetterQueue');
     NagSuppressions.addResourceSuppressions(this.eventBridgeDeadLetterQueue, [
       {
         id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself a dead-letter queue: EventBridge sends the events it could not deliver to the router here, and Lambda the asynchronous invocations that failed every retry.',
+        reason:
+          'This queue is itself a dead-letter queue: EventBridge sends the events it could not deliver to the router here, and Lambda the asynchronous invocations that failed every retry.',
       },
     ]);
     this.eventBridgeFunction = routerFunction('EventBridgeFunction', ROUTER_HANDLERS.eventBridge, 'the Version Router for events from EventBridge');

@@ -13,12 +13,7 @@ import {
   OperatingSystemFamily,
   type Secret as EcsSecret,
 } from 'aws-cdk-lib/aws-ecs';
-import {
-  ApplicationLoadBalancer,
-  ApplicationProtocol,
-  ListenerCertificate,
-  SslPolicy,
-} from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { ApplicationLoadBalancer, ApplicationProtocol, ListenerCertificate, SslPolicy } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';

@@ -66,7 +66,12 @@ describe('configuration', () => {
   });
 
   it('refuses wildcards anywhere but the qualifier', () => {
-    for (const arn of ['*', 'arn:aws:lambda:eu-west-1:111122223333:function:*', 'arn:aws:lambda:eu-west-1:111122223333:function:build*:live', 'arn:aws:lambda:*:111122223333:function:b:1']) {
+    for (const arn of [
+      '*',
+      'arn:aws:lambda:eu-west-1:111122223333:function:*',
+      'arn:aws:lambda:eu-west-1:111122223333:function:build*:live',
+      'arn:aws:lambda:*:111122223333:function:b:1',
+    ]) {
       assert.equal(rejected({ components: { lambdaFunctionArns: [arn] } }).field, 'components.lambdaFunctionArns[0]', arn);
     }
   });

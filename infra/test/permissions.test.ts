@@ -92,10 +92,7 @@ describe('least-privilege IAM', () => {
     for (const role of resources(json, 'AWS::IAM::Role')) assert.equal(role.Properties.ManagedPolicyArns, undefined, role.id);
     const wildcard = allStatements.filter((statement) => resourcesOf(statement).includes('*'));
     assert.deepEqual(wildcard.flatMap(actionsOf), ['ecr:GetAuthorizationToken']);
-    assert.deepEqual(
-      resourcesOf(granting(statementsOf(json, executionRole), 'ecr:BatchGetImage')[0]!),
-      [`arn:\${AWS::Partition}:ecr:eu-west-1:111122223333:repository/vrouter`],
-    );
+    assert.deepEqual(resourcesOf(granting(statementsOf(json, executionRole), 'ecr:BatchGetImage')[0]!), [`arn:\${AWS::Partition}:ecr:eu-west-1:111122223333:repository/vrouter`]);
   });
 });
 

@@ -13,7 +13,14 @@ function write(path: string, content: string | object): void {
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
 }
 
-const esm = (name: string, version: string, dependencies: Record<string, string> = {}, extra: object = {}) => ({ name, version, type: 'module', main: 'index.js', dependencies, ...extra });
+const esm = (name: string, version: string, dependencies: Record<string, string> = {}, extra: object = {}) => ({
+  name,
+  version,
+  type: 'module',
+  main: 'index.js',
+  dependencies,
+  ...extra,
+});
 
 /**
  * A miniature installed workspace: the router depends on a workspace package (@x/w, linked from node_modules), on
@@ -104,7 +111,13 @@ describe("the router's Lambda package in this repository", () => {
   const targets = new Set(entries.map((entry) => entry.target));
 
   it('holds the router and every workspace package it imports', () => {
-    for (const target of ['services/router', 'node_modules/@vrouter/core', 'node_modules/@vrouter/store-dynamodb', 'node_modules/@vrouter/dispatch', 'node_modules/@vrouter/telemetry']) {
+    for (const target of [
+      'services/router',
+      'node_modules/@vrouter/core',
+      'node_modules/@vrouter/store-dynamodb',
+      'node_modules/@vrouter/dispatch',
+      'node_modules/@vrouter/telemetry',
+    ]) {
       assert.ok(targets.has(target), target);
     }
     assert.ok(targets.has('node_modules/fastify'));

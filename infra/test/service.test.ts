@@ -69,7 +69,10 @@ describe('the ECS service over plain HTTP, in a new VPC', () => {
     const targetGroup = only(json, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties;
     assert.equal(targetGroup.HealthCheckPath, '/healthz');
     assert.equal(targetGroup.Port, CONTAINER_PORT);
-    const attributes = (only(json, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.LoadBalancerAttributes as { Key: string; Value: unknown }[]).map((a) => [a.Key, render(a.Value)]);
+    const attributes = (only(json, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.LoadBalancerAttributes as { Key: string; Value: unknown }[]).map((a) => [
+      a.Key,
+      render(a.Value),
+    ]);
     assert.ok(attributes.some(([key, value]) => key === 'access_logs.s3.enabled' && value === 'true'));
     const bucket = only(json, 'AWS::S3::Bucket').Properties as Json;
     assert.deepEqual(bucket.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });

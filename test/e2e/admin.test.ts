@@ -101,12 +101,14 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
     await api()('PUT', '/v1/components/audited/channels/beta', { version: 'v2' });
     assert.equal((await api()('POST', '/v1/components/audited/channels/stable/promote', { from: 'beta', force: true, reason: 'hotfix' })).status, 200);
     assert.equal((await api()('POST', '/v1/components/audited/channels/stable/rollback', { reason: 'errors up' })).status, 200);
-    const { body } = await api()<{ entries: { action: string; actor: string; requestId: string; subject: string; before: { version: string }; after: { version: string }; reason: string }[] }>(
-      'GET',
-      '/v1/audit?component=audited',
-    );
+    const { body } = await api()<{
+      entries: { action: string; actor: string; requestId: string; subject: string; before: { version: string }; after: { version: string }; reason: string }[];
+    }>('GET', '/v1/audit?component=audited');
     const [rollback, promote] = body.entries;
-    assert.deepEqual([rollback!.action, rollback!.subject, rollback!.before.version, rollback!.after.version, rollback!.reason], ['channel.rollback', 'stable', 'v2', 'v1', 'errors up']);
+    assert.deepEqual(
+      [rollback!.action, rollback!.subject, rollback!.before.version, rollback!.after.version, rollback!.reason],
+      ['channel.rollback', 'stable', 'v2', 'v1', 'errors up'],
+    );
     assert.deepEqual([promote!.action, promote!.before.version, promote!.after.version, promote!.reason], ['channel.promote', 'v1', 'v2', 'hotfix']);
     assert.equal(promote!.actor, 'admin');
     assert.ok(promote!.requestId);
@@ -137,10 +139,13 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
     ];
     const r = await api()<Problem & { invalid: { index: number; field: string }[] }>('POST', '/v1/pins/bulk', { operations });
     assert.equal(r.status, 400);
-    assert.deepEqual(r.body.invalid.map((i) => [i.index, i.field]), [
-      [1, 'subject'],
-      [2, 'version'],
-    ]);
+    assert.deepEqual(
+      r.body.invalid.map((i) => [i.index, i.field]),
+      [
+        [1, 'subject'],
+        [2, 'version'],
+      ],
+    );
     assert.equal((await api()('GET', '/v1/pins/customer/ok-1/svc')).status, 404);
   });
 

@@ -55,7 +55,10 @@ describe('bad input and failing targets', () => {
       contentType: 'application/cloudevents-batch+json',
     });
     assert.equal(response.status, 202);
-    assert.deepEqual(response.body.results.map((r) => r.status), ['accepted', 'rejected', 'accepted']);
+    assert.deepEqual(
+      response.body.results.map((r) => r.status),
+      ['accepted', 'rejected', 'accepted'],
+    );
     assert.equal(response.body.results[1]!.error!.code, 'VR_EVENT_INVALID');
     assert.equal(response.body.results[1]!.error!.field, 'id');
   });
@@ -100,14 +103,22 @@ describe('bad input and failing targets', () => {
     it('requires a token', () => expectProblem(stack.api('GET', '/v1/components', undefined, { token: null }), 401, 'VR_UNAUTHORIZED'));
     it('refuses a wrong token', () => expectProblem(stack.api('GET', '/v1/components', undefined, { token: 'wrong-token-xxxxxxxxxxxx' }), 401, 'VR_UNAUTHORIZED'));
     it('refuses a bad component name', () => expectProblem(stack.api('PUT', '/v1/components/Bad_Name', { subscriptions: [] }), 400, 'VR_VALIDATION', 'component'));
-    it('refuses a pin to an unregistered version', () => expectProblem(stack.api('PUT', '/v1/pins/customer/acme/svc', { version: 'v99' }), 422, 'VR_PIN_VERSION_UNKNOWN', 'version'));
+    it('refuses a pin to an unregistered version', () =>
+      expectProblem(stack.api('PUT', '/v1/pins/customer/acme/svc', { version: 'v99' }), 422, 'VR_PIN_VERSION_UNKNOWN', 'version'));
     it('refuses a pin in an unknown scope', () => expectProblem(stack.api('PUT', '/v1/pins/team/acme/svc', { channel: 'beta' }), 400, 'VR_VALIDATION', 'scope'));
-    it('refuses a pin with both channel and version', () => expectProblem(stack.api('PUT', '/v1/pins/customer/acme/svc', { channel: 'beta', version: 'v1' }), 400, 'VR_VALIDATION'));
+    it('refuses a pin with both channel and version', () =>
+      expectProblem(stack.api('PUT', '/v1/pins/customer/acme/svc', { channel: 'beta', version: 'v1' }), 400, 'VR_VALIDATION'));
     it('refuses an expiry in the past', () =>
       expectProblem(stack.api('PUT', '/v1/pins/customer/acme/svc', { channel: 'beta', expiresAt: '2001-01-01T00:00:00Z' }), 400, 'VR_VALIDATION', 'expiresAt'));
     it('refuses a $LATEST qualifier', () =>
-      expectProblem(stack.api('PUT', '/v1/components/svc/versions/v9', { target: { kind: 'lambda', functionName: 'svc', qualifier: '$LATEST' } }), 400, 'VR_VALIDATION', 'target.qualifier'));
-    it('refuses a channel pointing at an unregistered version', () => expectProblem(stack.api('PUT', '/v1/components/svc/channels/beta', { version: 'v42' }), 422, 'VR_VERSION_UNKNOWN', 'version'));
+      expectProblem(
+        stack.api('PUT', '/v1/components/svc/versions/v9', { target: { kind: 'lambda', functionName: 'svc', qualifier: '$LATEST' } }),
+        400,
+        'VR_VALIDATION',
+        'target.qualifier',
+      ));
+    it('refuses a channel pointing at an unregistered version', () =>
+      expectProblem(stack.api('PUT', '/v1/components/svc/channels/beta', { version: 'v42' }), 422, 'VR_VERSION_UNKNOWN', 'version'));
     it('refuses to delete a version a channel uses', () => expectProblem(stack.api('DELETE', '/v1/components/svc/versions/v1'), 409, 'VR_CONFLICT'));
     it('404 for an unknown component', () => expectProblem(stack.api('GET', '/v1/components/nothing-here'), 404, 'VR_NOT_FOUND'));
     it('404 problem for an unknown route', () => expectProblem(stack.api('GET', '/v1/nowhere'), 404, 'VR_NOT_FOUND'));

@@ -51,7 +51,10 @@ describe('the Lambda handlers on the real router stack', () => {
       const result = await eventBridge(event);
       assert.equal(result.status, 'accepted');
       // It answers after the dispatch is recorded: the container may freeze right after.
-      assert.deepEqual(result.dispatches.map((d) => [d.component, d.version, d.status]), [['svc', 'v2', 'succeeded']]);
+      assert.deepEqual(
+        result.dispatches.map((d) => [d.component, d.version, d.status]),
+        [['svc', 'v2', 'succeeded']],
+      );
       const [payload, ...more] = payloadsOf(stack, event.id);
       assert.equal(more.length, 0);
       assert.equal(payload?.specversion, '1.0');
@@ -101,8 +104,14 @@ describe('the Lambda handlers on the real router stack', () => {
       const event = eventBridgeEvent('eventbridge-custom-event.json', { detail: { customerId: 'acme', fail: true } });
       const result = await eventBridge(event);
       assert.equal(result.status, 'accepted');
-      assert.deepEqual(result.dispatches.map((d) => d.status), ['failed']);
-      assert.deepEqual((await eventOf('com.example.ci', event.id)).body.dispatches.map((d) => d.status), ['failed']);
+      assert.deepEqual(
+        result.dispatches.map((d) => d.status),
+        ['failed'],
+      );
+      assert.deepEqual(
+        (await eventOf('com.example.ci', event.id)).body.dispatches.map((d) => d.status),
+        ['failed'],
+      );
     });
   });
 
@@ -112,8 +121,14 @@ describe('the Lambda handlers on the real router stack', () => {
       const [ce, eb] = fixture.Records.map((r) => JSON.parse(r.body) as { id: string; source: string });
       assert.deepEqual(await sqs(fixture), { batchItemFailures: [] });
       // Recorded before the handler answered.
-      assert.deepEqual((await eventOf(ce!.source, ce!.id)).body.dispatches.map((d) => [d.version, d.status]), [['v1', 'succeeded']]);
-      assert.deepEqual((await eventOf(eb!.source, eb!.id)).body.dispatches.map((d) => [d.version, d.status]), [['v2', 'succeeded']]);
+      assert.deepEqual(
+        (await eventOf(ce!.source, ce!.id)).body.dispatches.map((d) => [d.version, d.status]),
+        [['v1', 'succeeded']],
+      );
+      assert.deepEqual(
+        (await eventOf(eb!.source, eb!.id)).body.dispatches.map((d) => [d.version, d.status]),
+        [['v2', 'succeeded']],
+      );
       assert.equal(payloadsOf(stack, ce!.id).length, 1);
       assert.equal(payloadsOf(stack, eb!.id).length, 1);
     });
@@ -147,24 +162,24 @@ describe('the Lambda handlers on the real router stack', () => {
         assert.equal(lines[0]?.level, 'error');
         assert.equal(typeof lines[0]?.fields.reason, 'string');
       }
-      assert.deepEqual(
-        Object.fromEntries(Object.entries(reasons).map(([id, lines]) => [id, lines[0]?.fields.code])),
-        {
-          'not-json': 'VR_BODY_MALFORMED',
-          'not-an-event': 'VR_EVENT_INVALID',
-          'no-customer': 'VR_CUSTOMER_REQUIRED',
-          'eventbridge-no-customer': 'VR_CUSTOMER_REQUIRED',
-          'invalid-event': 'VR_EVENT_INVALID',
-          'too-large': 'VR_BODY_TOO_LARGE',
-          'unknown-component': 'VR_COMPONENT_UNKNOWN',
-        },
-      );
+      assert.deepEqual(Object.fromEntries(Object.entries(reasons).map(([id, lines]) => [id, lines[0]?.fields.code])), {
+        'not-json': 'VR_BODY_MALFORMED',
+        'not-an-event': 'VR_EVENT_INVALID',
+        'no-customer': 'VR_CUSTOMER_REQUIRED',
+        'eventbridge-no-customer': 'VR_CUSTOMER_REQUIRED',
+        'invalid-event': 'VR_EVENT_INVALID',
+        'too-large': 'VR_BODY_TOO_LARGE',
+        'unknown-component': 'VR_COMPONENT_UNKNOWN',
+      });
     });
 
     it('a dispatch that fails after acceptance is not a batch item failure: it is recorded as failed', async () => {
       const body = cloudEventBody({ customerid: 'acme', data: { fail: true } });
       assert.deepEqual(await sqs(sqsEvent([body])), { batchItemFailures: [] });
-      assert.deepEqual((await eventOf('/bus-e2e', body.id as string)).body.dispatches.map((d) => d.status), ['failed']);
+      assert.deepEqual(
+        (await eventOf('/bus-e2e', body.id as string)).body.dispatches.map((d) => d.status),
+        ['failed'],
+      );
     });
   });
 });

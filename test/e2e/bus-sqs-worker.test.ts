@@ -24,7 +24,8 @@ describe('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', ()
   const invocationsOf = (id: string) => stack.lambda.invocations.filter((i) => (i.payload as { id?: string }).id === id);
   const eventOf = (source: string, id: string) => stack.api<EventView>('GET', `/v1/events/${encodeURIComponent(source)}/${encodeURIComponent(id)}`);
   const kinds = (messageId: string) => sqsServer.historyOf(messageId).map((h) => h.kind);
-  const send = async (body: unknown) => (await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: typeof body === 'string' ? body : JSON.stringify(body) }))).MessageId!;
+  const send = async (body: unknown) =>
+    (await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: typeof body === 'string' ? body : JSON.stringify(body) }))).MessageId!;
 
   before(async () => {
     stack = await startStack();
@@ -85,7 +86,9 @@ describe('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', ()
     }
     // The EventBridge envelope was routed by the customer in its detail: globex on stable (no pin here).
     assert.equal(invocationsOf(bodies[2]!.id as string)[0]?.qualifier, '1');
-    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    const attributes = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
     assert.deepEqual(attributes.Attributes, { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
   });
 
@@ -114,16 +117,31 @@ describe('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', ()
 
   it('moves poison messages to the DLQ after maxReceiveCount, logging each delivery with its reason, without holding up the rest', async () => {
     const good = cloudEventBody({ customerid: 'acme' });
-    const poison = ['definitely { not json', JSON.stringify({ hello: 'world' }), JSON.stringify(cloudEventBody()), JSON.stringify(cloudEventBody({ customerid: 'acme', data: 'x'.repeat(3000) }))];
+    const poison = [
+      'definitely { not json',
+      JSON.stringify({ hello: 'world' }),
+      JSON.stringify(cloudEventBody()),
+      JSON.stringify(cloudEventBody({ customerid: 'acme', data: 'x'.repeat(3000) })),
+    ];
     const poisonIds = [];
     for (const body of poison) poisonIds.push(await send(body));
     const goodId = await send(good);
     await eventually(async () => (kinds(goodId).includes('deleted') ? true : undefined), 10_000);
     assert.equal(invocationsOf(good.id as string).length, 1);
     await eventually(async () => (sqsServer.messages(dlqUrl).length === poison.length ? true : undefined), 20_000);
-    assert.deepEqual(sqsServer.messages(dlqUrl).map((m) => m.body).sort(), [...poison].sort());
+    assert.deepEqual(
+      sqsServer
+        .messages(dlqUrl)
+        .map((m) => m.body)
+        .sort(),
+      [...poison].sort(),
+    );
     assert.equal(sqsServer.messages(queueUrl).length, 0);
-    const logged = (id: string) => router.output().split('\n').filter((line) => line.includes(id) && line.includes('poison message'));
+    const logged = (id: string) =>
+      router
+        .output()
+        .split('\n')
+        .filter((line) => line.includes(id) && line.includes('poison message'));
     for (const id of poisonIds) {
       assert.ok(!kinds(id).includes('deleted'), `${id} was deleted`);
       assert.equal(logged(id).length, 2, `${id}:\n${logged(id).join('\n')}`);

@@ -97,7 +97,10 @@ describe('vrouter events list and vrouter replay against a running router: "repl
     const started = /^replay (rp_\w+) started: component svc, customer acme, status failed, \S+ to now, onto the current version$/.exec(out[0]!);
     assert.ok(started, out[0]);
     replayId = started[1]!;
-    assert.ok(out.slice(1, -1).every((l) => l.startsWith(`replay ${replayId} running: `)), result.stdout);
+    assert.ok(
+      out.slice(1, -1).every((l) => l.startsWith(`replay ${replayId} running: `)),
+      result.stdout,
+    );
     assert.equal(out.at(-1), `replay ${replayId} completed: matched 3, dispatched 3, succeeded 3, failed 0, remaining 0`);
     assert.deepEqual(
       stack.lambda.invocationsOf('svc', 'fix').map((i) => (i.payload as { id: string }).id),
@@ -124,7 +127,10 @@ describe('vrouter events list and vrouter replay against a running router: "repl
 
     const [header, ...rows] = lines(ok(await vrouter('replay', 'list')).stdout);
     assert.match(header!, /^ID\s+STATE\s+CREATED\s+BY\s+FILTER\s+TARGET\s+MATCHED\s+DISPATCHED\s+SUCCEEDED\s+FAILED\s+REMAINING$/);
-    assert.ok(rows.some((r) => r.startsWith(`${replayId}  completed `)), rows.join('\n'));
+    assert.ok(
+      rows.some((r) => r.startsWith(`${replayId}  completed `)),
+      rows.join('\n'),
+    );
     assert.ok(json<{ replays: Job[] }>(await vrouter('replay', 'list', '--json')).replays.some((r) => r.id === replayId));
     assert.match(exits(await vrouter('replay', 'status', 'rp_nope'), 3).stderr, /\[VR_NOT_FOUND\]/);
   });

@@ -129,7 +129,9 @@ describe('the vrouter admin CLI against a running router', () => {
     ok(await vrouter('pins', 'set', 'plan', 'pro', 'svc', '--channel', 'experimental'));
     ok(await vrouter('pins', 'set', 'customer', 'acme', 'svc', '--channel', 'beta'));
     try {
-      const [decision, context, blank, header, ...steps] = ok(await vrouter('resolve', 'svc', '--project', 'web')).stdout.trimEnd().split('\n');
+      const [decision, context, blank, header, ...steps] = ok(await vrouter('resolve', 'svc', '--project', 'web'))
+        .stdout.trimEnd()
+        .split('\n');
       assert.equal(decision, 'svc → v2 via customer pin acme (channel beta)');
       assert.match(context!, /^context: customer acme, project web, plan pro \(config revision \d+\)$/);
       assert.equal(blank, '');
@@ -176,7 +178,7 @@ describe('the vrouter admin CLI against a running router', () => {
       assert.equal(result.stderr, `vrouter: cannot connect to http://127.0.0.1:${port}/v1/components: ECONNREFUSED\n`);
     });
 
-    it('2 for usage errors, ours and commander\'s', async () => {
+    it("2 for usage errors, ours and commander's", async () => {
       const usage: string[][] = [
         ['pins', 'set', 'customer', 'acme', 'svc'], // neither --channel nor --version
         ['pins', 'set', 'customer', 'acme', 'svc', '--channel', 'beta', '--version', 'v1'],
@@ -216,7 +218,17 @@ describe('the vrouter tokens and audit commands against a stub of the contract',
       status: 200,
       body: {
         entries: [
-          { id: 'a1', at: '2026-01-01T00:00:00.000Z', actor: 'admin', action: 'pin.set', component: 'svc', subject: 'customer/acme', before: null, after: { channel: 'beta' }, reason: 'canary' },
+          {
+            id: 'a1',
+            at: '2026-01-01T00:00:00.000Z',
+            actor: 'admin',
+            action: 'pin.set',
+            component: 'svc',
+            subject: 'customer/acme',
+            before: null,
+            after: { channel: 'beta' },
+            reason: 'canary',
+          },
         ],
       },
     },

@@ -48,8 +48,14 @@ describe('vrouter dev (what npm start runs)', () => {
     const [acme, globex, postAcme, postGlobex, again, lookup, pin, acmeAfter] = outputs as [Resolved, Resolved, Posted, Posted, Posted, Lookup, { channel: string }, Resolved];
     assert.equal(acme.version, 'v1');
     assert.equal(globex.version, 'v2');
-    assert.deepEqual(postAcme.results[0]!.dispatches.map((d) => [d.component, d.version, d.status]), [['release-coordinator', 'v1', 'succeeded']]);
-    assert.deepEqual(postGlobex.results[0]!.dispatches.map((d) => [d.version, d.status]), [['v2', 'succeeded']]);
+    assert.deepEqual(
+      postAcme.results[0]!.dispatches.map((d) => [d.component, d.version, d.status]),
+      [['release-coordinator', 'v1', 'succeeded']],
+    );
+    assert.deepEqual(
+      postGlobex.results[0]!.dispatches.map((d) => [d.version, d.status]),
+      [['v2', 'succeeded']],
+    );
     assert.equal(again.results[0]!.status, 'duplicate');
     assert.equal(lookup.dispatches[0]!.status, 'succeeded');
     assert.match(lookup.dispatches[0]!.response, /release-coordinator@v2/);

@@ -29,7 +29,10 @@ describe('a second router process sharing the store', () => {
 
     const event = cloudEvent({ customerid: 'hooli' });
     const routed = await secondApi<{ results: { dispatches: { version: string; status: string }[] }[] }>('POST', '/v1/events?wait=true', event);
-    assert.deepEqual(routed.body.results[0]!.dispatches.map((d) => [d.version, d.status]), [['v2', 'succeeded']]);
+    assert.deepEqual(
+      routed.body.results[0]!.dispatches.map((d) => [d.version, d.status]),
+      [['v2', 'succeeded']],
+    );
   });
 
   it('an event accepted by one router is a duplicate on the other', async () => {

@@ -106,7 +106,14 @@ describe('OpenAPI document at /docs', () => {
       return response?.content?.[contentType.split(';')[0]!.trim()]?.schema;
     }
 
-    async function check(method: string, path: string, url: string, expected: number | number[], body?: unknown, options: { token?: string | null; contentType?: string } = {}): Promise<unknown> {
+    async function check(
+      method: string,
+      path: string,
+      url: string,
+      expected: number | number[],
+      body?: unknown,
+      options: { token?: string | null; contentType?: string } = {},
+    ): Promise<unknown> {
       const headers: Record<string, string> = {};
       const token = options.token === undefined ? TOKEN : options.token;
       if (token) headers.authorization = `Bearer ${token}`;
@@ -135,7 +142,9 @@ describe('OpenAPI document at /docs', () => {
 
     it('components, versions and channels', async () => {
       await check('PUT', '/v1/components/{component}', '/v1/components/docs-demo', 200, { description: 'For the docs test', subscriptions: ['docs.*'] });
-      await check('PUT', '/v1/components/{component}/versions/{version}', '/v1/components/docs-demo/versions/v1', 200, { target: { kind: 'http', url: 'http://127.0.0.1:9/docs' } });
+      await check('PUT', '/v1/components/{component}/versions/{version}', '/v1/components/docs-demo/versions/v1', 200, {
+        target: { kind: 'http', url: 'http://127.0.0.1:9/docs' },
+      });
       await check('PUT', '/v1/components/{component}/versions/{version}', '/v1/components/docs-demo/versions/v2', 200, {
         target: { kind: 'ecs', cluster: 'c', taskDefinition: 'docs:1', containerName: 'app' },
       });
@@ -152,7 +161,10 @@ describe('OpenAPI document at /docs', () => {
       await check('PUT', '/v1/customers/{customer}', '/v1/customers/docs-co', 200, { plan: 'pro' });
       await check('PUT', '/v1/projects/{project}', '/v1/projects/docs-p', 200, { customer: 'docs-co' });
       await check('PUT', '/v1/pins/{scope}/{subject}/{component}', '/v1/pins/customer/docs-co/svc', 200, { channel: 'beta', reason: 'docs' });
-      await check('PUT', '/v1/pins/{scope}/{subject}/{component}', '/v1/pins/project/docs-p/svc', 200, { version: 'v3', expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+      await check('PUT', '/v1/pins/{scope}/{subject}/{component}', '/v1/pins/project/docs-p/svc', 200, {
+        version: 'v3',
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
       await check('GET', '/v1/pins/{scope}/{subject}/{component}', '/v1/pins/customer/docs-co/svc', 200);
       await check('GET', '/v1/pins', '/v1/pins?component=svc', 200);
       await check('POST', '/v1/pins/bulk', '/v1/pins/bulk', 200, { operations: [{ scope: 'plan', subject: 'pro', component: 'svc', channel: 'experimental' }], reason: 'docs' });
@@ -171,7 +183,9 @@ describe('OpenAPI document at /docs', () => {
       const event = cloudEvent({ customerid: 'docs-co', data: { hello: 'docs' } });
       const posted = await check('POST', '/v1/events', '/v1/events?wait=true', 202, event, { contentType: 'application/cloudevents+json' });
       assert.equal((posted as { results: { status: string }[] }).results[0]!.status, 'accepted');
-      await check('POST', '/v1/events', '/v1/events', 202, [cloudEvent({ customerid: 'acme' }), { ...cloudEvent(), id: undefined }], { contentType: 'application/cloudevents-batch+json' });
+      await check('POST', '/v1/events', '/v1/events', 202, [cloudEvent({ customerid: 'acme' }), { ...cloudEvent(), id: undefined }], {
+        contentType: 'application/cloudevents-batch+json',
+      });
       await check('GET', '/v1/events/{source}/{id}', `/v1/events/${encodeURIComponent(String(event.source))}/${event.id}`, 200);
     });
 

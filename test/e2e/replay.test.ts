@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { cloudEvent, eventually, seedSvc, sleep, type Stack, startStack } from '../src/stack.js';
 
-type Job = { id: string; state: string; matched?: number; sample?: { id: string }[]; counts: { matched: number; dispatched: number; succeeded: number; failed: number; skipped: number }; remaining: number };
+type Job = {
+  id: string;
+  state: string;
+  matched?: number;
+  sample?: { id: string }[];
+  counts: { matched: number; dispatched: number; succeeded: number; failed: number; skipped: number };
+  remaining: number;
+};
 type Rows = { items: { id: string; status: string; component: string; version: string; lastReplayId: string | null }[]; cursor?: string };
 
 const payloadOf = (i: { payload: unknown }) => i.payload as { id: string; customerid: string; vrouter: { version: string; replayId?: string; idempotencyKey: string } };
@@ -32,7 +39,13 @@ describe('event log and replay: "replay the last 15 minutes onto the fix"', () =
   it('lists the failed events of a customer for a component, without scanning', async () => {
     const r = await stack.api<Rows>('GET', `/v1/events?from=${since()}&component=svc&customer=acme&status=failed`);
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.items.map((i) => i.id).sort(), failing.filter((e) => e.customerid === 'acme').map((e) => String(e.id)).sort());
+    assert.deepEqual(
+      r.body.items.map((i) => i.id).sort(),
+      failing
+        .filter((e) => e.customerid === 'acme')
+        .map((e) => String(e.id))
+        .sort(),
+    );
     assert.ok(r.body.items.every((i) => i.status === 'failed' && i.version === 'v1'));
   });
 
@@ -60,9 +73,16 @@ describe('event log and replay: "replay the last 15 minutes onto the fix"', () =
 
     const replayed = stack.lambda.invocationsOf('svc', 'fix').map(payloadOf);
     const acmeIds = failing.filter((e) => e.customerid === 'acme').map((e) => String(e.id));
-    assert.deepEqual(replayed.map((p) => p.id), acmeIds, 'original order');
+    assert.deepEqual(
+      replayed.map((p) => p.id),
+      acmeIds,
+      'original order',
+    );
     assert.ok(replayed.every((p) => p.vrouter.replayId === created.body.id && p.vrouter.version === 'v-fix'));
-    const original = stack.lambda.invocationsOf('svc', '1').map(payloadOf).find((p) => p.id === acmeIds[0]);
+    const original = stack.lambda
+      .invocationsOf('svc', '1')
+      .map(payloadOf)
+      .find((p) => p.id === acmeIds[0]);
     assert.notEqual(replayed[0]!.vrouter.idempotencyKey, original!.vrouter.idempotencyKey, 'a replay has its own idempotency key');
 
     // Latest outcome wins: no longer failed, so the same request matches nothing.
@@ -73,7 +93,10 @@ describe('event log and replay: "replay the last 15 minutes onto the fix"', () =
       `/v1/events/${encodeURIComponent(String(failing[0]!.source))}/${failing[0]!.id}`,
     );
     assert.equal(lookup.body.dispatches[0]!.status, 'succeeded');
-    assert.deepEqual(lookup.body.replays.map((r) => [r.replayId, r.status]), [[created.body.id, 'succeeded']]);
+    assert.deepEqual(
+      lookup.body.replays.map((r) => [r.replayId, r.status]),
+      [[created.body.id, 'succeeded']],
+    );
     const again = await stack.api<Job>('POST', '/v1/replays', { ...request, dryRun: true });
     assert.equal(again.body.matched, 0);
     // globex's failures are untouched.
@@ -82,7 +105,12 @@ describe('event log and replay: "replay the last 15 minutes onto the fix"', () =
   });
 
   it('replays to an explicit version, and cancels', async () => {
-    const created = await stack.api<Job>('POST', '/v1/replays', { from: since(), filter: { component: 'svc', customer: 'globex' , status: 'failed' }, target: { version: 'v-fix' }, ratePerSecond: 1 });
+    const created = await stack.api<Job>('POST', '/v1/replays', {
+      from: since(),
+      filter: { component: 'svc', customer: 'globex', status: 'failed' },
+      target: { version: 'v-fix' },
+      ratePerSecond: 1,
+    });
     await eventually(async () => ((await stack.api<Job>('GET', `/v1/replays/${created.body.id}`)).body.counts.dispatched >= 1 ? true : undefined));
     const cancelled = await stack.api<Job>('POST', `/v1/replays/${created.body.id}/cancel`);
     assert.equal(cancelled.body.state, 'cancelled');
@@ -137,7 +165,13 @@ describe('a replay of 2,000 events survives a router restart', () => {
     // A second router on the same store takes the job, then shuts down part-way.
     const { createRuntime, loadConfig } = await import('@vrouter/router');
     const second = await createRuntime({
-      config: loadConfig({ VROUTER_ADMIN_TOKEN: 'e2e-admin-token-0123456789', VROUTER_TABLE: 'vrouter-e2e', VROUTER_LOG_LEVEL: 'silent', VROUTER_REPLAY_POLL_INTERVAL_MS: '600000', VROUTER_REPLAY_LEASE_MS: '1000' }),
+      config: loadConfig({
+        VROUTER_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
+        VROUTER_TABLE: 'vrouter-e2e',
+        VROUTER_LOG_LEVEL: 'silent',
+        VROUTER_REPLAY_POLL_INTERVAL_MS: '600000',
+        VROUTER_REPLAY_LEASE_MS: '1000',
+      }),
       dynamo: stack.dynamo,
       lambda: { endpoint: stack.lambdaUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
     });
@@ -148,7 +182,13 @@ describe('a replay of 2,000 events survives a router restart', () => {
         method: 'POST',
         url: '/v1/replays',
         headers: { authorization: 'Bearer e2e-admin-token-0123456789', 'content-type': 'application/json' },
-        payload: { from: new Date(Date.now() - 600_000).toISOString(), filter: { component: 'svc', status: 'failed' }, target: { version: 'v-fix' }, ratePerSecond: 10_000, concurrency: 16 },
+        payload: {
+          from: new Date(Date.now() - 600_000).toISOString(),
+          filter: { component: 'svc', status: 'failed' },
+          target: { version: 'v-fix' },
+          ratePerSecond: 10_000,
+          concurrency: 16,
+        },
       }),
     );
     const { id } = created.json() as { id: string };
@@ -160,10 +200,14 @@ describe('a replay of 2,000 events survives a router restart', () => {
 
     // The first router starts polling again and resumes it from the saved cursor.
     stack.runtime.replays.start();
-    const { value: job } = await eventually(async () => {
-      const r = await stack.api<Job>('GET', `/v1/replays/${id}`);
-      return r.body.state === 'completed' ? r.body : undefined;
-    }, 120_000, 200);
+    const { value: job } = await eventually(
+      async () => {
+        const r = await stack.api<Job>('GET', `/v1/replays/${id}`);
+        return r.body.state === 'completed' ? r.body : undefined;
+      },
+      120_000,
+      200,
+    );
     const elapsed = Date.now() - started;
     const perEvent = new Map<string, number>();
     for (const p of stack.lambda.invocationsOf('svc', 'fix').map(payloadOf)) perEvent.set(p.id, (perEvent.get(p.id) ?? 0) + 1);

@@ -75,7 +75,10 @@ describe('retries, limits and recovery', () => {
     assert.equal(registered.status, 200, JSON.stringify(registered.body));
     await stack.api('PUT', '/v1/components/slow/channels/stable', { version: 'v1' });
     const posts = await Promise.all(Array.from({ length: 8 }, () => stack.api<Posted>('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'acme', type: 'slow.work' }))));
-    assert.deepEqual(posts.map((p) => p.body.results[0]!.dispatches[0]!.status), Array(8).fill('succeeded'));
+    assert.deepEqual(
+      posts.map((p) => p.body.results[0]!.dispatches[0]!.status),
+      Array(8).fill('succeeded'),
+    );
     assert.equal(peak, 2);
   });
 
@@ -84,7 +87,15 @@ describe('retries, limits and recovery', () => {
     const { eventStore } = stack.runtime;
     const past = new Date(Date.now() - 1000).toISOString();
     // What a router that crashed right after claiming leaves behind.
-    await eventStore.recordEvent({ source: String(event.source), id: String(event.id), type: 'build.finished', receivedAt: past, customer: 'acme', components: ['svc'], event: event as never });
+    await eventStore.recordEvent({
+      source: String(event.source),
+      id: String(event.id),
+      type: 'build.finished',
+      receivedAt: past,
+      customer: 'acme',
+      components: ['svc'],
+      event: event as never,
+    });
     const claimToken = randomUUID();
     await eventStore.claimDispatch({
       source: String(event.source),

@@ -102,11 +102,17 @@ describe('routing through HTTP, embedded store and the Lambda API', () => {
     await stack.api('PUT', '/v1/components/auditor/channels/stable', { version: 'v1' });
     const response = await stack.api<Results>('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'globex' }));
     const dispatches = response.body.results[0]!.dispatches;
-    assert.deepEqual(dispatches.map((d) => [d.component, d.version, d.status]), [
-      ['auditor', 'v1', 'succeeded'],
-      ['svc', 'v1', 'succeeded'],
-    ]);
+    assert.deepEqual(
+      dispatches.map((d) => [d.component, d.version, d.status]),
+      [
+        ['auditor', 'v1', 'succeeded'],
+        ['svc', 'v1', 'succeeded'],
+      ],
+    );
     const only = await stack.api<Results>('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'globex', component: 'auditor' }));
-    assert.deepEqual(only.body.results[0]!.dispatches.map((d) => d.component), ['auditor']);
+    assert.deepEqual(
+      only.body.results[0]!.dispatches.map((d) => d.component),
+      ['auditor'],
+    );
   });
 });

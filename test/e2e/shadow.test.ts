@@ -35,14 +35,20 @@ describe('shadow dispatch: mirror live events to a candidate and compare', () =>
     for (const event of [ok, flaky]) {
       const r = await stack.api<{ results: { dispatches: { version: string; status: string }[] }[] }>('POST', '/v1/events?wait=true', event);
       // The primary answer is the primary's alone.
-      assert.deepEqual(r.body.results[0]!.dispatches.map((d) => [d.version, d.status]), [['v1', 'succeeded']]);
+      assert.deepEqual(
+        r.body.results[0]!.dispatches.map((d) => [d.version, d.status]),
+        [['v1', 'succeeded']],
+      );
     }
     await stack.runtime.router.drain();
     const mirrored = stack.lambda.invocationsOf('svc', 'cand').map((i) => i.payload as { id: string; vrouter: { shadow: boolean } });
-    assert.deepEqual(mirrored.map((p) => [p.id, p.vrouter.shadow]), [
-      [ok.id, true],
-      [flaky.id, true],
-    ]);
+    assert.deepEqual(
+      mirrored.map((p) => [p.id, p.vrouter.shadow]),
+      [
+        [ok.id, true],
+        [flaky.id, true],
+      ],
+    );
 
     // A failing shadow never makes the event failed.
     const failed = await stack.api<{ items: unknown[] }>('GET', '/v1/events?component=svc&status=failed');
@@ -55,12 +61,18 @@ describe('shadow dispatch: mirror live events to a candidate and compare', () =>
     assert.equal(value.shadowVersion, 'cand');
     assert.equal(value.agreement.bothSucceeded, 1);
     assert.equal(value.agreement.shadowOnlyFailed, 1);
-    assert.deepEqual(value.differences.map((d) => d.id), [flaky.id]);
+    assert.deepEqual(
+      value.differences.map((d) => d.id),
+      [flaky.id],
+    );
     // Both answered ok for the first: the answers are compared (eventId and type equal, handledBy equal by construction).
     assert.deepEqual(value.responses, { compared: 1, matched: 1, differed: 0 });
 
     const lookup = await stack.api<{ shadows: { version: string; status: string }[] }>('GET', `/v1/events/${encodeURIComponent(String(ok.source))}/${ok.id}`);
-    assert.deepEqual(lookup.body.shadows?.map((s) => [s.version, s.status]), [['cand', 'succeeded']]);
+    assert.deepEqual(
+      lookup.body.shadows?.map((s) => [s.version, s.status]),
+      [['cand', 'succeeded']],
+    );
   });
 
   it('samples customers stickily at a lower share, and stops when removed', async () => {
@@ -69,13 +81,23 @@ describe('shadow dispatch: mirror live events to a candidate and compare', () =>
     const customers = Array.from({ length: 40 }, (_, i) => `cust-${i}`);
     for (const customerid of customers) await stack.api('POST', '/v1/events?wait=true', cloudEvent({ customerid }));
     await stack.runtime.router.drain();
-    const mirroredFor = new Set(stack.lambda.invocationsOf('svc', 'cand').slice(before).map((i) => (i.payload as { customerid: string }).customerid));
+    const mirroredFor = new Set(
+      stack.lambda
+        .invocationsOf('svc', 'cand')
+        .slice(before)
+        .map((i) => (i.payload as { customerid: string }).customerid),
+    );
     assert.ok(mirroredFor.size > 2 && mirroredFor.size < 25, `${mirroredFor.size} of 40 customers mirrored at 30%`);
     // The same customers again: the same choice.
     const again = stack.lambda.invocationsOf('svc', 'cand').length;
     for (const customerid of customers) await stack.api('POST', '/v1/events?wait=true', cloudEvent({ customerid }));
     await stack.runtime.router.drain();
-    const second = new Set(stack.lambda.invocationsOf('svc', 'cand').slice(again).map((i) => (i.payload as { customerid: string }).customerid));
+    const second = new Set(
+      stack.lambda
+        .invocationsOf('svc', 'cand')
+        .slice(again)
+        .map((i) => (i.payload as { customerid: string }).customerid),
+    );
     assert.deepEqual([...second].sort(), [...mirroredFor].sort());
 
     assert.equal((await stack.api('DELETE', '/v1/components/svc/shadow')).status, 204);

@@ -120,6 +120,8 @@ describe('a router killed with SIGKILL mid-flight', () => {
     const lost = accepted.filter((e) => !invocations.has(String(e.id)));
     assert.deepEqual(lost, [], 'every accepted event reached its target');
     const repeated = [...invocations.values()].reduce((n, c) => n + c - 1, 0);
-    console.log(`# crash: ${accepted.length} accepted before SIGKILL, all terminal ${elapsedMs} ms later; repeated handoffs: ${repeated}; taken over: ${stack.runtime.sweeper.takenOver}`);
+    console.log(
+      `# crash: ${accepted.length} accepted before SIGKILL, all terminal ${elapsedMs} ms later; repeated handoffs: ${repeated}; taken over: ${stack.runtime.sweeper.takenOver}`,
+    );
   });
 });

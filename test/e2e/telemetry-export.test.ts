@@ -120,8 +120,12 @@ describe('vrouter dev with OpenTelemetry, as a process', () => {
       }, 10_000)
     ).value;
     const names = spans.map((s) => s.name);
-    for (const name of ['POST /v1/events', 'request', 'vrouter.event', 'vrouter.dispatch', 'release-coordinator Invoke', 'DynamoDB.PutItem']) assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
-    assert.ok(spans.every((s) => s.service === 'vrouter-e2e'), 'OTEL_SERVICE_NAME names the service');
+    for (const name of ['POST /v1/events', 'request', 'vrouter.event', 'vrouter.dispatch', 'release-coordinator Invoke', 'DynamoDB.PutItem'])
+      assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
+    assert.ok(
+      spans.every((s) => s.service === 'vrouter-e2e'),
+      'OTEL_SERVICE_NAME names the service',
+    );
     const dispatch = spans.find((s) => s.name === 'vrouter.dispatch')!;
     assert.equal(attribute(dispatch, 'vrouter.version'), 'v2');
     assert.equal(attribute(dispatch, 'feature_flag.context.id'), 'globex');
@@ -149,7 +153,10 @@ describe('vrouter dev with OpenTelemetry, as a process', () => {
     assert.match(String(line.span_id), /^[0-9a-f]{16}$/);
     assert.match(String(line.msg), /json-costly cost more than its limits/);
     assert.equal(line.event, undefined);
-    const logLines = routers.json.output().split('\n').filter((l) => l.startsWith('{'));
+    const logLines = routers.json
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     assert.ok(logLines.length > 0);
     assert.ok(!logLines.some((l) => l.includes('customerid') || l.includes('authorization')), 'no event payload, no token in the logs');
   });
@@ -164,7 +171,10 @@ describe('vrouter dev with OpenTelemetry, as a process', () => {
   it('keeps routing events when the OTLP endpoint refuses connections', async () => {
     const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => post(routers.refused, `refused-${i}`)));
-    assert.ok(answers.every((a) => a.status === 202 && a.dispatchStatus === 'succeeded'), JSON.stringify(answers));
+    assert.ok(
+      answers.every((a) => a.status === 202 && a.dispatchStatus === 'succeeded'),
+      JSON.stringify(answers),
+    );
     assert.ok(Date.now() - started < 10_000, 'exports failing in the background do not hold events up');
     // Exports kept failing meanwhile; the router stays up and stops cleanly, without waiting for them.
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -161,10 +161,7 @@ describe('telemetry of the real router', () => {
     const pins = otel.spans('vrouter.admin').filter((span) => span.attributes['vrouter.admin.action'] === 'pin.set');
     const acme = pins.find((span) => span.attributes['vrouter.pin.subject'] === 'acme');
     assert.ok(acme, 'a span for pinning acme');
-    assert.deepEqual(
-      [acme.attributes['vrouter.admin.actor'], acme.attributes['vrouter.component'], acme.attributes['vrouter.pin.scope']],
-      ['admin', COMPONENT, 'customer'],
-    );
+    assert.deepEqual([acme.attributes['vrouter.admin.actor'], acme.attributes['vrouter.component'], acme.attributes['vrouter.pin.scope']], ['admin', COMPONENT, 'customer']);
   });
 
   it('gives, from the dispatch spans alone, each version its known error rate', () => {
@@ -233,7 +230,9 @@ describe('telemetry of the real router', () => {
     const metrics = new Map(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m]));
     const dispatches = metrics.get('vrouter.dispatches')!.dataPoints as DataPoint<number>[];
     const count = (version: string, outcome: string) =>
-      dispatches.filter((p) => p.attributes[ATTR.component] === COMPONENT && p.attributes[ATTR.version] === version && p.attributes[ATTR.outcome] === outcome).reduce((n, p) => n + p.value, 0);
+      dispatches
+        .filter((p) => p.attributes[ATTR.component] === COMPONENT && p.attributes[ATTR.version] === version && p.attributes[ATTR.outcome] === outcome)
+        .reduce((n, p) => n + p.value, 0);
     assert.equal(count('v2', 'failed'), 20);
     assert.equal(count('v2', 'succeeded'), 40);
     assert.equal(metrics.get('vrouter.dispatch.duration')?.descriptor.unit, 'ms');
@@ -263,7 +262,8 @@ describe('telemetry of the real router', () => {
       assert.equal(v2.values.COUNT, 60);
       assert.equal(byVersion.find((g) => g.key[ATTR.version] === 'v1')!.values['AVG(dispatch_failed)'], 0);
       const byCustomer = runQuery(queries.get('error-rate-by-version-customer')!, rows);
-      const cell = (version: string, customer: string) => byCustomer.find((g) => g.key[ATTR.version] === version && g.key[ATTR.customer] === customer)?.values['AVG(dispatch_failed)'];
+      const cell = (version: string, customer: string) =>
+        byCustomer.find((g) => g.key[ATTR.version] === version && g.key[ATTR.customer] === customer)?.values['AVG(dispatch_failed)'];
       assert.equal(cell('v2', 'acme'), 0.25);
       assert.equal(cell('v2', 'hooli'), 0.5);
     });

@@ -34,7 +34,12 @@ export function sqsEvent(bodies: (string | object)[], options: { receiveCount?: 
       receiptHandle: `AQEB${Buffer.from(randomUUID()).toString('base64')}`,
       body,
       md5OfBody: md5(body),
-      attributes: { ...template.attributes, ApproximateReceiveCount: String(options.receiveCount ?? 1), SentTimestamp: String(sent), ApproximateFirstReceiveTimestamp: String(sent + 3) },
+      attributes: {
+        ...template.attributes,
+        ApproximateReceiveCount: String(options.receiveCount ?? 1),
+        SentTimestamp: String(sent),
+        ApproximateFirstReceiveTimestamp: String(sent + 3),
+      },
     };
   });
   return { Records };
@@ -43,9 +48,11 @@ export function sqsEvent(bodies: (string | object)[], options: { receiveCount?: 
 /** A logger that keeps its lines, to assert on what the bus entry points log. */
 export function recordingLogger(): { lines: { level: string; fields: Record<string, unknown>; message: string }[]; info: Log; warn: Log; error: Log } {
   const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
-  const at = (level: string): Log => (fields, message) => {
-    lines.push({ level, fields: fields as Record<string, unknown>, message });
-  };
+  const at =
+    (level: string): Log =>
+    (fields, message) => {
+      lines.push({ level, fields: fields as Record<string, unknown>, message });
+    };
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 

@@ -65,12 +65,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { url: lambdaUrl } = await lambda.start();
   const ecs = new LocalEcsServer();
   const { url: ecsUrl } = await ecs.start();
-  const config = loadConfig({ VROUTER_ADMIN_TOKEN: TOKEN, VROUTER_TABLE: TABLE, VROUTER_LOG_LEVEL: 'silent', VROUTER_POLL_INTERVAL_MS: '200',
+  const config = loadConfig({
+    VROUTER_ADMIN_TOKEN: TOKEN,
+    VROUTER_TABLE: TABLE,
+    VROUTER_LOG_LEVEL: 'silent',
+    VROUTER_POLL_INTERVAL_MS: '200',
     // Tests poll the admin API far faster than people do.
     VROUTER_ADMIN_RATE_LIMIT: '1000000',
     ...options.env,
   });
-  const runtime = await createRuntime({ config, dynamo, lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 },
+  const runtime = await createRuntime({
+    config,
+    dynamo,
+    lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 },
     ecs: { endpoint: ecsUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS },
   });
   const url = await runtime.app.listen({ host: '127.0.0.1', port: options.port ?? 0 });

@@ -111,8 +111,7 @@ export class VrouterClient {
 
   readonly pins = {
     list: (filter: PinFilter = {}): Promise<PinList> => this.request('GET', '/v1/pins', { query: { ...filter } }),
-    set: (scope: PinScope, subject: string, component: string, input: PinInput): Promise<Pin> =>
-      this.request('PUT', `/v1/pins${path(scope, subject, component)}`, { body: input }),
+    set: (scope: PinScope, subject: string, component: string, input: PinInput): Promise<Pin> => this.request('PUT', `/v1/pins${path(scope, subject, component)}`, { body: input }),
     unset: (scope: PinScope, subject: string, component: string): Promise<void> => this.request('DELETE', `/v1/pins${path(scope, subject, component)}`),
   };
 

@@ -78,7 +78,14 @@ describe('VrouterClient over real HTTP', () => {
   });
 
   it('turns a problem document into an ApiError with status, code, field and detail', async () => {
-    const problem = { type: 'urn:vrouter:error:VR_PIN_VERSION_UNKNOWN', title: 't', status: 422, detail: 'Version v9 of svc is not registered.', code: 'VR_PIN_VERSION_UNKNOWN', field: 'version' };
+    const problem = {
+      type: 'urn:vrouter:error:VR_PIN_VERSION_UNKNOWN',
+      title: 't',
+      status: 422,
+      detail: 'Version v9 of svc is not registered.',
+      code: 'VR_PIN_VERSION_UNKNOWN',
+      field: 'version',
+    };
     stub.reply({ status: 422, type: 'application/problem+json', body: JSON.stringify(problem) });
     const error = await client.pins.set('customer', 'acme', 'svc', { version: 'v9' }).catch((e: unknown) => e);
     assert.ok(error instanceof ApiError);
@@ -129,9 +136,7 @@ describe('VrouterClient without a server', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const error = await new VrouterClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 100 })
-        .components.list()
-        .catch((e: unknown) => e);
+      const error = await new VrouterClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 100 }).components.list().catch((e: unknown) => e);
       assert.ok(error instanceof ConnectionError, String(error));
       assert.match(error.message, /timed out$/);
     } finally {

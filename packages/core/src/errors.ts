@@ -6,7 +6,7 @@ export const ERROR_CODES = {
   VR_VALIDATION: 'A request field is missing or malformed.',
   VR_BODY_MALFORMED: 'The request body is not valid JSON.',
   VR_BODY_TOO_LARGE: 'The request body exceeds the configured limit.',
-  VR_PAYLOAD_TOO_LARGE: "The event is larger than its target accepts (e.g. 256 KiB for an asynchronous Lambda invocation).",
+  VR_PAYLOAD_TOO_LARGE: 'The event is larger than its target accepts (e.g. 256 KiB for an asynchronous Lambda invocation).',
   VR_UNSUPPORTED_MEDIA_TYPE: 'The request content type is not supported.',
   VR_EVENT_INVALID: 'The CloudEvent is missing a required attribute or has a malformed one.',
   VR_CUSTOMER_REQUIRED: 'The event names no customer and no project with a known customer.',

@@ -80,14 +80,14 @@ export type PinTarget = { channel: ChannelName; version?: undefined } | { versio
 
 export type Pin = PinTarget &
   Tagged & {
-  scope: PinScope;
-  subject: string;
-  component: string;
-  /** RFC 3339; a pin at or past this instant is ignored. */
-  expiresAt?: string;
-  reason?: string;
-  createdAt: string;
-};
+    scope: PinScope;
+    subject: string;
+    component: string;
+    /** RFC 3339; a pin at or past this instant is ignored. */
+    expiresAt?: string;
+    reason?: string;
+    createdAt: string;
+  };
 
 export interface Customer extends Tagged {
   id: string;

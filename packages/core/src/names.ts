@@ -17,8 +17,7 @@ function check(pattern: RegExp, value: unknown, field: string, what: string): st
 export const assertComponentName = (value: unknown, field = 'component'): string => check(COMPONENT_NAME, value, field, 'a component name');
 export const assertVersionName = (value: unknown, field = 'version'): string => check(VERSION_NAME, value, field, 'a version name');
 export const assertSubject = (value: unknown, field = 'subject'): string => check(SUBJECT_NAME, value, field, 'an id');
-export const assertSubscription = (value: unknown, field = 'subscriptions'): string =>
-  check(SUBSCRIPTION_PATTERN, value, field, 'an event type or prefix pattern');
+export const assertSubscription = (value: unknown, field = 'subscriptions'): string => check(SUBSCRIPTION_PATTERN, value, field, 'an event type or prefix pattern');
 
 export function assertChannel(value: unknown, field = 'channel'): ChannelName {
   if (!CHANNELS.includes(value as ChannelName)) {

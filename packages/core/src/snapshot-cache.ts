@@ -28,7 +28,11 @@ export class SnapshotCache {
     private readonly store: Pick<RoutingConfigStore, 'revision' | 'loadSnapshot'>,
     private readonly options: SnapshotCacheOptions = {},
   ) {
-    this.polling = new Periodic(options.pollIntervalMs ?? 1000, () => this.poll(), (error) => this.options.onError?.(error));
+    this.polling = new Periodic(
+      options.pollIntervalMs ?? 1000,
+      () => this.poll(),
+      (error) => this.options.onError?.(error),
+    );
     this.fullReloadIntervalMs = options.fullReloadIntervalMs ?? 60_000;
   }
 

@@ -31,12 +31,25 @@ describe('idempotencyKey', () => {
 describe('backoffDelay', () => {
   const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
   it('doubles the ceiling per attempt and caps it', () => {
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(policy, a, 0, () => 0.999999)), [99, 199, 399, 799, 999, 999]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((a) => backoffDelay(policy, a, 0, () => 0.999999)),
+      [99, 199, 399, 799, 999, 999],
+    );
   });
-  it('is jittered from zero', () => assert.equal(backoffDelay(policy, 3, 0, () => 0), 0));
+  it('is jittered from zero', () =>
+    assert.equal(
+      backoffDelay(policy, 3, 0, () => 0),
+      0,
+    ));
   it('honours Retry-After, within the cap', () => {
-    assert.equal(backoffDelay(policy, 1, 500, () => 0), 500);
-    assert.equal(backoffDelay(policy, 1, 5000, () => 0), 1000);
+    assert.equal(
+      backoffDelay(policy, 1, 500, () => 0),
+      500,
+    );
+    assert.equal(
+      backoffDelay(policy, 1, 5000, () => 0),
+      1000,
+    );
   });
 });
 

@@ -11,13 +11,22 @@ type PinSpec = Omit<Pin, 'createdAt' | 'component'>;
 
 const channel = fc.constantFrom<ChannelName>('stable', 'beta', 'experimental');
 const versionName = fc.constantFrom('v1', 'v2', 'v3', 'v9'); // v9 is never registered
-const expiry = fc.option(fc.integer({ min: -86_400_000, max: 86_400_000 }).map((offset) => new Date(now + offset).toISOString()), { nil: undefined });
+const expiry = fc.option(
+  fc.integer({ min: -86_400_000, max: 86_400_000 }).map((offset) => new Date(now + offset).toISOString()),
+  { nil: undefined },
+);
 
 const pinFor = (scope: PinScope): fc.Arbitrary<PinSpec | null> =>
   fc.option(
-    fc.record({ to: fc.oneof(channel.map((c) => ({ channel: c })), versionName.map((v) => ({ version: v }))), expiresAt: expiry }).map(
-      ({ to, expiresAt }) => ({ scope, subject: context[scope], ...to, ...(expiresAt ? { expiresAt } : {}) }) as PinSpec,
-    ),
+    fc
+      .record({
+        to: fc.oneof(
+          channel.map((c) => ({ channel: c })),
+          versionName.map((v) => ({ version: v })),
+        ),
+        expiresAt: expiry,
+      })
+      .map(({ to, expiresAt }) => ({ scope, subject: context[scope], ...to, ...(expiresAt ? { expiresAt } : {}) }) as PinSpec),
     { nil: null },
   );
 

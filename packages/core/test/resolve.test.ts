@@ -23,8 +23,20 @@ describe('resolveVersion: edge cases', () => {
     skipped?: string[];
   }[] = [
     { name: 'no pins → stable', snapshot: {}, context: { customer: 'acme' }, version: 'v1', source: 'default' },
-    { name: 'customer pin to beta', snapshot: { pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] }, context: { customer: 'acme' }, version: 'v2', source: 'customer' },
-    { name: 'other customer unaffected', snapshot: { pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] }, context: { customer: 'globex' }, version: 'v1', source: 'default' },
+    {
+      name: 'customer pin to beta',
+      snapshot: { pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] },
+      context: { customer: 'acme' },
+      version: 'v2',
+      source: 'customer',
+    },
+    {
+      name: 'other customer unaffected',
+      snapshot: { pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] },
+      context: { customer: 'globex' },
+      version: 'v1',
+      source: 'default',
+    },
     {
       name: 'project beats customer beats plan',
       snapshot: {
@@ -38,16 +50,33 @@ describe('resolveVersion: edge cases', () => {
       version: 'v3',
       source: 'project',
     },
-    { name: 'plan pin', snapshot: { pins: [{ scope: 'plan', subject: 'free', channel: 'experimental' }] }, context: { customer: 'a', plan: 'free' }, version: 'v3', source: 'plan' },
+    {
+      name: 'plan pin',
+      snapshot: { pins: [{ scope: 'plan', subject: 'free', channel: 'experimental' }] },
+      context: { customer: 'a', plan: 'free' },
+      version: 'v3',
+      source: 'plan',
+    },
     {
       name: 'expired customer pin falls to plan',
-      snapshot: { pins: [{ scope: 'customer', subject: 'acme', channel: 'beta', expiresAt: past }, { scope: 'plan', subject: 'pro', channel: 'experimental' }] },
+      snapshot: {
+        pins: [
+          { scope: 'customer', subject: 'acme', channel: 'beta', expiresAt: past },
+          { scope: 'plan', subject: 'pro', channel: 'experimental' },
+        ],
+      },
       context: { customer: 'acme', plan: 'pro' },
       version: 'v3',
       source: 'plan',
       skipped: ['expired'],
     },
-    { name: 'unexpired pin applies', snapshot: { pins: [{ scope: 'customer', subject: 'acme', channel: 'beta', expiresAt: future }] }, context: { customer: 'acme' }, version: 'v2', source: 'customer' },
+    {
+      name: 'unexpired pin applies',
+      snapshot: { pins: [{ scope: 'customer', subject: 'acme', channel: 'beta', expiresAt: future }] },
+      context: { customer: 'acme' },
+      version: 'v2',
+      source: 'customer',
+    },
     {
       name: 'pin to an empty channel is skipped',
       snapshot: { channels: { stable: 'v1' }, pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] },

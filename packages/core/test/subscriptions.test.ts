@@ -44,7 +44,10 @@ describe('inShadowSample', () => {
     const ten = at(10);
     const thirty = at(30);
     assert.ok(ten.size > 150 && ten.size < 250, `10% gave ${ten.size}`);
-    assert.ok([...ten].every((c) => thirty.has(c)), 'raising the share keeps everyone already in');
+    assert.ok(
+      [...ten].every((c) => thirty.has(c)),
+      'raising the share keeps everyone already in',
+    );
     assert.equal(at(0).size, 0);
     assert.equal(at(100).size, 2000);
     assert.equal(inShadowSample(undefined, 'svc', 'c1'), false);

@@ -3,12 +3,20 @@ import { describe, it } from 'node:test';
 import { parseTarget, ValidationError } from '../src/index.js';
 
 function rejects(input: unknown, field: string) {
-  assert.throws(() => parseTarget(input), (error: unknown) => error instanceof ValidationError && error.field === field);
+  assert.throws(
+    () => parseTarget(input),
+    (error: unknown) => error instanceof ValidationError && error.field === field,
+  );
 }
 
 describe('parseTarget', () => {
   it('accepts a lambda target and defaults the invocation type', () => {
-    assert.deepEqual(parseTarget({ kind: 'lambda', functionName: 'f', qualifier: '23' }), { kind: 'lambda', functionName: 'f', qualifier: '23', invocationType: 'RequestResponse' });
+    assert.deepEqual(parseTarget({ kind: 'lambda', functionName: 'f', qualifier: '23' }), {
+      kind: 'lambda',
+      functionName: 'f',
+      qualifier: '23',
+      invocationType: 'RequestResponse',
+    });
   });
   it('refuses $LATEST', () => rejects({ kind: 'lambda', functionName: 'f', qualifier: '$LATEST' }, 'target.qualifier'));
   it('refuses an unknown invocation type', () => rejects({ kind: 'lambda', functionName: 'f', qualifier: '1', invocationType: 'Later' }, 'target.invocationType'));

@@ -12,15 +12,7 @@ import type { Dispatcher, DispatchOutcome, DispatchRequest, EcsTarget } from '@v
 import { ecsClientToken } from './ecs-client-token.js';
 import { ecsErrorOutcome } from './ecs-errors.js';
 import { ecsFailureOutcome } from './ecs-failures.js';
-import {
-  DEFAULT_MAX_INLINE_BYTES,
-  deliveryEnvironment,
-  type EcsPayloadReference,
-  inlineEvent,
-  overrideSize,
-  referencedEvent,
-  taskOverride,
-} from './ecs-overrides.js';
+import { DEFAULT_MAX_INLINE_BYTES, deliveryEnvironment, type EcsPayloadReference, inlineEvent, overrideSize, referencedEvent, taskOverride } from './ecs-overrides.js';
 import { failureFromError, isRetryableError } from './sdk-errors.js';
 import { unsupportedTarget } from './unsupported.js';
 

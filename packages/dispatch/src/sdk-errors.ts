@@ -4,18 +4,7 @@ import type { DispatchOutcome } from '@vrouter/core';
 const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'ThrottledException', 'RequestLimitExceeded']);
 // The SDK's own timeouts and the socket errors Node reports when a connection fails or drops.
 const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
 
 interface ErrorShape {
   name?: unknown;
@@ -55,7 +44,11 @@ export function errorMessage(error: unknown): string {
   const e = shape(error);
   if (typeof e.message === 'string' && e.message !== '') return e.message;
   // AggregateError's own message is empty; its parts say what happened.
-  if (Array.isArray(e.errors)) return e.errors.map(errorMessage).filter((m) => m !== '').join('; ');
+  if (Array.isArray(e.errors))
+    return e.errors
+      .map(errorMessage)
+      .filter((m) => m !== '')
+      .join('; ');
   return typeof error === 'string' ? error : '';
 }
 

@@ -189,7 +189,11 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     const cases = [
       { target: ecsTarget({ taskDefinition: 'worker:99' }), code: 'ClientException', message: 'TaskDefinition not found.' },
       { target: ecsTarget({ cluster: 'nope' }), code: 'ClusterNotFoundException', message: 'Cluster not found.' },
-      { target: ecsTarget({ containerName: 'sidecar' }), code: 'InvalidParameterException', message: 'Override for container named sidecar is not a container in the TaskDefinition.' },
+      {
+        target: ecsTarget({ containerName: 'sidecar' }),
+        code: 'InvalidParameterException',
+        message: 'Override for container named sidecar is not a container in the TaskDefinition.',
+      },
     ];
     for (const { target, code, message } of cases) {
       assert.deepEqual(await dispatcher.dispatch(request(target)), { status: 'failed', error: { code, message }, retryable: false }, code);

@@ -47,7 +47,14 @@ function parseJson(text: string, what: string): unknown {
 /** The error document the Node.js runtime returns for an unhandled exception. */
 function describeThrown(thrown: unknown): { errorType: string; errorMessage: string; trace: string[] } {
   if (thrown instanceof Error) {
-    return { errorType: thrown.name, errorMessage: thrown.message, trace: (thrown.stack ?? '').split('\n').slice(1).map((line) => line.trim()) };
+    return {
+      errorType: thrown.name,
+      errorMessage: thrown.message,
+      trace: (thrown.stack ?? '')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim()),
+    };
   }
   return { errorType: 'Error', errorMessage: String(thrown), trace: [] };
 }

@@ -80,7 +80,10 @@ export function messageBody(input: Input): string {
   const body = requiredString(input, 'MessageBody');
   if (body.length === 0) invalid('The request must contain a non-empty message body.');
   if (hasForbiddenCharacter(body)) {
-    throw new SqsApiError('InvalidMessageContents', 'Invalid binary character in the message body. Characters outside #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF are not allowed.');
+    throw new SqsApiError(
+      'InvalidMessageContents',
+      'Invalid binary character in the message body. Characters outside #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF are not allowed.',
+    );
   }
   return body;
 }
@@ -101,10 +104,12 @@ export function messageAttributes(input: Input): Record<string, SqsMessageAttrib
     if (!ATTRIBUTE_NAME.test(name) || /^(AWS\.|Amazon\.)/i.test(name) || name.startsWith('.') || name.endsWith('.') || name.includes('..')) {
       invalid(`Message attribute name '${name}' is invalid.`);
     }
-    if (!isRecord(value) || typeof value.DataType !== 'string' || !DATA_TYPE.test(value.DataType)) invalid(`The message attribute '${name}' has an invalid message attribute type.`);
+    if (!isRecord(value) || typeof value.DataType !== 'string' || !DATA_TYPE.test(value.DataType))
+      invalid(`The message attribute '${name}' has an invalid message attribute type.`);
     const binary = value.DataType.startsWith('Binary');
     const given = binary ? value.BinaryValue : value.StringValue;
-    if (typeof given !== 'string' || given.length === 0) invalid(`The message attribute '${name}' must contain a non-empty message attribute value for message attribute type '${value.DataType}'.`);
+    if (typeof given !== 'string' || given.length === 0)
+      invalid(`The message attribute '${name}' must contain a non-empty message attribute value for message attribute type '${value.DataType}'.`);
     if (value.DataType.startsWith('Number') && !Number.isFinite(Number(given))) invalid(`Can't cast the value of message (user) attribute '${name}' to a number.`);
     out[name] = binary ? { DataType: value.DataType, BinaryValue: given } : { DataType: value.DataType, StringValue: given };
   }

@@ -38,7 +38,10 @@ describe('LocalEcsServer through the real ECSClient', () => {
   let client: ECSClient;
 
   before(async () => {
-    server.registerTaskDefinition('worker:3', { containers: ['app'] }).registerTaskDefinition('worker:4').registerTaskDefinition('other:1');
+    server
+      .registerTaskDefinition('worker:3', { containers: ['app'] })
+      .registerTaskDefinition('worker:4')
+      .registerTaskDefinition('other:1');
     client = localEcsClient((await server.start()).url);
   });
 

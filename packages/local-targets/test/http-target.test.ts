@@ -70,7 +70,10 @@ describe('LocalHttpTarget', () => {
     }
     assert.equal((await post(`${url}/echo`, {})).status, 201);
     assert.deepEqual(
-      target.requestsTo('/echo').slice(-3).map((r) => r.status),
+      target
+        .requestsTo('/echo')
+        .slice(-3)
+        .map((r) => r.status),
       [503, 503, 201],
     );
     assert.throws(() => target.failNext(1, 42), RangeError);

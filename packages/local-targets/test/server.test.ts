@@ -119,9 +119,7 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
 
   it('decodes the base64 JSON client context and hands it to a synchronous handler', async () => {
     const clientContext = { custom: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } };
-    const out = await client.send(
-      new InvokeCommand({ FunctionName: 'echo', Payload: encode({}), ClientContext: Buffer.from(JSON.stringify(clientContext)).toString('base64') }),
-    );
+    const out = await client.send(new InvokeCommand({ FunctionName: 'echo', Payload: encode({}), ClientContext: Buffer.from(JSON.stringify(clientContext)).toString('base64') }));
     assert.deepEqual((decode(out.Payload) as { clientContext: unknown }).clientContext, clientContext);
     assert.deepEqual(server.invocations.at(-1)?.clientContext, clientContext);
   });

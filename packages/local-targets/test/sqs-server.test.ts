@@ -92,9 +92,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageAttributes }));
     assert.equal(sent.MD5OfMessageBody, md5OfBody(body));
     assert.equal(sent.MD5OfMessageAttributes?.length, 32);
-    const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'], MaxNumberOfMessages: 10 }),
-    );
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'], MaxNumberOfMessages: 10 }));
     const [message] = out.Messages ?? [];
     assert.equal(message?.MessageId, sent.MessageId);
     assert.equal(message?.Body, body);
@@ -110,8 +108,11 @@ describe('LocalSqsServer through the real SQSClient', () => {
 
   it('returns only the attributes asked for', async () => {
     const QueueUrl = await queue();
-    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes: { 'app.a': { DataType: 'String', StringValue: '1' }, b: { DataType: 'String', StringValue: '2' } } }));
-    const [message] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['ApproximateReceiveCount'], MessageAttributeNames: ['app.*'] }))).Messages ?? [];
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes: { 'app.a': { DataType: 'String', StringValue: '1' }, b: { DataType: 'String', StringValue: '2' } } }),
+    );
+    const [message] =
+      (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['ApproximateReceiveCount'], MessageAttributeNames: ['app.*'] }))).Messages ?? [];
     assert.deepEqual(Object.keys(message?.Attributes ?? {}), ['ApproximateReceiveCount']);
     assert.deepEqual(Object.keys(message?.MessageAttributes ?? {}), ['app.a']);
   });
@@ -128,9 +129,15 @@ describe('LocalSqsServer through the real SQSClient', () => {
         ],
       }),
     );
-    assert.deepEqual(out.Successful?.map((s) => s.Id), ['a', 'c']);
+    assert.deepEqual(
+      out.Successful?.map((s) => s.Id),
+      ['a', 'c'],
+    );
     assert.equal(out.Successful?.[0]?.MD5OfMessageBody, md5OfBody('one'));
-    assert.deepEqual(out.Failed?.map((f) => [f.Id, f.Code, f.SenderFault]), [['b', 'InvalidMessageContents', true]]);
+    assert.deepEqual(
+      out.Failed?.map((f) => [f.Id, f.Code, f.SenderFault]),
+      [['b', 'InvalidMessageContents', true]],
+    );
     assert.equal((await counts(QueueUrl)).visible, 2);
   });
 
@@ -176,7 +183,10 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.equal(server.messages(QueueUrl).length, 1);
     await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: second?.ReceiptHandle }));
     assert.equal(server.messages(QueueUrl).length, 0);
-    assert.deepEqual(server.historyOf(first.MessageId!).map((h) => h.kind), ['sent', 'received', 'received', 'delete-stale', 'deleted']);
+    assert.deepEqual(
+      server.historyOf(first.MessageId!).map((h) => h.kind),
+      ['sent', 'received', 'received', 'delete-stale', 'deleted'],
+    );
     // Deleting again is not an error.
     await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: second?.ReceiptHandle }));
   });
@@ -197,7 +207,10 @@ describe('LocalSqsServer through the real SQSClient', () => {
     const error = await rejection(sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: 'garbage' })));
     assert.ok(error instanceof ReceiptHandleIsInvalid, String(error));
     const batch = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'x', ReceiptHandle: 'garbage' }] }));
-    assert.deepEqual(batch.Failed?.map((f) => f.Code), ['ReceiptHandleIsInvalid']);
+    assert.deepEqual(
+      batch.Failed?.map((f) => f.Code),
+      ['ReceiptHandleIsInvalid'],
+    );
   });
 
   it('deletes in batches', async () => {

@@ -50,8 +50,7 @@ export const customerItem = (c: Customer): Item => toItem(customerKey(c.id), { i
 
 export const projectItem = (p: Project): Item => toItem(projectKey(p.id), { id: p.id, customer: p.customer });
 
-export const tokenItem = (t: TokenRecord): Item =>
-  toItem(tokenKey(t.name), { name: t.name, hash: t.hash, scopes: t.scopes, createdAt: t.createdAt, createdBy: t.createdBy });
+export const tokenItem = (t: TokenRecord): Item => toItem(tokenKey(t.name), { name: t.name, hash: t.hash, scopes: t.scopes, createdAt: t.createdAt, createdBy: t.createdBy });
 
 export const servedItem = (component: string, version: string, at: string): Item => toItem(servedVersionKey(component, version), { component, version, at });
 
@@ -67,8 +66,7 @@ function decodeServed(f: Fields): { component: string; version: string } | undef
 
 const isChannel = (value: unknown): value is ChannelName => CHANNELS.includes(value as ChannelName);
 const isScope = (value: unknown): value is PinScope => SCOPES.includes(value as PinScope);
-const isTarget = (value: unknown): value is Target =>
-  isObject(value) && TARGET_KINDS.includes(value.kind as TargetKind);
+const isTarget = (value: unknown): value is Target => isObject(value) && TARGET_KINDS.includes(value.kind as TargetKind);
 
 function decodeComponent(f: Fields): Component | undefined {
   if (!isString(f.name) || !isStringArray(f.subscriptions) || !isString(f.createdAt) || !isString(f.updatedAt) || !isOptionalString(f.description)) return undefined;

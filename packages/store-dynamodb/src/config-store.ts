@@ -85,13 +85,15 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
   /** The current revision, read strongly consistently; 0 before the first write. */
   async revision(): Promise<number> {
     const { Item: item } = await this.call((c) =>
-      c.send(new GetItemCommand({
-        TableName: this.tableName,
-        Key: keyAttributes(revisionKey()),
-        ConsistentRead: true,
-        ProjectionExpression: '#rev',
-        ExpressionAttributeNames: { '#rev': 'rev' },
-      })),
+      c.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: keyAttributes(revisionKey()),
+          ConsistentRead: true,
+          ProjectionExpression: '#rev',
+          ExpressionAttributeNames: { '#rev': 'rev' },
+        }),
+      ),
     );
     const rev = Number(item?.rev?.N ?? 0);
     return Number.isFinite(rev) ? rev : 0;
@@ -104,18 +106,30 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
   async loadSnapshot(): Promise<RoutingSnapshot> {
     // The revision is read before the items: writes bump it after writing, so every write counted in this
     // revision is in the Query below. A newer write may slip in too; the next poll then reloads again.
-    const parts: Required<SnapshotParts> = { revision: await this.revision(), components: [], versions: [], channels: [], pins: [], customers: [], projects: [], tokens: [], served: [] };
+    const parts: Required<SnapshotParts> = {
+      revision: await this.revision(),
+      components: [],
+      versions: [],
+      channels: [],
+      pins: [],
+      customers: [],
+      projects: [],
+      tokens: [],
+      served: [],
+    };
     let startKey: Item | undefined;
     do {
       const page = await this.call((c) =>
-        c.send(new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :config',
-          ExpressionAttributeNames: { '#pk': PARTITION_KEY },
-          ExpressionAttributeValues: { ':config': { S: CONFIG_PK } },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        })),
+        c.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :config',
+            ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+            ExpressionAttributeValues: { ':config': { S: CONFIG_PK } },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
       );
       for (const item of page.Items ?? []) {
         const entry = decodeConfigItem(item);
@@ -155,11 +169,23 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
    * retried request does not erase the rollback target. Throws VR_CONFLICT if concurrent writers keep
    * changing the channel underneath it.
    */
-  async setChannel(component: string, channel: ChannelName, version: string, at: string, options: WriteOptions = {}): Promise<Written<ChannelPointer> & { pointer: ChannelPointer }> {
+  async setChannel(
+    component: string,
+    channel: ChannelName,
+    version: string,
+    at: string,
+    options: WriteOptions = {},
+  ): Promise<Written<ChannelPointer> & { pointer: ChannelPointer }> {
     const key = channelKey(component, channel);
     const etag = newEtag();
     const names: Record<string, string> = { '#component': 'component', '#channel': 'channel', '#version': 'version', '#updatedAt': 'updatedAt', '#etag': 'etag' };
-    const values: Record<string, AttributeValue> = { ':component': { S: component }, ':channel': { S: channel }, ':version': { S: version }, ':updatedAt': { S: at }, ':etag': { S: etag } };
+    const values: Record<string, AttributeValue> = {
+      ':component': { S: component },
+      ':channel': { S: channel },
+      ':version': { S: version },
+      ':updatedAt': { S: at },
+      ':etag': { S: etag },
+    };
     const assign = '#component = :component, #channel = :channel, #version = :version, #updatedAt = :updatedAt, #etag = :etag';
     let precondition = '';
     if (options.ifMatch !== undefined) {
@@ -172,7 +198,12 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
     // conditions pick; each branch is one atomic UpdateItem, so no read-modify-write race exists.
     const branches = [
       // SET evaluates every operand against the item as it was, so previousVersion receives the old version.
-      { moves: true, update: `SET #previousVersion = #version, ${assign}`, condition: `(${CHANNEL_MOVES})${precondition}`, names: { ...names, '#previousVersion': 'previousVersion' } },
+      {
+        moves: true,
+        update: `SET #previousVersion = #version, ${assign}`,
+        condition: `(${CHANNEL_MOVES})${precondition}`,
+        names: { ...names, '#previousVersion': 'previousVersion' },
+      },
       { moves: false, update: `SET ${assign}`, condition: `(${CHANNEL_IS_NEW_OR_UNCHANGED})${precondition}`, names },
     ];
     for (let round = 0; round < SET_CHANNEL_ROUNDS; round++) {
@@ -180,15 +211,17 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
         let old: Item | undefined;
         try {
           ({ Attributes: old } = await this.call((c) =>
-            c.send(new UpdateItemCommand({
-              TableName: this.tableName,
-              Key: keyAttributes(key),
-              UpdateExpression: branch.update,
-              ConditionExpression: branch.condition,
-              ExpressionAttributeNames: branch.names,
-              ExpressionAttributeValues: values,
-              ReturnValues: 'ALL_OLD',
-            })),
+            c.send(
+              new UpdateItemCommand({
+                TableName: this.tableName,
+                Key: keyAttributes(key),
+                UpdateExpression: branch.update,
+                ConditionExpression: branch.condition,
+                ExpressionAttributeNames: branch.names,
+                ExpressionAttributeValues: values,
+                ReturnValues: 'ALL_OLD',
+              }),
+            ),
           ));
         } catch (error) {
           if (isConditionalCheckFailed(error)) continue;
@@ -324,13 +357,15 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
   /** Always after the write it announces: a router must never see a revision before the write it counts. */
   private async bumpRevision(): Promise<void> {
     await this.call((c) =>
-      c.send(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: keyAttributes(revisionKey()),
-        UpdateExpression: 'ADD #rev :one',
-        ExpressionAttributeNames: { '#rev': 'rev' },
-        ExpressionAttributeValues: { ':one': { N: '1' } },
-      })),
+      c.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keyAttributes(revisionKey()),
+          UpdateExpression: 'ADD #rev :one',
+          ExpressionAttributeNames: { '#rev': 'rev' },
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+        }),
+      ),
     );
   }
 

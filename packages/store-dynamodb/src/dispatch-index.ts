@@ -18,7 +18,8 @@ export function dispatchIndexKeys(record: DispatchRecord): Record<string, string
   // A replay's or shadow's own record is looked up through its event, by recovery while pending, and (shadow)
   // by component for comparison; never in the listing indexes, which show each event's original dispatch.
   if (record.replayId !== undefined || record.shadow) {
-    const lease = record.status === 'pending' && record.leaseUntil !== undefined ? { [GSI2.partitionKey]: leaseShard(dispatchKey(record).pk), [GSI2.sortKey]: record.leaseUntil } : {};
+    const lease =
+      record.status === 'pending' && record.leaseUntil !== undefined ? { [GSI2.partitionKey]: leaseShard(dispatchKey(record).pk), [GSI2.sortKey]: record.leaseUntil } : {};
     const at = new Date(arrival(record)).toISOString();
     return record.shadow ? { ...lease, [GSI3.partitionKey]: `S#${record.component}`, [GSI3.sortKey]: arrivalSortKey({ ...record, receivedAt: at }) } : lease;
   }

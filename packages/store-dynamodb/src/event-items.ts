@@ -95,9 +95,13 @@ function eventBody(event: CloudEvent): { event: string } | { eventGz: Uint8Array
   if (Buffer.byteLength(json) <= COMPRESS_ABOVE) return { event: json };
   const compressed = gzipSync(json);
   if (compressed.byteLength > MAX_STORED_EVENT) {
-    throw new VrouterError('VR_PAYLOAD_TOO_LARGE', `The event is ${Math.ceil(compressed.byteLength / 1024)} KiB even compressed; the event log stores at most ${MAX_STORED_EVENT / 1024} KiB per event.`, {
-      field: 'data',
-    });
+    throw new VrouterError(
+      'VR_PAYLOAD_TOO_LARGE',
+      `The event is ${Math.ceil(compressed.byteLength / 1024)} KiB even compressed; the event log stores at most ${MAX_STORED_EVENT / 1024} KiB per event.`,
+      {
+        field: 'data',
+      },
+    );
   }
   return { eventGz: compressed };
 }

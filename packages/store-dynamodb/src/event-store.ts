@@ -370,9 +370,7 @@ export class DynamoEventStore implements EventStore {
   /** An UpdateItem on a dispatch record that returns the new item, or undefined when its condition failed. */
   private async conditionalUpdate(key: DispatchKey, input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>): Promise<Item | undefined> {
     try {
-      const output = await this.call((c) =>
-        c.send(new UpdateItemCommand({ ReturnValues: 'ALL_NEW', ...input, TableName: this.tableName, Key: keyAttributes(dispatchKey(key)) })),
-      );
+      const output = await this.call((c) => c.send(new UpdateItemCommand({ ReturnValues: 'ALL_NEW', ...input, TableName: this.tableName, Key: keyAttributes(dispatchKey(key)) })));
       return output.Attributes ?? {};
     } catch (error) {
       if (isConditionalCheckFailed(error)) return undefined;
@@ -386,9 +384,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   private async readItem(key: ItemKey): Promise<Item | undefined> {
-    const { Item: item } = await this.call((c) =>
-      c.send(new GetItemCommand({ TableName: this.tableName, Key: keyAttributes(key), ConsistentRead: true })),
-    );
+    const { Item: item } = await this.call((c) => c.send(new GetItemCommand({ TableName: this.tableName, Key: keyAttributes(key), ConsistentRead: true })));
     return item;
   }
 

@@ -38,17 +38,14 @@ const config = (sk: string): ItemKey => ({ pk: CONFIG_PK, sk });
 
 export const revisionKey = (): ItemKey => config(REVISION_SK);
 export const componentKey = (component: string): ItemKey => config(`${SK_PREFIX.component}${segment(component, 'component')}`);
-export const versionKey = (component: string, version: string): ItemKey =>
-  config(`${SK_PREFIX.version}${segment(component, 'component')}#${segment(version, 'version')}`);
-export const channelKey = (component: string, channel: ChannelName): ItemKey =>
-  config(`${SK_PREFIX.channel}${segment(component, 'component')}#${segment(channel, 'channel')}`);
+export const versionKey = (component: string, version: string): ItemKey => config(`${SK_PREFIX.version}${segment(component, 'component')}#${segment(version, 'version')}`);
+export const channelKey = (component: string, channel: ChannelName): ItemKey => config(`${SK_PREFIX.channel}${segment(component, 'component')}#${segment(channel, 'channel')}`);
 export const pinKey = (scope: PinScope, subject: string, component: string): ItemKey =>
   config(`${SK_PREFIX.pin}${segment(scope, 'scope')}#${segment(subject, 'subject')}#${segment(component, 'component')}`);
 export const customerKey = (id: string): ItemKey => config(`${SK_PREFIX.customer}${segment(id, 'id')}`);
 export const projectKey = (id: string): ItemKey => config(`${SK_PREFIX.project}${segment(id, 'id')}`);
 export const tokenKey = (name: string): ItemKey => config(`${SK_PREFIX.token}${segment(name, 'name')}`);
-export const servedVersionKey = (component: string, version: string): ItemKey =>
-  config(`${SK_PREFIX.served}${segment(component, 'component')}#${segment(version, 'version')}`);
+export const servedVersionKey = (component: string, version: string): ItemKey => config(`${SK_PREFIX.served}${segment(component, 'component')}#${segment(version, 'version')}`);
 
 /**
  * An event's (source, id) as a key segment. Both are arbitrary strings; encodeURIComponent never emits `#`, so the

@@ -95,7 +95,13 @@ export class DynamoReplayStore implements ReplayStore {
     const set = ['#counts = :counts', '#leaseUntil = :leaseUntil', '#updatedAt = :updatedAt'];
     const remove: string[] = [];
     const names: Record<string, string> = { '#state': 'state', '#owner': 'owner', '#counts': 'counts', '#leaseUntil': 'leaseUntil', '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':running': 'running', ':owner': owner, ':counts': progress.counts, ':leaseUntil': progress.leaseUntil, ':updatedAt': new Date().toISOString() };
+    const values: Record<string, unknown> = {
+      ':running': 'running',
+      ':owner': owner,
+      ':counts': progress.counts,
+      ':leaseUntil': progress.leaseUntil,
+      ':updatedAt': new Date().toISOString(),
+    };
     if (progress.cursor !== undefined) {
       names['#cursor'] = 'cursor';
       if (progress.cursor === null) remove.push('#cursor');
@@ -136,7 +142,10 @@ export class DynamoReplayStore implements ReplayStore {
     });
   }
 
-  private async update(id: string, input: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Item }): Promise<ReplayJob | null> {
+  private async update(
+    id: string,
+    input: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Item },
+  ): Promise<ReplayJob | null> {
     try {
       const { Attributes: attributes } = await this.call((c) =>
         c.send(new UpdateItemCommand({ ...input, TableName: this.options.tableName, Key: keyAttributes(jobKey(id)), ReturnValues: 'ALL_NEW' })),

@@ -148,7 +148,9 @@ export async function createTable(client: DynamoDBClient, tableName: string = DE
     table = await untilActive(client, tableName, deadline, options.timeoutMs ?? 60_000);
     if (!table.GlobalSecondaryIndexes?.some((existing) => existing.IndexName === index.indexName)) {
       // dynalite accepts the update and ignores it; say what to do instead of failing later on a query.
-      throw new Error(`Table ${tableName} lacks index ${index.indexName} and this DynamoDB endpoint did not add it. Recreate the table (in dev mode: stop vrouter and delete .vrouter/).`);
+      throw new Error(
+        `Table ${tableName} lacks index ${index.indexName} and this DynamoDB endpoint did not add it. Recreate the table (in dev mode: stop vrouter and delete .vrouter/).`,
+      );
     }
   }
 }

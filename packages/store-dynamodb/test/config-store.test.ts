@@ -125,9 +125,7 @@ describe('DynamoRoutingConfigStore', () => {
   it('never stores a pin expiry in the TTL attribute', async () => {
     const store = await freshStore();
     await store.putPin({ scope: 'plan', subject: 'free', component: 'builds', channel: 'stable', expiresAt: '2030-01-01T00:00:00.000Z', createdAt: AT });
-    const { Item } = await table.client.send(
-      new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'CONFIG' }, sk: { S: 'PIN#plan#free#builds' } }, ConsistentRead: true }),
-    );
+    const { Item } = await table.client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'CONFIG' }, sk: { S: 'PIN#plan#free#builds' } }, ConsistentRead: true }));
     assert.equal(Item?.expiresAt, undefined);
     assert.equal(Item?.pinExpiresAt?.S, '2030-01-01T00:00:00.000Z');
   });

@@ -49,7 +49,11 @@ describe('listDispatches', () => {
   });
   after(() => table.close());
 
-  const expected = (filter: (r: DispatchRecord) => boolean) => rows.filter(filter).map((r) => `${r.component}/${r.id}`).sort();
+  const expected = (filter: (r: DispatchRecord) => boolean) =>
+    rows
+      .filter(filter)
+      .map((r) => `${r.component}/${r.id}`)
+      .sort();
   const got = (items: DispatchRecord[]) => items.map((r) => `${r.component}/${r.id}`).sort();
 
   it('failed events of one customer for one component in 15 minutes: reads about what it returns', async () => {
@@ -65,7 +69,10 @@ describe('listDispatches', () => {
     const page = await store.listDispatches({ from: at(30), to: at(89), component: 'notifier', limit: 1000 });
     assert.equal(page.items.length, 60);
     assert.equal(page.scanned, 60);
-    assert.deepEqual(got(page.items), expected((r) => r.component === 'notifier' && r.receivedAt! >= at(30) && r.receivedAt! <= at(89)));
+    assert.deepEqual(
+      got(page.items),
+      expected((r) => r.component === 'notifier' && r.receivedAt! >= at(30) && r.receivedAt! <= at(89)),
+    );
   });
 
   it('component and customer use their own index', async () => {
@@ -81,14 +88,23 @@ describe('listDispatches', () => {
     assert.equal(first.items.length + second.items.length, 180);
     assert.equal(second.cursor, undefined);
     const ascending = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', limit: 3, order: 'asc' });
-    assert.deepEqual(ascending.items.map((r) => r.id), ['e0', 'e1', 'e2']);
+    assert.deepEqual(
+      ascending.items.map((r) => r.id),
+      ['e0', 'e1', 'e2'],
+    );
   });
 
   it('without a component, walks hour buckets; failed without a component walks failed days', async () => {
     const all = await store.listDispatches({ from: at(50), to: at(130), limit: 1000 });
-    assert.deepEqual(got(all.items), expected((r) => r.receivedAt! >= at(50) && r.receivedAt! <= at(130)));
+    assert.deepEqual(
+      got(all.items),
+      expected((r) => r.receivedAt! >= at(50) && r.receivedAt! <= at(130)),
+    );
     const failed = await store.listDispatches({ from: at(0), to: at(179), status: 'failed', limit: 1000 });
-    assert.deepEqual(got(failed.items), expected((r) => r.status === 'failed'));
+    assert.deepEqual(
+      got(failed.items),
+      expected((r) => r.status === 'failed'),
+    );
     assert.equal(failed.scanned, failed.items.length, 'the failed index holds only failed rows');
     const v2 = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', version: 'v2', limit: 1000 });
     assert.equal(v2.items.length, 90);

@@ -135,20 +135,23 @@ describe('store errors', () => {
         return true;
       });
       const store = new DynamoEventStore({ client, tableName: 't' });
-      await assert.rejects(store.claimDispatch({
-        source: 's',
-        id: 'i',
-        component: 'c',
-        idempotencyKey: 'k',
-        status: 'pending',
-        version: null,
-        channel: null,
-        pin: null,
-        pinSource: null,
-        attempts: 0,
-        claimedAt: AT,
-        updatedAt: AT,
-      }), isUnavailable);
+      await assert.rejects(
+        store.claimDispatch({
+          source: 's',
+          id: 'i',
+          component: 'c',
+          idempotencyKey: 'k',
+          status: 'pending',
+          version: null,
+          channel: null,
+          pin: null,
+          pinSource: null,
+          attempts: 0,
+          claimedAt: AT,
+          updatedAt: AT,
+        }),
+        isUnavailable,
+      );
     } finally {
       client.destroy();
     }

@@ -95,7 +95,14 @@ describe('DynamoEventStore', () => {
 
   it('claimDispatch: the second claim gets claimed:false and the existing record', async () => {
     const id = unique();
-    const first = dispatchRecord('urn:ci', id, 'builds', { version: null, channel: null, pin: null, pinSource: null, status: 'failed', lastError: { code: 'VR_NO_ROUTABLE_VERSION', message: 'none' } });
+    const first = dispatchRecord('urn:ci', id, 'builds', {
+      version: null,
+      channel: null,
+      pin: null,
+      pinSource: null,
+      status: 'failed',
+      lastError: { code: 'VR_NO_ROUTABLE_VERSION', message: 'none' },
+    });
     assert.deepEqual(await store.claimDispatch(first), { claimed: true, record: first });
     const second = await store.claimDispatch(dispatchRecord('urn:ci', id, 'builds'));
     assert.deepEqual(second, { claimed: false, existing: first });
@@ -224,7 +231,9 @@ describe('large events in the log', () => {
     const record = eventRecord('urn:big', `big-${randomUUID()}`);
     record.event = { ...record.event, data: { text: 'release notes '.repeat(20_000) } };
     assert.equal(await fixture.store.recordEvent(record), true);
-    const { Item } = await fixture.table.client.send(new GetItemCommand({ TableName: fixture.table.tableName, Key: { pk: { S: `EVENT#urn%3Abig#${record.id}` }, sk: { S: 'EVENT' } }, ConsistentRead: true }));
+    const { Item } = await fixture.table.client.send(
+      new GetItemCommand({ TableName: fixture.table.tableName, Key: { pk: { S: `EVENT#urn%3Abig#${record.id}` }, sk: { S: 'EVENT' } }, ConsistentRead: true }),
+    );
     assert.ok(Item?.eventGz?.B, 'stored compressed');
     assert.ok((Item.eventGz.B?.byteLength ?? 0) < 20_000);
     assert.deepEqual((await fixture.store.getEvent('urn:big', record.id))?.event, record);

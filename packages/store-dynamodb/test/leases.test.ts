@@ -23,7 +23,10 @@ describe('dispatch leases', () => {
 
     const found = await fixture.store.findExpiredClaims(at(0), 10);
     const ids = found.map((c) => c.id);
-    assert.deepEqual(ids.filter((id) => [expiredA.id, expiredB.id, live.id, done.id].includes(id)), [expiredB.id, expiredA.id]);
+    assert.deepEqual(
+      ids.filter((id) => [expiredA.id, expiredB.id, live.id, done.id].includes(id)),
+      [expiredB.id, expiredA.id],
+    );
     assert.equal(found.find((c) => c.id === expiredA.id)?.claimToken, expiredA.claimToken);
   });
 

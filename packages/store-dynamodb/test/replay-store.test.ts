@@ -8,7 +8,15 @@ const counts = { matched: 0, dispatched: 0, succeeded: 0, failed: 0, skipped: 0 
 const job = (id: string): ReplayJob => ({
   id,
   state: 'running',
-  request: { from: '2026-01-01T00:00:00Z', to: '2026-01-01T01:00:00Z', filter: { status: 'failed', customer: 'acme' }, target: 'current', dryRun: false, ratePerSecond: 50, concurrency: 4 },
+  request: {
+    from: '2026-01-01T00:00:00Z',
+    to: '2026-01-01T01:00:00Z',
+    filter: { status: 'failed', customer: 'acme' },
+    target: 'current',
+    dryRun: false,
+    ratePerSecond: 50,
+    concurrency: 4,
+  },
   createdAt: new Date().toISOString(),
   createdBy: 'admin',
   updatedAt: new Date().toISOString(),

@@ -25,7 +25,10 @@ describe('shadow dispatch records', () => {
     const failed = await fixture.store.listDispatches({ from, to, status: 'failed', limit: 100 });
     assert.deepEqual(failed.items, [], 'a failing shadow does not make the event failed');
     const all = await fixture.store.listDispatches({ from, to, component: 'svc', limit: 100 });
-    assert.deepEqual(all.items.map((r) => [r.id, r.status, r.shadow ?? false]), [['e1', 'succeeded', false]]);
+    assert.deepEqual(
+      all.items.map((r) => [r.id, r.status, r.shadow ?? false]),
+      [['e1', 'succeeded', false]],
+    );
 
     const pairs = await fixture.store.listShadowPairs('svc', from, to, 100);
     assert.equal(pairs.length, 1);

@@ -2,12 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Attributes, diag } from '@opentelemetry/api';
 import { guard } from './guard.js';
 import { countContextLost } from './metrics.js';
-import {
-  ATTR_COST_DISPATCH_ATTEMPTS,
-  ATTR_COST_DYNAMODB_CAPACITY,
-  ATTR_COST_DYNAMODB_REQUESTS,
-  ATTR_COST_OVER_LIMIT,
-} from './semconv.js';
+import { ATTR_COST_DISPATCH_ATTEMPTS, ATTR_COST_DYNAMODB_CAPACITY, ATTR_COST_DYNAMODB_REQUESTS, ATTR_COST_OVER_LIMIT } from './semconv.js';
 
 /**
  * What one unit of work cost: an event (from ingest until its dispatches finished), a recovered dispatch, a replayed

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { trace } from '@opentelemetry/api';
-import {
-  capacityUnits,
-  COST_MIDDLEWARE_OPTIONS,
-  CostContext,
-  contextLostCount,
-  costMiddleware,
-  inBackground,
-  onContextLost,
-  runWithCost,
-} from '../src/index.js';
+import { capacityUnits, COST_MIDDLEWARE_OPTIONS, CostContext, contextLostCount, costMiddleware, inBackground, onContextLost, runWithCost } from '../src/index.js';
 import { registerSdk } from './setup.js';
 
 const sdk = registerSdk();
@@ -49,7 +40,10 @@ describe('costMiddleware', () => {
       },
       { commandName: 'PutItemCommand' },
     );
-    await assert.rejects(runWithCost(cost, () => failing({ input: {} })), /ConditionalCheckFailed/);
+    await assert.rejects(
+      runWithCost(cost, () => failing({ input: {} })),
+      /ConditionalCheckFailed/,
+    );
     assert.equal(cost.dynamodbRequests, 1);
   });
 

@@ -37,7 +37,6 @@ import {
 import { type Body, object, only, optionalText } from './input.js';
 import { type ChangeNotifier, NO_NOTIFIER } from './notify/webhooks.js';
 
-
 /** Who asks for a change, and how: HTTP preconditions, and an explicit override of a safety check. */
 export interface ChangeContext extends WriteOptions {
   actor: string;
@@ -91,7 +90,8 @@ export class AdminService {
     const body = only(object(input), ['description', 'subscriptions', 'reason']);
     const component = assertComponentName(name);
     const subscriptions = body.subscriptions ?? [];
-    if (!Array.isArray(subscriptions) || subscriptions.length > 50) throw new ValidationError('subscriptions', 'subscriptions must be an array of at most 50 event types or patterns.');
+    if (!Array.isArray(subscriptions) || subscriptions.length > 50)
+      throw new ValidationError('subscriptions', 'subscriptions must be an array of at most 50 event types or patterns.');
     for (const [i, s] of subscriptions.entries()) assertSubscription(s, `subscriptions[${i}]`);
     const existing = (await this.config()).components.get(component)?.component;
     const now = new Date().toISOString();
@@ -157,7 +157,9 @@ export class AdminService {
     const snapshot = await this.config();
     const routing = await this.routing(componentName, snapshot);
     if (!routing.versions.has(versionName)) throw new NotFoundError(`Version ${versionName} of ${componentName}`);
-    const channels = Object.entries(routing.channels).filter(([, v]) => v === versionName).map(([c]) => c);
+    const channels = Object.entries(routing.channels)
+      .filter(([, v]) => v === versionName)
+      .map(([c]) => c);
     const now = Date.now();
     const pins = [...snapshot.pins.values()].filter((p) => p.component === componentName && p.version === versionName && isPinLive(p, now));
     if (channels.length > 0 || pins.length > 0) {
@@ -268,7 +270,10 @@ export class AdminService {
       }
     }
     if (invalid.length > 0) {
-      throw new VrouterError('VR_VALIDATION', `${invalid.length} of ${operations.length} operations are invalid; nothing was written.`, { field: 'operations', details: { invalid } });
+      throw new VrouterError('VR_VALIDATION', `${invalid.length} of ${operations.length} operations are invalid; nothing was written.`, {
+        field: 'operations',
+        details: { invalid },
+      });
     }
     const bulkId = randomUUID();
     const failed: { index: number; error: string }[] = [];
@@ -309,7 +314,9 @@ export class AdminService {
       const channel = assertChannel(body.channel);
       // Forcing makes sense here: pin first, point the channel later; until then resolution skips the pin.
       if (!routing.channels[channel] && !safety.force) {
-        throw new VrouterError('VR_CHANNEL_EMPTY', `Channel ${channel} of ${component} points at no version; send "force": true with a "reason" to pin anyway.`, { field: 'channel' });
+        throw new VrouterError('VR_CHANNEL_EMPTY', `Channel ${channel} of ${component} points at no version; send "force": true with a "reason" to pin anyway.`, {
+          field: 'channel',
+        });
       }
       target = { channel };
     } else {
@@ -324,7 +331,15 @@ export class AdminService {
     } else if ('channel' in target && target.channel === 'experimental') {
       expiresAt = new Date(Date.now() + this.policy.experimentalPinTtlMs).toISOString();
     }
-    const pin = { scope, subject, component, ...target, createdAt: new Date().toISOString(), ...(expiresAt ? { expiresAt } : {}), ...(safety.reason ? { reason: safety.reason } : {}) } as Pin;
+    const pin = {
+      scope,
+      subject,
+      component,
+      ...target,
+      createdAt: new Date().toISOString(),
+      ...(expiresAt ? { expiresAt } : {}),
+      ...(safety.reason ? { reason: safety.reason } : {}),
+    } as Pin;
     return { pin, forced: safety.force };
   }
 
@@ -380,7 +395,13 @@ export class AdminService {
       throw new ValidationError('scopes', `scopes must be a non-empty array of ${TOKEN_SCOPES.join(', ')}.`);
     }
     const token = `vr_${randomBytes(32).toString('base64url')}`;
-    const record: TokenRecord = { name: body.name, hash: tokenHash(token), scopes: [...new Set(scopes as TokenScope[])], createdAt: new Date().toISOString(), createdBy: ctx.actor };
+    const record: TokenRecord = {
+      name: body.name,
+      hash: tokenHash(token),
+      scopes: [...new Set(scopes as TokenScope[])],
+      createdAt: new Date().toISOString(),
+      createdBy: ctx.actor,
+    };
     await this.store.createToken(record);
     await this.changed(ctx, 'token.create', { subject: record.name }, null, publicToken(record), optionalText(body, 'reason', 1024));
     return { name: record.name, token, scopes: record.scopes };
@@ -422,7 +443,15 @@ export class AdminService {
   }
 
   /** Audits a change and reloads this router's snapshot. */
-  private async changed(ctx: ChangeContext, action: AuditAction, about: { component?: string; subject?: string; scope?: PinScope }, before: unknown, after: unknown, reason?: string, forced = false): Promise<void> {
+  private async changed(
+    ctx: ChangeContext,
+    action: AuditAction,
+    about: { component?: string; subject?: string; scope?: PinScope },
+    before: unknown,
+    after: unknown,
+    reason?: string,
+    forced = false,
+  ): Promise<void> {
     const entry = this.entry(ctx, action, about, before, after, reason, forced);
     await this.audit.append([entry]);
     await this.cache.reload();

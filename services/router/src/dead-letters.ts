@@ -51,7 +51,9 @@ export class SqsDeadLetters {
     const work = this.client
       .send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body), MessageAttributes: attributes }))
       .then(() => undefined)
-      .catch((error: unknown) => this.logger.error({ err: error, source: record.source, id: record.id, component: record.component }, 'could not copy a failed dispatch to the dead-letter queue'));
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, source: record.source, id: record.id, component: record.component }, 'could not copy a failed dispatch to the dead-letter queue'),
+      );
     this.inflight.add(work);
     void work.finally(() => this.inflight.delete(work));
   }

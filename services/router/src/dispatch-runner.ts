@@ -111,7 +111,11 @@ export class DispatchRunner {
         // Renew unless a full lease is left: a claim that waited for a slot or a retry must not expire mid-call.
         if (attempts > 1 || leaseUntil - Date.now() < leaseMs - LEASE_MARGIN_MS) {
           leaseUntil = Date.now() + leaseMs;
-          const owned = await this.options.events.renewClaim(record, record.claimToken!, { leaseUntil: new Date(leaseUntil).toISOString(), attempts, ...(lastError ? { lastError } : {}) });
+          const owned = await this.options.events.renewClaim(record, record.claimToken!, {
+            leaseUntil: new Date(leaseUntil).toISOString(),
+            attempts,
+            ...(lastError ? { lastError } : {}),
+          });
           if (!owned) return 'lost' as const;
         }
         return this.attempt(job, parent, attempts, timeoutMs);

@@ -200,7 +200,9 @@ export class EventRouter {
     const snapshot = this.options.cache.current();
     const context = routingContext(snapshot, given);
     if (!context.customer) {
-      const detail = given.project ? `Project ${given.project} has no known customer; send customerid.` : 'Send the customerid extension attribute (or a projectid with a known customer).';
+      const detail = given.project
+        ? `Project ${given.project} has no known customer; send customerid.`
+        : 'Send the customerid extension attribute (or a projectid with a known customer).';
       throw new VrouterError('VR_CUSTOMER_REQUIRED', detail, { field: 'customerid' });
     }
     if (given.component && !snapshot.components.has(given.component)) {

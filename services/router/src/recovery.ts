@@ -33,7 +33,11 @@ export class ClaimSweeper {
   takenOver = 0;
 
   constructor(private readonly options: ClaimSweeperOptions) {
-    this.sweeping = new Periodic(options.intervalMs, () => this.sweep(), (error) => options.logger.warn({ err: error }, 'recovery sweep failed; retrying next interval'));
+    this.sweeping = new Periodic(
+      options.intervalMs,
+      () => this.sweep(),
+      (error) => options.logger.warn({ err: error }, 'recovery sweep failed; retrying next interval'),
+    );
   }
 
   start(): void {
@@ -71,7 +75,9 @@ export class ClaimSweeper {
       this.takenOver += 1;
       this.options.logger.warn({ ...dispatchFields(record), previousLeaseUntil: claim.leaseUntil, attempts: record.attempts }, 'took over an expired dispatch claim');
       // The dispatch may retry for a while; the sweep goes on meanwhile.
-      const work = context.with(ROOT_CONTEXT, () => this.finish(record)).catch((error: unknown) => this.options.logger.error({ err: error, ...dispatchFields(record) }, 'recovered dispatch failed; it will be swept again'));
+      const work = context
+        .with(ROOT_CONTEXT, () => this.finish(record))
+        .catch((error: unknown) => this.options.logger.error({ err: error, ...dispatchFields(record) }, 'recovered dispatch failed; it will be swept again'));
       this.inflight.add(work);
       work.finally(() => this.inflight.delete(work));
     }

@@ -110,7 +110,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const audit = new DynamoAuditLog({ client: dynamo, tableName: config.tableName });
   const notifier = config.webhookUrls.length > 0 ? new WebhookNotifier({ urls: config.webhookUrls, logger }) : NO_NOTIFIER;
   const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 }, notifier);
-  app = buildApp({ config, router, admin, audit, events: eventStore, replays, ...(payloadReferences ? { payloadReferences } : {}), cache, authenticator, checkReady: () => configStore.revision().then(() => undefined) });
+  app = buildApp({
+    config,
+    router,
+    admin,
+    audit,
+    events: eventStore,
+    replays,
+    ...(payloadReferences ? { payloadReferences } : {}),
+    cache,
+    authenticator,
+    checkReady: () => configStore.revision().then(() => undefined),
+  });
   const built = app;
   return {
     app: built,

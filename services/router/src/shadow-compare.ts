@@ -19,7 +19,11 @@ interface Outcome {
 
 const MAX_DIFFERENCES = 20;
 
-const outcome = (r: DispatchRecord | null): Outcome => ({ version: r?.version ?? null, status: r?.status ?? null, error: r?.lastError ? `${r.lastError.code}: ${r.lastError.message}` : null });
+const outcome = (r: DispatchRecord | null): Outcome => ({
+  version: r?.version ?? null,
+  status: r?.status ?? null,
+  error: r?.lastError ? `${r.lastError.code}: ${r.lastError.message}` : null,
+});
 
 /** Answers compare as JSON when both parse (key order does not matter), else as text. */
 function sameAnswer(a: string, b: string): boolean {

@@ -44,7 +44,10 @@ describe('loadConfig: event bus settings', () => {
   ];
   for (const [variable, value] of bad) {
     it(`names ${variable} when it is ${JSON.stringify(value)}`, () => {
-      assert.throws(() => loadConfig({ [variable]: value }), (error: unknown) => error instanceof ConfigError && error.variable === variable);
+      assert.throws(
+        () => loadConfig({ [variable]: value }),
+        (error: unknown) => error instanceof ConfigError && error.variable === variable,
+      );
     });
   }
 

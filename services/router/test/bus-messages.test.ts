@@ -57,13 +57,10 @@ describe('bus message outcomes', () => {
   it('bodies that are not events are poison without reaching ingest', async () => {
     const router = scripted('accepted');
     const outcomes = await Promise.all(['nope', '[1,2]', '"text"', '{"id":"x"}', 'x'.repeat(300)].map((body) => processMessage(router, body, { maxBytes: 200 })));
-    assert.deepEqual(outcomes.map(({ outcome }) => kind(outcome)), [
-      'poison:VR_BODY_MALFORMED',
-      'poison:VR_EVENT_INVALID',
-      'poison:VR_EVENT_INVALID',
-      'poison:VR_EVENT_INVALID',
-      'poison:VR_BODY_TOO_LARGE',
-    ]);
+    assert.deepEqual(
+      outcomes.map(({ outcome }) => kind(outcome)),
+      ['poison:VR_BODY_MALFORMED', 'poison:VR_EVENT_INVALID', 'poison:VR_EVENT_INVALID', 'poison:VR_EVENT_INVALID', 'poison:VR_BODY_TOO_LARGE'],
+    );
     assert.equal(router.calls.length, 0);
   });
 
@@ -75,14 +72,30 @@ describe('bus message outcomes', () => {
 
   it('hands ingest the mapped EventBridge event, the body size and the traceparent', async () => {
     const router = scripted('accepted');
-    const envelope = JSON.stringify({ version: '0', id: 'eb-1', 'detail-type': 'build.finished', source: 'com.example', time: '2024-01-01T00:00:00Z', detail: { customerId: 'acme' } });
+    const envelope = JSON.stringify({
+      version: '0',
+      id: 'eb-1',
+      'detail-type': 'build.finished',
+      source: 'com.example',
+      time: '2024-01-01T00:00:00Z',
+      detail: { customerId: 'acme' },
+    });
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const { decoded } = await processMessage(router, envelope, { traceparent });
     assert.equal(decoded?.eventBridge, true);
     const [call] = router.calls;
     assert.deepEqual(call?.options, { traceparent, bodyBytes: Buffer.byteLength(envelope) });
     assert.deepEqual(call?.inputs, [
-      { specversion: '1.0', id: 'eb-1', source: 'com.example', type: 'build.finished', time: '2024-01-01T00:00:00Z', datacontenttype: 'application/json', data: { customerId: 'acme' }, customerid: 'acme' },
+      {
+        specversion: '1.0',
+        id: 'eb-1',
+        source: 'com.example',
+        type: 'build.finished',
+        time: '2024-01-01T00:00:00Z',
+        datacontenttype: 'application/json',
+        data: { customerId: 'acme' },
+        customerid: 'acme',
+      },
     ]);
   });
 

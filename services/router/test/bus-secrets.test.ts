@@ -35,7 +35,14 @@ async function startVault(values: { secret: string; parameter: string }): Promis
     if (target === 'secretsmanager.GetSecretValue') return answer(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
     if (target === 'AmazonSSM.GetParameter' && body.Name === '/vrouter/admin-token') {
       return answer(200, {
-        Parameter: { Name: '/vrouter/admin-token', Type: 'SecureString', Value: body.WithDecryption ? values.parameter : 'AQICAHh-encrypted', Version: 3, DataType: 'text', LastModifiedDate: 1_700_000_000 },
+        Parameter: {
+          Name: '/vrouter/admin-token',
+          Type: 'SecureString',
+          Value: body.WithDecryption ? values.parameter : 'AQICAHh-encrypted',
+          Version: 3,
+          DataType: 'text',
+          LastModifiedDate: 1_700_000_000,
+        },
       });
     }
     return answer(400, { __type: 'ParameterNotFound', message: '' });
@@ -70,7 +77,10 @@ describe('the admin token from Secrets Manager or SSM', () => {
     vault.seen.length = 0;
     const config = await resolveAdminToken(loadConfig({ VROUTER_ADMIN_TOKEN_PARAMETER: '/vrouter/admin-token' }), clients);
     assert.equal(config.adminToken, TOKEN);
-    assert.deepEqual(vault.seen.map((s) => [s.target, s.body]), [['AmazonSSM.GetParameter', { Name: '/vrouter/admin-token', WithDecryption: true }]]);
+    assert.deepEqual(
+      vault.seen.map((s) => [s.target, s.body]),
+      [['AmazonSSM.GetParameter', { Name: '/vrouter/admin-token', WithDecryption: true }]],
+    );
   });
 
   it('asks nothing when VROUTER_ADMIN_TOKEN is set, or when no source is', async () => {

@@ -79,7 +79,14 @@ function recordingLogger(): BusLogger & { lines: { level: string; fields: Record
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-const event = (extensions: Record<string, unknown> = {}) => ({ specversion: '1.0', id: randomUUID(), source: '/worker', type: 'build.finished', customerid: 'acme', ...extensions });
+const event = (extensions: Record<string, unknown> = {}) => ({
+  specversion: '1.0',
+  id: randomUUID(),
+  source: '/worker',
+  type: 'build.finished',
+  customerid: 'acme',
+  ...extensions,
+});
 
 describe('SqsWorker against the local SQS endpoint', () => {
   const server = new LocalSqsServer();
@@ -127,7 +134,10 @@ describe('SqsWorker against the local SQS endpoint', () => {
     const messageId = await send(sent, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
     worker.start();
     await eventually(() => router.waiting === 1);
-    assert.deepEqual(router.inputs.map((i) => i.id), [sent.id]);
+    assert.deepEqual(
+      router.inputs.map((i) => i.id),
+      [sent.id],
+    );
     assert.equal(router.traceparents[0], '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     // Held past its visibility timeout: heartbeats (every third of it) keep it in flight, so nobody receives it again.
     await sleep(3000);
@@ -176,7 +186,10 @@ describe('SqsWorker against the local SQS endpoint', () => {
     const messageId = await send(event());
     worker.start();
     await eventually(() => kinds(messageId).includes('deleted'), 6000);
-    assert.deepEqual(kinds(messageId).filter((k) => k === 'received' || k === 'deleted'), ['received', 'received', 'deleted']);
+    assert.deepEqual(
+      kinds(messageId).filter((k) => k === 'received' || k === 'deleted'),
+      ['received', 'received', 'deleted'],
+    );
     assert.equal(worker.stats.retried, 1);
     assert.equal(logger.lines.filter((l) => l.fields.messageId === messageId && l.level === 'warn').length, 1);
   });
@@ -200,17 +213,26 @@ describe('SqsWorker against the local SQS endpoint', () => {
     worker.start();
     await eventually(() => kinds(good).includes('deleted'));
     await eventually(() => server.messages(dlq).length === 2, 8000);
-    assert.deepEqual(server.messages(dlq).map((m) => m.messageId).sort(), [notJson, noCustomer].sort());
+    assert.deepEqual(
+      server
+        .messages(dlq)
+        .map((m) => m.messageId)
+        .sort(),
+      [notJson, noCustomer].sort(),
+    );
     for (const id of [notJson, noCustomer]) {
       assert.ok(!kinds(id).includes('deleted'));
       const lines = logger.lines.filter((l) => l.fields.messageId === id);
       assert.equal(lines.length, 2, `${id}: ${JSON.stringify(lines)}`);
       assert.ok(lines.every((l) => l.level === 'error' && typeof l.fields.reason === 'string'));
     }
-    assert.deepEqual(logger.lines.filter((l) => l.fields.messageId === notJson).map((l) => [l.fields.code, l.fields.receiveCount]), [
-      ['VR_BODY_MALFORMED', 1],
-      ['VR_BODY_MALFORMED', 2],
-    ]);
+    assert.deepEqual(
+      logger.lines.filter((l) => l.fields.messageId === notJson).map((l) => [l.fields.code, l.fields.receiveCount]),
+      [
+        ['VR_BODY_MALFORMED', 1],
+        ['VR_BODY_MALFORMED', 2],
+      ],
+    );
     assert.equal(logger.lines.find((l) => l.fields.messageId === noCustomer)?.fields.code, 'VR_CUSTOMER_REQUIRED');
     assert.equal(worker.stats.poison, 4);
   });

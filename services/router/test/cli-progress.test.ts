@@ -214,7 +214,21 @@ describe('replayInput', () => {
       target: 'current',
     });
     assert.deepEqual(
-      replayInput({ from: '2026-01-31T10:00:00Z', to: '2026-01-31T11:00:00Z', component: 'svc', plan: 'free', version: 'v1', status: 'all', toVersion: 'v24', rate: 5, concurrency: 2, dryRun: true }, now),
+      replayInput(
+        {
+          from: '2026-01-31T10:00:00Z',
+          to: '2026-01-31T11:00:00Z',
+          component: 'svc',
+          plan: 'free',
+          version: 'v1',
+          status: 'all',
+          toVersion: 'v24',
+          rate: 5,
+          concurrency: 2,
+          dryRun: true,
+        },
+        now,
+      ),
       {
         from: '2026-01-31T10:00:00.000Z',
         to: '2026-01-31T11:00:00.000Z',

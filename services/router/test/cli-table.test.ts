@@ -15,7 +15,13 @@ describe('formatTable', () => {
   });
 
   it('leaves no trailing blanks, even when the last column is empty', () => {
-    const table = formatTable(['A', 'B'], [['long value', ''], ['x', 'y']]);
+    const table = formatTable(
+      ['A', 'B'],
+      [
+        ['long value', ''],
+        ['x', 'y'],
+      ],
+    );
     for (const line of table.split('\n')) assert.equal(line, line.trimEnd());
     assert.equal(table, 'A           B\nlong value  -\nx           y');
   });

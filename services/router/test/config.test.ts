@@ -23,7 +23,10 @@ describe('loadConfig', () => {
   ];
   for (const [variable, value] of bad) {
     it(`names ${variable} when it is ${JSON.stringify(value)}`, () => {
-      assert.throws(() => loadConfig({ [variable]: value }), (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable));
+      assert.throws(
+        () => loadConfig({ [variable]: value }),
+        (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable),
+      );
     });
   }
 });

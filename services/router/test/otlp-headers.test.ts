@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
  * the fake Secrets Manager must stay free to answer, here in the parent.
  */
 async function resolvedHeaders(env: Record<string, string>): Promise<string> {
-  const script = "const m = await import('./src/telemetry/otlp-headers.ts'); const env = { ...process.env }; m.resolveOtlpHeaders(env); process.stdout.write(env.OTEL_EXPORTER_OTLP_HEADERS ?? '<unset>');";
+  const script =
+    "const m = await import('./src/telemetry/otlp-headers.ts'); const env = { ...process.env }; m.resolveOtlpHeaders(env); process.stdout.write(env.OTEL_EXPORTER_OTLP_HEADERS ?? '<unset>');";
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { PATH: process.env.PATH ?? '', ...env } });
   return stdout;
 }

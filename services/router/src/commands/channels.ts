@@ -41,9 +41,7 @@ export function registerChannels(program: Command): void {
     .addArgument(channelArgument())
     .argument('<version>', 'version name')
     .action(
-      run<Override>(async (client, [component, channel, version], options) =>
-        moved(await client.channels.set(component!, channel as ChannelName, version!, change(options))),
-      ),
+      run<Override>(async (client, [component, channel, version], options) => moved(await client.channels.set(component!, channel as ChannelName, version!, change(options)))),
     );
 
   withOverride(leaf(channels, 'promote', 'Point a channel at the version another channel points at now.'))
@@ -59,7 +57,5 @@ export function registerChannels(program: Command): void {
   withReason(leaf(channels, 'rollback', 'Point a channel back at the version it pointed at before its last move.'))
     .argument('<component>', 'component name')
     .addArgument(channelArgument())
-    .action(
-      run<{ reason?: string }>(async (client, [component, channel], options) => moved(await client.channels.rollback(component!, channel as ChannelName, change(options)))),
-    );
+    .action(run<{ reason?: string }>(async (client, [component, channel], options) => moved(await client.channels.rollback(component!, channel as ChannelName, change(options)))));
 }

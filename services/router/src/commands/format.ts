@@ -19,5 +19,4 @@ export function describeTarget(target: Target): string {
 export const describePinTarget = (pin: Pin): string => (pin.channel !== undefined ? `channel ${pin.channel}` : `version ${pin.version}`);
 
 /** The channels that point at `version`, e.g. `stable,beta`. */
-export const channelsOf = (channels: ChannelMap, version: string): string =>
-  CHANNELS.filter((c) => channels[c] === version).join(',');
+export const channelsOf = (channels: ChannelMap, version: string): string => CHANNELS.filter((c) => channels[c] === version).join(',');

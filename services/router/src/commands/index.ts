@@ -22,7 +22,20 @@ export { EXIT } from './errors.js';
  */
 export function registerAdminCommands(program: Command): void {
   const before = new Set(program.commands);
-  for (const register of [registerComponents, registerVersions, registerChannels, registerPins, registerCustomers, registerProjects, registerResolve, registerAudit, registerTokens, registerEvents, registerReplay, registerShadow]) {
+  for (const register of [
+    registerComponents,
+    registerVersions,
+    registerChannels,
+    registerPins,
+    registerCustomers,
+    registerProjects,
+    registerResolve,
+    registerAudit,
+    registerTokens,
+    registerEvents,
+    registerReplay,
+    registerShadow,
+  ]) {
     register(program);
   }
   const leaves = (command: Command): Command[] => (command.commands.length === 0 ? [command] : command.commands.flatMap(leaves));

@@ -63,7 +63,8 @@ export function describeFilter(filter: ReplayFilterInput): string {
 }
 
 /** `the current version` or `version v24`. */
-export const describeReplayTarget = (target: ReplayTarget | undefined): string => (target === undefined || target === 'current' ? 'the current version' : `version ${target.version}`);
+export const describeReplayTarget = (target: ReplayTarget | undefined): string =>
+  target === undefined || target === 'current' ? 'the current version' : `version ${target.version}`;
 
 /** The exit code a followed replay ends with: 0 completed without failures, 8 with failures, 4 cancelled, 1 failed. */
 export function exitCodeForReplay(job: Pick<Replay, 'state' | 'counts'>): ExitCode {
@@ -277,7 +278,9 @@ Example:
           return { answer: job, notice: `started replay ${created.id}; follow it: ${follow}; cancel it: vrouter replay cancel ${created.id}`, text: () => created.id };
         }
         if (!options.json) {
-          process.stdout.write(`replay ${created.id} started: ${describeFilter(input.filter ?? {})}, ${input.from} to ${input.to ?? 'now'}, onto ${describeReplayTarget(input.target)}\n`);
+          process.stdout.write(
+            `replay ${created.id} started: ${describeFilter(input.filter ?? {})}, ${input.from} to ${input.to ?? 'now'}, onto ${describeReplayTarget(input.target)}\n`,
+          );
         }
         return watch(client, created.id, options, exit);
       }),

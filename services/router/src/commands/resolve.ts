@@ -23,7 +23,7 @@ export function registerResolve(program: Command): void {
     .argument('<component>', 'component name')
     .option('--customer <customer>', 'customer id')
     .option('--project <project>', 'project id (its customer is derived when known)')
-    .option('--plan <plan>', 'plan (else the customer\'s recorded plan)')
+    .option('--plan <plan>', "plan (else the customer's recorded plan)")
     .action(
       run<{ customer?: string; project?: string; plan?: string }>(async (client, [component], { customer, project, plan }) => {
         const answer = await client.resolve({ component: component!, customer, project, plan });

@@ -47,7 +47,15 @@ export function registerShadow(program: Command): void {
               `${answer.component}: ${answer.compared} mirrored events to ${answer.shadowVersion ?? '(no shadow now)'} since ${answer.from}`,
               `both succeeded ${a.bothSucceeded}, both failed ${a.bothFailed}, only the shadow failed ${a.shadowOnlyFailed}, only the primary failed ${a.primaryOnlyFailed}, undecided ${a.undecided}`,
               `answers compared ${answer.responses.compared}: matched ${answer.responses.matched}, differed ${answer.responses.differed}`,
-              ...(answer.differences.length > 0 ? ['', formatTable(['ID', 'PRIMARY', 'SHADOW', 'WHY'], answer.differences.map((d) => [d.id, `${d.primary.version} ${d.primary.status}`, `${d.shadow.version} ${d.shadow.status}`, d.why]))] : []),
+              ...(answer.differences.length > 0
+                ? [
+                    '',
+                    formatTable(
+                      ['ID', 'PRIMARY', 'SHADOW', 'WHY'],
+                      answer.differences.map((d) => [d.id, `${d.primary.version} ${d.primary.status}`, `${d.shadow.version} ${d.shadow.status}`, d.why]),
+                    ),
+                  ]
+                : []),
             ].join('\n'),
         };
       }),

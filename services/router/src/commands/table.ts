@@ -15,5 +15,12 @@ function text(cell: Cell): string {
 export function formatTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const lines = [header.map(text), ...rows.map((row) => header.map((_, i) => text(row[i])))];
   const widths = header.map((_, i) => Math.max(...lines.map((line) => line[i]!.length)));
-  return lines.map((line) => line.map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return lines
+    .map((line) =>
+      line
+        .map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

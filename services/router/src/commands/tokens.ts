@@ -6,7 +6,14 @@ import { formatTable } from './table.js';
 
 /** `read, pins:write` → `['read', 'pins:write']`; throws UsageError when empty. The router validates the names. */
 export function parseScopes(text: string): string[] {
-  const scopes = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+  const scopes = [
+    ...new Set(
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (scopes.length === 0) throw new UsageError('--scopes needs at least one scope, e.g. read,pins:write.');
   return scopes;
 }

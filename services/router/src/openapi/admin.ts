@@ -33,7 +33,9 @@ export const listComponentsSchema = operation({
   operationId: 'listComponents',
   summary: 'Every component with its versions and channels',
   tag: 'components',
-  responses: { 200: json('The components.', { type: 'object', additionalProperties: false, required: ['components'], properties: { components: { type: 'array', items: componentDetail } } }) },
+  responses: {
+    200: json('The components.', { type: 'object', additionalProperties: false, required: ['components'], properties: { components: { type: 'array', items: componentDetail } } }),
+  },
 });
 
 export const getComponentSchema = operation({
@@ -78,8 +80,7 @@ export const deleteVersionSchema = operation({
 export const setChannelSchema = operation({
   operationId: 'setChannel',
   summary: 'Point a channel at a version',
-  description:
-    'Moving `stable` to a version that has never served an event through beta or experimental is refused (409 VR_SAFETY_CHECK) unless `force` is true with a `reason`.',
+  description: 'Moving `stable` to a version that has never served an event through beta or experimental is refused (409 VR_SAFETY_CHECK) unless `force` is true with a `reason`.',
   tag: 'components',
   params: channelParams,
   headers: PRECONDITIONS,
@@ -114,7 +115,14 @@ export const listPinsSchema = operation({
   summary: 'Pins, filtered',
   tag: 'pins',
   querystring: query({ scope: pinScope, subject: subjectId, component: componentName }),
-  responses: { 200: json('The pins, by component, scope and subject.', { type: 'object', additionalProperties: false, required: ['pins'], properties: { pins: { type: 'array', items: pin } } }) },
+  responses: {
+    200: json('The pins, by component, scope and subject.', {
+      type: 'object',
+      additionalProperties: false,
+      required: ['pins'],
+      properties: { pins: { type: 'array', items: pin } },
+    }),
+  },
 });
 
 const pinFields = {

@@ -8,5 +8,11 @@ export const getPayloadSchema = operation({
   tag: 'events',
   anonymous: true,
   params: pathParams({ token: { type: 'string', description: 'As handed to the task in VROUTER_EVENT_TOKEN.' } }),
-  responses: { 200: json('The CloudEvent with the dispatch metadata (`vrouter`).', { type: 'object', required: ['specversion', 'id', 'source', 'type', 'vrouter'], additionalProperties: true }) },
+  responses: {
+    200: json('The CloudEvent with the dispatch metadata (`vrouter`).', {
+      type: 'object',
+      required: ['specversion', 'id', 'source', 'type', 'vrouter'],
+      additionalProperties: true,
+    }),
+  },
 });

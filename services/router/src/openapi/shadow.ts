@@ -35,7 +35,8 @@ const outcome = {
 export const compareShadowSchema = operation({
   operationId: 'compareShadow',
   summary: 'Compare shadow and primary outcomes',
-  description: 'For the shadow dispatches received in the window (newest first, at most `limit`): how often each side succeeded, where they disagree, and for synchronous targets whether the answers match.',
+  description:
+    'For the shadow dispatches received in the window (newest first, at most `limit`): how often each side succeeded, where they disagree, and for synchronous targets whether the answers match.',
   tag: 'shadow',
   params: componentParam,
   querystring: query({ from: timestamp, to: timestamp, limit: { type: 'integer', minimum: 1, maximum: 100, default: 100 } }),

@@ -35,7 +35,11 @@ export const timestamp = { type: 'string', format: 'date-time', description: 'RF
 export const reason = { type: 'string', maxLength: 1024, description: 'Why, for the audit log.' };
 export const force = { type: 'boolean', default: false, description: 'Override a safety check; needs a `reason`.' };
 const etag = { type: 'string', description: 'Entity tag of the stored record (also sent as the ETag header).' };
-export const nullable = (schema: Record<string, unknown>) => ({ ...schema, type: [schema.type as string, 'null'], ...(schema.enum ? { enum: [...(schema.enum as unknown[]), null] } : {}) });
+export const nullable = (schema: Record<string, unknown>) => ({
+  ...schema,
+  type: [schema.type as string, 'null'],
+  ...(schema.enum ? { enum: [...(schema.enum as unknown[]), null] } : {}),
+});
 const pinRef = { type: ['object', 'null'], additionalProperties: false, required: ['scope', 'subject'], properties: { scope: pinScope, subject: subjectId } };
 
 const lambdaTarget = {
@@ -339,7 +343,14 @@ export const eventDetail = {
     dispatches: {
       type: 'array',
       description: 'The original dispatch to each component.',
-      items: { ...dispatchOutcome, required: [...dispatchOutcome.required, 'lastReplayId'], properties: { ...dispatchOutcome.properties, lastReplayId: { type: ['string', 'null'], description: 'The last replay that dispatched this event to this component again.' } } },
+      items: {
+        ...dispatchOutcome,
+        required: [...dispatchOutcome.required, 'lastReplayId'],
+        properties: {
+          ...dispatchOutcome.properties,
+          lastReplayId: { type: ['string', 'null'], description: 'The last replay that dispatched this event to this component again.' },
+        },
+      },
     },
     replays: {
       type: 'array',

@@ -78,7 +78,11 @@ export class ReplayRunner {
   private stopping = false;
 
   constructor(private readonly options: ReplayRunnerOptions) {
-    this.polling = new Periodic(options.pollIntervalMs, () => this.poll(), (error) => options.logger.warn({ err: error }, 'replay poll failed'));
+    this.polling = new Periodic(
+      options.pollIntervalMs,
+      () => this.poll(),
+      (error) => options.logger.warn({ err: error }, 'replay poll failed'),
+    );
   }
 
   /** Starts polling (again, after stop()). */

@@ -30,15 +30,40 @@ export class ReplayService {
    * Validates and records a job. A dry run counts the selection and returns a sample, dispatching nothing;
    * a real job starts on this router at once and resumes on any router after a restart.
    */
-  async create(input: unknown, actor: string): Promise<{ id: string; state: ReplayJob['state']; dryRun: boolean; matched?: number; sample?: Pick<DispatchRecord, 'source' | 'id' | 'component' | 'version' | 'status' | 'customer' | 'receivedAt'>[] }> {
+  async create(
+    input: unknown,
+    actor: string,
+  ): Promise<{
+    id: string;
+    state: ReplayJob['state'];
+    dryRun: boolean;
+    matched?: number;
+    sample?: Pick<DispatchRecord, 'source' | 'id' | 'component' | 'version' | 'status' | 'customer' | 'receivedAt'>[];
+  }> {
     const request = parseReplayRequest(input, this.cache.current(), this.retentionSeconds);
     const now = new Date().toISOString();
     const id = `rp_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
-    const job: ReplayJob = { id, state: 'running', request, createdAt: now, createdBy: actor, updatedAt: now, counts: { matched: 0, dispatched: 0, succeeded: 0, failed: 0, skipped: 0 } };
+    const job: ReplayJob = {
+      id,
+      state: 'running',
+      request,
+      createdAt: now,
+      createdBy: actor,
+      updatedAt: now,
+      counts: { matched: 0, dispatched: 0, succeeded: 0, failed: 0, skipped: 0 },
+    };
     if (request.dryRun) {
       const { matched, sample } = await countSelection(this.events, request, SAMPLE_SIZE);
       await this.jobs.createJob({ ...job, state: 'completed', counted: true, counts: { ...job.counts, matched } });
-      const shown = sample.map(({ source, id: eventId, component, version, status, customer, receivedAt }) => ({ source, id: eventId, component, version, status, customer, receivedAt }));
+      const shown = sample.map(({ source, id: eventId, component, version, status, customer, receivedAt }) => ({
+        source,
+        id: eventId,
+        component,
+        version,
+        status,
+        customer,
+        receivedAt,
+      }));
       return { id, state: 'completed', dryRun: true, matched, sample: shown };
     }
     await this.jobs.createJob(job);

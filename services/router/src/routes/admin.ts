@@ -115,10 +115,14 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
   app.put<{ Params: VersionParams }>('/v1/components/:component/versions/:version', { ...versionsWrite, schema: putVersionSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'version.put', () => admin.putVersion(request.params.component, request.params.version, request.body, change(request)))),
   );
-  app.delete<{ Params: VersionParams; Querystring: ReasonQuery }>('/v1/components/:component/versions/:version', { ...versionsWrite, schema: deleteVersionSchema }, async (request, reply) => {
-    await act(request, 'version.delete', () => admin.deleteVersion(request.params.component, request.params.version, change(request, request.query)));
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: VersionParams; Querystring: ReasonQuery }>(
+    '/v1/components/:component/versions/:version',
+    { ...versionsWrite, schema: deleteVersionSchema },
+    async (request, reply) => {
+      await act(request, 'version.delete', () => admin.deleteVersion(request.params.component, request.params.version, change(request, request.query)));
+      return reply.code(204).send();
+    },
+  );
 
   app.put<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel', { ...versionsWrite, schema: setChannelSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'channel.set', () => admin.setChannel(request.params.component, request.params.channel, request.body, change(request)))),
@@ -130,7 +134,9 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     tagged(reply, await act(request, 'channel.rollback', () => admin.rollback(request.params.component, request.params.channel, request.body, change(request)))),
   );
 
-  app.get<{ Querystring: { scope?: string; subject?: string; component?: string } }>('/v1/pins', { ...read, schema: listPinsSchema }, async (request) => ({ pins: await admin.listPins(request.query) }));
+  app.get<{ Querystring: { scope?: string; subject?: string; component?: string } }>('/v1/pins', { ...read, schema: listPinsSchema }, async (request) => ({
+    pins: await admin.listPins(request.query),
+  }));
   app.post('/v1/pins/bulk', { ...pinsWrite, schema: bulkPinsSchema }, async (request, reply) => {
     const result = await act(request, 'pin.bulk', () => admin.bulkPins(request.body, change(request)));
     // 207: some operations were valid but could not be written; the body names each one.
@@ -170,20 +176,26 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     return { ...resolveVersion(snapshot, name, context), context, configRevision: snapshot.revision };
   });
 
-  app.get<{ Querystring: { component?: string; subject?: string; since?: string; until?: string; limit?: string; cursor?: string } }>('/v1/audit', { ...read, schema: auditSchema }, async (request) => {
-    const { component, subject, since, until, limit, cursor } = request.query;
-    const parsedLimit = limit === undefined ? undefined : queryInteger(limit, 'limit', 100, 1, 1000);
-    return deps.audit.query({
-      ...(component ? { component: assertComponentName(component) } : {}),
-      ...(subject ? { subject: assertSubject(subject) } : {}),
-      ...(since ? { since: assertTimestamp(since, 'since') } : {}),
-      ...(until ? { until: assertTimestamp(until, 'until') } : {}),
-      ...(parsedLimit ? { limit: parsedLimit } : {}),
-      ...(cursor ? { cursor } : {}),
-    });
-  });
+  app.get<{ Querystring: { component?: string; subject?: string; since?: string; until?: string; limit?: string; cursor?: string } }>(
+    '/v1/audit',
+    { ...read, schema: auditSchema },
+    async (request) => {
+      const { component, subject, since, until, limit, cursor } = request.query;
+      const parsedLimit = limit === undefined ? undefined : queryInteger(limit, 'limit', 100, 1, 1000);
+      return deps.audit.query({
+        ...(component ? { component: assertComponentName(component) } : {}),
+        ...(subject ? { subject: assertSubject(subject) } : {}),
+        ...(since ? { since: assertTimestamp(since, 'since') } : {}),
+        ...(until ? { until: assertTimestamp(until, 'until') } : {}),
+        ...(parsedLimit ? { limit: parsedLimit } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+    },
+  );
 
-  app.post('/v1/tokens', { ...adminOnly, schema: createTokenSchema }, async (request, reply) => reply.code(201).send(await act(request, 'token.create', () => admin.createToken(request.body, change(request)))));
+  app.post('/v1/tokens', { ...adminOnly, schema: createTokenSchema }, async (request, reply) =>
+    reply.code(201).send(await act(request, 'token.create', () => admin.createToken(request.body, change(request)))),
+  );
   app.get('/v1/tokens', { ...adminOnly, schema: listTokensSchema }, async () => ({ tokens: await admin.listTokens() }));
   app.delete<{ Params: { name: string }; Querystring: ReasonQuery }>('/v1/tokens/:name', { ...adminOnly, schema: revokeTokenSchema }, async (request, reply) => {
     await act(request, 'token.revoke', () => admin.revokeToken(request.params.name, change(request, request.query)));

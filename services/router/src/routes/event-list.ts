@@ -7,7 +7,18 @@ import { listEventsSchema } from '../openapi/events.js';
 const STATUSES: DispatchStatus[] = ['pending', 'dispatched', 'succeeded', 'failed'];
 const DEFAULT_WINDOW_MS = 3_600_000;
 
-type ListQuery = { from?: string; to?: string; component?: string; customer?: string; project?: string; version?: string; status?: string; cursor?: string; limit?: string; order?: string };
+type ListQuery = {
+  from?: string;
+  to?: string;
+  component?: string;
+  customer?: string;
+  project?: string;
+  version?: string;
+  status?: string;
+  cursor?: string;
+  limit?: string;
+  order?: string;
+};
 
 function row(r: DispatchRecord) {
   return {

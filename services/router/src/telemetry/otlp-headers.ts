@@ -11,13 +11,21 @@ type Env = Record<string, string | undefined>;
  */
 export function resolveOtlpHeaders(env: Env = process.env): void {
   if (env.OTEL_EXPORTER_OTLP_HEADERS) return;
-  const source = env.OTEL_EXPORTER_OTLP_HEADERS_SECRET_ARN ? 'OTEL_EXPORTER_OTLP_HEADERS_SECRET_ARN' : env.OTEL_EXPORTER_OTLP_HEADERS_PARAMETER ? 'OTEL_EXPORTER_OTLP_HEADERS_PARAMETER' : undefined;
+  const source = env.OTEL_EXPORTER_OTLP_HEADERS_SECRET_ARN
+    ? 'OTEL_EXPORTER_OTLP_HEADERS_SECRET_ARN'
+    : env.OTEL_EXPORTER_OTLP_HEADERS_PARAMETER
+      ? 'OTEL_EXPORTER_OTLP_HEADERS_PARAMETER'
+      : undefined;
   if (!source) return;
   // Running from source (tests), the reader is TypeScript too; the parent's loader flags make the child read it.
   const fromSource = import.meta.url.endsWith('.ts');
   const reader = fileURLToPath(new URL(fromSource ? './read-secret.ts' : './read-secret.js', import.meta.url));
   try {
-    const value = execFileSync(process.execPath, [...(fromSource ? loaderFlags() : []), reader], { env: { ...process.env, ...env }, timeout: 15_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const value = execFileSync(process.execPath, [...(fromSource ? loaderFlags() : []), reader], {
+      env: { ...process.env, ...env },
+      timeout: 15_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     env.OTEL_EXPORTER_OTLP_HEADERS = value.toString('utf8');
   } catch {
     process.stderr.write(`vrouter: could not read the OTLP headers named by ${source}; exporting telemetry without them.\n`);

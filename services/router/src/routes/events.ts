@@ -2,7 +2,7 @@ import { type DispatchRecord, NotFoundError, ValidationError } from '@vrouter/co
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
 import { getEventSchema, postEventsSchema } from '../openapi/events.js';
-import type { IngestResult } from '../ingest.js';
+import type { IngestResult } from '@vrouter/engine';
 import { problemFor } from '../problem.js';
 
 function present(result: IngestResult) {

@@ -78,3 +78,51 @@ export { REPLAY_STATES, replayStatus } from './replay.js';
 export type { ReplayFilter, ReplayRequest, ReplayState, ReplayCounts, ReplayJob, ReplayProgress, ReplayStore } from './replay.js';
 export { inShadowSample } from './shadow.js';
 export { Periodic } from './periodic.js';
+export {
+  LATENCY_BOUNDS_MS,
+  LATENCY_BUCKETS,
+  HEALTH_WINDOWS,
+  DEFAULT_HEALTH_WINDOW,
+  emptyCounts,
+  latencyBucket,
+  addCounts,
+  countOutcome,
+  latencyQuantile,
+  errorRate,
+  minuteOf,
+  windowStart,
+  summarize as summarizeHealth,
+} from './health.js';
+export type { HealthCounts, HealthWindow, VersionHealth, HealthIncrement, HealthStore } from './health.js';
+export { normalQuantile, differenceInterval, successesForConfidence } from './stats.js';
+export {
+  ROLLOUT_STATES,
+  ROLLOUT_ACTIONS,
+  ROLLOUT_EFFECTS,
+  ROLLOUT_BUCKETS,
+  rolloutBucket,
+  inRolloutShare,
+  rolloutPercent,
+  routesTraffic,
+  isFinished,
+  requiredSuccesses,
+  figures as rolloutFigures,
+  evaluateGate,
+  nextTransition,
+  applyTransition,
+} from './rollout.js';
+export type {
+  RolloutState,
+  RolloutAction,
+  RolloutEffect,
+  RolloutStep,
+  PromoteAfter,
+  RolloutGate,
+  RolloutFigures,
+  RolloutDecision,
+  Rollout,
+  GateVerdict,
+  Transition,
+  TransitionInput,
+  RolloutStore,
+} from './rollout.js';

@@ -231,7 +231,14 @@ export type AuditAction =
   | 'token.create'
   | 'token.revoke'
   | 'shadow.set'
-  | 'shadow.delete';
+  | 'shadow.delete'
+  | 'rollout.start'
+  | 'rollout.advance'
+  | 'rollout.pause'
+  | 'rollout.resume'
+  | 'rollout.promote'
+  | 'rollout.abort'
+  | 'rollout.complete';
 
 /** One change, as the audit log keeps it. Never contains token values. */
 export interface AuditEntry {

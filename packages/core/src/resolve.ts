@@ -1,5 +1,6 @@
 import type { ChannelName, Pin, PinScope, Target } from './model.js';
 import { SCOPES } from './model.js';
+import { inRolloutShare, rolloutBucket, rolloutPercent, routesTraffic } from './rollout.js';
 import { type ComponentRouting, pinKey, type RoutingSnapshot } from './snapshot.js';
 
 /** Who an event is for. Missing fields are derived from the snapshot by routingContext(). */
@@ -16,10 +17,11 @@ export type ConsiderationOutcome =
   | 'expired'
   | 'channel-empty'
   | 'version-unknown'
-  | 'not-reached'; // a more specific scope already matched
+  | 'not-reached' // a more specific scope already matched
+  | 'outside-share'; // a rollout runs, and the customer's bucket is not in its share
 
 export interface Consideration {
-  scope: PinScope | 'default';
+  scope: PinScope | 'rollout' | 'default';
   subject: string | null;
   outcome: ConsiderationOutcome;
   /** What the pin (or the default) pointed at, when there was one. */
@@ -27,7 +29,8 @@ export interface Consideration {
   detail: string;
 }
 
-export type PinSource = PinScope | 'default';
+/** What decided the version: a pin's scope, a rollout's share, or the default (stable). */
+export type PinSource = PinScope | 'rollout' | 'default';
 
 export type Resolution =
   | {
@@ -37,6 +40,8 @@ export type Resolution =
       channel: ChannelName | null;
       target: Target;
       source: PinSource;
+      /** Set when a rollout's share decided: its percentage and the customer's bucket (0..9999). */
+      rollout?: { percent: number; bucket: number };
       pin: { scope: PinScope; subject: string } | null;
       considered: Consideration[];
     }
@@ -63,7 +68,8 @@ function describe(pin: Pin): NonNullable<Consideration['pin']> {
 
 /**
  * Decides which version of `component` handles an event for `context` at `now`.
- * The most specific live pin wins (project, then customer, then plan), else the stable channel.
+ * The most specific live pin wins (project, then customer, then plan), then a running rollout's share of customers,
+ * else the stable channel.
  * A pin that cannot be honoured (expired, empty channel, unknown version) is skipped and explained.
  * Pure: reads only the snapshot, never throws for routing reasons; `resolved: false` says why.
  */
@@ -100,6 +106,15 @@ export function resolveVersion(snapshot: RoutingSnapshot, component: string, con
     }
   }
 
+  const share = rolloutShare(routing, context.customer);
+  if (share) {
+    considered.push(share.consideration);
+    if (share.matched) {
+      const version = share.version;
+      return { resolved: true, component, version, channel: null, target: routing.versions.get(version)!.target, source: 'rollout', pin: null, rollout: share.rollout, considered };
+    }
+  }
+
   const stable = routing.channels.stable;
   if (stable && routing.versions.has(stable)) {
     considered.push({ scope: 'default', subject: null, outcome: 'matched', pin: { channel: 'stable', version: stable }, detail: `Default: stable channel → ${stable}.` });
@@ -132,4 +147,19 @@ function markRest(considered: Consideration[], matched: PinScope, context: Routi
   for (const scope of SCOPES.slice(SCOPES.indexOf(matched) + 1)) {
     considered.push({ scope, subject: context[scope] ?? null, outcome: 'not-reached', detail: `A ${matched} pin matched first.` });
   }
+}
+
+/** The rollout step of resolution: whether the customer's bucket is in the running rollout's share. */
+function rolloutShare(
+  routing: ComponentRouting,
+  customer: string | undefined,
+): { matched: boolean; version: string; rollout: { percent: number; bucket: number }; consideration: Consideration } | undefined {
+  const rollout = routing.rollout;
+  if (!rollout || !routesTraffic(rollout) || !routing.versions.has(rollout.version) || customer === undefined) return undefined;
+  const percent = rolloutPercent(rollout);
+  const bucket = rolloutBucket(routing.component.name, customer);
+  const matched = inRolloutShare(percent, bucket);
+  const base = { scope: 'rollout' as const, subject: customer, pin: { version: rollout.version } };
+  const detail = matched ? `rollout ${percent}% (bucket ${bucket}) → ${rollout.version}.` : `rollout ${percent}% (bucket ${bucket}): outside the share.`;
+  return { matched, version: rollout.version, rollout: { percent, bucket }, consideration: { ...base, outcome: matched ? 'matched' : 'outside-share', detail } };
 }

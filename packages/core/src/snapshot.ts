@@ -1,4 +1,5 @@
 import type { ChannelName, Component, Customer, Pin, PinScope, Project, TokenRecord, Version } from './model.js';
+import type { Rollout } from './rollout.js';
 
 /** Everything resolution needs, held in memory so routing an event reads nothing from the store. */
 export interface RoutingSnapshot {
@@ -19,6 +20,8 @@ export interface ComponentRouting {
   component: Component;
   versions: ReadonlyMap<string, Version>;
   channels: Partial<Record<ChannelName, string>>;
+  /** The component's current or last rollout, so resolution reads its share from memory. */
+  rollout?: Rollout;
 }
 
 export interface SnapshotParts {
@@ -31,6 +34,7 @@ export interface SnapshotParts {
   projects: Project[];
   tokens?: TokenRecord[];
   served?: { component: string; version: string }[];
+  rollouts?: Rollout[];
 }
 
 export function pinKey(scope: PinScope, subject: string, component: string): string {
@@ -41,12 +45,16 @@ export const servedKey = (component: string, version: string): string => `${comp
 
 /** Indexes flat records into a snapshot; records of unknown components are dropped, not fatal. */
 export function buildSnapshot(parts: SnapshotParts): RoutingSnapshot {
-  const components = new Map<string, { component: Component; versions: Map<string, Version>; channels: Partial<Record<ChannelName, string>> }>();
+  const components = new Map<string, { component: Component; versions: Map<string, Version>; channels: Partial<Record<ChannelName, string>>; rollout?: Rollout }>();
   for (const component of parts.components) components.set(component.name, { component, versions: new Map(), channels: {} });
   for (const version of parts.versions) components.get(version.component)?.versions.set(version.name, version);
   for (const pointer of parts.channels) {
     const routing = components.get(pointer.component);
     if (routing) routing.channels[pointer.channel] = pointer.version;
+  }
+  for (const rollout of parts.rollouts ?? []) {
+    const routing = components.get(rollout.component);
+    if (routing) routing.rollout = rollout;
   }
   const pins = new Map<string, Pin>();
   for (const pin of parts.pins) pins.set(pinKey(pin.scope, pin.subject, pin.component), pin);

@@ -8,6 +8,7 @@ import {
   type Pin,
   type PinScope,
   type Project,
+  type Rollout,
   SCOPES,
   TOKEN_SCOPES,
   type TokenRecord,
@@ -18,6 +19,7 @@ import {
   type Version,
 } from '@vrouter/core';
 import { type Fields, fieldsOf, type Item, isObject, isOptionalString, isString, isStringArray, compact } from './item.js';
+import { decodeRollout } from './rollout-items.js';
 import { componentKey, customerKey, type ItemKey, pinKey, projectKey, SK_PREFIX, servedVersionKey, tokenKey, versionKey } from './keys.js';
 
 /**
@@ -114,7 +116,8 @@ export type ConfigEntry =
   | { kind: 'customer'; value: Customer }
   | { kind: 'project'; value: Project }
   | { kind: 'token'; value: TokenRecord }
-  | { kind: 'served'; value: { component: string; version: string } };
+  | { kind: 'served'; value: { component: string; version: string } }
+  | { kind: 'rollout'; value: Rollout };
 
 /** Decodes one item of the CONFIG partition by its sort key prefix; undefined for the revision, unknown kinds and garbled items. */
 export function decodeConfigItem(item: Item): ConfigEntry | undefined {
@@ -132,5 +135,6 @@ export function decodeConfigItem(item: Item): ConfigEntry | undefined {
   if (sk.startsWith(SK_PREFIX.project)) return entry('project', decodeProject(fields));
   if (sk.startsWith(SK_PREFIX.token)) return entry('token', decodeToken(fields));
   if (sk.startsWith(SK_PREFIX.served)) return entry('served', decodeServed(fields));
+  if (sk.startsWith(SK_PREFIX.rollout)) return entry('rollout', decodeRollout(fields));
   return undefined;
 }

@@ -116,6 +116,7 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
       projects: [],
       tokens: [],
       served: [],
+      rollouts: [],
     };
     let startKey: Item | undefined;
     do {
@@ -141,7 +142,8 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
         else if (entry.kind === 'customer') parts.customers.push(entry.value);
         else if (entry.kind === 'project') parts.projects.push(entry.value);
         else if (entry.kind === 'token') parts.tokens.push(entry.value);
-        else parts.served.push(entry.value);
+        else if (entry.kind === 'served') parts.served.push(entry.value);
+        else parts.rollouts.push(entry.value);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);

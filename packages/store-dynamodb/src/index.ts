@@ -11,6 +11,7 @@ export {
   GSI6,
   INDEXES,
   LEASE_SHARDS,
+  HEALTH_SHARDS,
   tableDefinition,
   createTable,
 } from './schema.js';
@@ -23,6 +24,10 @@ export { DynamoAuditLog } from './audit-log.js';
 export { DynamoReplayStore } from './replay-store.js';
 export type { DynamoReplayStoreOptions } from './replay-store.js';
 export type { DynamoAuditLogOptions } from './audit-log.js';
+export { DynamoRolloutStore } from './rollout-store.js';
+export type { DynamoRolloutStoreOptions } from './rollout-store.js';
+export { DynamoHealthStore } from './health-store.js';
+export type { DynamoHealthStoreOptions } from './health-store.js';
 export { startEmbeddedDynamo } from './embedded.js';
 export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';
 export { createDynamoClient } from './client.js';

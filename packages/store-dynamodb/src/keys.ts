@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type ChannelName, type DispatchKey, type PinScope, ValidationError } from '@vrouter/core';
-import { LEASE_SHARDS, PARTITION_KEY, SORT_KEY } from './schema.js';
+import { HEALTH_SHARDS, LEASE_SHARDS, PARTITION_KEY, SORT_KEY } from './schema.js';
 
 /** Builds every key of the layout documented in schema.ts; nothing else concatenates key strings. */
 
@@ -26,6 +26,7 @@ export const SK_PREFIX = {
   replay: 'REPLAY#',
   shadow: 'SHADOW#',
   served: 'SERVED#',
+  rollout: 'ROLLOUT#',
 } as const;
 
 /** A config key segment; `#` would let two records share a key, so it is refused rather than stored. */
@@ -46,6 +47,16 @@ export const customerKey = (id: string): ItemKey => config(`${SK_PREFIX.customer
 export const projectKey = (id: string): ItemKey => config(`${SK_PREFIX.project}${segment(id, 'id')}`);
 export const tokenKey = (name: string): ItemKey => config(`${SK_PREFIX.token}${segment(name, 'name')}`);
 export const servedVersionKey = (component: string, version: string): ItemKey => config(`${SK_PREFIX.served}${segment(component, 'component')}#${segment(version, 'version')}`);
+
+export const rolloutKey = (component: string): ItemKey => config(`${SK_PREFIX.rollout}${segment(component, 'component')}`);
+
+/** The health partition of a component's counters in one shard; a router always adds to its own shard. */
+export const healthPartition = (component: string, shard: number): string => `HEALTH#${segment(component, 'component')}#${shard % HEALTH_SHARDS}`;
+/** One minute's counters of one version in one shard; sort keys order by minute, so a window is one range. */
+export const healthKey = (component: string, version: string, minute: string, shard: number): ItemKey => ({
+  pk: healthPartition(component, shard),
+  sk: `${minute}#${segment(version, 'version')}`,
+});
 
 /**
  * An event's (source, id) as a key segment. Both are arbitrary strings; encodeURIComponent never emits `#`, so the

@@ -11,6 +11,8 @@
  *   CONFIG                                  PIN#<scope>#<subject>#<c>     Pin, its expiry in `pinExpiresAt`
  *   CONFIG                                  CUSTOMER#<id>                 Customer
  *   CONFIG                                  PROJECT#<id>                  Project
+ *   CONFIG                                  ROLLOUT#<c>                   Rollout (current or last) as a map, `seq` (N) for conditional transitions
+ *   HEALTH#<c>#<shard 0-3>                  <yyyy-mm-ddThh:mm>#<v>        per-minute counters of live outcomes: d, s, f, l0..l12 (N, ADD only)
  *   EVENT#<enc(source)>#<enc(id)>           EVENT                         EventRecord, the CloudEvent as a JSON string
  *   EVENT#<enc(source)>#<enc(id)>           DISPATCH#<c>                  DispatchRecord: the idempotency claim
  *
@@ -25,7 +27,7 @@
  *   gsi2  pending DISPATCH items only (sparse): gsi2pk `LEASES#<shard 0-15>` (hash of the item's pk), gsi2sk
  *         `<leaseUntil>`, so recovery finds claims whose router died with one small Query per shard instead of a
  *         scan. Sharded because every claim and completion writes the index: one partition would cap throughput.
- *   expiresAt  TTL (N, epoch seconds) on EVENT and DISPATCH items only; config never expires.
+ *   expiresAt  TTL (N, epoch seconds) on EVENT, DISPATCH and HEALTH items only; config never expires.
  *
  * Why this shape:
  * - All routing config shares one partition so a router loads it with one paginated, strongly consistent
@@ -35,6 +37,11 @@
  * - Event source and id are arbitrary strings, so they are encodeURIComponent-ed (which never emits `#`):
  *   the event partition key is then unambiguous. An event and its dispatches share the partition, so
  *   getEvent is one Query.
+ * - Health counters are added to with UpdateItem ADD (atomic, no read), batched per router: one write per version per
+ *   minute per flush. Each router adds to one of HEALTH_SHARDS partitions (chosen at start), so many routers do not
+ *   all write one hot key; reading a window is one Query per shard, summed.
+ * - A rollout lives in the CONFIG partition so every router's snapshot has it (resolution reads its share from
+ *   memory); each transition is a conditional write on `seq`, so exactly one router takes it.
  * - A pin's own expiry is not stored as `expiresAt`: that is the TTL attribute, and TTL must never delete a
  *   pin (resolution reports expired pins to explain its choice).
  */
@@ -56,6 +63,8 @@ export const SORT_KEY = 'sk';
 export const TTL_ATTRIBUTE = 'expiresAt';
 /** Shards of the lease index; every router must agree, so it is a constant of the schema. */
 export const LEASE_SHARDS = 16;
+/** Shards of the health counters of each component; readers query every shard, so all routers must agree. */
+export const HEALTH_SHARDS = 4;
 
 export interface IndexKeys {
   readonly indexName: string;

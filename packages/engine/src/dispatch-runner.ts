@@ -52,6 +52,8 @@ export interface DispatchRunnerOptions {
   logger: Logger;
   /** Told about each dispatch that failed after its last attempt (not shadows), e.g. to copy it to a dead-letter queue. */
   onFailed?: (letter: { record: DispatchRecord; event: CloudEvent; completion: DispatchCompletion }) => void;
+  /** Told about every terminal outcome it recorded (replays and shadows too; the listener filters), e.g. for version health. */
+  onOutcome?: (outcome: { record: DispatchRecord; completion: DispatchCompletion; latencyMs: number }) => void;
 }
 
 type AttemptCompletion = DispatchCompletion & { retryable?: boolean; retryAfterMs?: number };
@@ -104,6 +106,7 @@ export class DispatchRunner {
     let attempts = record.attempts;
     let lastError: DispatchError | undefined = record.lastError;
     let leaseUntil = Date.parse(record.leaseUntil ?? '0');
+    const startedAt = Date.now();
 
     for (;;) {
       const completion = await this.limiter.run(`${record.component}@${record.version}`, job.maxConcurrency ?? this.options.defaultConcurrency, async () => {
@@ -131,6 +134,7 @@ export class DispatchRunner {
         else {
           recordDispatch({ component: record.component, version: record.version!, channel: record.channel }, final.status);
           if (final.status === 'failed' && !record.shadow) this.options.onFailed?.({ record, event: job.event, completion: final });
+          this.options.onOutcome?.({ record, completion: final, latencyMs: Date.now() - startedAt });
         }
         return final;
       }

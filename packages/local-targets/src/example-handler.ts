@@ -1,3 +1,4 @@
+import type { FailOnDemand } from './fail-on-demand.js';
 import type { LocalHandler } from './types.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -13,18 +14,21 @@ export interface ExampleResult {
 
 /**
  * The handler of the example component used in dev mode and demos. Returns `{ handledBy, eventId, type }`
- * for a CloudEvent payload; throws an Error, which Lambda reports as a FunctionError, when the event's
- * `data.fail` is `true`, so a demo can show a failing version.
+ * for a CloudEvent payload. Throws an Error, which Lambda reports as a FunctionError, so a demo can show a failing
+ * version: when the event's `data.fail` is `true`, or names this version (`"v2"`, or a list such as `["v2", "v3"]`:
+ * the event fails on those versions only), or when `failures` says this invocation of the version is to fail.
  */
-export function exampleHandler(component: string, version: string): LocalHandler {
+export function exampleHandler(component: string, version: string, options: { failures?: FailOnDemand } = {}): LocalHandler {
   const handledBy = `${component}@${version}`;
   return (payload): ExampleResult => {
     const event = isRecord(payload) ? payload : {};
     const eventId = typeof event.id === 'string' ? event.id : null;
     const type = typeof event.type === 'string' ? event.type : null;
-    if (isRecord(event.data) && event.data.fail === true) {
-      throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'} because its data.fail is true.`);
+    const fail = isRecord(event.data) ? event.data.fail : undefined;
+    if (fail === true || fail === version || (Array.isArray(fail) && fail.includes(version))) {
+      throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'} because its data.fail says so.`);
     }
+    if (options.failures?.shouldFail(version)) throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'}: failing on demand.`);
     return { handledBy, eventId, type };
   };
 }

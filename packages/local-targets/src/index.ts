@@ -2,6 +2,7 @@ export { LocalLambdaServer, SYNC_PAYLOAD_LIMIT, EVENT_PAYLOAD_LIMIT } from './se
 export type { LocalLambdaServerOptions } from './server.js';
 export { exampleHandler } from './example-handler.js';
 export type { ExampleResult } from './example-handler.js';
+export { FailOnDemand } from './fail-on-demand.js';
 export type { LocalHandler, LocalInvocationContext, Invocation, InvocationType, ApiErrorSpec } from './types.js';
 export { LocalHttpTarget } from './http-target.js';
 export type { LocalHttpTargetOptions } from './http-target.js';

@@ -1,7 +1,7 @@
 import { type AuditLog, type EventStore, type SnapshotCache, VrouterError } from '@vrouter/core';
 import { traceLogFields } from '@vrouter/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import type { AdminService, EventRouter, PayloadReferences, ReplayService } from '@vrouter/engine';
+import type { AdminService, EventRouter, HealthService, PayloadReferences, ReplayService, RolloutController } from '@vrouter/engine';
 import { type Authenticator, authorize, type Principal, type TokenScope } from './auth.js';
 import type { RouterConfig } from './config.js';
 import { problemFor, toVrouterError } from './problem.js';
@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin.js';
 import { eventListRoutes } from './routes/event-list.js';
 import { eventRoutes } from './routes/events.js';
 import { replayRoutes } from './routes/replays.js';
+import { rolloutRoutes } from './routes/rollout.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { payloadRoutes } from './routes/payloads.js';
 import { healthRoutes } from './routes/health.js';
@@ -47,6 +48,9 @@ export interface AppDependencies {
   /** Serves large ECS events by reference; absent when VROUTER_PUBLIC_URL is not set. */
   payloadReferences?: PayloadReferences;
   cache: SnapshotCache;
+  /** Version health and rollouts; their routes are served when both are given. */
+  health?: HealthService;
+  rollouts?: RolloutController;
   authenticator: Authenticator;
   /** Throws when the store cannot be reached; backs /readyz. */
   checkReady: () => Promise<void>;
@@ -110,6 +114,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.register(replayRoutes, deps);
   app.register(shadowRoutes, deps);
   app.register(payloadRoutes, deps);
+  app.register(rolloutRoutes, deps);
   app.addHook('onClose', async () => {
     await deps.router.drain();
   });

@@ -32,6 +32,10 @@ export interface RouterConfig {
   payloadSecret: string | undefined;
   replayLeaseMs: number;
   adminRateLimitPerMinute: number;
+  /** How often a router writes its pending health counters (one write per version per minute per flush). */
+  healthFlushMs: number;
+  /** How often a router evaluates running rollouts' gates and bake times. */
+  rolloutIntervalMs: number;
   // --- Event bus (issue 7): SQS worker, EventBridge mapping, admin token from Secrets Manager / SSM ---
   /** `vrouter serve` also consumes this queue when set (VROUTER_SQS_QUEUE_URL or --sqs-queue-url). */
   sqsQueueUrl: string | undefined;
@@ -164,6 +168,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     versionConcurrency: integer(env, 'VROUTER_VERSION_CONCURRENCY', 64, 1, 100_000),
     dispatchTimeoutMs: integer(env, 'VROUTER_DISPATCH_TIMEOUT_MS', 30_000, 100, 900_000),
     sweepIntervalMs: integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
+    healthFlushMs: integer(env, 'VROUTER_HEALTH_FLUSH_MS', 2000, 100, 60_000),
+    rolloutIntervalMs: integer(env, 'VROUTER_ROLLOUT_INTERVAL_MS', 2000, 50, 600_000),
     costMaxDynamodbRequests: integer(env, 'VROUTER_COST_MAX_DYNAMODB_REQUESTS', 5, 0, 1_000_000),
     costMaxDispatchAttempts: integer(env, 'VROUTER_COST_MAX_DISPATCH_ATTEMPTS', 5, 0, 1_000_000),
     webhookUrls: webhookUrls(env.VROUTER_WEBHOOK_URLS),

@@ -2,7 +2,17 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { SnapshotCache } from '@vrouter/core';
 import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
-import { createDynamoClient, DynamoAuditLog, DynamoEventStore, DynamoReplayStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
+import { randomInt } from 'node:crypto';
+import {
+  createDynamoClient,
+  DynamoAuditLog,
+  DynamoEventStore,
+  DynamoHealthStore,
+  DynamoReplayStore,
+  DynamoRolloutStore,
+  DynamoRoutingConfigStore,
+  HEALTH_SHARDS,
+} from '@vrouter/store-dynamodb';
 import { inBackground } from '@vrouter/telemetry';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -11,11 +21,14 @@ import {
   type DeadLetter,
   DispatchRunner,
   EventRouter,
+  HealthRecorder,
+  HealthService,
   type Logger,
   NO_NOTIFIER,
   PayloadReferences,
   ReplayRunner,
   ReplayService,
+  RolloutController,
   ServedTracker,
 } from '@vrouter/engine';
 import { buildApp } from './app.js';
@@ -47,6 +60,8 @@ export interface Runtime {
   runner: DispatchRunner;
   sweeper: ClaimSweeper;
   replays: ReplayRunner;
+  health: HealthRecorder;
+  rollouts: RolloutController;
   /** Stops taking requests, lets in-flight dispatches finish, stops polling. */
   close(): Promise<void>;
 }
@@ -84,6 +99,29 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     http: new HttpDispatcher({ maxResponseBytes: config.maxResponseBytes }),
   });
   const dispatcher = new ServedTracker(registry, configStore, cache, logger);
+  // Version health and rollouts: the recorder counts live outcomes and tells the controller of failures at once.
+  const audit = new DynamoAuditLog({ client: dynamo, tableName: config.tableName });
+  const notifier = config.webhookUrls.length > 0 ? new WebhookNotifier({ urls: config.webhookUrls, logger }) : NO_NOTIFIER;
+  const healthStore = new DynamoHealthStore({ client: dynamo, tableName: config.tableName });
+  const rollouts = new RolloutController({
+    rollouts: new DynamoRolloutStore({ client: dynamo, tableName: config.tableName }),
+    health: healthStore,
+    config: configStore,
+    cache,
+    audit,
+    notifier,
+    logger,
+    intervalMs: config.rolloutIntervalMs,
+  });
+  const health = new HealthRecorder({
+    store: healthStore,
+    shard: randomInt(HEALTH_SHARDS),
+    flushIntervalMs: config.healthFlushMs,
+    logger,
+    onFailure: (record, completion) => rollouts.onFailure(record, completion),
+  });
+  inBackground('health-flush', () => health.start());
+  inBackground('rollout-poll', () => rollouts.start());
   const deadLetters = config.deadLetterQueueUrl ? new SqsDeadLetters(config.deadLetterQueueUrl, logger) : undefined;
   const runner = new DispatchRunner({
     ...(deadLetters ? { onFailed: (letter: DeadLetter) => deadLetters.send(letter) } : {}),
@@ -94,6 +132,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     defaultTimeoutMs: config.dispatchTimeoutMs,
     defaultConcurrency: config.versionConcurrency,
     logger,
+    onOutcome: (outcome) => health.record(outcome),
   });
   const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, ecsByReference: payloadReferences !== undefined });
   const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger, costLimits });
@@ -112,8 +151,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Its poll is background work: untraced, and its requests are not "context lost".
   inBackground('replay-poll', () => replayRunner.start());
   const replays = new ReplayService(replayStore, eventStore, cache, replayRunner, config.retentionSeconds);
-  const audit = new DynamoAuditLog({ client: dynamo, tableName: config.tableName });
-  const notifier = config.webhookUrls.length > 0 ? new WebhookNotifier({ urls: config.webhookUrls, logger }) : NO_NOTIFIER;
   const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 }, notifier);
   app = buildApp({
     config,
@@ -124,6 +161,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     replays,
     ...(payloadReferences ? { payloadReferences } : {}),
     cache,
+    health: new HealthService(healthStore, cache),
+    rollouts,
     authenticator,
     checkReady: () => configStore.revision().then(() => undefined),
   });
@@ -138,6 +177,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     runner,
     sweeper,
     replays: replayRunner,
+    health,
+    rollouts,
     async close() {
       // Order matters: no new recoveries, no more retries (waiting ones release their claims), then let
       // in-flight requests and dispatches finish.
@@ -146,6 +187,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await replayRunner.stop();
       await sweeper.drain();
       await built.close();
+      rollouts.stop();
+      await health.stop();
       await notifier.close();
       await deadLetters?.close();
       cache.stop();

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '@vrouter/core';
 
 /** The change notifications go out for: what changes where events go. */
-export const NOTIFIED_ACTIONS = /^(pin|channel|version|shadow)\./;
+export const NOTIFIED_ACTIONS = /^(pin|channel|version|shadow|rollout)\./;
 
 const code = (value: unknown) => `\`${String(value)}\``;
 
@@ -46,6 +46,26 @@ export function describeChange(entry: AuditEntry): string {
     case 'shadow.delete':
       what = `stopped mirroring${where} to ${code(entry.subject)}`;
       break;
+    case 'rollout.start':
+    case 'rollout.advance':
+    case 'rollout.pause':
+    case 'rollout.resume':
+    case 'rollout.promote':
+    case 'rollout.abort':
+    case 'rollout.complete': {
+      const state = after as { percent?: number; dryRun?: boolean } | null;
+      const verb = {
+        start: 'started a rollout of',
+        advance: 'advanced the rollout of',
+        pause: 'paused the rollout of',
+        resume: 'resumed the rollout of',
+        promote: 'promoted',
+        abort: 'aborted the rollout of',
+        complete: 'completed the rollout of',
+      }[entry.action.slice('rollout.'.length)];
+      what = `${state?.dryRun ? '(dry run) ' : ''}${verb} ${code(entry.subject)}${where}, now at ${state?.percent ?? 0}%`;
+      break;
+    }
     default:
       what = `${entry.action}${where} ${entry.subject ? code(entry.subject) : ''}`;
   }

@@ -13,6 +13,7 @@ export const TAGS = [
   { name: 'resolve', description: 'Which version an event would be routed to now, and why.' },
   { name: 'replays', description: 'Dispatch logged events again, to the current or an explicit version.' },
   { name: 'shadow', description: 'Mirror live events to a candidate version and compare its outcomes with the primary.' },
+  { name: 'rollouts', description: 'Version health, and gated rollouts of a candidate version with automatic rollback.' },
   { name: 'audit', description: 'Every configuration change, with actor, time, before and after.' },
   { name: 'tokens', description: 'Named API tokens and their scopes.' },
   { name: 'health', description: 'Liveness and readiness; no token needed.' },

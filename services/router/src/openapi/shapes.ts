@@ -1,4 +1,4 @@
-import { CHANNELS, COMPONENT_NAME, LAMBDA_INVOCATION_TYPES, SCOPES, SUBJECT_NAME, SUBSCRIPTION_PATTERN, TOKEN_SCOPES, VERSION_NAME } from '@vrouter/core';
+import { CHANNELS, COMPONENT_NAME, ROLLOUT_ACTIONS, LAMBDA_INVOCATION_TYPES, SCOPES, SUBJECT_NAME, SUBSCRIPTION_PATTERN, TOKEN_SCOPES, VERSION_NAME } from '@vrouter/core';
 
 /**
  * JSON Schemas of the records the API reads and writes, for the OpenAPI document only: requests are validated by
@@ -8,8 +8,8 @@ import { CHANNELS, COMPONENT_NAME, LAMBDA_INVOCATION_TYPES, SCOPES, SUBJECT_NAME
 
 const DISPATCH_STATUSES = ['pending', 'dispatched', 'succeeded', 'failed'];
 export const dispatchStatus = { type: 'string', enum: DISPATCH_STATUSES };
-const PIN_SOURCES = [...SCOPES, 'default'];
-const CONSIDERATION_OUTCOMES = ['matched', 'no-subject', 'no-pin', 'expired', 'channel-empty', 'version-unknown', 'not-reached'];
+const PIN_SOURCES = [...SCOPES, 'rollout', 'default'];
+const CONSIDERATION_OUTCOMES = ['matched', 'no-subject', 'no-pin', 'expired', 'channel-empty', 'version-unknown', 'not-reached', 'outside-share'];
 const AUDIT_ACTIONS = [
   'component.put',
   'version.put',
@@ -23,6 +23,9 @@ const AUDIT_ACTIONS = [
   'project.put',
   'token.create',
   'token.revoke',
+  'shadow.set',
+  'shadow.delete',
+  ...ROLLOUT_ACTIONS.map((a) => `rollout.${a}`),
 ];
 
 export const componentName = { type: 'string', pattern: COMPONENT_NAME.source, description: 'A component name, e.g. `release-coordinator`.' };
@@ -118,6 +121,28 @@ export const version = {
   },
 };
 
+export const versionHealth = {
+  title: 'VersionHealth',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'channels', 'dispatches', 'succeeded', 'failed', 'errorRate', 'latencyMs'],
+  properties: {
+    version: versionName,
+    channels: { type: 'array', items: channelName, description: 'The channels that point at this version now.' },
+    dispatches: { type: 'integer', description: 'Terminal outcomes of live dispatches (not replays or shadows) in the window.' },
+    succeeded: { type: 'integer', description: 'Succeeded, or handed off (asynchronous targets).' },
+    failed: { type: 'integer' },
+    errorRate: { type: 'number', minimum: 0, maximum: 1 },
+    latencyMs: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['p50', 'p99'],
+      description: 'From the start of a dispatch (retries included) to its outcome; the upper bound of the bucket the quantile falls in.',
+      properties: { p50: { type: ['number', 'null'] }, p99: { type: ['number', 'null'] } },
+    },
+  },
+};
+
 export const componentDetail = {
   ...component,
   title: 'ComponentDetail',
@@ -131,6 +156,11 @@ export const componentDetail = {
       properties: Object.fromEntries(CHANNELS.map((c) => [c, versionName])),
     },
     versions: { type: 'array', items: version, description: 'Oldest first.' },
+    health: {
+      type: 'array',
+      description: 'Health per version over the last hour (single-component answer only), as `GET /v1/health/versions` gives it.',
+      items: versionHealth,
+    },
   },
 };
 
@@ -246,6 +276,13 @@ export const resolution = {
         target,
         source: { type: 'string', enum: PIN_SOURCES },
         pin: pinRef,
+        rollout: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['percent', 'bucket'],
+          description: 'Set when a rollout decided: its share now and the customer’s bucket (0-9999; in the share when below percent × 100).',
+          properties: { percent: { type: 'number' }, bucket: { type: 'integer', minimum: 0, maximum: 9999 } },
+        },
       },
     },
     {

@@ -104,9 +104,11 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     const snapshot = await admin.config();
     return { components: [...snapshot.components.values()].map(describeComponent) };
   });
-  app.get<{ Params: ComponentParams }>('/v1/components/:component', { ...read, schema: getComponentSchema }, async (request, reply) =>
-    withEtag(reply, describeComponent(await admin.routing(request.params.component))),
-  );
+  app.get<{ Params: ComponentParams }>('/v1/components/:component', { ...read, schema: getComponentSchema }, async (request, reply) => {
+    const routing = await admin.routing(request.params.component);
+    const health = deps.health ? (await deps.health.component(routing.component.name).catch(() => undefined))?.versions : undefined;
+    return withEtag(reply, { ...describeComponent(routing), ...(health ? { health } : {}) });
+  });
   app.put<{ Params: ComponentParams }>('/v1/components/:component', { ...versionsWrite, schema: putComponentSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'component.put', () => admin.putComponent(request.params.component, request.body, change(request)))),
   );

@@ -107,6 +107,7 @@ export {
   isFinished,
   requiredSuccesses,
   figures as rolloutFigures,
+  sinceStart,
   evaluateGate,
   nextTransition,
   applyTransition,

@@ -82,6 +82,11 @@ export interface Rollout {
   /** Bumped by every transition; each write is conditional on the sequence it read, so one writer wins. */
   seq: number;
   pending?: RolloutEffect;
+  /**
+   * The candidate's and baseline's counts in the start minute before the rollout began: counters are per minute, so
+   * they are subtracted to judge the rollout on its own dispatches.
+   */
+  countsAtStart?: { minute: string; candidate: RolloutFigures; baseline: RolloutFigures };
 }
 
 const MAX_DECISIONS = 100;
@@ -134,6 +139,15 @@ export const figures = (counts: Pick<HealthCounts, 'dispatches' | 'succeeded' | 
   failed: counts.failed,
   errorRate: errorRate(counts),
 });
+
+/** Figures since the rollout started: `window` (from its start minute on) minus what the start minute held before. */
+export function sinceStart(window: RolloutFigures, atStart: RolloutFigures | undefined): RolloutFigures {
+  if (!atStart) return window;
+  const dispatches = Math.max(0, window.dispatches - atStart.dispatches);
+  const failed = Math.max(0, window.failed - atStart.failed);
+  const succeeded = Math.max(0, window.succeeded - atStart.succeeded);
+  return { dispatches, failed, succeeded, errorRate: dispatches === 0 ? 0 : failed / dispatches };
+}
 
 export type GateVerdict = { verdict: 'pass' | 'fail' | 'wait'; why: string };
 

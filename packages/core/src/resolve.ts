@@ -29,8 +29,9 @@ export interface Consideration {
   detail: string;
 }
 
-/** What decided the version: a pin's scope, a rollout's share, or the default (stable). */
-export type PinSource = PinScope | 'rollout' | 'default';
+/** What decided the version: a pin's scope, a rollout's share, or the default (stable); in precedence order. */
+export const PIN_SOURCES = [...SCOPES, 'rollout', 'default'] as const;
+export type PinSource = (typeof PIN_SOURCES)[number];
 
 export type Resolution =
   | {

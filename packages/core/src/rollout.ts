@@ -121,8 +121,12 @@ export function rolloutPercent(rollout: Pick<Rollout, 'state' | 'steps' | 'step'
   return rollout.steps[rollout.step]?.percent ?? 0;
 }
 
-/** Whether resolution gives this rollout's share the candidate: a dry run and a finished rollout route nothing. */
-export const routesTraffic = (rollout: Rollout): boolean => !rollout.dryRun && (rollout.state === 'running' || rollout.state === 'paused');
+/**
+ * Whether resolution gives this rollout's share the candidate: a dry run and a finished rollout route nothing, except
+ * a completed one whose move of stable is still owed, which keeps routing everyone to the candidate until stable does.
+ */
+export const routesTraffic = (rollout: Rollout): boolean =>
+  !rollout.dryRun && (rollout.state === 'running' || rollout.state === 'paused' || (rollout.state === 'completed' && rollout.pending === 'set-stable'));
 
 export const isFinished = (rollout: Pick<Rollout, 'state'>): boolean => rollout.state === 'aborted' || rollout.state === 'completed';
 

@@ -188,6 +188,12 @@ describe('resolution with a rollout', () => {
     }
   });
 
+  it('a completed rollout whose stable move is still owed routes everyone to the candidate', () => {
+    const resolved = resolveVersion(withRollout(rollout({ state: 'completed', pending: 'set-stable' })), 'svc', { customer: outside });
+    assert.ok(resolved.resolved);
+    assert.equal(resolved.version, 'v2');
+  });
+
   it('a paused rollout keeps its share', () => {
     const resolved = resolveVersion(withRollout(rollout({ state: 'paused' })), 'svc', { customer: inside });
     assert.ok(resolved.resolved);

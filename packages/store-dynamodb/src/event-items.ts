@@ -10,6 +10,7 @@ import {
   type DispatchStatus,
   type EventRecord,
   type PinScope,
+  PIN_SOURCES,
   type PinSource,
   SCOPES,
 } from '@vrouter/core';
@@ -21,7 +22,6 @@ import { TTL_ATTRIBUTE } from './schema.js';
 /** Translation between event and dispatch records and their items. */
 
 const DISPATCH_STATUSES: readonly DispatchStatus[] = ['pending', 'dispatched', 'succeeded', 'failed'];
-const PIN_SOURCES: readonly PinSource[] = [...SCOPES, 'default'];
 
 /**
  * The EVENT item. The CloudEvent is kept as a JSON string rather than a map: events may carry keys and

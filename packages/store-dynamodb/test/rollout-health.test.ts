@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { countOutcome, emptyCounts, isVrouterError, type Rollout } from '@vrouter/core';
-import { DynamoHealthStore, DynamoRolloutStore, DynamoRoutingConfigStore } from '../src/index.js';
-import { startTestTable, type TestTable } from './support.js';
+import { DynamoEventStore, DynamoHealthStore, DynamoRolloutStore, DynamoRoutingConfigStore } from '../src/index.js';
+import { pendingDispatch, startTestTable, type TestTable } from './support.js';
 
 const AT = '2026-01-31T12:00:00.000Z';
 
@@ -61,6 +61,15 @@ describe('DynamoRolloutStore and DynamoHealthStore', () => {
     await rollouts.create(rollout({ version: 'v3' }));
     assert.equal((await rollouts.get('svc'))?.version, 'v3');
     assert.equal(await rollouts.get('other'), null);
+  });
+
+  it('a dispatch routed by a rollout reads back with its source', async () => {
+    const events = new DynamoEventStore({ client: table.client, tableName: table.tableName });
+    const event = { specversion: '1.0' as const, id: 'e-1', source: 'urn:rollout', type: 'build.finished' };
+    await events.recordEvent({ source: 'urn:rollout', id: 'e-1', type: 'build.finished', receivedAt: AT, customer: 'acme', components: ['svc'], event });
+    const record = pendingDispatch('urn:rollout', 'e-1', { pinSource: 'rollout', channel: null, version: 'v2' });
+    assert.equal((await events.claimDispatch(record)).claimed, true);
+    assert.equal((await events.getEvent('urn:rollout', 'e-1'))?.dispatches[0]?.pinSource, 'rollout');
   });
 
   it('adds counters atomically across shards and sums a window of minutes on read', async () => {

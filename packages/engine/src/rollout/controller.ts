@@ -54,7 +54,7 @@ export interface RolloutView {
   baselineVersion: string | null;
   state: Rollout['state'];
   dryRun: boolean;
-  /** 1-based: step 2 of `steps.length`. */
+  /** 0-based index into `steps`. */
   step: number;
   percent: number;
   steps: Rollout['steps'];
@@ -181,7 +181,7 @@ export class RolloutController {
       baselineVersion: rollout.baseline,
       state: rollout.state,
       dryRun: rollout.dryRun,
-      step: rollout.step + 1,
+      step: rollout.step,
       percent: rolloutPercent(rollout),
       steps: rollout.steps,
       gate: rollout.gate,
@@ -225,7 +225,9 @@ export class RolloutController {
     if (this.aborting.has(record.component)) return;
     this.aborting.add(record.component);
     const why = `first error: ${record.version} failed event ${record.source} ${record.id}${completion.error ? ` (${completion.error.code})` : ''}`;
-    this.transition(record.component, rollout.seq, 'abort', why)
+    // Nothing is read first (the snapshot's rollout is written conditionally on its seq; only a stale one is read
+    // again), and no figures: the one failure is the figure, and every read would delay the abort.
+    this.abortFrom(rollout, why)
       .catch((error: unknown) => this.options.logger.warn({ err: error, component: record.component }, 'could not abort the rollout on its first error; the next evaluation will'))
       .finally(() => this.aborting.delete(record.component));
   }
@@ -248,18 +250,26 @@ export class RolloutController {
     }
   }
 
+  private async abortFrom(known: Rollout, why: string): Promise<boolean> {
+    const next = applyTransition(known, { action: 'abort', why, actor: this.actor, at: Date.now() });
+    if (await this.commit(known, next, 'abort', this.actor, why)) return true;
+    // The snapshot was stale (the rollout moved on meanwhile): abort what is stored, if it still rolls out this version.
+    const current = await this.options.rollouts.get(known.component);
+    if (current?.state !== 'running' || current.version !== known.version) return false;
+    return this.commit(current, applyTransition(current, { action: 'abort', why, actor: this.actor, at: Date.now() }), 'abort', this.actor, why);
+  }
+
   /** Takes an automatic transition if the stored rollout is still the one evaluated (same seq); else another router did. */
   private async transition(
     component: string,
     seq: number,
     action: 'abort' | 'advance' | 'complete',
     why: string,
-    known?: { candidate: RolloutFigures; baseline: RolloutFigures },
+    known: { candidate: RolloutFigures; baseline: RolloutFigures },
   ): Promise<boolean> {
     const current = await this.options.rollouts.get(component);
     if (!current || current.seq !== seq || current.state !== 'running') return false;
-    const { candidate, baseline } = known ?? (await this.figures(current));
-    const next = applyTransition(current, { action, why, actor: this.actor, at: Date.now(), candidate, baseline });
+    const next = applyTransition(current, { action, why, actor: this.actor, at: Date.now(), ...known });
     return this.commit(current, next, action, this.actor, why);
   }
 

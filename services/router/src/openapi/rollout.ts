@@ -90,7 +90,7 @@ const rolloutView = {
     baselineVersion: { type: ['string', 'null'], description: 'What stable pointed at when the rollout started.' },
     state: { type: 'string', enum: [...ROLLOUT_STATES] },
     dryRun: { type: 'boolean' },
-    step: { type: 'integer', minimum: 1, description: '1-based.' },
+    step: { type: 'integer', minimum: 0, description: '0-based index into steps.' },
     percent: { type: 'number', description: 'The share routed to the candidate now (0 once aborted, 100 once completed).' },
     steps: { type: 'array', items: step },
     gate,

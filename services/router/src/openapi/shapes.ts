@@ -1,4 +1,15 @@
-import { CHANNELS, COMPONENT_NAME, ROLLOUT_ACTIONS, LAMBDA_INVOCATION_TYPES, SCOPES, SUBJECT_NAME, SUBSCRIPTION_PATTERN, TOKEN_SCOPES, VERSION_NAME } from '@vrouter/core';
+import {
+  CHANNELS,
+  COMPONENT_NAME,
+  PIN_SOURCES as CORE_PIN_SOURCES,
+  ROLLOUT_ACTIONS,
+  LAMBDA_INVOCATION_TYPES,
+  SCOPES,
+  SUBJECT_NAME,
+  SUBSCRIPTION_PATTERN,
+  TOKEN_SCOPES,
+  VERSION_NAME,
+} from '@vrouter/core';
 
 /**
  * JSON Schemas of the records the API reads and writes, for the OpenAPI document only: requests are validated by
@@ -8,7 +19,7 @@ import { CHANNELS, COMPONENT_NAME, ROLLOUT_ACTIONS, LAMBDA_INVOCATION_TYPES, SCO
 
 const DISPATCH_STATUSES = ['pending', 'dispatched', 'succeeded', 'failed'];
 export const dispatchStatus = { type: 'string', enum: DISPATCH_STATUSES };
-const PIN_SOURCES = [...SCOPES, 'rollout', 'default'];
+const PIN_SOURCES = [...CORE_PIN_SOURCES];
 const CONSIDERATION_OUTCOMES = ['matched', 'no-subject', 'no-pin', 'expired', 'channel-empty', 'version-unknown', 'not-reached', 'outside-share'];
 const AUDIT_ACTIONS = [
   'component.put',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { exampleHandler, FailOnDemand } from '@vrouter/local-targets';
 import { createRuntime, loadConfig, type Runtime } from '@vrouter/router';
+import { cliFor } from '../src/cli-run.js';
 import { type Api, type ApiResponse, apiClient, cloudEvent, eventually, LOCAL_CREDENTIALS, seedSvc, type Stack, startStack, TABLE, TOKEN } from '../src/stack.js';
 
 const ENV = {
@@ -217,6 +218,23 @@ describe('gated rollouts on two routers sharing one store', () => {
     assert.equal(component.body.channels.stable, 'v1');
     const routed = (await send('build.finished', 20)).flatMap((r) => r.dispatches.map((d) => d.version));
     assert.deepEqual([...new Set(routed)], ['v1']);
+  });
+
+  it('the CLI shows health, starts a rollout, follows it and aborts it', async () => {
+    const cli = cliFor(stack.url, TOKEN);
+    const health = await cli('health', 'svc', '--window', '5m');
+    assert.equal(health.code, 0, health.stderr);
+    assert.match(health.stdout, /^VERSION\s+CHANNELS\s+DISPATCHES\s+FAILED\s+ERROR RATE\s+P50 MS\s+P99 MS\nv1\s+beta,stable\s+\d+/);
+    const started = await cli('rollout', 'start', 'svc', 'v3', '--steps', '5,100', '--bake', '3600', '--max-error-rate', '0.01', '--dry-run', '--json');
+    assert.equal(started.code, 0, started.stderr);
+    assert.equal(JSON.parse(started.stdout).dryRun, true);
+    const status = await cli('rollout', 'status', 'svc');
+    assert.match(status.stdout, /^svc v3 \(dry run\): running, step 1\/2, 5% \| candidate \d+ dispatches/);
+    const [followed, aborted] = await Promise.all([cli('rollout', 'status', 'svc', '--follow', '--json'), cli('rollout', 'abort', 'svc', '--reason', 'cli test')]);
+    assert.equal(aborted.code, 0, aborted.stderr);
+    assert.equal(followed.code, 0, followed.stderr);
+    assert.equal(JSON.parse(followed.stdout).state, 'aborted');
+    assert.match(followed.stderr, /aborted, step 1\/2, 0%/);
   });
 
   it('refuses bad rollouts with stable codes', async () => {

@@ -300,11 +300,13 @@ export class RolloutController {
       for (const channel of CHANNELS) {
         const pointer = await this.options.config.getChannel(rollout.component, channel);
         if (pointer?.version !== rollout.version) continue;
-        if (!pointer.previousVersion) {
+        // A channel that never pointed elsewhere goes to the baseline: what stable served when the rollout began.
+        const back = pointer.previousVersion ?? rollout.baseline;
+        if (!back || back === rollout.version) {
           this.options.logger.warn({ component: rollout.component, channel }, 'channel points at the aborted candidate and has no previous version to return to');
           continue;
         }
-        const written = await this.options.config.setChannel(rollout.component, channel, pointer.previousVersion, at);
+        const written = await this.options.config.setChannel(rollout.component, channel, back, at);
         entries.push(this.entry('channel.rollback', this.actor, rollout.component, channel, written.before, written.pointer, reason));
       }
     }

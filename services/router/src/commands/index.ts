@@ -8,6 +8,7 @@ import { registerPins } from './pins.js';
 import { registerProjects } from './projects.js';
 import { registerReplay } from './replay.js';
 import { registerResolve } from './resolve.js';
+import { registerHealth, registerRollout } from './rollout.js';
 import { registerShadow } from './shadow.js';
 import { addGlobalOptions } from './run.js';
 import { registerTokens } from './tokens.js';
@@ -16,7 +17,7 @@ import { registerVersions } from './versions.js';
 export { EXIT } from './errors.js';
 
 /**
- * Adds the admin commands (components, versions, channels, pins, customers, projects, resolve, audit, tokens, events, replay, shadow)
+ * Adds the admin commands (components, versions, channels, pins, customers, projects, resolve, audit, tokens, events, replay, shadow, health, rollout)
  * to `program`. They talk to a running router over HTTP (--url / VROUTER_URL, --token / VROUTER_TOKEN), print
  * aligned tables or, with --json, the raw answer, and exit with the codes documented on EXIT.
  */
@@ -35,6 +36,8 @@ export function registerAdminCommands(program: Command): void {
     registerEvents,
     registerReplay,
     registerShadow,
+    registerHealth,
+    registerRollout,
   ]) {
     register(program);
   }

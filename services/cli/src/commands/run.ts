@@ -1,6 +1,6 @@
 import { ApiError, type Override, VrouterClient } from '@vrouter/client';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { EXIT, errorDocument, errorLine, exitCodeFor, UsageError } from './errors.js';
+import { EXIT, type ExitCode, errorDocument, errorLine, exitCodeFor, UsageError } from './errors.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 const HELP_GROUP = 'Admin commands (talk to a running router):';
@@ -18,6 +18,8 @@ export interface Done {
   text: () => string;
   /** Human mode only: a line for stderr, so stdout stays the value a script captures. */
   notice?: string;
+  /** The exit code for an answer that is printed but is not a success (default EXIT.ok). */
+  exit?: ExitCode;
 }
 
 function parseUrl(value: string): string {
@@ -124,7 +126,7 @@ export function run<O extends object>(body: (client: VrouterClient, args: string
         const text = done.text();
         if (text) process.stdout.write(`${text}\n`);
       }
-      process.exitCode = EXIT.ok;
+      process.exitCode = done.exit ?? EXIT.ok;
     } catch (error) {
       const hint = error instanceof ApiError && error.status === 401 && !client?.hasToken ? ' (set VROUTER_TOKEN or pass --token)' : '';
       report(error, options.json, hint);

@@ -69,8 +69,9 @@ describe("the README's exit-code table", () => {
     assert.equal(errorDocument(error).error.message, 'configuration error: PORT must be an integer');
   });
 
-  it('--json carries the details of a problem', () => {
-    const error = new ApiError(409, { code: 'VR_CONFLICT', detail: 'in use', details: { channels: ['stable'] } }, 'x');
-    assert.deepEqual(errorDocument(error), { error: { code: 'VR_CONFLICT', status: 409, message: 'in use', details: { channels: ['stable'] }, exit: EXIT.conflict } });
+  it("--json carries a problem's other members as details", () => {
+    const problem = { type: 'urn:x', title: 't', status: 409, code: 'VR_CONFLICT', detail: 'in use', requestId: 'r1', channels: ['stable'], pins: [] };
+    const error = new ApiError(409, problem, 'x');
+    assert.deepEqual(errorDocument(error), { error: { code: 'VR_CONFLICT', status: 409, message: 'in use', details: { channels: ['stable'], pins: [] }, exit: EXIT.conflict } });
   });
 });

@@ -50,14 +50,25 @@ describe('the CLI loads the router only for the commands that run it', () => {
   it('pins list loads neither the router nor fastify, the AWS SDK or the embedded store', async () => {
     const { code, stderr, modules } = await traced('pins', ['pins', 'list', '--url', `http://127.0.0.1:${closedPort}`, '--token', 'x'.repeat(20)]);
     assert.equal(code, 7, stderr);
-    assert.ok(modules.some((m) => m.includes('/packages/client/')), 'the tracer saw the client load');
-    for (const heavy of HEAVY) assert.deepEqual(modules.filter((m) => heavy.test(m)), [], `${heavy} is not loaded`);
+    assert.ok(
+      modules.some((m) => m.includes('/packages/client/')),
+      'the tracer saw the client load',
+    );
+    for (const heavy of HEAVY)
+      assert.deepEqual(
+        modules.filter((m) => heavy.test(m)),
+        [],
+        `${heavy} is not loaded`,
+      );
   });
 
   it('table create loads the router, and a refused configuration exits 2', async () => {
     const { code, stderr, modules } = await traced('table', ['table', 'create'], { VROUTER_LEASE_MS: 'soon' });
     assert.equal(code, 2, stderr);
     assert.match(stderr, /^vrouter: configuration error: /);
-    assert.ok(modules.some((m) => /\/services\/router\/dist\//.test(m)), 'the router was loaded');
+    assert.ok(
+      modules.some((m) => /\/services\/router\/dist\//.test(m)),
+      'the router was loaded',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { ApiError, ConnectionError } from '@vrouter/client';
+import { ApiError, ConnectionError, type Problem } from '@vrouter/client';
 import { CommanderError } from 'commander';
 
 /**
@@ -105,7 +105,7 @@ export interface ErrorDocument {
     message: string;
     /** The offending input, when the router named one. */
     field?: string;
-    /** The problem document's `details`, when it had some (e.g. what still uses a version). */
+    /** The problem document's other members, when it had some (e.g. what still uses a version). */
     details?: unknown;
     /** The process's exit code, as in the README's table. */
     exit: ExitCode;
@@ -118,11 +118,19 @@ function cliCode(exit: ExitCode): CliErrorCode {
   return 'VR_CLI_UNEXPECTED';
 }
 
+/** Members of a problem document beyond RFC 9457's and our code and field (e.g. what still uses a version). */
+const STANDARD = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'field', 'requestId']);
+function extensions(problem: Problem | undefined): Record<string, unknown> | undefined {
+  if (!problem) return undefined;
+  const rest = Object.entries(problem).filter(([key]) => !STANDARD.has(key));
+  return rest.length > 0 ? Object.fromEntries(rest) : undefined;
+}
+
 /** The `--json` form of a failure; never throws. */
 export function errorDocument(error: unknown): ErrorDocument {
   const exit = exitCodeFor(error);
   if (error instanceof ApiError) {
-    const details = error.problem?.details;
+    const details = extensions(error.problem);
     return {
       error: {
         code: error.code,

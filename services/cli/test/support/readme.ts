@@ -24,7 +24,10 @@ export function readmeExitCodes(): ExitRow[] {
   const rows: ExitRow[] = [];
   for (const line of lines.slice(lines.findIndex((l) => l.startsWith('|')))) {
     if (!line.startsWith('|')) break;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     const exit = /^`(\d+)`$/.exec(cells[0] ?? '');
     if (!exit) continue; // the header and its rule
     const answers = ticks(cells[2] ?? '');

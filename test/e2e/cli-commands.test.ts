@@ -19,7 +19,10 @@ function readmeTable(): { exit: Map<string, number>; cliCode: Map<number, string
       if (exit.size > 0) break;
       continue;
     }
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     const code = /^`(\d+)`$/.exec(cells[0]!);
     if (!code) continue;
     exit.set(cells[1]!.split(/[:,(]/)[0]!.trim(), Number(code[1]));
@@ -73,7 +76,14 @@ describe('the vrouter CLI against a running router: exit codes and --json errors
   after(() => stack.close());
 
   /** Each scenario: the README's meaning, the command line, and the error code --json must name. */
-  const scenarios: { meaning: string; args: string[]; code: string | ((exit: number) => string); status?: number | null; field?: string; env?: 'wrong-token' | 'nothing-listens' }[] = [
+  const scenarios: {
+    meaning: string;
+    args: string[];
+    code: string | ((exit: number) => string);
+    status?: number | null;
+    field?: string;
+    env?: 'wrong-token' | 'nothing-listens';
+  }[] = [
     { meaning: 'usage', args: [], code: (exit) => table.cliCode.get(exit)! },
     { meaning: 'usage', args: ['nosuch'], code: (exit) => table.cliCode.get(exit)! },
     { meaning: 'usage', args: ['pins', 'list', '--bogus'], code: (exit) => table.cliCode.get(exit)! },
@@ -88,7 +98,13 @@ describe('the vrouter CLI against a running router: exit codes and --json errors
     { meaning: 'not found', args: ['resolve', 'nosuch', '--customer', 'acme'], code: 'VR_COMPONENT_UNKNOWN', status: 422, field: 'component' },
     { meaning: 'not found', args: ['shadow', 'set', 'nosuch', 'v1', '--percent', '5'], code: 'VR_NOT_FOUND', status: 404 },
     { meaning: 'not found', args: ['replay', '--since', '15m', '--component', 'nosuch', '--dry-run'], code: 'VR_COMPONENT_UNKNOWN', status: 422, field: 'filter.component' },
-    { meaning: 'not found', args: ['events', 'send', '--type', 'build.x', '--customer', 'acme', '--component', 'nosuch'], code: 'VR_COMPONENT_UNKNOWN', status: 422, field: 'component' },
+    {
+      meaning: 'not found',
+      args: ['events', 'send', '--type', 'build.x', '--customer', 'acme', '--component', 'nosuch'],
+      code: 'VR_COMPONENT_UNKNOWN',
+      status: 422,
+      field: 'component',
+    },
     { meaning: 'conflict or precondition failed', args: ['versions', 'remove', 'svc', 'v1'], code: 'VR_CONFLICT', status: 409 },
     { meaning: 'conflict or precondition failed', args: ['components', 'remove', 'svc'], code: 'VR_CONFLICT', status: 409 },
     { meaning: 'not authorised', args: ['pins', 'list'], code: 'VR_UNAUTHORIZED', status: 401, env: 'wrong-token' },
@@ -153,7 +169,9 @@ describe('the new vrouter commands against a running router', () => {
   });
 
   it('components get shows one component with its channels and versions', async () => {
-    const lines = ok(await vrouter('components', 'get', 'svc')).stdout.trimEnd().split('\n');
+    const lines = ok(await vrouter('components', 'get', 'svc'))
+      .stdout.trimEnd()
+      .split('\n');
     assert.equal(lines[0], 'component    svc');
     assert.match(lines[2]!, /^subscribes\s+build\.\*$/);
     assert.match(lines[3]!, /^channels\s+stable v1, beta v2, experimental v3$/);
@@ -213,7 +231,9 @@ describe('the new vrouter commands against a running router', () => {
     assert.match(row!, /^\/cli-test\s+e-1\s+accepted\s+svc\s+v1\s+stable\s+succeeded\s+-$/);
     assert.deepEqual(rest, []);
 
-    const got = ok(await vrouter('events', 'get', '/cli-test', 'e-1')).stdout.trimEnd().split('\n');
+    const got = ok(await vrouter('events', 'get', '/cli-test', 'e-1'))
+      .stdout.trimEnd()
+      .split('\n');
     assert.match(got[0]!, /^event \/cli-test e-1 \(build\.finished\), received \d{4}-/);
     assert.match(got[1]!, /^customer acme, project -, plan \S+; components svc$/);
     assert.match(got.find((l) => l.startsWith('dispatch'))!, /^dispatch\s+svc\s+v1\s+stable\s+succeeded\s+1\s+\d{4}-.*\s+-$/);
@@ -221,7 +241,9 @@ describe('the new vrouter commands against a running router', () => {
     assert.deepEqual(details.event.data, { n: 1 });
     assert.equal(details.event.customerid, 'acme');
 
-    const again = json<{ results: { status: string }[] }>(await vrouter('events', 'send', '--type', 'build.finished', '--source', '/cli-test', '--id', 'e-1', '--customer', 'acme', '--json'));
+    const again = json<{ results: { status: string }[] }>(
+      await vrouter('events', 'send', '--type', 'build.finished', '--source', '/cli-test', '--id', 'e-1', '--customer', 'acme', '--json'),
+    );
     assert.equal(again.results[0]!.status, 'duplicate');
   });
 
@@ -250,7 +272,11 @@ describe('the new vrouter commands against a running router', () => {
   });
 
   it('events send --file - reads the event from stdin', async () => {
-    const result = await withStdin(['events', 'send', '--file', '-', '--json'], { VROUTER_URL: stack.url, VROUTER_TOKEN: TOKEN }, JSON.stringify(cloudEvent({ id: 's-1', customerid: 'acme' })));
+    const result = await withStdin(
+      ['events', 'send', '--file', '-', '--json'],
+      { VROUTER_URL: stack.url, VROUTER_TOKEN: TOKEN },
+      JSON.stringify(cloudEvent({ id: 's-1', customerid: 'acme' })),
+    );
     const answer = JSON.parse(ok(result).stdout) as { results: { id: string; status: string }[] };
     assert.deepEqual([answer.results[0]!.id, answer.results[0]!.status], ['s-1', 'accepted']);
   });

@@ -156,7 +156,7 @@ _vrouter() {
 ${WALK}
   local -a items
   if ((skip)); then
-    items=(\${="$(_vrouter_values "$cmd" "\${words[CURRENT-1]}")"})
+    items=($(_vrouter_values "$cmd" "\${words[CURRENT-1]}"))
     if (($#items)); then compadd -a items; else _files; fi
   elif [[ $PREFIX == -* ]]; then
     items=("\${(@f)$(_vrouter_options "$cmd")}")
@@ -165,7 +165,7 @@ ${WALK}
     items=("\${(@f)$(_vrouter_commands "$cmd")}")
     _describe -t commands 'command' items
   else
-    items=(\${="$(_vrouter_argument "$cmd" "$n")"})
+    items=($(_vrouter_argument "$cmd" "$n"))
     if (($#items)); then compadd -a items; else _files; fi
   fi
 }
@@ -188,7 +188,8 @@ function fishScript(specs: CommandSpec[]): string {
     for (const c of spec.commands) lines.push(`complete -c vrouter -n ${fq(`${at} 0`)} -a ${fq(c.name)} -d ${fq(line(c.description))}`);
     for (const o of spec.options) {
       const flags = o.names.map((n) => (n.startsWith('--') ? `-l ${fq(n.slice(2))}` : `-s ${fq(n.slice(1))}`)).join(' ');
-      const value = o.value ? ` -r${o.choices.length > 0 ? ` -f -a ${fq(o.choices.join(' '))}` : ''}` : '';
+      // A free-form value may be a file (--file): offer file names there, closed sets otherwise.
+      const value = o.value ? ` -r${o.choices.length > 0 ? ` -f -a ${fq(o.choices.join(' '))}` : ' -F'}` : '';
       lines.push(`complete -c vrouter -n ${fq(at)} ${flags}${value} -d ${fq(line(o.description))}`);
     }
     spec.arguments.forEach((choices, i) => {
@@ -215,7 +216,9 @@ function __vrouter_state
   set -l cmd ''
   set -l n 0
   set -l skip 0
-  for word in (commandline -opc)[2..-1]
+  set -l words (commandline -opc)
+  set -e words[1]
+  for word in $words
     if test $skip = 1
       set skip 0
       continue

@@ -23,6 +23,7 @@ const PIN_SOURCES = [...CORE_PIN_SOURCES];
 const CONSIDERATION_OUTCOMES = ['matched', 'no-subject', 'no-pin', 'expired', 'channel-empty', 'version-unknown', 'not-reached', 'outside-share'];
 const AUDIT_ACTIONS = [
   'component.put',
+  'component.delete',
   'version.put',
   'version.delete',
   'channel.set',

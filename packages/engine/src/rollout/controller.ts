@@ -250,7 +250,9 @@ export class RolloutController {
     }
   }
 
-  private async abortFrom(known: Rollout, why: string): Promise<boolean> {
+  private async abortFrom(fromSnapshot: Rollout & { etag?: string }, why: string): Promise<boolean> {
+    // The snapshot's copy carries the config item's etag, which is not part of the rollout.
+    const { etag: _etag, ...known } = fromSnapshot;
     const next = applyTransition(known, { action: 'abort', why, actor: this.actor, at: Date.now() });
     if (await this.commit(known, next, 'abort', this.actor, why)) return true;
     // The snapshot was stale (the rollout moved on meanwhile): abort what is stored, if it still rolls out this version.

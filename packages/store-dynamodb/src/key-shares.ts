@@ -30,8 +30,10 @@ export interface KeySharesOptions {
 /** Indexes whose partition keys carry a `#<shard>` suffix. gsi4 and gsi5 end in a customer id, which may be numeric. */
 const SHARDED: readonly IndexKeys[] = [GSI1, GSI2, GSI3, GSI6];
 
+const EVENT_PARTITION_PREFIX = 'EVENT#';
+
 /**
- * Scans the whole table and reports, per index, how much of what was written landed on its hottest partition key.
+ * Scans the whole table and reports, per index, how much of the event log's writes landed on its hottest partition key.
  * A diagnostic for benchmarks and load tests (a Scan reads everything: never run it against production traffic).
  * Throws the SDK's error when the table cannot be scanned.
  */
@@ -67,6 +69,8 @@ export async function measureKeyShares(client: DynamoDBClient, tableName: string
 
 function tallyItem(item: Item, count: (index: string, key: string, writes: number) => void, options: KeySharesOptions): void {
   const pk = item[PARTITION_KEY]?.S ?? '';
+  // Config and audit items are written at admin pace, not per event; docs/scale.md counts them apart.
+  if (!pk.startsWith(EVENT_PARTITION_PREFIX)) return;
   const sk = item[SORT_KEY]?.S ?? '';
   const isDispatch = sk.startsWith(SK_PREFIX.dispatch) || sk.startsWith(SK_PREFIX.replay) || sk.startsWith(SK_PREFIX.shadow);
   // The event record is written once; a dispatch record by its claim and again by its completion (and every

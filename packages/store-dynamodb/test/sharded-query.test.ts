@@ -127,6 +127,13 @@ describe('listDispatches over sharded indexes', () => {
     }
   }
 
+  it('bounds the Queries of one page on a long empty window, and the walk still ends', async () => {
+    // An empty day without a component: 24 hour buckets of 33 partitions each, more than one page may Query (512).
+    const { ids, pages } = await walk({ from: '2026-07-01T00:00:00Z', to: '2026-07-01T23:59:59Z' }, 10);
+    assert.deepEqual(ids, []);
+    assert.equal(pages, 2, 'the first page ran out of budget and returned an empty page with a cursor');
+  });
+
   it('refuses crafted, tampered or foreign cursors with VR_VALIDATION on cursor', async () => {
     const q = { from, to, component: 'builder', limit: 5 };
     const { cursor } = await store.listDispatches(q);

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ValidationError } from '@vrouter/core';
 
 /**
@@ -17,7 +18,8 @@ export class CursorSigner {
 
   /** Signs `payload` for the query identified by `scope`. */
   encode(scope: string, payload: unknown): string {
-    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    // Compressed: one position per shard repeats the same source and time prefixes, and cursors travel in URLs.
+    const body = deflateRawSync(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.sign(scope, body)}`;
   }
 
@@ -32,7 +34,7 @@ export class CursorSigner {
     const expected = Buffer.from(this.sign(scope, body));
     if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw refuse();
     try {
-      return JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+      return JSON.parse(inflateRawSync(Buffer.from(body, 'base64url'), { maxOutputLength: MAX_CURSOR_LENGTH * 16 }).toString('utf8'));
     } catch {
       throw refuse();
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type DispatchQuery, type DispatchRecord, type DispatchStatus, idempotencyKey, isVrouterError } from '@vrouter/core';
 import { DynamoEventStore, GSI1, GSI3, SHARDS } from '../src/index.js';
@@ -139,10 +140,12 @@ describe('listDispatches over sharded indexes', () => {
     const { cursor } = await store.listDispatches(q);
     assert.ok(cursor);
     const [body, signature] = cursor.split('.') as [string, string];
-    const decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { positions: unknown[] };
+    const decoded = JSON.parse(inflateRawSync(Buffer.from(body, 'base64url')).toString('utf8')) as { positions: unknown[] };
+    assert.equal(decoded.positions.length, SHARDS.component + 1, 'one position per shard and the unsharded key');
+    assert.ok(cursor.length < 2048, `a cursor fits in a URL (${cursor.length} characters)`);
     // A key of the attacker's choosing, well formed, but not signed by us.
     decoded.positions[0] = ['2026-06-01T10:50:00.000Z#x', 'CONFIG'];
-    const forged = `${Buffer.from(JSON.stringify(decoded)).toString('base64url')}.${signature}`;
+    const forged = `${deflateRawSync(JSON.stringify(decoded)).toString('base64url')}.${signature}`;
     const flipped = `${body.slice(0, -1)}${body.endsWith('A') ? 'B' : 'A'}.${signature}`;
     for (const bad of ['x', '.', 'a.b', `${body}.`, `.${signature}`, forged, flipped, `${cursor}x`, 'a'.repeat(100_000)]) {
       await assert.rejects(store.listDispatches({ ...q, cursor: bad }), isCursorError, bad.slice(0, 40));

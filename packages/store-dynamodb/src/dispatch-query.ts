@@ -176,9 +176,10 @@ export async function listDispatches(query: Query, signer: CursorSigner, q: Disp
       const starving = streams.filter((s) => s.buffer.length === 0 && !s.exhausted);
       if (need <= 0 || (starving.length > 0 && queries + starving.length > MAX_QUERIES_PER_PAGE)) break;
       if (starving.length > 0) {
-        // Spread the page over the shards, with slack for uneven ones; a shard that runs dry is read again.
+        // Twice a fair share of the page per shard: a shard that runs dry stalls the merge for one more round trip,
+        // and with twice its share few do. What is read and not returned is at most this one page per shard.
         const unfinished = streams.filter((s) => !s.exhausted).length;
-        const perShard = Math.min(need, Math.ceil(need / unfinished) + 1);
+        const perShard = Math.min(need, Math.ceil((2 * need) / unfinished) + 1);
         await Promise.all(starving.map((s) => read(s, perShard)));
         continue;
       }

@@ -12,6 +12,7 @@ export {
   INDEXES,
   LEASE_SHARDS,
   HEALTH_SHARDS,
+  SHARDS,
   tableDefinition,
   createTable,
 } from './schema.js';
@@ -28,6 +29,8 @@ export { DynamoRolloutStore } from './rollout-store.js';
 export type { DynamoRolloutStoreOptions } from './rollout-store.js';
 export { DynamoHealthStore } from './health-store.js';
 export type { DynamoHealthStoreOptions } from './health-store.js';
+export { measureKeyShares } from './key-shares.js';
+export type { KeyShare, KeySharesOptions } from './key-shares.js';
 export { startEmbeddedDynamo } from './embedded.js';
 export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';
 export { createDynamoClient } from './client.js';

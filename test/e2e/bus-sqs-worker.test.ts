@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { exampleHandler, LocalSqsServer } from '@vrouter/local-targets';
 import { cloudEventBody, eventBridgeEvent } from '../src/bus-events.js';
@@ -13,7 +13,7 @@ interface EventView {
 
 const SLOW_MS = 1500;
 
-describe('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', () => {
+t.test('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', async (t) => {
   let stack: Stack;
   let sqsServer: LocalSqsServer;
   let sqs: SQSClient;
@@ -27,7 +27,7 @@ describe('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', ()
   const send = async (body: unknown) =>
     (await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: typeof body === 'string' ? body : JSON.stringify(body) }))).MessageId!;
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     // A slow component, to have messages in flight on purpose.
@@ -63,14 +63,14 @@ describe('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', ()
       VROUTER_MAX_BODY_BYTES: '2048',
     });
   });
-  after(async () => {
+  t.teardown(async () => {
     await router?.stop();
     sqs?.destroy();
     await sqsServer?.stop();
     await stack?.close();
   });
 
-  it('dispatches each message sent through the real SQSClient once, and deletes it after its outcome is recorded', async () => {
+  t.test('dispatches each message sent through the real SQSClient once, and deletes it after its outcome is recorded', async () => {
     const bodies = [cloudEventBody({ customerid: 'acme' }), cloudEventBody({ customerid: 'initech' }), eventBridgeEvent('eventbridge-custom-event.json')];
     const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.map((b, i) => ({ Id: `e${i}`, MessageBody: JSON.stringify(b) })) }));
     const messageIds = sent.Successful!.map((s) => s.MessageId!);
@@ -92,7 +92,7 @@ describe('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', ()
     assert.deepEqual(attributes.Attributes, { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
   });
 
-  it('keeps a slow message in flight by extending its visibility', async () => {
+  t.test('keeps a slow message in flight by extending its visibility', async () => {
     const body = cloudEventBody({ customerid: 'acme', type: 'slow.run' });
     const messageId = await send(body);
     await eventually(async () => (kinds(messageId).includes('deleted') ? true : undefined), 10_000);
@@ -101,7 +101,7 @@ describe('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', ()
     assert.equal(invocationsOf(body.id as string).length, 1);
   });
 
-  it('dispatches a message received twice (its visibility timeout expired) only once', async () => {
+  t.test('dispatches a message received twice (its visibility timeout expired) only once', async () => {
     const body = cloudEventBody({ customerid: 'acme', type: 'slow.run' });
     const messageId = await send(body);
     await eventually(async () => (invocationsOf(body.id as string).length === 1 ? true : undefined));
@@ -115,7 +115,7 @@ describe('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', ()
     assert.equal(sqsServer.messages(queueUrl).length, 0);
   });
 
-  it('moves poison messages to the DLQ after maxReceiveCount, logging each delivery with its reason, without holding up the rest', async () => {
+  t.test('moves poison messages to the DLQ after maxReceiveCount, logging each delivery with its reason, without holding up the rest', async () => {
     const good = cloudEventBody({ customerid: 'acme' });
     const poison = [
       'definitely { not json',
@@ -150,7 +150,7 @@ describe('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', ()
     assert.deepEqual(codes, ['VR_BODY_MALFORMED', 'VR_EVENT_INVALID', 'VR_CUSTOMER_REQUIRED', 'VR_BODY_TOO_LARGE']);
   });
 
-  it('on SIGTERM stops receiving, finishes the in-flight message (recorded, then deleted), and exits 0', async () => {
+  t.test('on SIGTERM stops receiving, finishes the in-flight message (recorded, then deleted), and exits 0', async () => {
     const body = cloudEventBody({ customerid: 'acme', type: 'slow.run' });
     const messageId = await send(body);
     await eventually(async () => (invocationsOf(body.id as string).length === 1 ? true : undefined));

@@ -74,7 +74,7 @@ t.test('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', asyn
     const bodies = [cloudEventBody({ customerid: 'acme' }), cloudEventBody({ customerid: 'initech' }), eventBridgeEvent('eventbridge-custom-event.json')];
     const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.map((b, i) => ({ Id: `e${i}`, MessageBody: JSON.stringify(b) })) }));
     const messageIds = sent.Successful!.map((s) => s.MessageId!);
-    await eventually(async () => (messageIds.every((id) => kinds(id).includes('deleted')) ? true : undefined), 10_000);
+    await eventually(async () => (messageIds.every((id) => kinds(id).includes('deleted')) ? true : undefined), 60_000);
     for (const [i, body] of bodies.entries()) {
       const id = body.id as string;
       const source = body.source as string;
@@ -95,7 +95,7 @@ t.test('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', asyn
   t.test('keeps a slow message in flight by extending its visibility', async () => {
     const body = cloudEventBody({ customerid: 'acme', type: 'slow.run' });
     const messageId = await send(body);
-    await eventually(async () => (kinds(messageId).includes('deleted') ? true : undefined), 10_000);
+    await eventually(async () => (kinds(messageId).includes('deleted') ? true : undefined), 60_000);
     assert.ok(kinds(messageId).includes('visibility'), kinds(messageId).join());
     assert.equal(kinds(messageId).filter((k) => k === 'received').length, 1);
     assert.equal(invocationsOf(body.id as string).length, 1);
@@ -108,8 +108,8 @@ t.test('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', asyn
     // As if the consumer had stalled past its visibility timeout: SQS delivers the message again.
     assert.equal(sqsServer.expireVisibility(queueUrl), 1);
     await eventually(async () => (kinds(messageId).filter((k) => k === 'received').length === 2 ? true : undefined));
-    await eventually(async () => (kinds(messageId).includes('deleted') ? true : undefined), 10_000);
-    await eventually(async () => ((await eventOf('/bus-e2e', body.id as string)).body.dispatches[0]?.status === 'succeeded' ? true : undefined), 10_000);
+    await eventually(async () => (kinds(messageId).includes('deleted') ? true : undefined), 60_000);
+    await eventually(async () => ((await eventOf('/bus-e2e', body.id as string)).body.dispatches[0]?.status === 'succeeded' ? true : undefined), 60_000);
     await sleep(SLOW_MS);
     assert.equal(invocationsOf(body.id as string).length, 1);
     assert.equal(sqsServer.messages(queueUrl).length, 0);
@@ -126,9 +126,9 @@ t.test('vrouter serve --sqs-queue-url: the SQS worker beside the HTTP API', asyn
     const poisonIds = [];
     for (const body of poison) poisonIds.push(await send(body));
     const goodId = await send(good);
-    await eventually(async () => (kinds(goodId).includes('deleted') ? true : undefined), 10_000);
+    await eventually(async () => (kinds(goodId).includes('deleted') ? true : undefined), 60_000);
     assert.equal(invocationsOf(good.id as string).length, 1);
-    await eventually(async () => (sqsServer.messages(dlqUrl).length === poison.length ? true : undefined), 20_000);
+    await eventually(async () => (sqsServer.messages(dlqUrl).length === poison.length ? true : undefined), 60_000);
     assert.deepEqual(
       sqsServer
         .messages(dlqUrl)

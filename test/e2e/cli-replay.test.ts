@@ -178,7 +178,7 @@ t.test('vrouter events list and vrouter replay against a running router: "replay
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
-      const { value: id } = await eventually(async () => /^replay (rp_\w+) started/.exec(stdout)?.[1], 10_000);
+      const { value: id } = await eventually(async () => /^replay (rp_\w+) started/.exec(stdout)?.[1], 60_000);
       child.kill('SIGINT');
       assert.equal(await exited, 130, `stdout: ${stdout}\nstderr: ${stderr}`);
       assert.match(stderr, new RegExp(`stopped following replay ${id}; it keeps running`));

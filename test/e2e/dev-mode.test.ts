@@ -25,7 +25,7 @@ t.test('vrouter dev (what npm start runs)', async (t) => {
   t.before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'vrouter-dev-'));
     dev = await startRouterProcess(['dev'], { VROUTER_DATA_DIR: dataDir }, 60_000);
-    await eventually(async () => (dev.output().includes('Ctrl-C') ? true : undefined), 10_000);
+    await eventually(async () => (dev.output().includes('Ctrl-C') ? true : undefined), 60_000);
   });
   t.teardown(async () => {
     await dev?.stop();
@@ -68,7 +68,7 @@ t.test('vrouter dev (what npm start runs)', async (t) => {
     const token = /VROUTER_TOKEN=(\S+)/.exec(dev.output())![1]!;
     assert.equal(await dev.stop(), 0, dev.output());
     dev = await startRouterProcess(['dev'], { VROUTER_DATA_DIR: dataDir }, 60_000);
-    await eventually(async () => (dev.output().includes('Ctrl-C') ? true : undefined), 10_000);
+    await eventually(async () => (dev.output().includes('Ctrl-C') ? true : undefined), 60_000);
     assert.match(dev.output(), /existing data kept/);
     assert.ok(dev.output().includes(token), 'the same admin token is printed again');
     const resolved = await apiClient(dev.url, token)<{ version: string }>('GET', '/v1/resolve?component=release-coordinator&customer=acme');

@@ -36,7 +36,7 @@ t.test('HttpDispatcher against LocalHttpTarget', async (t) => {
     const received = last('/hook');
     assert.equal(received.method, 'POST');
     assert.deepEqual(received.body, payload());
-    assert.equal(received.headers['content-type'], 'application/cloudevents+json');
+    assert.equal(received.headers['content-type'], 'application/json');
   });
 
   t.test('succeeds on any 2xx, also without a body', async () => {

@@ -155,7 +155,11 @@ t.test('vrouter events list and vrouter replay against a running router: "replay
   const slow = ['replay', '--since', '15m', '--customer', 'initech', '--component', 'svc', '--status', 'all', '--to-version', 'v-fix', '--rate', '1'];
 
   t.test('replay --no-wait prints the id; replay status --wait follows it and exits 4 once it is cancelled', async () => {
-    for (let i = 0; i < 10; i++) await stack.api('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'initech', data: { n: i } }));
+    // At one event a second, 120 events keep the replay running for two minutes: the cancels below (and the next
+    // test's Ctrl-C) arrive while it runs however loaded the machine is.
+    for (let batch = 0; batch < 12; batch++) {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => stack.api('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'initech', data: { n: batch * 10 + i } }))));
+    }
     const started = ok(await vrouter(...slow, '--no-wait'));
     const id = started.stdout.trim();
     assert.match(id, /^rp_\w+$/);

@@ -193,7 +193,7 @@ t.test('a replay of 2,000 events survives a router restart', async (t) => {
     );
     const { id } = created.json() as { id: string };
     const started = Date.now();
-    await eventually(async () => (stack.lambda.invocationsOf('svc', 'fix').length >= 300 ? true : undefined), 60_000, 20);
+    await eventually(async () => (stack.lambda.invocationsOf('svc', 'fix').length >= 300 ? true : undefined), 300_000, 20);
     await second.close();
     const handedOver = stack.lambda.invocationsOf('svc', 'fix').length;
     assert.ok(handedOver < TOTAL, `the second router stopped part-way (${handedOver} done)`);
@@ -205,7 +205,8 @@ t.test('a replay of 2,000 events survives a router restart', async (t) => {
         const r = await stack.api<Job>('GET', `/v1/replays/${id}`);
         return r.body.state === 'completed' ? r.body : undefined;
       },
-      120_000,
+      // 2,000 dispatches on a loaded 2-core machine: a deadline for a hang, not a speed bound (bench/ measures speed).
+      600_000,
       200,
     );
     const elapsed = Date.now() - started;

@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { exampleHandler, LocalEcsServer, LocalLambdaServer } from '@vrouter/local-targets';
 import { createRuntime, loadConfig, type Runtime } from '@vrouter/router';
-import { createDynamoClient, createTable, startEmbeddedDynamo } from '@vrouter/store-dynamodb';
+import { createDynamoClient, createTable } from '@vrouter/store-dynamodb';
+import { startEmbeddedDynamo } from '@vrouter/store-dynamodb/embedded';
 
 export const TOKEN = 'e2e-admin-token-0123456789';
 export const TABLE = 'vrouter-e2e';

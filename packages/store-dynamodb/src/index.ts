@@ -23,7 +23,5 @@ export { DynamoAuditLog } from './audit-log.js';
 export { DynamoReplayStore } from './replay-store.js';
 export type { DynamoReplayStoreOptions } from './replay-store.js';
 export type { DynamoAuditLogOptions } from './audit-log.js';
-export { startEmbeddedDynamo } from './embedded.js';
-export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';
 export { createDynamoClient } from './client.js';
 export type { DynamoClientOptions } from './client.js';

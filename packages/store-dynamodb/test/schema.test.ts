@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, startEmbeddedDynamo, tableDefinition, TTL_ATTRIBUTE } from '../src/index.js';
-import type { EmbeddedDynamo } from '../src/index.js';
+import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, tableDefinition, TTL_ATTRIBUTE } from '../src/index.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../src/embedded.js';
 
 describe('tableDefinition', () => {
   it('describes one on-demand table with pk/sk and six GSIs projecting everything', () => {

@@ -44,12 +44,15 @@ function fixtureRepository(root: string): void {
   write(join(root, 'node_modules/c/index.js'), "export default 'c1';\n");
   write(join(root, 'node_modules/c/index.d.ts'), 'declare const c: string; export default c;\n');
   write(join(root, 'node_modules/devtool/package.json'), esm('devtool', '1.0.0'));
+  write(join(root, 'node_modules/devpeer/package.json'), esm('devpeer', '1.0.0'));
   write(join(root, 'services/router/package.json'), {
     name: '@x/router',
     type: 'module',
     files: ['dist', 'bin'],
     dependencies: { '@x/w': '1.0.0', a: '1', c: '1' },
-    devDependencies: { devtool: '1' },
+    devDependencies: { devtool: '1', devpeer: '1' },
+    peerDependencies: { devpeer: '1' },
+    peerDependenciesMeta: { devpeer: { optional: true } },
   });
   write(
     join(root, 'services/router/dist/lambda/eventbridge.js'),
@@ -57,14 +60,14 @@ function fixtureRepository(root: string): void {
   );
 }
 
-describe("the router's Lambda package", () => {
+describe("the router's production package", () => {
   const work = mkdtempSync(join(tmpdir(), 'vrouter-package-'));
   after(() => rmSync(work, { recursive: true, force: true }));
   const root = join(work, 'repo');
   // Outside the fixture repository, so that nothing can be resolved from its node_modules by accident.
   const out = join(work, 'package');
   fixtureRepository(root);
-  const result = buildRouterPackage(root, out);
+  buildRouterPackage(root, out);
 
   it('resolves every import from the package alone, each dependency at the version its dependent gets', async () => {
     const module = (await import(join(out, 'services/router/dist/lambda/eventbridge.js'))) as { handler: () => Promise<string> };
@@ -83,8 +86,8 @@ describe("the router's Lambda package", () => {
     assert.ok(!existsSync(join(out, 'packages')));
   });
 
-  it('reports the handlers the router build lacks', () => {
-    assert.deepEqual(result.missingHandlers, ['services/router/dist/lambda/sqs.js']);
+  it('leaves out optional peers, even when they are installed', () => {
+    assert.ok(!existsSync(join(out, 'node_modules/devpeer')));
   });
 
   it('rebuilds only when a source file changed', () => {
@@ -106,7 +109,7 @@ describe("the router's Lambda package", () => {
   });
 });
 
-describe("the router's Lambda package in this repository", () => {
+describe("the router's production package in this repository", () => {
   const entries = planPackage(repoRoot, join(repoRoot, 'services/router'));
   const targets = new Set(entries.map((entry) => entry.target));
 
@@ -121,6 +124,10 @@ describe("the router's Lambda package in this repository", () => {
       assert.ok(targets.has(target), target);
     }
     assert.ok(targets.has('node_modules/fastify'));
+  });
+
+  it('holds none of the development-only packages', () => {
+    for (const name of ['dynalite', 'classic-level', '@vrouter/local-targets']) assert.ok(!targets.has(`node_modules/${name}`), name);
   });
 
   it('holds none of the build tools', () => {

@@ -1,9 +1,8 @@
 import { assertComponentName, assertSubject, assertTimestamp, type ComponentRouting, resolveVersion, routingContext, ValidationError, VrouterError } from '@vrouter/core';
 import { ATTR_ADMIN_ACTOR, ATTR_COMPONENT, ATTR_PIN_SCOPE, ATTR_PIN_SUBJECT, ATTR_VERSION, withAdminSpan } from '@vrouter/telemetry';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ChangeContext, Tagged } from '../admin.js';
+import { type ChangeContext, queryInteger, type Tagged } from '@vrouter/engine';
 import type { AppDependencies } from '../app.js';
-import { queryInteger } from '../input.js';
 import {
   auditSchema,
   bulkPinsSchema,

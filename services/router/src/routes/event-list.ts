@@ -1,7 +1,7 @@
 import { assertComponentName, assertSubject, assertTimestamp, assertVersionName, type DispatchRecord, type DispatchStatus, ValidationError } from '@vrouter/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
-import { queryInteger } from '../input.js';
+import { queryInteger } from '@vrouter/engine';
 import { listEventsSchema } from '../openapi/events.js';
 
 const STATUSES: DispatchStatus[] = ['pending', 'dispatched', 'succeeded', 'failed'];

@@ -1,9 +1,8 @@
 import { assertComponentName, assertTimestamp } from '@vrouter/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
-import { queryInteger } from '../input.js';
+import { compareShadow, queryInteger } from '@vrouter/engine';
 import { compareShadowSchema, deleteShadowSchema, putShadowSchema } from '../openapi/shadow.js';
-import { compareShadow } from '../shadow-compare.js';
 import { act, change, tagged } from './admin.js';
 
 export async function shadowRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {

@@ -27,8 +27,8 @@ export type { RoutingContext, Resolution, Consideration, ConsiderationOutcome, P
 export { subscriptionMatches, subscribedComponents } from './subscriptions.js';
 export { parseCloudEvent, eventRouting } from './cloudevent.js';
 export type { CloudEvent, EventRouting } from './cloudevent.js';
-export { ERROR_CODES, VrouterError, ValidationError, NotFoundError, isVrouterError } from './errors.js';
-export type { ErrorCode } from './errors.js';
+export { ERROR_CATALOGUE, ERROR_CODES, STATUS_BY_CODE, VrouterError, ValidationError, NotFoundError, isVrouterError } from './errors.js';
+export type { ErrorCode, ErrorDefinition, ErrorSurface } from './errors.js';
 export {
   COMPONENT_NAME,
   VERSION_NAME,

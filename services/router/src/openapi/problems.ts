@@ -1,11 +1,13 @@
-import { ERROR_CODES, type ErrorCode } from '@vrouter/core';
-import { STATUS_BY_CODE } from '../problem.js';
+import { ERROR_CATALOGUE, ERROR_CODES, type ErrorCode, STATUS_BY_CODE } from '@vrouter/core';
+
+/** The codes a problem answer can carry; dispatch codes are recorded on dispatches, never answered. */
+const HTTP_CODES = (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).filter((code) => ERROR_CATALOGUE[code].surface === 'http');
 
 /**
  * RFC 9457 problem documents as the error handler writes them (see ../problem.ts), built from the catalogue so a new
  * code is documented the moment it is added. `codes` narrows the `code` enum to the ones a status range can carry.
  */
-export function problemSchema(codes: readonly ErrorCode[] = Object.keys(ERROR_CODES) as ErrorCode[]) {
+export function problemSchema(codes: readonly ErrorCode[] = HTTP_CODES) {
   return {
     title: 'Problem',
     description: `An application/problem+json document with a stable \`code\`:\n\n${codes.map((c) => `- \`${c}\` (${STATUS_BY_CODE[c]}): ${ERROR_CODES[c]}`).join('\n')}`,
@@ -25,7 +27,7 @@ export function problemSchema(codes: readonly ErrorCode[] = Object.keys(ERROR_CO
   };
 }
 
-const codesWith = (matches: (status: number) => boolean): ErrorCode[] => (Object.keys(ERROR_CODES) as ErrorCode[]).filter((code) => matches(STATUS_BY_CODE[code]));
+const codesWith = (matches: (status: number) => boolean): ErrorCode[] => HTTP_CODES.filter((code) => matches(STATUS_BY_CODE[code]));
 
 function problemResponse(description: string, codes: ErrorCode[], headers?: Record<string, unknown>) {
   return { description, ...(headers ? { headers } : {}), content: { 'application/problem+json': { schema: problemSchema(codes) } } };

@@ -17,9 +17,17 @@ interface Operation {
 }
 interface OpenapiDocument {
   openapi: string;
-  info: { title: string; version: string };
-  components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
+  info: { title: string; version: string; license?: { name: string; identifier?: string } };
+  servers?: { url: string }[];
+  components: { securitySchemes: Record<string, { type: string; scheme?: string }>; schemas: Record<string, Schema> };
   paths: Record<string, Record<string, Operation>>;
+}
+
+const COMPONENT_REF = '#/components/schemas/';
+
+/** The document's references, `#/components/schemas/X`, as ajv ids (`X`), so each answer's schema compiles on its own. */
+function localRefs<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (key, v) => (key === '$ref' && typeof v === 'string' && v.startsWith(COMPONENT_REF) ? v.slice(COMPONENT_REF.length) : v)) as T;
 }
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
@@ -33,6 +41,7 @@ const ajv = new Ajv2020({
   strictRequired: false,
   allErrors: true,
   allowUnionTypes: true,
+  discriminator: true,
   formats: { 'date-time': (value: string) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), uri: (value: string) => URL.canParse(value) },
 });
 
@@ -47,6 +56,7 @@ describe('OpenAPI document at /docs', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
     doc = (await response.json()) as OpenapiDocument;
+    for (const [name, schema] of Object.entries(localRefs(doc.components.schemas ?? {}))) ajv.addSchema({ ...schema, $id: name });
   });
   after(() => stack.close());
 
@@ -57,6 +67,20 @@ describe('OpenAPI document at /docs', () => {
     assert.equal(doc.components.securitySchemes.bearerAuth?.type, 'http');
     assert.equal(doc.components.securitySchemes.bearerAuth?.scheme, 'bearer');
     assert.ok(Object.keys(doc.paths).length > 0);
+    assert.equal(doc.info.license?.name, 'Apache-2.0');
+    assert.ok((doc.servers ?? []).length > 0, 'servers');
+  });
+
+  it('names its schemas in components.schemas, and every reference resolves', () => {
+    const names = Object.keys(doc.components.schemas ?? {});
+    for (const name of ['Problem', 'Component', 'ComponentDetails', 'Version', 'Target', 'Pin', 'EventDetails', 'Replay', 'AuditEntry'])
+      assert.ok(names.includes(name), `${name} in components.schemas`);
+    assert.ok(!names.some((name) => /^def-\d+$/.test(name)), `unnamed components: ${names.join(', ')}`);
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map(([, ref]) => ref!);
+    assert.deepEqual(
+      refs.filter((ref) => !ref.startsWith(COMPONENT_REF) || !names.includes(ref.slice(COMPONENT_REF.length))),
+      [],
+    );
   });
 
   it('documents every route the app serves, with its method, path parameters, a summary, a 2xx response and security', () => {
@@ -99,6 +123,8 @@ describe('OpenAPI document at /docs', () => {
   });
 
   describe('real responses match their documented schemas', () => {
+    /** `METHOD path` of every operation an answer was checked for; every served route must be among them. */
+    const checked = new Set<string>();
     /** The documented schema for an answer: the exact status, else its range (4XX), else default. */
     function documented(method: string, path: string, status: number, contentType: string): Schema | undefined {
       const responses = doc.paths[path]?.[method.toLowerCase()]?.responses ?? {};
@@ -121,6 +147,7 @@ describe('OpenAPI document at /docs', () => {
       const response = await fetch(`${stack.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       const text = await response.text();
       const status = response.status;
+      checked.add(`${method} ${path}`);
       assert.ok([expected].flat().includes(status), `${method} ${url}: ${status} ${text}`);
       if (status === 204) {
         assert.ok(doc.paths[path]?.[method.toLowerCase()]?.responses['204'], `${method} ${path}: 204 not documented`);
@@ -130,7 +157,7 @@ describe('OpenAPI document at /docs', () => {
       const schema = documented(method, path, status, contentType);
       assert.ok(schema, `${method} ${path}: no documented schema for ${status} ${contentType}`);
       const json: unknown = JSON.parse(text);
-      const validate = ajv.compile(schema);
+      const validate = ajv.compile(localRefs(schema));
       assert.ok(validate(json), `${method} ${url} ${status} does not match the documented schema: ${ajv.errorsText(validate.errors)}\n${text}`);
       return json;
     }
@@ -208,12 +235,35 @@ describe('OpenAPI document at /docs', () => {
       await check('DELETE', '/v1/tokens/{name}', '/v1/tokens/docs-reader', 204);
     });
 
+    it('shadow', async () => {
+      await check('PUT', '/v1/components/{component}/versions/{version}', '/v1/components/svc/versions/docs-cand', 200, {
+        target: { kind: 'lambda', functionName: 'svc', qualifier: '2' },
+      });
+      await check('PUT', '/v1/components/{component}/shadow', '/v1/components/svc/shadow', 200, { version: 'docs-cand', percent: 50, reason: 'docs' });
+      await check('POST', '/v1/events', '/v1/events?wait=true', 202, cloudEvent({ customerid: 'acme' }));
+      await check('GET', '/v1/shadow/{component}', '/v1/shadow/svc', 200);
+      await check('DELETE', '/v1/components/{component}/shadow', '/v1/components/svc/shadow', 204);
+      await check('PUT', '/v1/components/{component}/shadow', '/v1/components/svc/shadow', 400, { version: 'docs-cand', percent: 120 });
+    });
+
     it('problems', async () => {
       await check('GET', '/v1/components/{component}', '/v1/components/nothing-here', 404);
       await check('GET', '/v1/components', '/v1/components', 401, undefined, { token: null });
       await check('GET', '/v1/resolve', '/v1/resolve', 400);
       await check('PUT', '/v1/pins/{scope}/{subject}/{component}', '/v1/pins/customer/acme/svc', 422, { version: 'v99' });
       await check('POST', '/v1/events', '/v1/events', 400, cloudEvent({ customerid: 'acme', specversion: '0.3' }));
+      await check('GET', '/v1/events', '/v1/events?limit=0', 400);
+      await check('PUT', '/v1/components/{component}/versions/{version}', '/v1/components/svc/versions/v7', 400, {
+        target: { kind: 'http', url: 'http://127.0.0.1:9/', extra: 1 },
+      });
+    });
+
+    it('checked an answer of every route the app serves', () => {
+      const unchecked = stack.runtime.app.vrouterRoutes
+        .filter((route) => !route.url.startsWith('/docs'))
+        .map((route) => `${route.method} ${openapiPath(route.url)}`)
+        .filter((operation) => !checked.has(operation));
+      assert.deepEqual(unchecked, []);
     });
   });
 });

@@ -48,7 +48,7 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-type Query = Record<string, string | undefined>;
+type Query = Record<string, string | number | undefined>;
 
 interface RequestOptions {
   query?: Query | undefined;
@@ -130,8 +130,7 @@ export class VrouterClient {
 
   readonly events = {
     /** `GET /v1/events`: one row per (event, component), newest first unless `order: 'asc'`; follow `cursor` for more. */
-    list: (query: EventListQuery = {}): Promise<EventList> =>
-      this.request('GET', '/v1/events', { query: { ...query, limit: query.limit === undefined ? undefined : String(query.limit) } }),
+    list: (query: EventListQuery = {}): Promise<EventList> => this.request('GET', '/v1/events', { query: { ...query } }),
     get: (source: string, id: string): Promise<EventDetails> => this.request('GET', `/v1/events${path(source, id)}`),
     /** One event (an object) or a batch (an array, sent as application/cloudevents-batch+json). */
     post: (event: Record<string, unknown> | Record<string, unknown>[], options: EventPostOptions = {}): Promise<EventPostAnswer> =>
@@ -178,7 +177,7 @@ export class VrouterClient {
   async request<T>(method: string, route: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(`${this.url}${route}`);
     for (const [name, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(name, value);
+      if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
     }
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;

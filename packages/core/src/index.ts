@@ -22,7 +22,7 @@ export type {
 } from './model.js';
 export { buildSnapshot, pinKey, EMPTY_SNAPSHOT, servedKey } from './snapshot.js';
 export type { RoutingSnapshot, ComponentRouting, SnapshotParts } from './snapshot.js';
-export { isPinLive, resolveVersion, routingContext } from './resolve.js';
+export { CONSIDERATION_OUTCOMES, isPinLive, resolveVersion, routingContext } from './resolve.js';
 export type { RoutingContext, Resolution, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
 export { subscriptionMatches, subscribedComponents } from './subscriptions.js';
 export { parseCloudEvent, eventRouting } from './cloudevent.js';
@@ -34,6 +34,7 @@ export {
   VERSION_NAME,
   SUBJECT_NAME,
   SUBSCRIPTION_PATTERN,
+  TOKEN_NAME,
   assertComponentName,
   assertVersionName,
   assertSubject,
@@ -74,6 +75,7 @@ export type {
   AuditQuery,
   AuditLog,
 } from './ports.js';
+export { AUDIT_ACTIONS, DISPATCH_STATUSES } from './ports.js';
 export { REPLAY_STATES, replayStatus } from './replay.js';
 export type { ReplayFilter, ReplayRequest, ReplayState, ReplayCounts, ReplayJob, ReplayProgress, ReplayStore } from './replay.js';
 export { inShadowSample } from './shadow.js';

@@ -1,3 +1,4 @@
+import { isValidationError, validationProblem } from './validation.js';
 import { ERROR_CODES, type ErrorCode, isVrouterError, STATUS_BY_CODE, VrouterError } from '@vrouter/core';
 
 /** Status codes come from core's catalogue (STATUS_BY_CODE); re-exported so hosts need one import. */
@@ -36,9 +37,10 @@ interface FastifyLikeError {
   message: string;
 }
 
-/** Turns fastify's own errors (body parsing, size, media type) into ours; anything unknown is VR_INTERNAL. */
+/** Turns fastify's own errors (schema validation, body parsing, size, media type) into ours; anything unknown is VR_INTERNAL. */
 export function toVrouterError(error: unknown): VrouterError {
   if (isVrouterError(error)) return error;
+  if (isValidationError(error)) return validationProblem(error);
   const e = error as FastifyLikeError;
   switch (e?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -1,7 +1,8 @@
 import { type DispatchRecord, NotFoundError, ValidationError } from '@vrouter/core';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
-import { getEventSchema, postEventsSchema } from '../openapi/events.js';
+import { getEventSchema, postEventsSchema } from '../openapi/routes.js';
 import type { IngestResult } from '../ingest.js';
 import { problemFor } from '../problem.js';
 
@@ -10,8 +11,9 @@ function present(result: IngestResult) {
   return error ? { ...rest, error: problemFor(error) } : rest;
 }
 
-export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
-  app.post<{ Querystring: { wait?: string } }>('/v1/events', { config: { scope: 'events:write' }, schema: postEventsSchema }, async (request, reply) => {
+export async function eventRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  app.post('/v1/events', { config: { scope: 'events:write' }, schema: postEventsSchema }, async (request, reply) => {
     const batch = Array.isArray(request.body);
     if (request.headers['content-type']?.startsWith('application/cloudevents-batch+json') && !batch) {
       throw new ValidationError('body', 'A application/cloudevents-batch+json body must be a JSON array of events.');
@@ -27,7 +29,7 @@ export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): 
     return reply.code(202).send({ results: results.map(present) });
   });
 
-  app.get<{ Params: { source: string; id: string } }>('/v1/events/:source/:id', { config: { scope: 'read' }, schema: getEventSchema }, async (request) => {
+  app.get('/v1/events/:source/:id', { config: { scope: 'read' }, schema: getEventSchema }, async (request) => {
     const found = await deps.events.getEvent(request.params.source, request.params.id);
     if (!found) throw new NotFoundError(`Event ${request.params.id} from ${request.params.source}`);
     const { event, dispatches, replays, shadows } = found;

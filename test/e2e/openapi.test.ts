@@ -33,6 +33,8 @@ function localRefs<T>(value: T): T {
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
 const routerPackage = JSON.parse(readFileSync(new URL('../../services/router/package.json', import.meta.url), 'utf8')) as { version: string };
 const openapiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
+/** The docs themselves and the operator's web page are not API operations. */
+const notApi = (url: string) => url.startsWith('/docs') || url === '/ui' || url.startsWith('/ui/');
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const ajv = new Ajv2020({
@@ -86,7 +88,7 @@ describe('OpenAPI document at /docs', () => {
   it('documents every route the app serves, with its method, path parameters, a summary, a 2xx response and security', () => {
     const failures: string[] = [];
     for (const route of stack.runtime.app.vrouterRoutes) {
-      if (route.url.startsWith('/docs')) continue;
+      if (notApi(route.url)) continue;
       const where = `${route.method} ${route.url}`;
       const op = doc.paths[openapiPath(route.url)]?.[route.method.toLowerCase()];
       if (!op) {
@@ -260,7 +262,7 @@ describe('OpenAPI document at /docs', () => {
 
     it('checked an answer of every route the app serves', () => {
       const unchecked = stack.runtime.app.vrouterRoutes
-        .filter((route) => !route.url.startsWith('/docs'))
+        .filter((route) => !notApi(route.url))
         .map((route) => `${route.method} ${openapiPath(route.url)}`)
         .filter((operation) => !checked.has(operation));
       assert.deepEqual(unchecked, []);

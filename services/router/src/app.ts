@@ -1,25 +1,23 @@
 import { type AuditLog, type EventStore, type SnapshotCache, VrouterError } from '@vrouter/core';
 import { traceLogFields } from '@vrouter/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import type { AdminService } from './admin.js';
+import type { AdminService, EventRouter, PayloadReferences, ReplayService } from '@vrouter/engine';
 import { type Authenticator, authorize, type Principal, type TokenScope } from './auth.js';
 import type { RouterConfig } from './config.js';
-import type { EventRouter } from './ingest.js';
 import { problemFor, toVrouterError } from './problem.js';
 // OpenAPI docs and admin rate limits (see the delimited block in buildApp).
 import { registerDocs } from './openapi/document.js';
 import { registerAdminRateLimit } from './rate-limit.js';
 import { addSchemas, validatorCompiler } from './validation.js';
 import { adminRoutes } from './routes/admin.js';
-import type { ReplayService } from './replay/service.js';
 import { eventListRoutes } from './routes/event-list.js';
 import { eventRoutes } from './routes/events.js';
 import { replayRoutes } from './routes/replays.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { payloadRoutes } from './routes/payloads.js';
-import type { PayloadReferences } from './payload-ref.js';
 import { healthRoutes } from './routes/health.js';
 import { requestCost } from './telemetry/cost.js';
+import { uiRoutes } from './ui.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -42,7 +40,7 @@ export interface RouteSummary {
 }
 
 export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'publicUrl'>>;
+  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'publicUrl'>>;
   router: EventRouter;
   admin: AdminService;
   audit: AuditLog;
@@ -118,6 +116,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.register(replayRoutes, deps);
   app.register(shadowRoutes, deps);
   app.register(payloadRoutes, deps);
+  app.register(uiRoutes, { traceUrlTemplate: deps.config.traceUrlTemplate });
   app.addHook('onClose', async () => {
     await deps.router.drain();
   });

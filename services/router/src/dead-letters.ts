@@ -1,13 +1,5 @@
 import { SQSClient, type SQSClientConfig, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { CloudEvent, DispatchCompletion, DispatchRecord } from '@vrouter/core';
-import type { Logger } from './ingest.js';
-
-/** A dispatch that failed after its last attempt, for whoever watches failures outside the router. */
-export interface DeadLetter {
-  record: DispatchRecord;
-  event: CloudEvent;
-  completion: DispatchCompletion;
-}
+import type { DeadLetter, Logger } from '@vrouter/engine';
 
 /**
  * Sends each finally failed dispatch (originals and replays, not shadows) to an SQS dead-letter queue, as a copy:

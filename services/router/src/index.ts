@@ -1,13 +1,10 @@
 export { buildApp } from './app.js';
 export type { AppDependencies } from './app.js';
-export { AdminService, tokenHash } from './admin.js';
-export type { ChangeContext, AdminPolicy } from './admin.js';
+export { type AdminPolicy, AdminService, type ChangeContext, type DispatchSummary, EventRouter, type IngestResult, tokenHash } from '@vrouter/engine';
 export { TokenAuthenticator, authorize, TOKEN_SCOPES } from './auth.js';
 export type { Authenticator, Principal, TokenScope } from './auth.js';
 export { loadConfig, ConfigError } from './config.js';
 export type { RouterConfig } from './config.js';
-export { EventRouter } from './ingest.js';
-export type { IngestResult, DispatchSummary } from './ingest.js';
 export { STATUS_BY_CODE, problemFor } from './problem.js';
 export { createRuntime } from './runtime.js';
 export type { Runtime, RuntimeOptions } from './runtime.js';

@@ -5,19 +5,24 @@ import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, HttpDispa
 import { createDynamoClient, DynamoAuditLog, DynamoEventStore, DynamoReplayStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
 import { inBackground } from '@vrouter/telemetry';
 import type { FastifyInstance } from 'fastify';
-import { AdminService } from './admin.js';
+import {
+  AdminService,
+  ClaimSweeper,
+  type DeadLetter,
+  DispatchRunner,
+  EventRouter,
+  type Logger,
+  NO_NOTIFIER,
+  PayloadReferences,
+  ReplayRunner,
+  ReplayService,
+  ServedTracker,
+} from '@vrouter/engine';
 import { buildApp } from './app.js';
 import { type Authenticator, TokenAuthenticator } from './auth.js';
 import { ConfigError, type RouterConfig } from './config.js';
-import { type DeadLetter, SqsDeadLetters } from './dead-letters.js';
-import { DispatchRunner } from './dispatch-runner.js';
-import { EventRouter, type Logger } from './ingest.js';
-import { ClaimSweeper } from './recovery.js';
-import { NO_NOTIFIER, WebhookNotifier } from './notify/webhooks.js';
-import { PayloadReferences } from './payload-ref.js';
-import { ReplayRunner } from './replay/runner.js';
-import { ReplayService } from './replay/service.js';
-import { ServedTracker } from './served.js';
+import { SqsDeadLetters } from './dead-letters.js';
+import { WebhookNotifier } from './notify/webhooks.js';
 import { reportContextLost, trackDynamoCost } from './telemetry/cost.js';
 import { flushTelemetry } from './telemetry/flush.js';
 

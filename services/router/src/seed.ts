@@ -1,4 +1,4 @@
-import type { AdminService } from './admin.js';
+import type { AdminService } from '@vrouter/engine';
 
 export const EXAMPLE_COMPONENT = 'release-coordinator';
 export const EXAMPLE_VERSIONS = ['v1', 'v2', 'v3'] as const;

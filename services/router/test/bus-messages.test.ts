@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type ErrorCode, VrouterError } from '@vrouter/core';
 import { decodeBody, type MessageOutcome, processMessage } from '../src/bus/messages.js';
-import type { IngestResult } from '../src/ingest.js';
+import type { IngestResult } from '@vrouter/engine';
 
 /** An ingest that answers one scripted result (or throws), recording what it was given. */
 function scripted(answer: IngestResult['status'] | ErrorCode | Error) {

@@ -5,7 +5,7 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk
 import { VrouterError } from '@vrouter/core';
 import { LocalSqsServer } from '@vrouter/local-targets';
 import type { BusLogger } from '../src/bus/messages.js';
-import type { IngestResult } from '../src/ingest.js';
+import type { IngestResult } from '@vrouter/engine';
 import { SqsWorker, type SqsWorkerOptions } from '../src/sqs/worker.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

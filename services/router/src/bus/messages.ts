@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@vrouter/core';
 import { isVrouterError } from '@vrouter/core';
-import type { EventRouter, IngestResult } from '../ingest.js';
+import type { EventRouter, IngestResult } from '@vrouter/engine';
 import { DEFAULT_EVENTBRIDGE_PATHS, type EventBridgePaths, eventBridgeToCloudEvent, isEventBridgeEnvelope } from './eventbridge.js';
 
 /**

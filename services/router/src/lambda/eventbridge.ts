@@ -1,7 +1,7 @@
 import { VrouterError } from '@vrouter/core';
 import type { EventBridgeEvent, EventBridgePaths } from '../bus/eventbridge.js';
 import { type BusLogger, decodeValue, ingestDecoded, isOutcome, logOutcome, type MessageOutcome } from '../bus/messages.js';
-import type { IngestResult } from '../ingest.js';
+import type { IngestResult } from '@vrouter/engine';
 import type { Runtime } from '../runtime.js';
 import { containerRuntime } from './runtime.js';
 import type { LambdaContext } from './types.js';

@@ -1,12 +1,6 @@
 import { type AuditEntry, backoffDelay, type RetryPolicy } from '@vrouter/core';
-import type { Logger } from '../ingest.js';
+import type { ChangeNotifier, Logger } from '@vrouter/engine';
 import { NOTIFIED_ACTIONS, webhookBody } from './message.js';
-
-/** Told about every configuration change after it is audited; must never block or fail the change. */
-export interface ChangeNotifier {
-  notify(entries: AuditEntry[]): void;
-  close(): Promise<void>;
-}
 
 export interface WebhookNotifierOptions {
   urls: string[];
@@ -93,6 +87,3 @@ export class WebhookNotifier implements ChangeNotifier {
     }
   }
 }
-
-/** A notifier that tells no one; the default. */
-export const NO_NOTIFIER: ChangeNotifier = { notify() {}, close: async () => {} };

@@ -39,6 +39,8 @@ export function registerDocs(app: FastifyInstance, options: { publicUrl?: string
     transform: ({ schema, url, route }) => {
       // A route without a schema reaches here with none.
       const documented: FastifySchema = { ...(schema as FastifySchema | undefined) };
+      // The operator's web page is not part of the API.
+      if (url === '/ui' || url.startsWith('/ui/')) return { schema: { ...documented, hide: true } as FastifySchema, url };
       const scope = route.config?.scope;
       if (scope) documented.description = [documented.description, `Needs the \`${scope}\` scope (or \`admin\`).`].filter(Boolean).join('\n\n');
       const methods = [route.method].flat();

@@ -2,7 +2,7 @@ import { assertTimestamp, type ComponentRouting, resolveVersion, routingContext,
 import { ATTR_ADMIN_ACTOR, ATTR_COMPONENT, ATTR_PIN_SCOPE, ATTR_PIN_SUBJECT, ATTR_VERSION, withAdminSpan } from '@vrouter/telemetry';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ChangeContext, Tagged } from '../admin.js';
+import type { ChangeContext, Tagged } from '@vrouter/engine';
 import type { AppDependencies } from '../app.js';
 import {
   auditSchema,

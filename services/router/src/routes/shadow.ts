@@ -2,8 +2,8 @@ import { assertTimestamp } from '@vrouter/core';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
+import { compareShadow } from '@vrouter/engine';
 import { compareShadowSchema, deleteShadowSchema, putShadowSchema } from '../openapi/routes.js';
-import { compareShadow } from '../shadow-compare.js';
 import { act, change, tagged } from './admin.js';
 
 export async function shadowRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {

@@ -1,7 +1,7 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { EventBridgePaths } from '../bus/eventbridge.js';
 import { type BusLogger, logOutcome, type MessageOutcome, processMessage } from '../bus/messages.js';
-import type { EventRouter } from '../ingest.js';
+import type { EventRouter } from '@vrouter/engine';
 
 export interface SqsWorkerOptions {
   router: Pick<EventRouter, 'ingest'>;

@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Span, trace } from '@opentelemetry/api';
 import { COST_MIDDLEWARE_OPTIONS, CostContext, costAttributes, costMiddleware, guard, onContextLost, runWithCost } from '@vrouter/telemetry';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Logger } from '../ingest.js';
+import type { Logger } from '@vrouter/engine';
 
 /**
  * Counts the client's DynamoDB requests (and the capacity DynamoDB reports, which it asks for) on the cost context of

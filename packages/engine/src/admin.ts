@@ -35,7 +35,7 @@ import {
 } from '@vrouter/core';
 
 import { type Body, object, only, optionalText } from './input.js';
-import { type ChangeNotifier, NO_NOTIFIER } from './notify/webhooks.js';
+import { type ChangeNotifier, NO_NOTIFIER } from './notifier.js';
 
 /** Who asks for a change, and how: HTTP preconditions, and an explicit override of a safety check. */
 export interface ChangeContext extends WriteOptions {

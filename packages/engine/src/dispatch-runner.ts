@@ -11,7 +11,7 @@ import {
 } from '@vrouter/core';
 import { type Context, context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { contextFromTraceparent, recordDispatch, withDispatchSpan } from '@vrouter/telemetry';
-import type { Logger } from './ingest.js';
+import type { Logger } from './logger.js';
 import { KeyedLimiter } from './limiter.js';
 
 /** Who an event is for, as resolved when it was routed; recorded on dispatch spans. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CostLimits, EventTrace } from '@vrouter/telemetry';
 import { type DispatchRunner, dispatchFields, type RoutingFacts } from './dispatch-runner.js';
+import { type Logger, SILENT_LOGGER } from './logger.js';
 import {
   type CloudEvent,
   type DispatchRecord,
@@ -28,11 +29,6 @@ export interface IngestResult {
   status: 'accepted' | 'duplicate' | 'rejected';
   dispatches: DispatchSummary[];
   error?: VrouterError;
-}
-
-export interface Logger {
-  warn(object: object, message: string): void;
-  error(object: object, message: string): void;
 }
 
 export interface EventRouterOptions {
@@ -67,8 +63,6 @@ interface Accepted {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-const silent: Logger = { warn() {}, error() {} };
 
 export interface IngestOptions {
   /** The request's `traceparent` header: the parent of events without their own when no span is active (no SDK). */
@@ -125,7 +119,7 @@ export class EventRouter {
   private readonly logger: Logger;
 
   constructor(private readonly options: EventRouterOptions) {
-    this.logger = options.logger ?? silent;
+    this.logger = options.logger ?? SILENT_LOGGER;
   }
 
   /**

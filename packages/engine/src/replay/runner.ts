@@ -13,7 +13,7 @@ import {
 } from '@vrouter/core';
 import { ATTR_COMPONENT, ATTR_REPLAY_ID, EventTrace } from '@vrouter/telemetry';
 import type { DispatchRunner } from '../dispatch-runner.js';
-import type { Logger } from '../ingest.js';
+import type { Logger } from '../logger.js';
 import { countSelection, selectPage } from './selection.js';
 
 export interface ReplayRunnerOptions {

@@ -3,7 +3,7 @@ import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { type DispatchRecord, type EventStore, Periodic, type SnapshotCache } from '@vrouter/core';
 import { ATTR_COMPONENT, ATTR_RECOVERED, type CostLimits, EventTrace, inBackground } from '@vrouter/telemetry';
 import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
-import type { Logger } from './ingest.js';
+import type { Logger } from './logger.js';
 
 export interface ClaimSweeperOptions {
   events: EventStore;

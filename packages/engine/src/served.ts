@@ -1,5 +1,5 @@
 import { type Dispatcher, type DispatchOutcome, type DispatchRequest, type RoutingConfigStore, type SnapshotCache, servedKey } from '@vrouter/core';
-import type { Logger } from './ingest.js';
+import type { Logger } from './logger.js';
 
 /** Channels whose successes prove a version for stable. */
 const PROVING_CHANNELS = new Set(['beta', 'experimental']);

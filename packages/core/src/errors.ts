@@ -1,8 +1,9 @@
 /**
  * Where a code surfaces: `http` codes are the `code` of an application/problem+json answer; `dispatch` codes are
- * recorded on a dispatch (`lastError.code`, `dispatches[].error.code`) when a target could not be called.
+ * recorded on a dispatch (`lastError.code`, `dispatches[].error.code`) when a target could not be called; `client`
+ * codes are reported by clients (the web page) when the router gave no answer at all.
  */
-export type ErrorSurface = 'http' | 'dispatch';
+export type ErrorSurface = 'http' | 'dispatch' | 'client';
 
 export interface ErrorDefinition {
   /** The HTTP status of a problem with this code; for dispatch codes, the status the code would have as a problem. */
@@ -14,6 +15,7 @@ export interface ErrorDefinition {
 
 const http = (status: number, meaning: string): ErrorDefinition => ({ status, meaning, surface: 'http' });
 const dispatch = (status: number, meaning: string): ErrorDefinition => ({ status, meaning, surface: 'dispatch' });
+const client = (status: number, meaning: string): ErrorDefinition => ({ status, meaning, surface: 'client' });
 
 /**
  * The catalogue of stable error codes: each with its HTTP status and meaning, in one table. Every error the router
@@ -47,6 +49,7 @@ export const ERROR_CATALOGUE = {
   VR_INVALID_TARGET: dispatch(422, 'The target cannot be called as registered (e.g. an HTTP URL that is not absolute http(s)).'),
   VR_BLOCKED_PORT: dispatch(422, 'The target URL uses a port that fetch never connects to (a Fetch standard bad port).'),
   VR_PAYLOAD_REFERENCE_FAILED: dispatch(502, 'A large event could not be stored for its ECS task to fetch by reference.'),
+  VR_CONNECTION: client(503, 'The router could not be reached: no answer came back.'),
 } as const satisfies Record<string, ErrorDefinition>;
 
 /** The code of each entry and its meaning (the problem `title`). */

@@ -56,7 +56,7 @@ describe('error catalogue', () => {
       assert.match(code, /^VR_[A-Z_]+$/);
       assert.ok(definition.status >= 400 && definition.status < 600, `${code}: status ${definition.status}`);
       assert.ok(definition.meaning.length > 10 && definition.meaning.endsWith('.'), `${code}: meaning is a sentence`);
-      assert.ok(definition.surface === 'http' || definition.surface === 'dispatch', `${code}: surface`);
+      assert.ok(['http', 'dispatch', 'client'].includes(definition.surface), `${code}: surface`);
     }
   });
 

@@ -1,6 +1,6 @@
 import { assertComponentName, assertSubject, assertTimestamp, assertVersionName, type DispatchRecord, type DispatchStatus, ValidationError } from '@vrouter/core';
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { queryInteger } from '@vrouter/engine';
 import { listEventsSchema } from '../openapi/events.js';
 

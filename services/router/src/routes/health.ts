@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { VrouterError } from '@vrouter/core';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { healthzSchema, readyzSchema } from '../openapi/health.js';
 
 export async function healthRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {

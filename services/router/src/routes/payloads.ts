@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { getPayloadSchema } from '../openapi/payloads.js';
 
 /** `GET /v1/payloads/{token}`: the event an ECS task was started for, when it was too large to pass inline. */

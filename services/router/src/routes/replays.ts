@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { cancelReplaySchema, createReplaySchema, getReplaySchema, listReplaysSchema } from '../openapi/replays.js';
 
 export async function replayRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {

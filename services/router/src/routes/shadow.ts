@@ -1,9 +1,9 @@
 import { assertComponentName, assertTimestamp } from '@vrouter/core';
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { compareShadow, queryInteger } from '@vrouter/engine';
 import { compareShadowSchema, deleteShadowSchema, putShadowSchema } from '../openapi/shadow.js';
-import { act, change, tagged } from './admin.js';
+import { act, change, tagged } from './change.js';
 
 export async function shadowRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
   const versionsWrite = { config: { scope: 'versions:write' as const } };

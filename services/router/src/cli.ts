@@ -38,7 +38,7 @@ export function program(): Command {
   cli
     .command('serve')
     .description('Run the router against AWS (or any compatible endpoints) from the standard SDK configuration.')
-    // --- Event bus (issue 7) ---
+    // --- Event bus ---
     .option('--sqs-queue-url <url>', 'also consume CloudEvents and EventBridge events from this SQS queue (else VROUTER_SQS_QUEUE_URL)')
     .action(async (options: { sqsQueueUrl?: string }) => {
       const env = options.sqsQueueUrl ? { ...process.env, VROUTER_SQS_QUEUE_URL: options.sqsQueueUrl } : process.env;

@@ -15,6 +15,7 @@ import { shadowRoutes } from './routes/shadow.js';
 import { payloadRoutes } from './routes/payloads.js';
 import { healthRoutes } from './routes/health.js';
 import { requestCost } from './telemetry/cost.js';
+import { uiRoutes } from './ui.js';
 
 const CLOUDEVENTS_TYPES = ['application/cloudevents+json', 'application/cloudevents-batch+json'];
 
@@ -74,6 +75,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.register(replayRoutes, deps);
   app.register(shadowRoutes, deps);
   app.register(payloadRoutes, deps);
+  app.register(uiRoutes, { traceUrlTemplate: deps.config.traceUrlTemplate });
   app.addHook('onClose', async () => {
     await deps.router.drain();
   });

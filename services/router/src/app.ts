@@ -14,7 +14,7 @@ import { replayRoutes } from './routes/replays.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { payloadRoutes } from './routes/payloads.js';
 import { healthRoutes } from './routes/health.js';
-import { requestCost } from './telemetry/cost.js';
+import { requestCost } from './telemetry/request-cost.js';
 import { uiRoutes } from './ui.js';
 
 const CLOUDEVENTS_TYPES = ['application/cloudevents+json', 'application/cloudevents-batch+json'];

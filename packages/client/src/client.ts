@@ -11,6 +11,7 @@ import type {
   ComponentInput,
   ComponentList,
   CreatedToken,
+  CustomerList,
   CustomerRecord,
   EventDetails,
   EventList,
@@ -22,6 +23,7 @@ import type {
   PinInput,
   PinList,
   PinScope,
+  ProjectList,
   ProjectRecord,
   Override,
   Reason,
@@ -90,6 +92,8 @@ export class VrouterClient {
     list: (): Promise<ComponentList> => this.request('GET', '/v1/components'),
     get: (component: string): Promise<ComponentDetails> => this.request('GET', `/v1/components${path(component)}`),
     put: (component: string, input: ComponentInput): Promise<Component> => this.request('PUT', `/v1/components${path(component)}`, { body: input }),
+    /** Refused with 409 while the component has versions or pins. */
+    delete: (component: string, options: Reason = {}): Promise<void> => this.request('DELETE', `/v1/components${path(component)}`, { query: { reason: options.reason } }),
   };
 
   readonly versions = {
@@ -117,10 +121,12 @@ export class VrouterClient {
   };
 
   readonly customers = {
+    list: (): Promise<CustomerList> => this.request('GET', '/v1/customers'),
     put: (customer: string, input: { plan?: string } & Reason): Promise<CustomerRecord> => this.request('PUT', `/v1/customers${path(customer)}`, { body: input }),
   };
 
   readonly projects = {
+    list: (): Promise<ProjectList> => this.request('GET', '/v1/projects'),
     put: (project: string, input: { customer: string } & Reason): Promise<ProjectRecord> => this.request('PUT', `/v1/projects${path(project)}`, { body: input }),
   };
 

@@ -40,14 +40,16 @@ export async function uiRoutes(app: FastifyInstance, options: UiOptions): Promis
   app.addHook('onSend', async (_request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
   });
-  app.get('/ui', (_request, reply) => reply.redirect('/ui/', 301));
-  app.get('/ui/config.json', async (_request, reply) => {
+  // The page, not the API: kept out of the OpenAPI document.
+  const hidden = { schema: { hide: true } };
+  app.get('/ui', hidden, (_request, reply) => reply.redirect('/ui/', 301));
+  app.get('/ui/config.json', hidden, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     return { traceUrlTemplate: options.traceUrlTemplate ?? null };
   });
   const root = webRoot();
   if (!root) {
-    app.get('/ui/*', async () => {
+    app.get('/ui/*', hidden, async () => {
       throw new VrouterError('VR_NOT_FOUND', 'The web page is not built here: run `npm run build -w @vrouter/web` (npm install does it).');
     });
     return;

@@ -50,7 +50,7 @@ export type { ClaimPurpose, ClaimRoute, ClaimSpec } from './claim.js';
 export { REPLAY_OUTCOME_WAITS_FOR, replayOutcomeApplies, replayOutcomeUpdate, withReplayOutcome } from './replay-outcome.js';
 export type { ReplayOutcomeUpdate } from './replay-outcome.js';
 export { assertReplayRules, MAX_REPLAY_WINDOW_MS } from './replay-rules.js';
-export { assertStableProven, assertVersionUnused, channelTarget, versionUsage } from './safety.js';
+export { assertComponentUnused, assertStableProven, assertVersionUnused, channelTarget, versionUsage } from './safety.js';
 export { pinExpiry, pinFor } from './pin-rules.js';
 export type { PinPolicy, PinRequest } from './pin-rules.js';
 export { isRecord } from './guards.js';

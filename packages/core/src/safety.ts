@@ -31,6 +31,20 @@ export function assertVersionUnused(snapshot: RoutingSnapshot, component: string
 }
 
 /**
+ * Throws VR_CONFLICT while the component has versions or pins (live or expired): a component never disappears with
+ * routes still pointing at it, and a later one of the same name starts clean.
+ */
+export function assertComponentUnused(snapshot: RoutingSnapshot, component: string): void {
+  const versions = [...(snapshot.components.get(component)?.versions.keys() ?? [])];
+  const pins = [...snapshot.pins.values()].filter((p) => p.component === component);
+  if (versions.length > 0 || pins.length > 0) {
+    throw new VrouterError('VR_CONFLICT', `Component ${component} still has ${versions.length} version(s) and ${pins.length} pin(s); remove them first.`, {
+      details: { versions, pins: pins.map(({ scope, subject }) => ({ scope, subject })) },
+    });
+  }
+}
+
+/**
  * Stable serves everyone without a pin: a version gets there only after it has served real events through beta or
  * experimental. Throws VR_SAFETY_CHECK (check `stable-unproven`) for moving stable to an unproven version, unless
  * forced; pointing an empty stable anywhere, or at the version it already has, is allowed.

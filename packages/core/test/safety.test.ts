@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertStableProven, assertVersionUnused, channelTarget, isVrouterError, versionUsage } from '../src/index.js';
+import { assertComponentUnused, assertStableProven, assertVersionUnused, channelTarget, isVrouterError, versionUsage } from '../src/index.js';
 import { snapshotWith } from './fixtures.js';
 
 const now = Date.parse('2026-06-01T00:00:00Z');
@@ -41,6 +41,25 @@ describe('a version in use', () => {
     assert.equal(
       code(() => assertVersionUnused(snapshotWith({ channels: { stable: 'v1' } }), 'svc', 'v2', now)),
       undefined,
+    );
+  });
+});
+
+describe('a component in use', () => {
+  it('cannot be deleted while it has versions or pins, expired ones included (VR_CONFLICT)', () => {
+    assert.equal(
+      code(() => assertComponentUnused(snapshotWith({}), 'svc')),
+      'VR_CONFLICT',
+    );
+    const bare = snapshotWith({ versions: [], channels: {} });
+    assert.equal(
+      code(() => assertComponentUnused(bare, 'svc')),
+      undefined,
+    );
+    const pinned = snapshotWith({ versions: [], channels: {}, pins: [{ scope: 'customer', subject: 'acme', channel: 'beta', expiresAt: '2026-01-01T00:00:00Z' }] });
+    assert.equal(
+      code(() => assertComponentUnused(pinned, 'svc')),
+      'VR_CONFLICT',
     );
   });
 });

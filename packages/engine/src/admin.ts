@@ -9,6 +9,7 @@ import {
   assertSubject,
   assertSubscription,
   assertTimestamp,
+  assertComponentUnused,
   assertStableProven,
   assertVersionName,
   assertVersionUnused,
@@ -116,13 +117,7 @@ export class AdminService {
   async deleteComponent(name: string, ctx: ChangeContext & { reason?: string }): Promise<void> {
     const snapshot = await this.config();
     const routing = await this.routing(name, snapshot);
-    const versions = [...routing.versions.keys()];
-    const pins = [...snapshot.pins.values()].filter((p) => p.component === routing.component.name);
-    if (versions.length > 0 || pins.length > 0) {
-      throw new VrouterError('VR_CONFLICT', `Component ${name} still has ${versions.length} version(s) and ${pins.length} pin(s); remove them first.`, {
-        details: { versions, pins: pins.map(({ scope, subject }) => ({ scope, subject })) },
-      });
-    }
+    assertComponentUnused(snapshot, routing.component.name);
     const before = await this.store.deleteComponent(routing.component.name, ctx);
     if (!before) throw new NotFoundError(`Component ${name}`);
     await this.changed(ctx, 'component.delete', { component: routing.component.name }, before, null, ctx.reason);

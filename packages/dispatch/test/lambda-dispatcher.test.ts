@@ -40,6 +40,17 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
     assert.deepEqual(outcome, { status: 'succeeded', response: JSON.stringify({ handledBy: 'example@v1', eventId: 'evt-1', type: 'build.started' }) });
   });
 
+  it('gives up on a function that outlives the request timeout: TIMEOUT, retryable, instead of waiting for it', async () => {
+    const started = Date.now();
+    const outcome = await dispatcher.dispatch({ target: lambdaTarget('example'), payload: payload({ delayMs: 5_000 }, 'evt-slow'), timeoutMs: 300 });
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.retryable, true);
+    assert.equal(outcome.error?.code, 'TIMEOUT');
+    assert.match(outcome.error?.message ?? '', /within 300 ms/);
+    // Below the function's 5 s: the call was abandoned, not awaited.
+    assert.ok(Date.now() - started < 4_500, `took ${Date.now() - started} ms`);
+  });
+
   it('sends the CloudEvent with its vrouter metadata as the payload', async () => {
     await dispatcher.dispatch(request(lambdaTarget('plain')));
     assert.deepEqual(server.invocationsOf('plain', 'v1').at(-1)?.payload, payload());

@@ -11,17 +11,25 @@ export interface ExampleResult {
   type: string | null;
 }
 
+/** Longest `data.delayMs` honoured: a demo of a slow function, not a way to park the local server. */
+export const MAX_EXAMPLE_DELAY_MS = 120_000;
+
 /**
  * The handler of the example component used in dev mode and demos. Returns `{ handledBy, eventId, type }`
  * for a CloudEvent payload; throws an Error, which Lambda reports as a FunctionError, when the event's
- * `data.fail` is `true`, so a demo can show a failing version.
+ * `data.fail` is `true`, so a demo can show a failing version. With `data.delayMs` (a positive integer, capped
+ * at MAX_EXAMPLE_DELAY_MS) it answers that much later, like a slow synchronous function.
  */
 export function exampleHandler(component: string, version: string): LocalHandler {
   const handledBy = `${component}@${version}`;
-  return (payload): ExampleResult => {
+  return async (payload): Promise<ExampleResult> => {
     const event = isRecord(payload) ? payload : {};
     const eventId = typeof event.id === 'string' ? event.id : null;
     const type = typeof event.type === 'string' ? event.type : null;
+    const delayMs = isRecord(event.data) ? event.data.delayMs : undefined;
+    if (typeof delayMs === 'number' && Number.isInteger(delayMs) && delayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, MAX_EXAMPLE_DELAY_MS)));
+    }
     if (isRecord(event.data) && event.data.fail === true) {
       throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'} because its data.fail is true.`);
     }

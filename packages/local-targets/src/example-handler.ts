@@ -22,17 +22,20 @@ export const MAX_EXAMPLE_DELAY_MS = 120_000;
  */
 export function exampleHandler(component: string, version: string): LocalHandler {
   const handledBy = `${component}@${version}`;
-  return async (payload): Promise<ExampleResult> => {
+  const handle = (payload: unknown): ExampleResult => {
     const event = isRecord(payload) ? payload : {};
     const eventId = typeof event.id === 'string' ? event.id : null;
     const type = typeof event.type === 'string' ? event.type : null;
-    const delayMs = isRecord(event.data) ? event.data.delayMs : undefined;
-    if (typeof delayMs === 'number' && Number.isInteger(delayMs) && delayMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, MAX_EXAMPLE_DELAY_MS)));
-    }
     if (isRecord(event.data) && event.data.fail === true) {
       throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'} because its data.fail is true.`);
     }
     return { handledBy, eventId, type };
+  };
+  // Answers synchronously unless asked to be slow.
+  return (payload) => {
+    const data = isRecord(payload) && isRecord(payload.data) ? payload.data : {};
+    const delayMs = data.delayMs;
+    if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs <= 0) return handle(payload);
+    return new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, MAX_EXAMPLE_DELAY_MS))).then(() => handle(payload));
   };
 }

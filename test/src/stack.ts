@@ -13,9 +13,12 @@ export interface ApiResponse<T = Record<string, unknown>> {
   body: T;
 }
 
-export interface Api {
-  <T = Record<string, unknown>>(method: string, path: string, body?: unknown, options?: { token?: string | null; contentType?: string; raw?: string }): Promise<ApiResponse<T>>;
-}
+export type Api = <T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options?: { token?: string | null; contentType?: string; raw?: string },
+) => Promise<ApiResponse<T>>;
 
 /** A small client for the router's HTTP API; `raw` sends a body as is (for malformed input). */
 export function apiClient(baseUrl: string, defaultToken = TOKEN): Api {
@@ -58,7 +61,8 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const store = await startEmbeddedDynamo();
-  const dynamo = options.dynamo ? options.dynamo(store.endpoint) : createDynamoClient({ endpoint: store.endpoint });
+  // Generous store timeouts: the embedded store shares this loaded process; the chaos suite tests tight ones.
+  const dynamo = options.dynamo ? options.dynamo(store.endpoint) : createDynamoClient({ endpoint: store.endpoint, requestTimeoutMs: 10_000, maxAttempts: 3 });
   await createTable(dynamo, TABLE);
   const lambda = new LocalLambdaServer();
   for (const qualifier of ['1', '2', '3']) lambda.register('svc', qualifier, exampleHandler('svc', `v${qualifier}`));

@@ -251,7 +251,8 @@ export class EventRouter {
       ...(routing.project ? { project: routing.project } : {}),
       ...(routing.plan ? { plan: routing.plan } : {}),
       ...(decision.resolved
-        ? { leaseUntil: new Date(now + this.options.runner.leaseMsFor(decision.target)).toISOString(), claimToken: randomUUID() }
+        ? // The claim is the handoff mark of attempt 1: the call follows it without another write.
+          { leaseUntil: new Date(now + this.options.runner.leaseMsFor(decision.target)).toISOString(), claimToken: randomUUID(), handedOffAttempt: 1 }
         : { lastError: { code: 'VR_NO_ROUTABLE_VERSION', message: decision.reason } }),
     };
     const result = await this.options.events.claimDispatch(record);

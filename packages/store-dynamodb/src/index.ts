@@ -9,6 +9,7 @@ export {
   GSI4,
   GSI5,
   GSI6,
+  GSI7,
   INDEXES,
   LEASE_SHARDS,
   tableDefinition,

@@ -25,6 +25,10 @@
  *   gsi2  pending DISPATCH items only (sparse): gsi2pk `LEASES#<shard 0-15>` (hash of the item's pk), gsi2sk
  *         `<leaseUntil>`, so recovery finds claims whose router died with one small Query per shard instead of a
  *         scan. Sharded because every claim and completion writes the index: one partition would cap throughput.
+ *   gsi7  pending DISPATCH items only (sparse; replays' and shadows' too): gsi7pk `PENDING#<shard 0-15>` (same hash
+ *         as the lease shard), gsi7sk `<claimedAt>`, removed on completion. Recovery's safety net: it finds pending
+ *         claims older than a lease whose gsi2 entry is missing (a store killed between writing an item and its
+ *         index entry), without a scan.
  *   expiresAt  TTL (N, epoch seconds) on EVENT and DISPATCH items only; config never expires.
  *
  * Why this shape:
@@ -76,7 +80,10 @@ export const GSI5: IndexKeys = { indexName: 'gsi5', partitionKey: 'gsi5pk', sort
 /** Failed dispatches by component (sparse), in arrival order. */
 export const GSI6: IndexKeys = { indexName: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk' };
 
-export const INDEXES: readonly IndexKeys[] = [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6];
+/** Pending dispatch claims by claim time (sparse), sharded: recovery's safety net beside the lease index. */
+export const GSI7: IndexKeys = { indexName: 'gsi7', partitionKey: 'gsi7pk', sortKey: 'gsi7sk' };
+
+export const INDEXES: readonly IndexKeys[] = [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7];
 
 const stringAttribute = (name: string): AttributeDefinition => ({ AttributeName: name, AttributeType: 'S' });
 

@@ -5,7 +5,7 @@ import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, startE
 import type { EmbeddedDynamo } from '../src/index.js';
 
 describe('tableDefinition', () => {
-  it('describes one on-demand table with pk/sk and six GSIs projecting everything', () => {
+  it('describes one on-demand table with pk/sk and seven GSIs projecting everything', () => {
     const definition = tableDefinition('t1');
     assert.equal(definition.TableName, 't1');
     assert.equal(definition.BillingMode, 'PAY_PER_REQUEST');
@@ -15,7 +15,24 @@ describe('tableDefinition', () => {
     ]);
     assert.deepEqual(
       definition.AttributeDefinitions?.map((a) => `${a.AttributeName}:${a.AttributeType}`),
-      ['pk:S', 'sk:S', 'gsi1pk:S', 'gsi1sk:S', 'gsi2pk:S', 'gsi2sk:S', 'gsi3pk:S', 'gsi3sk:S', 'gsi4pk:S', 'gsi4sk:S', 'gsi5pk:S', 'gsi5sk:S', 'gsi6pk:S', 'gsi6sk:S'],
+      [
+        'pk:S',
+        'sk:S',
+        'gsi1pk:S',
+        'gsi1sk:S',
+        'gsi2pk:S',
+        'gsi2sk:S',
+        'gsi3pk:S',
+        'gsi3sk:S',
+        'gsi4pk:S',
+        'gsi4sk:S',
+        'gsi5pk:S',
+        'gsi5sk:S',
+        'gsi6pk:S',
+        'gsi6sk:S',
+        'gsi7pk:S',
+        'gsi7sk:S',
+      ],
     );
     assert.deepEqual(
       definition.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema?.map((k) => k.AttributeName), index.Projection?.ProjectionType]),
@@ -26,6 +43,7 @@ describe('tableDefinition', () => {
         ['gsi4', ['gsi4pk', 'gsi4sk'], 'ALL'],
         ['gsi5', ['gsi5pk', 'gsi5sk'], 'ALL'],
         ['gsi6', ['gsi6pk', 'gsi6sk'], 'ALL'],
+        ['gsi7', ['gsi7pk', 'gsi7sk'], 'ALL'],
       ],
     );
   });
@@ -56,7 +74,7 @@ describe('createTable', () => {
     await createTable(client, 'created');
     const { Table } = await client.send(new DescribeTableCommand({ TableName: 'created' }));
     assert.equal(Table?.TableStatus, 'ACTIVE');
-    assert.deepEqual(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort(), ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6']);
+    assert.deepEqual(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort(), ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5', 'gsi6', 'gsi7']);
   });
 
   // DynamoDB adds the missing indexes with UpdateTable; dynalite ignores index creation, so here the

@@ -52,6 +52,9 @@ export interface AppDependencies {
   checkReady: () => Promise<void>;
 }
 
+/** Retry-After on a 503 VR_STORE_UNAVAILABLE, in seconds. */
+const STORE_RETRY_AFTER_SECONDS = '1';
+
 const CLOUDEVENTS_TYPES = ['application/cloudevents+json', 'application/cloudevents-batch+json'];
 
 /** Builds the HTTP app without listening, so tests can inject() or listen on a port of their choosing. */
@@ -87,6 +90,8 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     const problem = problemFor(vrError, request.url, request.id);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    // The store is unreachable: nothing was acknowledged, and a retry in a moment is the right move.
+    if (vrError.code === 'VR_STORE_UNAVAILABLE') reply.header('retry-after', STORE_RETRY_AFTER_SECONDS);
     return reply.code(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler((request, reply) => {

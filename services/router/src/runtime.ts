@@ -20,7 +20,7 @@ import {
 } from '@vrouter/engine';
 import { buildApp } from './app.js';
 import { type Authenticator, TokenAuthenticator } from './auth.js';
-import { ConfigError, type RouterConfig } from './config.js';
+import { ConfigError, type RouterConfig, storeCallBoundMs } from './config.js';
 import { SqsDeadLetters } from './dead-letters.js';
 import { WebhookNotifier } from './notify/webhooks.js';
 import { reportContextLost, trackDynamoCost } from './telemetry/cost.js';
@@ -58,7 +58,7 @@ export interface Runtime {
  */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config } = options;
-  const dynamo = options.dynamo ?? createDynamoClient();
+  const dynamo = options.dynamo ?? createDynamoClient(storeClientOptions(config));
   trackDynamoCost(dynamo);
   const configStore = new DynamoRoutingConfigStore({ client: dynamo, tableName: config.tableName });
   const eventStore = new DynamoEventStore({ client: dynamo, tableName: config.tableName, retentionSeconds: config.retentionSeconds });
@@ -91,12 +91,25 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     dispatcher,
     retry: { maxAttempts: config.maxAttempts, baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs },
     leaseMs: config.leaseMs,
+    heartbeatMs: config.heartbeatMs,
+    outcomeRetryMs: config.outcomeRetryMs,
     defaultTimeoutMs: config.dispatchTimeoutMs,
     defaultConcurrency: config.versionConcurrency,
     logger,
   });
   const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, ecsByReference: payloadReferences !== undefined });
-  const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger, costLimits });
+  const sweeper = new ClaimSweeper({
+    events: eventStore,
+    cache,
+    runner,
+    leaseMs: config.leaseMs,
+    intervalMs: config.sweepIntervalMs,
+    // A live holder renews within a heartbeat and one store call once the store answers again.
+    confirmMs: config.heartbeatMs + storeCallBoundMs(config),
+    safetyNetIntervalMs: config.safetyNetIntervalMs,
+    logger,
+    costLimits,
+  });
   sweeper.start();
   const replayStore = new DynamoReplayStore({ client: dynamo, tableName: config.tableName });
   const replayRunner = new ReplayRunner({
@@ -154,6 +167,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await flushTelemetry();
     },
   };
+}
+
+/** The DynamoDB client settings of the configuration: its timeouts and attempts per call. */
+export function storeClientOptions(config: RouterConfig): { requestTimeoutMs: number; connectionTimeoutMs: number; maxAttempts: number } {
+  return { requestTimeoutMs: config.storeTimeoutMs, connectionTimeoutMs: config.storeConnectTimeoutMs, maxAttempts: config.storeMaxAttempts };
 }
 
 /** The admin API is never served without a way in: the bootstrap token, or an admin token already in the store. */

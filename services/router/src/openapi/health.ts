@@ -11,7 +11,7 @@ export const healthzSchema = operation({
 export const readyzSchema = operation({
   operationId: 'readyz',
   summary: 'The store is reachable',
-  description: 'Answers 503 VR_STORE_UNAVAILABLE while the store cannot be read.',
+  description: 'Answers within a second either way: 503 VR_STORE_UNAVAILABLE (with Retry-After) while the store cannot be read.',
   tag: 'health',
   anonymous: true,
   responses: {

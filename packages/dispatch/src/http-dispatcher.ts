@@ -25,8 +25,9 @@ function invalidTarget(message: string): DispatchOutcome {
 }
 
 /**
- * Dispatches to an HTTP endpoint: POSTs the payload (the CloudEvent with its `vrouter` metadata) as structured-mode
- * `application/cloudevents+json`, with the headers of `dispatchHeaders` (Idempotency-Key, traceparent, X-Vrouter-*).
+ * Dispatches to an HTTP endpoint: POSTs the payload (the structured-mode CloudEvent with its `vrouter` metadata) as
+ * `application/json` (see DELIVERY_MEDIA_TYPE), with the headers of `dispatchHeaders` (Idempotency-Key, traceparent,
+ * X-Vrouter-*).
  * Outcomes:
  * - 2xx → `succeeded`, with the first `maxResponseBytes` of the body (cut short if the body fails midway: the status
  *   already said the target took the event);

@@ -1,7 +1,11 @@
 import type { DispatchRequest } from '@vrouter/core';
 
-/** The media type of a CloudEvent in structured mode: the whole event, attributes and data, as one JSON document. */
-export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
+/**
+ * The media type of a delivery. The body is the structured-mode CloudEvent plus the router's `vrouter` object; an
+ * object is not a valid CloudEvents extension value, so the body is labelled as the JSON envelope it is, not as
+ * `application/cloudevents+json`. Dropping `vrouter` leaves the event exactly as it was sent.
+ */
+export const DELIVERY_MEDIA_TYPE = 'application/json';
 
 /**
  * The headers of a POST to an HTTP target. `Idempotency-Key` is the delivery's key, the same on every attempt, so a
@@ -11,7 +15,7 @@ export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 export function dispatchHeaders(request: DispatchRequest): Record<string, string> {
   const meta = request.payload.vrouter;
   const headers: Record<string, string> = {
-    'content-type': CLOUDEVENTS_JSON,
+    'content-type': DELIVERY_MEDIA_TYPE,
     'idempotency-key': meta.idempotencyKey,
     'x-vrouter-component': meta.component,
     'x-vrouter-version': meta.version,

@@ -36,7 +36,7 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     const received = last('/hook');
     assert.equal(received.method, 'POST');
     assert.deepEqual(received.body, payload());
-    assert.equal(received.headers['content-type'], 'application/cloudevents+json');
+    assert.equal(received.headers['content-type'], 'application/json');
   });
 
   it('succeeds on any 2xx, also without a body', async () => {

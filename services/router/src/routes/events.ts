@@ -1,8 +1,9 @@
-import { type DispatchRecord, NotFoundError, ValidationError } from '@vrouter/core';
+import { type DispatchRecord, NotFoundError } from '@vrouter/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
 import { getEventSchema, postEventsSchema } from '../openapi/events.js';
 import type { IngestResult } from '@vrouter/engine';
+import { eventsFromHttp } from '../cloudevents-http.js';
 import { problemFor } from '../problem.js';
 
 function present(result: IngestResult) {
@@ -11,13 +12,10 @@ function present(result: IngestResult) {
 }
 
 export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+  // Binary-mode events carry their data in any media type; only this route reads such bodies (as bytes).
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post<{ Querystring: { wait?: string } }>('/v1/events', { config: { scope: 'events:write' }, schema: postEventsSchema }, async (request, reply) => {
-    const batch = Array.isArray(request.body);
-    if (request.headers['content-type']?.startsWith('application/cloudevents-batch+json') && !batch) {
-      throw new ValidationError('body', 'A application/cloudevents-batch+json body must be a JSON array of events.');
-    }
-    const inputs = batch ? (request.body as unknown[]) : [request.body];
-    if (batch && inputs.length === 0) throw new ValidationError('body', 'The batch is empty.');
+    const { inputs, batch } = eventsFromHttp(request.headers, request.body);
     const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
     const bodyBytes = Number(request.headers['content-length']) || undefined;
     const { results, settled } = await deps.router.ingest(inputs, { traceparent, bodyBytes });

@@ -28,3 +28,5 @@ export { startEmbeddedDynamo } from './embedded.js';
 export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';
 export { createDynamoClient } from './client.js';
 export type { DynamoClientOptions } from './client.js';
+export { startDynamoDbLocal } from './dynamodb-local.js';
+export type { DynamoDbLocal, DynamoDbLocalOptions } from './dynamodb-local.js';

@@ -12,7 +12,8 @@ export const SDK_CONNECTION_TIMEOUT_MS = 3_000;
  * the per-call abort signal (which is what bounds each call to its request's `timeoutMs`).
  */
 export function sdkRequestHandler(): NodeHttpHandler {
-  return new NodeHttpHandler({ connectionTimeout: SDK_CONNECTION_TIMEOUT_MS, requestTimeout: MAX_SDK_CALL_MS });
+  // throwOnRequestTimeout: otherwise the handler only logs a warning when the socket timeout passes.
+  return new NodeHttpHandler({ connectionTimeout: SDK_CONNECTION_TIMEOUT_MS, requestTimeout: MAX_SDK_CALL_MS, throwOnRequestTimeout: true });
 }
 
 /** The abort signal that ends one SDK call after `timeoutMs` (default: MAX_SDK_CALL_MS). */

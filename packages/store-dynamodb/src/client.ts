@@ -30,6 +30,8 @@ export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBC
   const requestHandler = new NodeHttpHandler({
     requestTimeout: options.requestTimeoutMs ?? DEFAULT_STORE_REQUEST_TIMEOUT_MS,
     connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_STORE_CONNECTION_TIMEOUT_MS,
+    // Without it the handler only logs a warning when the timeout passes, and the call waits on a stalled store.
+    throwOnRequestTimeout: true,
   });
   const common = { requestHandler, maxAttempts: options.maxAttempts ?? DEFAULT_STORE_MAX_ATTEMPTS };
   if (options.endpoint !== undefined) {

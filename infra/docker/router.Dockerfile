@@ -18,4 +18,4 @@ COPY --from=build /package /app
 USER node
 EXPOSE 3000
 # The stack passes the same command; HOST, PORT, VROUTER_TABLE and the secrets come from the task definition.
-CMD ["node", "services/router/bin/vrouter.js", "serve"]
+CMD ["node", "services/router/bin/serve.js"]

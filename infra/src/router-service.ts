@@ -24,7 +24,7 @@ import { grantRouterAccess } from './router-access.js';
 /** The port `vrouter serve` listens on inside the container. */
 export const CONTAINER_PORT = 3000;
 /** What the container runs: the repository's launcher, which starts OpenTelemetry, then the router. */
-export const SERVE_COMMAND = ['node', 'services/router/bin/vrouter.js', 'serve'];
+export const SERVE_COMMAND = ['node', 'services/router/bin/serve.js'];
 
 export interface RouterServiceProps {
   readonly config: ServiceConfig;

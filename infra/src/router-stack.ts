@@ -55,7 +55,7 @@ export class RouterStack extends Stack {
         ...config.lambda.environment,
         VROUTER_TABLE: this.table.tableName,
         ...telemetry,
-        // Lambda runs the handler module directly: load OpenTelemetry first, as bin/vrouter.js does for serve.
+        // Lambda runs the handler module directly: load OpenTelemetry first, as the router's launchers do for serve.
         ...(config.telemetry ? { NODE_OPTIONS: `--import=${LAMBDA_TELEMETRY_REGISTER}` } : {}),
         ...adminToken.locator(ADMIN_TOKEN_VARIABLE),
         ...(otlpHeaders?.locator(OTLP_HEADERS_VARIABLE) ?? {}),

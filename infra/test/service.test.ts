@@ -22,7 +22,7 @@ describe('the ECS service over plain HTTP, in a new VPC', () => {
 
   it('runs vrouter serve from the configured image, listening on all interfaces', () => {
     assert.deepEqual(container!.Command, SERVE_COMMAND);
-    assert.deepEqual(SERVE_COMMAND, ['node', 'services/router/bin/vrouter.js', 'serve']);
+    assert.deepEqual(SERVE_COMMAND, ['node', 'services/router/bin/serve.js']);
     assert.equal(container!.Image, FIXTURE.service.image);
     const environment = Object.fromEntries((container!.Environment as { Name: string; Value: unknown }[]).map((v) => [v.Name, render(v.Value)]));
     assert.equal(environment.HOST, '0.0.0.0');

@@ -280,8 +280,8 @@ describe('the vrouter tokens and audit commands against a stub of the contract',
     assert.equal(
       stdout,
       [
-        'TIME                      ACTOR  ACTION   COMPONENT  SUBJECT        REASON  CHANGE',
-        '2026-01-01T00:00:00.000Z  admin  pin.set  svc        customer/acme  canary  ∅ → {"channel":"beta"}',
+        'TIME                      ACTOR  ACTION   COMPONENT  CHANGE                                    REASON',
+        '2026-01-01T00:00:00.000Z  admin  pin.set  svc        pin customer/acme: (none) → channel beta  canary',
         '',
       ].join('\n'),
     );

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-export const VROUTER_BIN = fileURLToPath(new URL('../../services/router/bin/vrouter.js', import.meta.url));
+export const VROUTER_BIN = fileURLToPath(new URL('../../services/cli/bin/vrouter.js', import.meta.url));
 
 export async function freePort(): Promise<number> {
   const server = createServer();

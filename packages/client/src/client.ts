@@ -11,6 +11,7 @@ import type {
   ComponentInput,
   ComponentList,
   CreatedToken,
+  CustomerList,
   CustomerRecord,
   EventDetails,
   EventList,
@@ -22,6 +23,7 @@ import type {
   PinInput,
   PinList,
   PinScope,
+  ProjectList,
   ProjectRecord,
   Override,
   Reason,
@@ -76,7 +78,8 @@ export class VrouterClient {
     if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`Not an http(s) URL: ${options.url}`);
     this.url = base.toString().replace(/\/+$/, '');
     this.#token = options.token || undefined;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    // Bound: browsers throw "Illegal invocation" when fetch is called as a method of something other than window.
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
@@ -89,6 +92,8 @@ export class VrouterClient {
     list: (): Promise<ComponentList> => this.request('GET', '/v1/components'),
     get: (component: string): Promise<ComponentDetails> => this.request('GET', `/v1/components${path(component)}`),
     put: (component: string, input: ComponentInput): Promise<Component> => this.request('PUT', `/v1/components${path(component)}`, { body: input }),
+    /** Refused with 409 while the component has versions or pins. */
+    delete: (component: string, options: Reason = {}): Promise<void> => this.request('DELETE', `/v1/components${path(component)}`, { query: { reason: options.reason } }),
   };
 
   readonly versions = {
@@ -116,10 +121,12 @@ export class VrouterClient {
   };
 
   readonly customers = {
+    list: (): Promise<CustomerList> => this.request('GET', '/v1/customers'),
     put: (customer: string, input: { plan?: string } & Reason): Promise<CustomerRecord> => this.request('PUT', `/v1/customers${path(customer)}`, { body: input }),
   };
 
   readonly projects = {
+    list: (): Promise<ProjectList> => this.request('GET', '/v1/projects'),
     put: (project: string, input: { customer: string } & Reason): Promise<ProjectRecord> => this.request('PUT', `/v1/projects${path(project)}`, { body: input }),
   };
 
@@ -162,6 +169,19 @@ export class VrouterClient {
     unset: (component: string, reason?: string): Promise<void> => this.request('DELETE', `${path('v1', 'components', component)}/shadow`, { query: { reason } }),
     compare: (component: string, query: { from?: string; to?: string; limit?: string } = {}): Promise<ShadowComparison> =>
       this.request('GET', path('v1', 'shadow', component), { query }),
+  };
+
+  readonly health = {
+    /** Terminal outcomes of live dispatches per version over `window` (`5m`, `1h` or `24h`; default `1h`). */
+    versions: (query: { component: string; window?: string }): Promise<unknown> => this.request('GET', '/v1/health/versions', { query: { ...query } }),
+  };
+
+  readonly rollouts = {
+    get: (component: string): Promise<unknown> => this.request('GET', `${path('v1', 'components', component)}/rollout`),
+    start: (component: string, input: Record<string, unknown>): Promise<unknown> => this.request('PUT', `${path('v1', 'components', component)}/rollout`, { body: input }),
+    /** `pause`, `resume`, `promote` (finish now) or `abort`, with an optional reason for the audit log. */
+    act: (component: string, action: 'pause' | 'resume' | 'promote' | 'abort', reason?: string): Promise<unknown> =>
+      this.request('POST', `${path('v1', 'components', component)}/rollout/${action}`, { body: reason ? { reason } : {} }),
   };
 
   readonly tokens = {

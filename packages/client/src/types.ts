@@ -71,6 +71,16 @@ export interface ProjectRecord {
   customer: string;
 }
 
+/** `GET /v1/customers`: every recorded customer, by id. */
+export interface CustomerList {
+  customers: CustomerRecord[];
+}
+
+/** `GET /v1/projects`: every recorded project, by id. */
+export interface ProjectList {
+  projects: ProjectRecord[];
+}
+
 export interface ResolveQuery {
   component: string;
   customer?: string;

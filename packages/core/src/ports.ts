@@ -158,6 +158,8 @@ export interface RoutingConfigStore {
   loadSnapshot(): Promise<RoutingSnapshot>;
   putComponent(component: Component, options?: WriteOptions): Promise<Written<Component>>;
   putVersion(version: Version, options?: WriteOptions): Promise<Written<Version>>;
+  /** Deletes the component record; returns it, or null when it did not exist. Its versions, channels and pins are the caller's to check. */
+  deleteComponent(name: string, options?: WriteOptions): Promise<Component | null>;
   /** Deletes the version; returns what was deleted, or null when it did not exist. */
   deleteVersion(component: string, version: string, options?: WriteOptions): Promise<Version | null>;
   /** Points the channel at `version`, remembering the version it pointed at before. */
@@ -232,6 +234,7 @@ export interface Written<T> {
 
 export type AuditAction =
   | 'component.put'
+  | 'component.delete'
   | 'version.put'
   | 'version.delete'
   | 'channel.set'

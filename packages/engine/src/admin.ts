@@ -109,6 +109,25 @@ export class AdminService {
     return { value: { ...record, etag: written.etag }, etag: written.etag };
   }
 
+  /**
+   * Refused (VR_CONFLICT) while the component has versions or pins (live or expired): remove those first, so a
+   * component never disappears with routes still pointing at it, and a later one of the same name starts clean.
+   */
+  async deleteComponent(name: string, ctx: ChangeContext & { reason?: string }): Promise<void> {
+    const snapshot = await this.config();
+    const routing = await this.routing(name, snapshot);
+    const versions = [...routing.versions.keys()];
+    const pins = [...snapshot.pins.values()].filter((p) => p.component === routing.component.name);
+    if (versions.length > 0 || pins.length > 0) {
+      throw new VrouterError('VR_CONFLICT', `Component ${name} still has ${versions.length} version(s) and ${pins.length} pin(s); remove them first.`, {
+        details: { versions, pins: pins.map(({ scope, subject }) => ({ scope, subject })) },
+      });
+    }
+    const before = await this.store.deleteComponent(routing.component.name, ctx);
+    if (!before) throw new NotFoundError(`Component ${name}`);
+    await this.changed(ctx, 'component.delete', { component: routing.component.name }, before, null, ctx.reason);
+  }
+
   /** Mirrors a sticky `percent` of customers' live events to `version`, marked shadow; outcomes are kept apart. */
   async putShadow(componentName: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Component>> {
     const body = only(object(input), ['version', 'percent', 'reason']);
@@ -366,6 +385,16 @@ export class AdminService {
       (p) => (!scope || p.scope === scope) && (!filter.subject || p.subject === filter.subject) && (!filter.component || p.component === filter.component),
     );
     return pins.sort((a, b) => `${a.component}/${a.scope}/${a.subject}`.localeCompare(`${b.component}/${b.scope}/${b.subject}`));
+  }
+
+  /** Every recorded customer, by id. */
+  async listCustomers(): Promise<Customer[]> {
+    return [...(await this.config()).customers.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Every recorded project, by id. */
+  async listProjects(): Promise<Project[]> {
+    return [...(await this.config()).projects.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
   async putCustomer(customerId: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Customer>> {

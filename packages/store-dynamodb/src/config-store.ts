@@ -30,7 +30,7 @@ import {
 import { componentItem, customerItem, decodeChannel, decodeConfigItem, pinItem, projectItem, servedItem, tokenItem, versionItem } from './config-items.js';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import { fieldsOf, type Item } from './item.js';
-import { CONFIG_PK, channelKey, type ItemKey, keyAttributes, pinKey, revisionKey, tokenKey, versionKey } from './keys.js';
+import { CONFIG_PK, channelKey, componentKey, type ItemKey, keyAttributes, pinKey, revisionKey, tokenKey, versionKey } from './keys.js';
 import { PARTITION_KEY } from './schema.js';
 
 export interface DynamoRoutingConfigStoreOptions {
@@ -151,6 +151,11 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
   /** Creates or replaces the component, then bumps the revision. */
   async putComponent(component: Component, options?: WriteOptions): Promise<Written<Component>> {
     return await this.put(componentItem(component), options);
+  }
+
+  /** Deletes the component record; returns it, or null when it did not exist. Bumps the revision only when something was deleted. */
+  async deleteComponent(name: string, options?: WriteOptions): Promise<Component | null> {
+    return await this.delete(componentKey(name), options);
   }
 
   /** Creates or replaces the version (its target stored as a map), then bumps the revision. */

@@ -212,6 +212,17 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal(await store.revision(), before + 1, 'one revision bump for the whole bulk');
   });
 
+  it('deleteComponent removes the component, reports whether it existed, and bumps the revision only then', async () => {
+    const store = await freshStore();
+    await store.putComponent(component('builds'));
+    const before = await store.revision();
+    assert.equal((await store.deleteComponent('builds'))?.name, 'builds');
+    assert.equal(await store.revision(), before + 1);
+    assert.equal((await store.loadSnapshot()).components.has('builds'), false);
+    assert.equal(await store.deleteComponent('builds'), null);
+    assert.equal(await store.revision(), before + 1, 'deleting nothing changes nothing');
+  });
+
   it('deleteVersion and deletePin report whether the item existed', async () => {
     const store = await freshStore();
     await store.putComponent(component('builds'));

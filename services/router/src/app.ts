@@ -16,6 +16,7 @@ import { shadowRoutes } from './routes/shadow.js';
 import { payloadRoutes } from './routes/payloads.js';
 import { healthRoutes } from './routes/health.js';
 import { requestCost } from './telemetry/cost.js';
+import { uiRoutes } from './ui.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -38,7 +39,7 @@ export interface RouteSummary {
 }
 
 export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'>;
+  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate'>>;
   router: EventRouter;
   admin: AdminService;
   audit: AuditLog;
@@ -115,6 +116,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.register(replayRoutes, deps);
   app.register(shadowRoutes, deps);
   app.register(payloadRoutes, deps);
+  app.register(uiRoutes, { traceUrlTemplate: deps.config.traceUrlTemplate });
   app.addHook('onClose', async () => {
     await deps.router.drain();
   });

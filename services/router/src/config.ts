@@ -42,6 +42,8 @@ export interface RouterConfig {
   payloadSecret: string | undefined;
   replayLeaseMs: number;
   adminRateLimitPerMinute: number;
+  /** Links event traces on the web page: a URL with `{traceId}` in it. */
+  traceUrlTemplate: string | undefined;
   // --- Event bus (issue 7): SQS worker, EventBridge mapping, admin token from Secrets Manager / SSM ---
   /** `vrouter serve` also consumes this queue when set (VROUTER_SQS_QUEUE_URL or --sqs-queue-url). */
   sqsQueueUrl: string | undefined;
@@ -135,6 +137,14 @@ function webhookUrls(raw: string | undefined): string[] {
   });
 }
 
+function traceUrlTemplate(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(raw) || !raw.includes('{traceId}')) {
+    throw new ConfigError('VROUTER_TRACE_URL_TEMPLATE', 'must be an http(s) URL containing {traceId}.');
+  }
+  return raw;
+}
+
 function publicUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   try {
@@ -223,6 +233,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     replayLeaseMs: integer(env, 'VROUTER_REPLAY_LEASE_MS', 30_000, 500, 3_600_000),
     experimentalPinTtlHours: integer(env, 'VROUTER_EXPERIMENTAL_PIN_TTL_HOURS', 7 * 24, 1, 365 * 24),
     adminRateLimitPerMinute: integer(env, 'VROUTER_ADMIN_RATE_LIMIT', 600, 1, 1_000_000),
+    traceUrlTemplate: traceUrlTemplate(env.VROUTER_TRACE_URL_TEMPLATE),
     ...busConfig(env),
   };
   checkDeliveryTiming(config);

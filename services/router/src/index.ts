@@ -12,4 +12,4 @@ export { startDev } from './dev.js';
 export type { DevServer } from './dev.js';
 export { startServe, createTableCommand } from './serve.js';
 export { seedExample, EXAMPLE_COMPONENT } from './seed.js';
-export { main } from './cli.js';
+export { runDev, runServe, runTableCreate } from './host.js';

@@ -23,6 +23,7 @@ export function tour(info: TourInfo): string[] {
     `  lambda: local Lambda endpoint at ${info.lambdaEndpoint} serving release-coordinator v1/v2/v3 and builder v7`,
     '',
     `Admin token (every scope): ${info.token}`,
+    `Web page: ${info.url}/ui/ (paste the token to sign in)`,
     '',
     'Tour: paste into another terminal.',
     `  export VROUTER_URL=${info.url} VROUTER_TOKEN=${info.token}`,

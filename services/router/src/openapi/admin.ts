@@ -56,6 +56,17 @@ export const putComponentSchema = operation({
   responses: { 200: json('The component as stored.', component, ETAG) },
 });
 
+export const deleteComponentSchema = operation({
+  operationId: 'deleteComponent',
+  summary: 'Delete a component',
+  description: 'Refused with 409 VR_CONFLICT (listing `versions` and `pins`) while the component has versions or pins.',
+  tag: 'components',
+  params: componentParams,
+  querystring: reasonQuery,
+  headers: PRECONDITIONS,
+  responses: { 204: NO_CONTENT },
+});
+
 export const putVersionSchema = operation({
   operationId: 'putVersion',
   summary: 'Register or update a version and its target',
@@ -206,6 +217,24 @@ export const deletePinSchema = operation({
   querystring: reasonQuery,
   headers: PRECONDITIONS,
   responses: { 204: NO_CONTENT },
+});
+
+export const listCustomersSchema = operation({
+  operationId: 'listCustomers',
+  summary: 'Every recorded customer and its plan',
+  tag: 'subjects',
+  responses: {
+    200: json('The customers, by id.', { type: 'object', additionalProperties: false, required: ['customers'], properties: { customers: { type: 'array', items: customer } } }),
+  },
+});
+
+export const listProjectsSchema = operation({
+  operationId: 'listProjects',
+  summary: 'Every recorded project and its customer',
+  tag: 'subjects',
+  responses: {
+    200: json('The projects, by id.', { type: 'object', additionalProperties: false, required: ['projects'], properties: { projects: { type: 'array', items: project } } }),
+  },
 });
 
 export const putCustomerSchema = operation({

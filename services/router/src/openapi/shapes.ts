@@ -12,6 +12,7 @@ const PIN_SOURCES = [...SCOPES, 'default'];
 const CONSIDERATION_OUTCOMES = ['matched', 'no-subject', 'no-pin', 'expired', 'channel-empty', 'version-unknown', 'not-reached'];
 const AUDIT_ACTIONS = [
   'component.put',
+  'component.delete',
   'version.put',
   'version.delete',
   'channel.set',
@@ -23,6 +24,8 @@ const AUDIT_ACTIONS = [
   'project.put',
   'token.create',
   'token.revoke',
+  'shadow.set',
+  'shadow.delete',
 ];
 
 export const componentName = { type: 'string', pattern: COMPONENT_NAME.source, description: 'A component name, e.g. `release-coordinator`.' };

@@ -7,12 +7,15 @@ import {
   auditSchema,
   bulkPinsSchema,
   createTokenSchema,
+  deleteComponentSchema,
   deletePinSchema,
   deleteVersionSchema,
   getComponentSchema,
   getPinSchema,
   listComponentsSchema,
+  listCustomersSchema,
   listPinsSchema,
+  listProjectsSchema,
   listTokensSchema,
   promoteChannelSchema,
   putComponentSchema,
@@ -111,6 +114,11 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     tagged(reply, await act(request, 'component.put', () => admin.putComponent(request.params.component, request.body, change(request)))),
   );
 
+  app.delete<{ Params: ComponentParams; Querystring: ReasonQuery }>('/v1/components/:component', { ...versionsWrite, schema: deleteComponentSchema }, async (request, reply) => {
+    await act(request, 'component.delete', () => admin.deleteComponent(request.params.component, change(request, request.query)));
+    return reply.code(204).send();
+  });
+
   app.put<{ Params: VersionParams }>('/v1/components/:component/versions/:version', { ...versionsWrite, schema: putVersionSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'version.put', () => admin.putVersion(request.params.component, request.params.version, request.body, change(request)))),
   );
@@ -152,6 +160,8 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     return reply.code(204).send();
   });
 
+  app.get('/v1/customers', { ...read, schema: listCustomersSchema }, async () => ({ customers: await admin.listCustomers() }));
+  app.get('/v1/projects', { ...read, schema: listProjectsSchema }, async () => ({ projects: await admin.listProjects() }));
   app.put<{ Params: { customer: string } }>('/v1/customers/:customer', { ...pinsWrite, schema: putCustomerSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'customer.put', () => admin.putCustomer(request.params.customer, request.body, change(request)))),
   );

@@ -1,13 +1,14 @@
-import type { DispatchStatus, EventList, EventListQuery, EventRow } from '@vrouter/client';
+import type { DispatchStatus, EventDetails, EventList, EventListQuery, EventPostAnswer, EventRow } from '@vrouter/client';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { describeEvent, describeResults, eventFromOptions, readEventFile, type SendOptions } from './send.js';
 import { parseSince } from './duration.js';
-import { UsageError } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import { leaf, noun, run } from './run.js';
+import { describeError } from './format.js';
 import { formatTable } from './table.js';
 
 const STATUSES: readonly DispatchStatus[] = ['failed', 'succeeded', 'dispatched', 'pending'];
 const MAX_PAGE = 1000;
-const MAX_ERROR = 80;
 
 /** Options that choose a time window: `--since` or `--from`, and `--to`. */
 export interface WindowOptions {
@@ -38,13 +39,6 @@ export function pageSize(value: string): number {
   return n;
 }
 
-/** `VR_TARGET_ERROR: boom`, cut at MAX_ERROR characters; undefined when there is none. */
-export function describeError(error: EventRow['lastError']): string | undefined {
-  if (!error) return undefined;
-  const text = `${error.code}: ${error.message}`;
-  return text.length > MAX_ERROR ? `${text.slice(0, MAX_ERROR - 1)}…` : text;
-}
-
 /** The table of `vrouter events list`: one row per (event, component). */
 export function eventTable(items: readonly EventRow[]): string {
   return formatTable(
@@ -71,7 +65,7 @@ interface ListOptions extends WindowOptions {
   all?: boolean;
 }
 
-/** `vrouter events list`. */
+/** `vrouter events list|get|send`. */
 export function registerEvents(program: Command): void {
   const events = noun(program, 'events', 'Look through the event log: what each event did, per component.');
 
@@ -105,6 +99,49 @@ export function registerEvents(program: Command): void {
           answer,
           ...(answer.cursor !== undefined ? { notice: `more events match: add --all to fetch every page, or narrow the window or filters` } : {}),
           text: () => (answer.items.length === 0 ? `no events from ${answer.from} to ${answer.to}` : eventTable(answer.items)),
+        };
+      }),
+    );
+
+  leaf(events, 'get', 'Show one event: its attributes, routing decisions and each dispatch (and replay) with its outcome.')
+    .argument('<source>', 'the event source, as sent (e.g. /tour)')
+    .argument('<id>', 'the event id')
+    .action(
+      run(async (client, [source, id]) => {
+        const answer: EventDetails = await client.events.get(source!, id!);
+        return { answer, text: () => describeEvent(answer) };
+      }),
+    );
+
+  leaf(events, 'send', 'Post a CloudEvent built from flags, or the event (or batch) in a file; prints what happened to each.')
+    .option('--type <type>', 'event type, e.g. release.requested (required without --file)')
+    .option('--source <source>', 'event source (default /vrouter-cli)')
+    .option('--id <id>', 'event id (default a new UUID)')
+    .option('--customer <customer>', 'customer id (extension customerid)')
+    .option('--project <project>', 'project id (extension projectid)')
+    .option('--plan <plan>', 'plan (extension plan)')
+    .option('--component <component>', 'only this component, whatever subscribes (extension component)')
+    .option('--data <json>', 'the event data, as JSON')
+    .option('--file <path>', 'a JSON CloudEvent or an array of them (a batch); - reads stdin')
+    .option('--wait', 'answer after the dispatches settle, with their outcomes')
+    .addHelpText(
+      'after',
+      `
+Exits 0 when the router accepted every event (a failed dispatch is the target's outcome: see its status), ${EXIT.validation} when
+it rejected one. Examples:
+  vrouter events send --type release.requested --customer globex --data '{"fail":true}' --wait
+  vrouter events send --file events.json`,
+    )
+    .action(
+      run<SendOptions>(async (client, _args, options) => {
+        const event = options.file !== undefined ? await readEventFile(options) : eventFromOptions(options);
+        const answer: EventPostAnswer = await client.events.post(event, { wait: options.wait === true });
+        const rejected = answer.results.filter((r) => r.status === 'rejected').length;
+        return {
+          answer,
+          text: () => describeResults(answer),
+          ...(rejected > 0 ? { notice: `vrouter: the router rejected ${rejected} of ${answer.results.length} events (exit ${EXIT.validation}).` } : {}),
+          ...(rejected > 0 ? { exit: EXIT.validation } : {}),
         };
       }),
     );

@@ -1,37 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError, ConnectionError } from '@vrouter/client';
-import { EXIT, errorLine, exitCodeFor, UsageError } from '../src/commands/errors.js';
+import { ApiError } from '@vrouter/client';
+import { errorLine, UsageError } from '../src/commands/errors.js';
 import { targetFromOptions } from '../src/commands/versions.js';
 
 const apiError = (status: number, code = 'VR_X', field?: string) => new ApiError(status, { code, detail: `status ${status}`, ...(field ? { field } : {}) }, 'fallback');
-
-describe('exitCodeFor', () => {
-  const cases: [number, number][] = [
-    [400, EXIT.validation],
-    [401, EXIT.auth],
-    [403, EXIT.auth],
-    [404, EXIT.notFound],
-    [405, EXIT.unexpected],
-    [409, EXIT.conflict],
-    [412, EXIT.conflict],
-    [413, EXIT.validation],
-    [415, EXIT.validation],
-    [422, EXIT.validation],
-    [429, EXIT.unexpected],
-    [500, EXIT.unavailable],
-    [502, EXIT.unavailable],
-    [503, EXIT.unavailable],
-  ];
-  for (const [status, code] of cases) it(`HTTP ${status} exits ${code}`, () => assert.equal(exitCodeFor(apiError(status)), code));
-
-  it('usage 2, connection 7, anything else 1', () => {
-    assert.equal(exitCodeFor(new UsageError('x')), 2);
-    assert.equal(exitCodeFor(new ConnectionError('http://127.0.0.1:9/v1/pins', new Error('boom'))), 7);
-    assert.equal(exitCodeFor(new Error('x')), 1);
-    assert.equal(exitCodeFor('x'), 1);
-  });
-});
 
 describe('errorLine', () => {
   it('names the code and the field', () => {

@@ -9,10 +9,16 @@ if (!existsSync(fileURLToPath(entry))) {
   process.exit(1);
 }
 // The router (dev, serve) runs with OpenTelemetry as the OTEL_* variables configure it (docs/telemetry.md): the SDK
-// starts before the CLI loads, so fastify and the AWS SDK are instrumented. OTEL_SDK_DISABLED=true skips even loading it.
+// starts before the router loads, so fastify and the AWS SDK are instrumented. OTEL_SDK_DISABLED=true skips even
+// loading it. Every other command talks HTTP only and loads none of it.
 const command = process.argv[2];
 if ((command === 'dev' || command === 'serve') && process.env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true') {
-  await import(new URL('../dist/telemetry/register.js', import.meta.url).href);
+  try {
+    await import('@vrouter/router/telemetry/register');
+  } catch (error) {
+    // Without the router installed, the command itself explains what is missing.
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  }
 }
 const { main } = await import(entry.href);
 await main(process.argv);

@@ -1,6 +1,6 @@
 import { ApiError, type Override, VrouterClient } from '@vrouter/client';
-import { type Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, errorLine, exitCodeFor, UsageError } from './errors.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT, type ExitCode, errorDocument, errorLine, exitCodeFor, UsageError } from './errors.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 const HELP_GROUP = 'Admin commands (talk to a running router):';
@@ -18,6 +18,8 @@ export interface Done {
   text: () => string;
   /** Human mode only: a line for stderr, so stdout stays the value a script captures. */
   notice?: string;
+  /** The exit code for an answer that is printed but is not a success (default EXIT.ok). */
+  exit?: ExitCode;
 }
 
 function parseUrl(value: string): string {
@@ -30,29 +32,51 @@ function parseUrl(value: string): string {
   throw new InvalidArgumentError('expected an http(s) URL such as http://127.0.0.1:3000.');
 }
 
-/** Commander reports usage errors with exit 1 by default; ours are 2 (help itself stays 0). */
-function exitOnUsage(error: CommanderError): never {
-  process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
-}
-
-/** A group of admin commands, e.g. `pins`; its subcommands inherit the usage exit code. */
+/** A group of admin commands, e.g. `pins`. */
 export function noun(program: Command, name: string, description: string): Command {
-  return program.command(name).description(description).helpGroup(HELP_GROUP).exitOverride(exitOnUsage);
+  return program.command(name).description(description).helpGroup(HELP_GROUP);
 }
 
 /** An admin command that talks to the router; registerAdminCommands gives it --url, --token and --json. */
 export function leaf(parent: Command, name: string, description: string): Command {
-  const command = parent.command(name).description(description).exitOverride(exitOnUsage);
+  const command = parent.command(name).description(description);
   if (!parent.parent) command.helpGroup(HELP_GROUP);
   return command;
 }
 
+const urlOption = () => new Option('--url <url>', 'router base URL').env('VROUTER_URL').default(DEFAULT_URL).argParser(parseUrl);
+const tokenOption = () => new Option('--token <token>', 'bearer token (never printed)').env('VROUTER_TOKEN');
+const jsonOption = () => new Option('--json', 'print the answer as one JSON document, and errors as JSON on stderr');
+
 /** Adds the connection options to `command` (after its own, so its help lists them last). */
 export function addGlobalOptions(command: Command): void {
-  command
-    .addOption(new Option('--url <url>', 'router base URL').env('VROUTER_URL').default(DEFAULT_URL).argParser(parseUrl).helpGroup('Connection:'))
-    .addOption(new Option('--token <token>', 'bearer token').env('VROUTER_TOKEN').helpGroup('Connection:'))
-    .addOption(new Option('--json', 'print the raw JSON answer (one document)').helpGroup('Connection:'));
+  for (const option of [urlOption(), tokenOption(), jsonOption()]) command.addOption(option.helpGroup('Connection:'));
+}
+
+/** The same options on the program, before any command (`vrouter --json pins list`); its help lists them. */
+export function addProgramOptions(program: Command): void {
+  for (const option of [urlOption(), tokenOption(), jsonOption()]) program.addOption(option.helpGroup('Global options:'));
+}
+
+const CONNECTION = ['url', 'token', 'json'] as const;
+
+/**
+ * The connection options in force for `command`: given on its command line or before it (`vrouter --url ... pins
+ * list`), nearest first; else from the environment; else the defaults.
+ */
+export function connection(command: Command): GlobalOptions {
+  const chain: Command[] = [];
+  for (let c: Command | null = command; c; c = c.parent) chain.push(c);
+  const pick = (name: (typeof CONNECTION)[number]): unknown => {
+    for (const source of ['cli', 'env'] as const) {
+      const from = chain.find((c) => c.getOptionValueSource(name) === source);
+      if (from) return from.getOptionValue(name);
+    }
+    return command.getOptionValue(name);
+  };
+  const url = pick('url');
+  const token = pick('token');
+  return { url: typeof url === 'string' ? url : DEFAULT_URL, ...(typeof token === 'string' ? { token } : {}), ...(pick('json') === true ? { json: true } : {}) };
 }
 
 /** Adds `--reason`, which the router keeps in the audit log. */
@@ -74,14 +98,23 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+/** Prints a failure (one line, or with --json one document on stderr) and sets the exit code; never throws. */
+export function report(error: unknown, json: boolean | undefined, hint = ''): void {
+  if (json) process.stderr.write(`${JSON.stringify(errorDocument(error))}\n`);
+  else process.stderr.write(`${errorLine(error)}${hint}\n`);
+  process.exitCode = exitCodeFor(error);
+}
+
 /**
- * Wraps a command body as a commander action: builds the client from the global options, prints the answer
- * (JSON or human), and turns any failure into one stderr line and an exit code (see EXIT). Never throws.
+ * Wraps a command body as a commander action: builds the client from the connection options, prints the answer
+ * (JSON or human), and turns any failure into one stderr line (a JSON document with --json) and an exit code (see
+ * EXIT). Never throws.
  */
 export function run<O extends object>(body: (client: VrouterClient, args: string[], options: O & GlobalOptions) => Promise<Done>): (...all: unknown[]) => Promise<void> {
   return async (...all) => {
     const command = all.at(-1) as Command;
-    const options = command.opts<O & GlobalOptions>();
+    const global = connection(command);
+    const options = { ...command.opts<O>(), ...global };
     let client: VrouterClient | undefined;
     try {
       client = new VrouterClient({ url: options.url, token: options.token });
@@ -93,11 +126,10 @@ export function run<O extends object>(body: (client: VrouterClient, args: string
         const text = done.text();
         if (text) process.stdout.write(`${text}\n`);
       }
-      process.exitCode = EXIT.ok;
+      process.exitCode = done.exit ?? EXIT.ok;
     } catch (error) {
       const hint = error instanceof ApiError && error.status === 401 && !client?.hasToken ? ' (set VROUTER_TOKEN or pass --token)' : '';
-      process.stderr.write(`${errorLine(error)}${hint}\n`);
-      process.exitCode = exitCodeFor(error);
+      report(error, options.json, hint);
     }
   };
 }

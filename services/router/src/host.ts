@@ -1,0 +1,51 @@
+import { loadConfig } from './config.js';
+import { startDev } from './dev.js';
+import { createTableCommand, startServe } from './serve.js';
+
+/** Exit code of a process stopped by a second signal, as a shell reports Ctrl-C. */
+const INTERRUPTED = 130;
+
+/** Stops `close` on the first SIGINT/SIGTERM; a second signal exits at once. */
+function onShutdown(close: () => Promise<void>): void {
+  let closing = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(INTERRUPTED);
+    closing = true;
+    process.stderr.write(`\n${signal}: finishing in-flight dispatches and stopping...\n`);
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : error}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+/**
+ * `vrouter dev`: the embedded store, local example targets and the router, until SIGINT/SIGTERM.
+ * Throws ConfigError for a bad configuration.
+ */
+export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // Dev mode runs local endpoints only: the SDK's notice about future Node versions is noise on a first run
+  // (serve keeps it; the README's troubleshooting explains it).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const dev = await startDev(loadConfig(env));
+  onShutdown(() => dev.close());
+}
+
+/** `vrouter serve`: the router against AWS (or compatible endpoints), until SIGINT/SIGTERM. Throws ConfigError. */
+export async function runServe(options: { sqsQueueUrl?: string } = {}, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = loadConfig(options.sqsQueueUrl ? { ...env, VROUTER_SQS_QUEUE_URL: options.sqsQueueUrl } : env);
+  const runtime = await startServe(config);
+  onShutdown(() => runtime.close());
+}
+
+/** `vrouter table create`: creates the table and its indexes when missing; resolves with the table's name. */
+export async function runTableCreate(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const config = loadConfig(env);
+  await createTableCommand(config);
+  return config.tableName;
+}

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type DevServer, loadConfig, startDev } from '@vrouter/router';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The machine's network is closed: without these, Chromium keeps dialling Google's services in the background.
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const WAIT = { timeout: 20_000 };
+
+describe('the operator page at /ui, in headless Chromium, on the dev stack', () => {
+  let dev: DevServer;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  const requests: string[] = [];
+  const consoleErrors: string[] = [];
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'vrouter-ui-'));
+    dev = await startDev(loadConfig({ VROUTER_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', VROUTER_LOG_LEVEL: 'silent', VROUTER_POLL_INTERVAL_MS: '200' }), {
+      print: () => {},
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await dev?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in with the token, keeps it out of the URL, and shows the seeded component with its versions', async () => {
+    const started = Date.now();
+    await page.goto(`${dev.url}/ui/`);
+    await page.getByLabel('Token').waitFor(WAIT);
+    const firstRenderMs = Date.now() - started;
+    // Runs in the page: its globals are the browser's, typed loosely here since this file compiles for Node.
+    const weight = await page.evaluate(() =>
+      (globalThis as unknown as { performance: { getEntriesByType(t: string): { transferSize: number; encodedBodySize: number }[] } }).performance
+        .getEntriesByType('resource')
+        .reduce((n, e) => n + (e.transferSize || e.encodedBodySize || 0), 0),
+    );
+    console.log(`# ui: first render ${firstRenderMs} ms, page weight ${weight} bytes transferred`);
+
+    await page.getByLabel('Token').fill('not-the-token-at-all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'does not accept' }).waitFor(WAIT);
+
+    await page.getByLabel('Token').fill(dev.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const card = page.getByRole('article', { name: 'component release-coordinator' });
+    await card.waitFor(WAIT);
+    for (const version of ['v1', 'v2', 'v3']) assert.equal(await card.getByRole('rowheader', { name: version, exact: true }).count(), 1, `${version} is listed`);
+    assert.ok(!page.url().includes(dev.token), 'the token never appears in the URL');
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('vrouter.token')),
+      dev.token,
+    );
+    const headers = (await page.request.get(`${dev.url}/ui/`)).headers();
+    assert.match(headers['content-security-policy'] ?? '', /script-src 'self'/);
+    assert.equal(headers['x-frame-options'], 'DENY');
+  });
+
+  it('pins a customer and shows the decision change, with the reason asked for', async () => {
+    await page.getByRole('link', { name: 'What does this customer get?' }).click();
+    await page.getByRole('textbox', { name: 'Customer', exact: true }).fill('acme');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const decision = page.getByTestId('decision-release-coordinator');
+    await decision.filter({ hasText: 'v1' }).waitFor(WAIT);
+
+    const article = page.getByRole('article', { name: 'decision for release-coordinator' });
+    await article.getByLabel('Pin this customer to').selectOption('channel:experimental');
+    await article.getByRole('button', { name: 'Pin', exact: true }).click();
+    await page.getByLabel('Reason (kept in the audit log)').fill('try v3 from the page');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await decision.filter({ hasText: 'v3' }).waitFor(WAIT);
+    assert.match((await decision.textContent()) ?? '', /v3.*customer/);
+  });
+
+  it('shows a refusal in plain words and offers to force it', async () => {
+    await page.goto(`${dev.url}/ui/#/components/release-coordinator`);
+    await page.getByRole('button', { name: 'Promote beta → stable' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Promote beta → stable' }).click();
+    await page.getByLabel('Reason (kept in the audit log)').fill('ship it');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    const refusal = page.locator('.refusal');
+    await refusal.waitFor(WAIT);
+    assert.match((await refusal.textContent()) ?? '', /VR_SAFETY_CHECK/);
+    assert.equal(await page.getByLabel(/Force it anyway/).count(), 1);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('renders attacker-controlled text from events as text', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=1">';
+    const response = await fetch(`${dev.url}/v1/events?wait=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dev.token}`, 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify({ specversion: '1.0', id: 'ui-hostile-1', source: '/ui-test', type: 'release.requested', customerid: 'acme', data: { fail: true, message: hostile } }),
+    });
+    assert.equal(response.status, 202);
+    await page.goto(`${dev.url}/ui/#/events`);
+    await page.getByRole('button', { name: 'Open event ui-hostile-1' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Open event ui-hostile-1' }).click();
+    await page.getByRole('complementary', { name: 'event ui-hostile-1' }).waitFor(WAIT);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
+  });
+
+  it('replays filtered events: a dry-run preview first, then the replay with live progress until it finishes', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      await fetch(`${dev.url}/v1/events?wait=true`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${dev.token}`, 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify({ specversion: '1.0', id: `ui-fail-${i}`, source: '/ui-test', type: 'release.requested', customerid: 'globex', data: { fail: true } }),
+      });
+    }
+    await page.goto(`${dev.url}/ui/#/events`);
+    await page.getByRole('textbox', { name: 'Component', exact: true }).fill('release-coordinator');
+    await page.getByRole('textbox', { name: 'Component', exact: true }).press('Tab');
+    await page.getByRole('textbox', { name: 'Customer', exact: true }).fill('globex');
+    await page.getByRole('textbox', { name: 'Customer', exact: true }).press('Tab');
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByRole('button', { name: 'Open event ui-fail-0' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Replay these…' }).click();
+    const preview = page.getByTestId('replay-preview');
+    await preview.waitFor(WAIT);
+    assert.match((await preview.textContent()) ?? '', /\b3\b/);
+    await page.getByRole('button', { name: 'Replay 3' }).click();
+    const progress = page.getByTestId('replay-progress');
+    await progress.filter({ hasText: /completed/ }).waitFor({ timeout: 60_000 });
+    assert.match((await progress.textContent()) ?? '', /0 remaining/);
+  });
+
+  it('loads nothing from outside the router, and the overview screenshot is taken', async () => {
+    await page.goto(`${dev.url}/ui/#/`);
+    await page.getByRole('article', { name: 'component release-coordinator' }).waitFor(WAIT);
+    const shot = resolve(process.env.VROUTER_SCREENSHOT_DIR ?? tmpdir(), 'ui-overview.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(statSync(shot).size > 1000);
+    const foreign = requests.filter((url) => !url.startsWith(dev.url) && !url.startsWith('data:'));
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(
+      consoleErrors.filter((e) => !/404|Failed to load resource/.test(e)),
+      [],
+    );
+  });
+});

@@ -106,11 +106,15 @@ describe('chaos: the store stalled (SIGSTOP) under load', () => {
         () => undefined,
       );
     }, 1000);
-    const sent = await sendLoad({ api: stack.api, events: 200, concurrency: 4, deadline: Date.now() + 90_000, beforeSend: stall, retryDelayMs: 200 });
+    const sent = await sendLoad({ api: stack.api, events: 200, concurrency: 4, deadline: Date.now() + 120_000, beforeSend: stall, retryDelayMs: 200 });
     clearInterval(probe);
     assert.ok(stalledAt > 0, 'the store was stalled');
     await eventually(async () => (resumedAt ? true : undefined), 15_000);
-    const settled = await untilSettled(stack.api, sent, 60_000);
+    const settled = await untilSettled(
+      stack.api,
+      sent.filter((s) => s.accepted),
+      60_000,
+    );
     const f = figures(stack, sent);
     log(
       `store stalled 10 s: accepted ${f.accepted}/${sent.length}, lost ${f.lost}, doubled ${f.doubled}, 503s ${f.answered503} (slowest ${f.slowest503Ms} ms), ` +
@@ -202,10 +206,15 @@ describe('chaos: the store killed (SIGKILL) and restarted under load', () => {
         backAt = Date.now();
       })();
     };
-    const sent = await sendLoad({ api: stack.api, events: 150, concurrency: 4, deadline: Date.now() + 120_000, beforeSend: kill, retryDelayMs: 200 });
+    // A JVM restarting on a loaded machine may take most of a minute: the load waits for it, bounded at 4 minutes.
+    const sent = await sendLoad({ api: stack.api, events: 100, concurrency: 4, deadline: Date.now() + 240_000, beforeSend: kill, retryDelayMs: 200 });
     assert.ok(killedAt > 0, 'the store was killed');
     await restarted;
-    const settled = await untilSettled(stack.api, sent, 60_000);
+    const settled = await untilSettled(
+      stack.api,
+      sent.filter((s) => s.accepted),
+      60_000,
+    );
     const f = figures(stack, sent);
     log(
       `store killed and restarted: accepted ${f.accepted}/${sent.length}, lost ${f.lost}, doubled ${f.doubled}, 503s ${f.answered503}, down ${backAt - killedAt} ms, ` +

@@ -217,3 +217,49 @@ describe('a replay of 2,000 events survives a router restart', () => {
     console.log(`# replay: ${TOTAL} events across a restart (${handedOver} before it) in ${elapsed} ms, ${Math.round((TOTAL / elapsed) * 1000)} events/s`);
   });
 });
+
+describe('a replay whose saved cursor is no longer accepted', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ env: { VROUTER_REPLAY_POLL_INTERVAL_MS: '100', VROUTER_REPLAY_LEASE_MS: '1000' } });
+    await seedSvc(stack.api);
+  });
+  after(() => stack.close());
+
+  it('starts its selection over and still replays every event once', async () => {
+    stack.lambda.register('svc', 'fix', (payload) => ({ fixed: (payload as { id: string }).id }));
+    await stack.api('PUT', '/v1/components/svc/versions/v-fix', { target: { kind: 'lambda', functionName: 'svc', qualifier: 'fix' } });
+    const events = Array.from({ length: 30 }, (_, i) => cloudEvent({ customerid: `c${i % 5}`, data: { fail: true } }));
+    assert.equal((await stack.api('POST', '/v1/events?wait=true', events, { contentType: 'application/cloudevents-batch+json' })).status, 202);
+    await stack.runtime.replays.stop();
+    const created = await stack.api<{ id: string }>('POST', '/v1/replays', {
+      from: new Date(Date.now() - 600_000).toISOString(),
+      filter: { component: 'svc', status: 'failed' },
+      target: { version: 'v-fix' },
+    });
+    assert.equal(created.status, 202);
+    // What a job saved before an upgrade (unsigned) or under another deployment key looks like to the store now.
+    const { UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+    await stack.dynamo.send(
+      new UpdateItemCommand({
+        TableName: 'vrouter-e2e',
+        Key: { pk: { S: 'REPLAYS' }, sk: { S: `JOB#${created.body.id}` } },
+        UpdateExpression: 'SET #cursor = :cursor',
+        ExpressionAttributeNames: { '#cursor': 'cursor' },
+        ExpressionAttributeValues: { ':cursor': { S: Buffer.from('{"partition":0}').toString('base64url') } },
+      }),
+    );
+    stack.runtime.replays.start();
+    const { value: job } = await eventually(
+      async () => {
+        const r = await stack.api<Job>('GET', `/v1/replays/${created.body.id}`);
+        return r.body.state === 'completed' || r.body.state === 'failed' ? r.body : undefined;
+      },
+      60_000,
+      100,
+    );
+    assert.equal(job.state, 'completed');
+    const ids = stack.lambda.invocationsOf('svc', 'fix').map((i) => payloadOf(i).id);
+    assert.deepEqual(ids.slice().sort(), events.map((e) => e.id as string).sort(), 'every event replayed exactly once');
+  });
+});

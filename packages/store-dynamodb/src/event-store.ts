@@ -13,6 +13,7 @@ import {
   type EventStore,
   VrouterError,
 } from '@vrouter/core';
+import { CursorSigner } from './cursor.js';
 import { completionIndexUpdate, statusIndexUpdate } from './dispatch-index.js';
 import { listDispatches } from './dispatch-query.js';
 import { decodeDispatchItem, decodeEventPartitionItem, dispatchItem, eventItem } from './event-items.js';
@@ -26,6 +27,11 @@ export interface DynamoEventStoreOptions {
   tableName: string;
   /** How long events and dispatch records are kept (DynamoDB TTL); default 7 days. */
   retentionSeconds?: number;
+  /**
+   * HMAC key for listDispatches cursors; every router of a deployment needs the same one (replay jobs resume from a
+   * saved cursor anywhere). Without it a random key is used, and cursors only work on this process.
+   */
+  cursorKey?: string | Uint8Array;
 }
 
 export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
@@ -51,6 +57,7 @@ export class DynamoEventStore implements EventStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly retentionSeconds: number;
+  private readonly cursors: CursorSigner;
 
   /** Throws RangeError when retentionSeconds is not a positive integer. */
   constructor(options: DynamoEventStoreOptions) {
@@ -59,6 +66,7 @@ export class DynamoEventStore implements EventStore {
     this.client = options.client;
     this.tableName = options.tableName;
     this.retentionSeconds = retention;
+    this.cursors = new CursorSigner(options.cursorKey);
   }
 
   /**
@@ -353,7 +361,7 @@ export class DynamoEventStore implements EventStore {
 
   /** Dispatch rows in a window; see dispatch-query.ts for which index serves which filter. */
   listDispatches(query: DispatchQuery): Promise<DispatchPage> {
-    return listDispatches((input) => this.call((c) => c.send(new QueryCommand({ ...input, TableName: this.tableName }))), query);
+    return listDispatches((input) => this.call((c) => c.send(new QueryCommand({ ...input, TableName: this.tableName }))), this.cursors, query);
   }
 
   /**

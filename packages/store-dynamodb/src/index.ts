@@ -12,6 +12,7 @@ export {
   GSI7,
   INDEXES,
   LEASE_SHARDS,
+  SHARDS,
   tableDefinition,
   createTable,
 } from './schema.js';
@@ -24,6 +25,8 @@ export { DynamoAuditLog } from './audit-log.js';
 export { DynamoReplayStore } from './replay-store.js';
 export type { DynamoReplayStoreOptions } from './replay-store.js';
 export type { DynamoAuditLogOptions } from './audit-log.js';
+export { measureKeyShares } from './key-shares.js';
+export type { KeyShare, KeySharesOptions } from './key-shares.js';
 export { startEmbeddedDynamo } from './embedded.js';
 export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';
 export { createDynamoClient } from './client.js';

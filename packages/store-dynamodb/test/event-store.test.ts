@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { type CloudEvent, type DispatchRecord, type EventRecord, idempotencyKey, isVrouterError } from '@vrouter/core';
-import { DEFAULT_RETENTION_SECONDS, DynamoEventStore, GSI1 } from '../src/index.js';
+import { DEFAULT_RETENTION_SECONDS, DynamoEventStore, GSI1, SHARDS } from '../src/index.js';
+import { shardOf } from '../src/keys.js';
 import { eventStoreFixture, startTestTable, type TestTable } from './support.js';
 
 const RECEIVED = '2026-03-04T05:06:07.890Z';
@@ -63,8 +64,9 @@ describe('DynamoEventStore', () => {
     );
     const expiresAt = Number(Item?.expiresAt?.N);
     assert.ok(expiresAt >= before + DEFAULT_RETENTION_SECONDS && expiresAt <= Math.ceil(Date.now() / 1000) + DEFAULT_RETENTION_SECONDS);
-    // Bucketed by the UTC hour, whatever offset receivedAt came with.
-    assert.equal(Item?.gsi1pk?.S, 'EVENTS#2026-03-04T05');
+    // Bucketed by the UTC hour, whatever offset receivedAt came with, and spread over the hour's shards by event key.
+    const bucket = `EVENTS#2026-03-04T05#${shardOf(`EVENT#urn%3Aci#${id}`, SHARDS.time)}`;
+    assert.equal(Item?.gsi1pk?.S, bucket);
     assert.equal(Item?.gsi1sk?.S, `2026-03-04T05:06:07.890Z#urn%3Aci#${id}`);
     assert.equal(typeof Item?.event?.S, 'string');
 
@@ -74,7 +76,7 @@ describe('DynamoEventStore', () => {
         IndexName: GSI1.indexName,
         KeyConditionExpression: '#bucket = :bucket',
         ExpressionAttributeNames: { '#bucket': GSI1.partitionKey },
-        ExpressionAttributeValues: { ':bucket': { S: 'EVENTS#2026-03-04T05' } },
+        ExpressionAttributeValues: { ':bucket': { S: bucket } },
       }),
     );
     assert.ok(Items?.some((item) => item.id?.S === id));

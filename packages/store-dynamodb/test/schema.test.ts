@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, startEmbeddedDynamo, tableDefinition, TTL_ATTRIBUTE } from '../src/index.js';
+import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, LEASE_SHARDS, SHARDS, startEmbeddedDynamo, tableDefinition, TTL_ATTRIBUTE } from '../src/index.js';
+import { shardedKey, shardOf } from '../src/keys.js';
 import type { EmbeddedDynamo } from '../src/index.js';
 
 describe('tableDefinition', () => {
@@ -54,6 +55,21 @@ describe('tableDefinition', () => {
     assert.deepEqual(GSI1, { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' });
     assert.deepEqual(GSI2, { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' });
     assert.equal(tableDefinition().TableName, 'vrouter');
+    assert.equal(LEASE_SHARDS, SHARDS.lease);
+    for (const [index, count] of Object.entries(SHARDS)) assert.ok(Number.isInteger(count) && count >= 1, `${index}: ${count}`);
+  });
+
+  it('shards by a stable hash of the event key, spread evenly, and leaves a count of 1 unsharded', () => {
+    // Every router must compute the same shard for the same key, in every release: a changed hash would not lose rows
+    // (readers query every shard) but would split one event's entries across shards.
+    assert.equal(shardOf('EVENT#%2Fe2e#e-1', 32), shardOf('EVENT#%2Fe2e#e-1', 32));
+    assert.equal(shardOf('EVENT#a#b', 1), 0);
+    assert.equal(shardedKey('D#svc', 0, 1), 'D#svc');
+    assert.equal(shardedKey('D#svc', 7, 32), 'D#svc#7');
+    const counts = new Array<number>(32).fill(0);
+    for (let i = 0; i < 32_000; i++) counts[shardOf(`EVENT#%2Fsrc#event-${i}`, 32)]! += 1;
+    // 1,000 expected per shard; a binomial spread keeps every shard within ±15% with overwhelming probability.
+    assert.ok(Math.min(...counts) > 850 && Math.max(...counts) < 1150, `shard counts ${Math.min(...counts)}..${Math.max(...counts)}`);
   });
 });
 

@@ -54,6 +54,8 @@ export interface StackOptions {
   dynamo?: (endpoint: string) => DynamoDBClient;
   /** Listen on this port (default: any free one). */
   port?: number;
+  /** A store already running (e.g. DynamoDB Local in a child process, for fault tests); else an embedded dynalite. */
+  storeEndpoint?: string;
 }
 
 /**
@@ -61,8 +63,9 @@ export interface StackOptions {
  * example versions (release-coordinator v1..v3 as qualifiers 1..3), and the router listening on a random port.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const store = await startEmbeddedDynamo();
-  const dynamo = options.dynamo ? options.dynamo(store.endpoint) : createDynamoClient({ endpoint: store.endpoint });
+  const store = options.storeEndpoint ? { endpoint: options.storeEndpoint, close: async () => undefined } : await startEmbeddedDynamo();
+  // Generous store timeouts: the embedded store shares this loaded process; the chaos suite tests tight ones.
+  const dynamo = options.dynamo ? options.dynamo(store.endpoint) : createDynamoClient({ endpoint: store.endpoint, requestTimeoutMs: 10_000, maxAttempts: 3 });
   await createTable(dynamo, TABLE);
   const lambda = new LocalLambdaServer();
   for (const qualifier of ['1', '2', '3']) lambda.register('svc', qualifier, exampleHandler('svc', `v${qualifier}`));

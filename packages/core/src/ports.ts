@@ -52,6 +52,12 @@ export interface DispatchRecord extends DispatchKey {
   plan?: string;
   /** The replay that last dispatched this event for this component, if any. */
   lastReplayId?: string;
+  /**
+   * While pending: the attempt last handed (or about to be handed) to the target, whose outcome is not recorded.
+   * A recoverer that finds it knows the target may already have the event: it dispatches again with the same
+   * idempotency key (at-least-once), never as a first delivery.
+   */
+  handedOffAttempt?: number;
 }
 
 /** Which dispatch records to list: a time window and optional filters, one row per (event, component). */
@@ -119,6 +125,11 @@ export interface EventStore {
   /** Pending claims whose lease ended before `now`, oldest first, without scanning the table. May be slightly stale. */
   findExpiredClaims(now: string, limit: number): Promise<ExpiredClaim[]>;
   /**
+   * The safety net under findExpiredClaims: pending claims made before `claimedBefore` whose lease ended before `now`,
+   * found through an index of their own (not the lease index, whose entry may be missing), at most `limit`, no scan.
+   */
+  findStalePendingClaims(claimedBefore: string, now: string, limit: number): Promise<ExpiredClaim[]>;
+  /**
    * Takes over a pending claim whose lease has ended, if it is still held by `expected.claimToken`: exactly one of
    * several concurrent recoverers succeeds. Returns the record as taken over, or null.
    */
@@ -129,6 +140,8 @@ export interface ClaimRenewal {
   leaseUntil: string;
   attempts: number;
   lastError?: DispatchError;
+  /** The attempt about to be (or being) handed to the target; absent keeps what the record says. */
+  handedOffAttempt?: number;
 }
 
 export interface ExpiredClaim extends DispatchKey {

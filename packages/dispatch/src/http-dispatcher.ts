@@ -36,7 +36,7 @@ function invalidTarget(message: string): DispatchOutcome {
  * - 3xx → `failed` HTTP_<status>, not retryable: redirects are never followed, since a router must only reach the
  *   URL registered for the version, not wherever that URL points it to;
  * - other statuses → `failed` HTTP_<status>, not retryable;
- * - no answer within `target.timeoutMs` (default 10 s) → TIMEOUT, retryable; network errors → their errno code,
+ * - no answer within `target.timeoutMs` (else the request's `timeoutMs`, else 10 s) → TIMEOUT, retryable; network errors → their errno code,
  *   retryable (see failureFromFetchError).
  * Error messages never contain the URL, which may carry credentials in its query. `dispatch` never throws; targets of
  * another kind fail with VR_TARGET_UNSUPPORTED.
@@ -63,7 +63,7 @@ export class HttpDispatcher implements Dispatcher {
     // Targets are validated when registered; these checks keep stale or hand-written data from throwing below.
     const url = URL.canParse(target.url) ? new URL(target.url) : undefined;
     if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) return invalidTarget('target.url is not an http(s) URL.');
-    const timeoutMs = target.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+    const timeoutMs = target.timeoutMs ?? request.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1) return invalidTarget(`target.timeoutMs must be a positive integer, got ${timeoutMs}.`);
     let body: string;
     try {

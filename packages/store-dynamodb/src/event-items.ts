@@ -75,6 +75,7 @@ export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
       lastReplayId: record.lastReplayId,
       replayId: record.replayId,
       shadow: record.shadow,
+      handedOffAttempt: record.status === 'pending' ? record.handedOffAttempt : undefined,
       [TTL_ATTRIBUTE]: expiresAt,
       ...dispatchIndexKeys(record),
       ...dispatchKey(record),
@@ -191,6 +192,7 @@ export function decodeDispatch(f: Fields): DispatchRecord | undefined {
     lastReplayId: isString(f.lastReplayId) ? f.lastReplayId : undefined,
     replayId: isString(f.replayId) ? f.replayId : undefined,
     shadow: f.shadow === true ? true : undefined,
+    handedOffAttempt: typeof f.handedOffAttempt === 'number' ? f.handedOffAttempt : undefined,
   });
 }
 

@@ -108,6 +108,11 @@ export const leaseShard = (pk: string): string => `LEASES#${shardOf(pk, LEASE_SH
 
 export const leaseShards = (): string[] => Array.from({ length: LEASE_SHARDS }, (_, i) => `LEASES#${i}`);
 
+/** The pending-index shard of an event partition: the lease shard's number under its own prefix. */
+export const pendingShard = (pk: string): string => leaseShard(pk).replace('LEASES#', 'PENDING#');
+
+export const pendingShards = (): string[] => Array.from({ length: LEASE_SHARDS }, (_, i) => `PENDING#${i}`);
+
 /** The key in the wire format of GetItem, UpdateItem and DeleteItem. */
 export const keyAttributes = (key: ItemKey): Record<string, AttributeValue> => ({
   [PARTITION_KEY]: { S: key.pk },

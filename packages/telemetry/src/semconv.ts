@@ -86,6 +86,8 @@ export const SPAN_ADMIN = 'vrouter.admin';
 export const METRIC_DISPATCHES = 'vrouter.dispatches';
 /** Histogram of each dispatch attempt's duration in milliseconds, by component and version. */
 export const METRIC_DISPATCH_DURATION = 'vrouter.dispatch.duration';
+/** Counter of recovered dispatches whose previous attempt had reached the target with no recorded outcome. */
+export const METRIC_REDELIVERIES = 'vrouter.dispatch.redeliveries';
 /** Counter of DynamoDB requests made outside any cost context, by command. */
 export const METRIC_COST_CONTEXT_LOST = 'vrouter.cost.context_lost';
 

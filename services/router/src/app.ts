@@ -20,6 +20,9 @@ import { uiRoutes } from './ui.js';
 
 const CLOUDEVENTS_TYPES = ['application/cloudevents+json', 'application/cloudevents-batch+json'];
 
+/** Retry-After on a 503 VR_STORE_UNAVAILABLE, in seconds. */
+const STORE_RETRY_AFTER_SECONDS = '1';
+
 /** Builds the HTTP app without listening, so tests can inject() or listen on a port of their choosing. */
 export function buildApp(deps: AppDependencies): FastifyInstance {
   const app = Fastify({
@@ -53,6 +56,8 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     const problem = problemFor(vrError, request.url, request.id);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    // The store is unreachable: nothing was acknowledged, and a retry in a moment is the right move.
+    if (vrError.code === 'VR_STORE_UNAVAILABLE') reply.header('retry-after', STORE_RETRY_AFTER_SECONDS);
     return reply.code(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler((request, reply) => {

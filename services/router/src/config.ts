@@ -19,6 +19,16 @@ export interface RouterConfig {
   versionConcurrency: number;
   dispatchTimeoutMs: number;
   sweepIntervalMs: number;
+  /** How often a held claim's lease is renewed; see deliveryTiming for how it relates to the lease and the store. */
+  heartbeatMs: number;
+  /** How long a router keeps retrying an outcome write the store fails, holding the lease meanwhile. */
+  outcomeRetryMs: number;
+  /** How often recovery's safety net looks for pending claims missing from the lease index; 0: never. */
+  safetyNetIntervalMs: number;
+  /** DynamoDB: per-attempt request (answer) timeout, connection timeout, and SDK attempts per call. */
+  storeTimeoutMs: number;
+  storeConnectTimeoutMs: number;
+  storeMaxAttempts: number;
   /** An event costing more DynamoDB requests than this is logged as a warning; 0: never. */
   costMaxDynamodbRequests: number;
   /** An event costing more dispatch attempts than this is logged as a warning; 0: never. */
@@ -146,6 +156,38 @@ function publicUrl(raw: string | undefined): string | undefined {
   }
 }
 
+/**
+ * The longest one store call can take before it fails: every SDK attempt may spend its connection and its request
+ * timeout. Ingest and admin calls answer 503 after at most this long while the store is unreachable.
+ */
+export function storeCallBoundMs(config: Pick<RouterConfig, 'storeTimeoutMs' | 'storeConnectTimeoutMs' | 'storeMaxAttempts'>): number {
+  return (config.storeTimeoutMs + config.storeConnectTimeoutMs) * config.storeMaxAttempts;
+}
+
+/**
+ * The delivery timing rule (README, "Delivery guarantees"): a renewal sent at the heartbeat must land before the
+ * lease ends even when the store answers only at its timeout, so a live router never loses a claim it holds:
+ *   heartbeat + store call bound < lease.
+ * Recovery confirms an expired claim over `heartbeat + store call bound` (a live holder renews within that once the
+ * store answers again), so a takeover needs the lease to end plus that confirmation plus up to two sweeps.
+ * Throws ConfigError naming the variables when the rule is broken.
+ */
+export function checkDeliveryTiming(config: RouterConfig): void {
+  const store = storeCallBoundMs(config);
+  if (config.heartbeatMs + store >= config.leaseMs) {
+    throw new ConfigError(
+      'VROUTER_LEASE_HEARTBEAT_MS',
+      `${config.heartbeatMs} ms plus the store call bound of ${store} ms ((VROUTER_STORE_TIMEOUT_MS + VROUTER_STORE_CONNECT_TIMEOUT_MS) × VROUTER_STORE_MAX_ATTEMPTS) must be below VROUTER_LEASE_MS (${config.leaseMs} ms), so a lease is renewed before it ends.`,
+    );
+  }
+  if (config.safetyNetIntervalMs > 0 && config.safetyNetIntervalMs < config.sweepIntervalMs) {
+    throw new ConfigError(
+      'VROUTER_SAFETY_NET_INTERVAL_MS',
+      `must be 0 or at least VROUTER_SWEEP_INTERVAL_MS (${config.sweepIntervalMs} ms): it is the slow pass beside the sweep.`,
+    );
+  }
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads the router's settings; AWS settings (region, credentials, endpoints) stay with the SDK's own chain. */
@@ -156,14 +198,15 @@ export function loadConfig(env: Env = process.env): RouterConfig {
   if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName)) throw new ConfigError('VROUTER_TABLE', 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -).');
   const logLevel = env.VROUTER_LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('VROUTER_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
-  return {
+  const leaseMs = integer(env, 'VROUTER_LEASE_MS', 30_000, 1000, 3_600_000);
+  const config: RouterConfig = {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65_535),
     tableName,
     adminToken,
     maxBodyBytes: integer(env, 'VROUTER_MAX_BODY_BYTES', 256 * 1024, 1024, 6 * 1024 * 1024),
     pollIntervalMs: integer(env, 'VROUTER_POLL_INTERVAL_MS', 1000, 50, 60_000),
-    leaseMs: integer(env, 'VROUTER_LEASE_MS', 30_000, 1000, 3_600_000),
+    leaseMs,
     maxResponseBytes: integer(env, 'VROUTER_MAX_RESPONSE_BYTES', 4096, 0, 350_000),
     retentionSeconds: integer(env, 'VROUTER_RETENTION_SECONDS', 7 * 24 * 3600, 60, 365 * 24 * 3600),
     logLevel,
@@ -174,6 +217,12 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     versionConcurrency: integer(env, 'VROUTER_VERSION_CONCURRENCY', 64, 1, 100_000),
     dispatchTimeoutMs: integer(env, 'VROUTER_DISPATCH_TIMEOUT_MS', 30_000, 100, 900_000),
     sweepIntervalMs: integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
+    heartbeatMs: integer(env, 'VROUTER_LEASE_HEARTBEAT_MS', Math.floor(leaseMs / 3), 50, 3_600_000),
+    outcomeRetryMs: integer(env, 'VROUTER_OUTCOME_RETRY_MS', 60_000, 0, 3_600_000),
+    safetyNetIntervalMs: integer(env, 'VROUTER_SAFETY_NET_INTERVAL_MS', 60_000, 0, 86_400_000),
+    storeTimeoutMs: integer(env, 'VROUTER_STORE_TIMEOUT_MS', 500, 50, 60_000),
+    storeConnectTimeoutMs: integer(env, 'VROUTER_STORE_CONNECT_TIMEOUT_MS', 500, 50, 60_000),
+    storeMaxAttempts: integer(env, 'VROUTER_STORE_MAX_ATTEMPTS', 2, 1, 10),
     costMaxDynamodbRequests: integer(env, 'VROUTER_COST_MAX_DYNAMODB_REQUESTS', 5, 0, 1_000_000),
     costMaxDispatchAttempts: integer(env, 'VROUTER_COST_MAX_DISPATCH_ATTEMPTS', 5, 0, 1_000_000),
     webhookUrls: webhookUrls(env.VROUTER_WEBHOOK_URLS),
@@ -187,4 +236,6 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     traceUrlTemplate: traceUrlTemplate(env.VROUTER_TRACE_URL_TEMPLATE),
     ...busConfig(env),
   };
+  checkDeliveryTiming(config);
+  return config;
 }

@@ -5,6 +5,7 @@ import { createDynamoClient, createTable } from '@vrouter/store-dynamodb';
 import { withAdminSpan } from '@vrouter/telemetry';
 import type { RouterConfig } from './config.js';
 import { loadDevDependencies } from './dev-dependencies.js';
+import { storeClientOptions } from './ingest-runtime.js';
 import { createRuntime } from './runtime.js';
 import { EXAMPLE_FUNCTIONS, seedExample } from './seed.js';
 import { tour } from './tour.js';
@@ -47,7 +48,7 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
   try {
     const { url: lambdaUrl } = await lambda.start();
     closers.unshift(() => lambda.stop());
-    const dynamo = createDynamoClient({ endpoint: store.endpoint });
+    const dynamo = createDynamoClient({ endpoint: store.endpoint, ...storeClientOptions(config) });
     await createTable(dynamo, config.tableName);
     const token = await adminToken(config, dataDir);
     const runtime = await createRuntime({

@@ -6,7 +6,7 @@ import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, HttpDispa
 import { ClaimSweeper, type DeadLetter, DispatchRunner, EventRouter, type Logger, PayloadReferences, ServedTracker } from '@vrouter/engine';
 import { createDynamoClient, DynamoEventStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
 import { inBackground } from '@vrouter/telemetry';
-import type { RouterConfig } from './config.js';
+import { type RouterConfig, storeCallBoundMs } from './config.js';
 import { SqsDeadLetters } from './dead-letters.js';
 import { reportContextLost, trackDynamoCost } from './telemetry/cost.js';
 import { flushTelemetry } from './telemetry/flush.js';
@@ -58,7 +58,7 @@ export interface IngestRuntime {
  */
 export async function createIngestRuntime(options: IngestRuntimeOptions): Promise<IngestRuntime> {
   const { config, logger } = options;
-  const dynamo = options.dynamo ?? createDynamoClient();
+  const dynamo = options.dynamo ?? createDynamoClient(storeClientOptions(config));
   trackDynamoCost(dynamo);
   const configStore = new DynamoRoutingConfigStore({ client: dynamo, tableName: config.tableName });
   const eventStore = new DynamoEventStore({ client: dynamo, tableName: config.tableName, retentionSeconds: config.retentionSeconds, cursorKey: cursorKey(config) });
@@ -89,11 +89,24 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
     dispatcher,
     retry: { maxAttempts: config.maxAttempts, baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs },
     leaseMs: config.leaseMs,
+    heartbeatMs: config.heartbeatMs,
+    outcomeRetryMs: config.outcomeRetryMs,
     defaultConcurrency: config.versionConcurrency,
     logger,
   });
   const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits });
-  const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger, costLimits });
+  const sweeper = new ClaimSweeper({
+    events: eventStore,
+    cache,
+    runner,
+    leaseMs: config.leaseMs,
+    intervalMs: config.sweepIntervalMs,
+    // A live holder renews within a heartbeat and one store call once the store answers again.
+    confirmMs: config.heartbeatMs + storeCallBoundMs(config),
+    safetyNetIntervalMs: config.safetyNetIntervalMs,
+    logger,
+    costLimits,
+  });
   sweeper.start();
   const beginShutdown = async () => {
     await sweeper.stop();
@@ -122,4 +135,9 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
       await flushTelemetry();
     },
   };
+}
+
+/** The DynamoDB client settings of the configuration: its timeouts and attempts per call. */
+export function storeClientOptions(config: RouterConfig): { requestTimeoutMs: number; connectionTimeoutMs: number; maxAttempts: number } {
+  return { requestTimeoutMs: config.storeTimeoutMs, connectionTimeoutMs: config.storeConnectTimeoutMs, maxAttempts: config.storeMaxAttempts };
 }

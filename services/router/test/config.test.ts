@@ -12,6 +12,35 @@ t.test('loadConfig', async (t) => {
     assert.equal(config.adminToken, undefined);
   });
 
+  t.test('ties heartbeat, store timeouts and lease together: a renewal must land before the lease ends', async () => {
+    const config = loadConfig({});
+    assert.deepEqual([config.leaseMs, config.heartbeatMs, config.storeTimeoutMs, config.storeConnectTimeoutMs, config.storeMaxAttempts], [30_000, 10_000, 500, 500, 2]);
+    assert.equal(loadConfig({ VROUTER_LEASE_MS: '6000' }).heartbeatMs, 2000, 'the heartbeat follows the lease');
+    assert.throws(
+      () => loadConfig({ VROUTER_LEASE_MS: '2000', VROUTER_LEASE_HEARTBEAT_MS: '1500' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.variable === 'VROUTER_LEASE_HEARTBEAT_MS' &&
+        /VROUTER_STORE_TIMEOUT_MS/.test(error.message) &&
+        /VROUTER_LEASE_MS \(2000 ms\)/.test(error.message),
+    );
+    // With the default store bound of 2 s, a 2 s lease leaves no room whatever the heartbeat.
+    assert.throws(() => loadConfig({ VROUTER_LEASE_MS: '2000', VROUTER_LEASE_HEARTBEAT_MS: '100' }), /below VROUTER_LEASE_MS/);
+    assert.doesNotThrow(() =>
+      loadConfig({
+        VROUTER_LEASE_MS: '2000',
+        VROUTER_LEASE_HEARTBEAT_MS: '500',
+        VROUTER_STORE_TIMEOUT_MS: '400',
+        VROUTER_STORE_CONNECT_TIMEOUT_MS: '300',
+        VROUTER_STORE_MAX_ATTEMPTS: '1',
+      }),
+    );
+    assert.throws(
+      () => loadConfig({ VROUTER_SAFETY_NET_INTERVAL_MS: '1000' }),
+      (error: unknown) => error instanceof ConfigError && error.variable === 'VROUTER_SAFETY_NET_INTERVAL_MS',
+    );
+  });
+
   const bad: [string, string][] = [
     ['PORT', 'eighty'],
     ['PORT', '70000'],

@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   VR_STORE_UNAVAILABLE: 'The store could not be reached.',
   VR_DISPATCH_FAILED: 'The target reported a failure or could not be reached.',
   VR_TARGET_UNSUPPORTED: 'No dispatcher is configured for this kind of target.',
+  VR_OVERRIDE_INVALID: 'The override token is tampered with, expired, from another deployment, or names a version that is not registered.',
+  VR_CONTEXT_INVALID: 'The chain context fails verification (tampered, or signed by another deployment) or is malformed.',
   VR_INTERNAL: 'An unexpected error occurred.',
 } as const;
 

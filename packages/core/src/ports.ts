@@ -1,6 +1,7 @@
 import type { CloudEvent } from './cloudevent.js';
 import type { ChannelName, ChannelPointer, Component, Customer, Pin, PinScope, Project, Target, TokenRecord, Version } from './model.js';
 import type { PinSource } from './resolve.js';
+import type { SigningKeys } from './signing.js';
 import type { RoutingSnapshot } from './snapshot.js';
 
 /**
@@ -165,6 +166,10 @@ export interface RoutingConfigStore {
   deleteToken(name: string): Promise<TokenRecord | null>;
   /** Records that `version` served an event through beta or experimental (once; later calls change nothing). */
   markServed(component: string, version: string): Promise<void>;
+  /** The deployment's signing keys, created (once, whichever router comes first) when there are none yet. */
+  ensureSigningKeys(): Promise<SigningKeys>;
+  /** Replaces the current key with a fresh one, keeping the old one as `previous`; VR_PRECONDITION_FAILED on a concurrent rotation. */
+  rotateSigningKeys(): Promise<SigningKeys>;
 }
 
 /** What a target receives: the CloudEvent plus the router's metadata. */

@@ -125,7 +125,7 @@ export function cloudEvent(extensions: Record<string, unknown> = {}): Record<str
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it returns a value or `timeoutMs` passes; returns the value and how long it took. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000, everyMs = 25): Promise<{ value: T; elapsedMs: number }> {
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 25): Promise<{ value: T; elapsedMs: number }> {
   const started = Date.now();
   for (;;) {
     const value = await check();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { assertOverrideRoutable, buildSnapshot, type ChainContext, decideVersion, isVrouterError } from '../src/index.js';
 import { snapshotWith } from './fixtures.js';
 
@@ -7,15 +7,15 @@ const now = Date.parse('2026-06-01T00:00:00Z');
 const pinned = snapshotWith({ pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] });
 const chain: ChainContext = { root: { source: '/s', id: 'root' }, depth: 0, customer: 'acme', versions: { svc: 'v3' } };
 
-describe('decideVersion', () => {
-  it('without an override or a chain it is resolveVersion', () => {
+t.test('decideVersion', async (t) => {
+  t.test('without an override or a chain it is resolveVersion', async () => {
     const decision = decideVersion(pinned, 'svc', { customer: 'acme' }, now);
     assert.ok(decision.resolved);
     assert.equal(decision.version, 'v2');
     assert.equal(decision.source, 'customer');
   });
 
-  it('an override wins over every pin and names its subject', () => {
+  t.test('an override wins over every pin and names its subject', async () => {
     const decision = decideVersion(pinned, 'svc', { customer: 'acme' }, now, { override: { versions: { svc: 'v3' }, expiresAt: now + 1000, subject: 'pr-7' } });
     assert.ok(decision.resolved);
     assert.equal(decision.version, 'v3');
@@ -24,7 +24,7 @@ describe('decideVersion', () => {
     assert.match(decision.considered[0]!.detail, /^override \(subject pr-7\) → v3/);
   });
 
-  it('a chain keeps its version over the pin, unless the component opts out', () => {
+  t.test('a chain keeps its version over the pin, unless the component opts out', async () => {
     const kept = decideVersion(pinned, 'svc', { customer: 'acme' }, now, { chain });
     assert.ok(kept.resolved);
     assert.equal(kept.version, 'v3');
@@ -46,7 +46,7 @@ describe('decideVersion', () => {
     assert.equal(fresh.considered[0]!.outcome, 'opted-out');
   });
 
-  it('a chain version no longer registered is resolved afresh, and the explanation says so', () => {
+  t.test('a chain version no longer registered is resolved afresh, and the explanation says so', async () => {
     const decision = decideVersion(snapshotWith({ versions: ['v1', 'v2'], channels: { stable: 'v1' } }), 'svc', { customer: 'acme' }, now, { chain });
     assert.ok(decision.resolved);
     assert.equal(decision.version, 'v1');
@@ -54,7 +54,7 @@ describe('decideVersion', () => {
     assert.match(decision.considered[0]!.detail, /no longer registered; resolved afresh/);
   });
 
-  it('the chain’s override applies to components the chain has not decided, until it expires', () => {
+  t.test('the chain’s override applies to components the chain has not decided, until it expires', async () => {
     const withOverride: ChainContext = { ...chain, versions: {}, override: { versions: { svc: 'v2' }, expiresAt: now + 1000 } };
     const live = decideVersion(snapshotWith({}), 'svc', {}, now, { chain: withOverride });
     assert.ok(live.resolved);
@@ -66,8 +66,8 @@ describe('decideVersion', () => {
   });
 });
 
-describe('assertOverrideRoutable', () => {
-  it('refuses an override naming an unregistered version or component with VR_OVERRIDE_INVALID', () => {
+t.test('assertOverrideRoutable', async (t) => {
+  t.test('refuses an override naming an unregistered version or component with VR_OVERRIDE_INVALID', async () => {
     assert.doesNotThrow(() => assertOverrideRoutable(pinned, { versions: { svc: 'v3' }, expiresAt: now + 1 }));
     for (const versions of [{ svc: 'v9' }, { nope: 'v1' }] as Record<string, string>[]) {
       assert.throws(

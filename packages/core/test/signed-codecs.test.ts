@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import fc from 'fast-check';
 import {
   type ChainContext,
@@ -55,8 +55,8 @@ function code(fn: () => unknown): string | undefined {
   }
 }
 
-describe('override tokens', () => {
-  it('round-trip: what was signed is what verifies (whole seconds)', () => {
+t.test('override tokens', async (t) => {
+  t.test('round-trip: what was signed is what verifies (whole seconds)', async () => {
     fc.assert(
       fc.property(override, (claims) => {
         const token = encodeOverride(claims, key);
@@ -66,7 +66,7 @@ describe('override tokens', () => {
     );
   });
 
-  it('any single-byte change fails verification', () => {
+  t.test('any single-byte change fails verification', async () => {
     fc.assert(
       fc.property(
         override.chain((claims) => {
@@ -84,7 +84,7 @@ describe('override tokens', () => {
     );
   });
 
-  it('refuses expired tokens, tokens of another key, and garbage, each with VR_OVERRIDE_INVALID', () => {
+  t.test('refuses expired tokens, tokens of another key, and garbage, each with VR_OVERRIDE_INVALID', async () => {
     const token = encodeOverride({ versions: { svc: 'v2' }, expiresAt: now + 60_000, subject: 'qa' }, key);
     assert.equal(decodeOverride(token, [key], now + 59_000).subject, 'qa');
     assert.equal(
@@ -104,7 +104,7 @@ describe('override tokens', () => {
     }
   });
 
-  it('a rotated key still verifies during its grace period, and no longer after it', () => {
+  t.test('a rotated key still verifies during its grace period, and no longer after it', async () => {
     const token = encodeOverride({ versions: { svc: 'v2' }, expiresAt: now + 86_400_000 }, key);
     const rotated = rotateSigningKeys({ current: key }, new Date(now));
     assert.notEqual(rotated.current.secret, key.secret);
@@ -116,8 +116,8 @@ describe('override tokens', () => {
   });
 });
 
-describe('chain contexts', () => {
-  it('round-trip', () => {
+t.test('chain contexts', async (t) => {
+  t.test('round-trip', async () => {
     fc.assert(
       fc.property(context, (ctx) => {
         const expected = ctx.override ? { ...ctx, override: { ...ctx.override, expiresAt: Math.floor(ctx.override.expiresAt / 1000) * 1000 } } : ctx;
@@ -126,7 +126,7 @@ describe('chain contexts', () => {
     );
   });
 
-  it('any single-byte change fails verification', () => {
+  t.test('any single-byte change fails verification', async () => {
     fc.assert(
       fc.property(
         context.chain((ctx) => {
@@ -144,7 +144,7 @@ describe('chain contexts', () => {
     );
   });
 
-  it('refuses another deployment’s context, an override token passed as a context, and a chain too deep', () => {
+  t.test('refuses another deployment’s context, an override token passed as a context, and a chain too deep', async () => {
     const ctx: ChainContext = { root: { source: '/s', id: '1' }, depth: 0, versions: { svc: 'v1' } };
     assert.equal(
       code(() => decodeContext(encodeContext(ctx, other), [key])),
@@ -160,7 +160,7 @@ describe('chain contexts', () => {
     );
   });
 
-  it('nextContext roots a new chain at the event, or goes one deeper with the chain’s versions under this event’s', () => {
+  t.test('nextContext roots a new chain at the event, or goes one deeper with the chain’s versions under this event’s', async () => {
     const first = nextContext({ source: '/s', id: 'a' }, undefined, { customer: 'acme' }, { svc: 'v1' });
     assert.deepEqual(first, { root: { source: '/s', id: 'a' }, depth: 0, customer: 'acme', versions: { svc: 'v1' } });
     const second = nextContext({ source: '/s', id: 'b' }, first, { customer: 'acme', plan: 'pro' }, { svc: 'v2', other: 'v7' });

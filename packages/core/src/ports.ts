@@ -52,6 +52,8 @@ export interface DispatchRecord extends DispatchKey {
   plan?: string;
   /** The replay that last dispatched this event for this component, if any. */
   lastReplayId?: string;
+  /** Set when an override decided the version (pinSource `override`): the token's subject, never the token. */
+  overrideSubject?: string;
 }
 
 /** Which dispatch records to list: a time window and optional filters, one row per (event, component). */
@@ -86,6 +88,12 @@ export interface EventRecord {
   plan?: string;
   components: string[];
   event: CloudEvent;
+  /** Set when the event continued a chain (it carried a context back): the chain's first event and this one's depth. */
+  chain?: { root: { source: string; id: string }; depth: number };
+  /** Set when the event (or its chain) carried an override: whose, and until when; never the token. */
+  override?: { subject?: string; expiresAt: string };
+  /** The signed chain context its targets were handed, so recovery and replays hand on the same one. */
+  context?: string;
 }
 
 export type ClaimResult = { claimed: true; record: DispatchRecord } | { claimed: false; existing: DispatchRecord };
@@ -181,6 +189,8 @@ export interface DispatchMetadata {
   attempt: number;
   replayId?: string;
   shadow?: boolean;
+  /** The signed chain context: an event that carries it back continues this event's chain. */
+  context?: string;
 }
 
 export type DispatchPayload = CloudEvent & { vrouter: DispatchMetadata };

@@ -1,4 +1,6 @@
 export { AdminService, tokenHash } from './admin.js';
+export { CONTEXT_ATTRIBUTE, Keyring, OVERRIDE_ATTRIBUTE, readDirectives } from './chain.js';
+export type { KeyringOptions } from './chain.js';
 export type { AdminPolicy, ChangeContext, Tagged } from './admin.js';
 export type { DeadLetter } from './dead-letter.js';
 export { DispatchRunner, dispatchFields } from './dispatch-runner.js';

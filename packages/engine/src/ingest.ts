@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type CostLimits, EventTrace } from '@vrouter/telemetry';
+import { type Keyring, readDirectives } from './chain.js';
 import { type DispatchRunner, dispatchFields, type RoutingFacts } from './dispatch-runner.js';
 import { type Logger, SILENT_LOGGER } from './logger.js';
 import {
   type CloudEvent,
+  decideVersion,
+  type Directives,
+  encodeContext,
+  nextContext,
   type DispatchRecord,
   type EventStore,
   eventRouting,
@@ -12,7 +17,6 @@ import {
   isVrouterError,
   parseCloudEvent,
   type Resolution,
-  resolveVersion,
   routingContext,
   type RoutingSnapshot,
   type SnapshotCache,
@@ -40,7 +44,12 @@ export interface EventRouterOptions {
   ecsByReference?: boolean;
   /** Per-event cost limits: an event over one is logged as a warning with its id. Default DEFAULT_COST_LIMITS. */
   costLimits?: CostLimits;
+  /** Signs the chain context handed to every target and verifies overrides and contexts; without it, neither works. */
+  keyring?: Keyring;
 }
+
+/** The chain an event belongs to: its first event and how deep this one is (0 for the first). */
+type ChainFacts = { root: { source: string; id: string }; depth: number };
 
 interface Claimed {
   record: DispatchRecord;
@@ -51,6 +60,9 @@ interface Claimed {
   summary: DispatchSummary;
   /** A mirror to the component's shadow version: dispatched like the primary, reported apart. */
   shadow?: boolean;
+  /** The signed context handed to the target, and the chain it describes. */
+  context?: string;
+  chain?: ChainFacts;
 }
 
 /** One input's answer, the claims it won (to dispatch) and its telemetry, which ends once they are dispatched. */
@@ -69,6 +81,11 @@ export interface IngestOptions {
   traceparent?: string;
   /** Size of the request body, when known: events in small bodies need no size check. */
   bodyBytes?: number;
+  /**
+   * A chain context the request carried beside its events (the `baggage` member `vroutercontext`, an SQS message
+   * attribute), for events that carry none themselves; `field` names where it came from in a rejection.
+   */
+  context?: { context: string; field: string };
 }
 
 const KIB = 1024;
@@ -129,7 +146,7 @@ export class EventRouter {
   async ingest(inputs: unknown[], options: IngestOptions = {}): Promise<{ results: IngestResult[]; settled: Promise<void> }> {
     // Sizing an event means serialising it again; only worth it when the body could exceed a target's limit.
     const checkSize = options.bodyBytes === undefined || options.bodyBytes > SMALLEST_TARGET_LIMIT - METADATA_ALLOWANCE;
-    const outcomes = await Promise.allSettled(inputs.map((input) => this.accept(input, checkSize, options.traceparent)));
+    const outcomes = await Promise.allSettled(inputs.map((input) => this.accept(input, checkSize, options)));
     const accepted: Accepted[] = [];
     let failure: { reason: unknown } | undefined;
     for (const outcome of outcomes) {
@@ -155,15 +172,15 @@ export class EventRouter {
    * Routes one input inside its event span and cost context (the span's parent: the event's own traceparent, else
    * the request's). The span stays open until the claims are dispatched (see dispatchAll).
    */
-  private accept(input: unknown, checkSize: boolean, headerTraceparent: string | undefined): Promise<Accepted> {
-    const trace = EventTrace.start(isRecord(input) ? input : {}, { headerTraceparent, logger: this.logger, limits: this.options.costLimits });
+  private accept(input: unknown, checkSize: boolean, options: IngestOptions): Promise<Accepted> {
+    const trace = EventTrace.start(isRecord(input) ? input : {}, { headerTraceparent: options.traceparent, logger: this.logger, limits: this.options.costLimits });
     return trace.run(async () => {
       const claims: Claimed[] = [];
       let event: CloudEvent | undefined;
       try {
         event = parseCloudEvent(input);
         trace.identify(event);
-        const result = await this.route(event, claims, checkSize, trace);
+        const result = await this.route(event, claims, checkSize, trace, options.context);
         trace.answered(result.status);
         return { result, claims, trace };
       } catch (error) {
@@ -189,10 +206,18 @@ export class EventRouter {
     }
   }
 
-  private async route(event: CloudEvent, claimed: Claimed[], checkSize: boolean, trace: EventTrace): Promise<IngestResult> {
+  private async route(event: CloudEvent, claimed: Claimed[], checkSize: boolean, trace: EventTrace, fromRequest: IngestOptions['context']): Promise<IngestResult> {
     const given = eventRouting(event);
     const snapshot = this.options.cache.current();
-    const context = routingContext(snapshot, given);
+    const now = Date.now();
+    const directives = await readDirectives(event, fromRequest, this.options.keyring, snapshot, now);
+    const { chain } = directives;
+    // What the event leaves out, the chain it continues says.
+    const context = routingContext(snapshot, {
+      customer: given.customer ?? chain?.customer,
+      project: given.project ?? chain?.project,
+      plan: given.plan ?? chain?.plan,
+    });
     if (!context.customer) {
       const detail = given.project
         ? `Project ${given.project} has no known customer; send customerid.`
@@ -204,9 +229,10 @@ export class EventRouter {
     }
     const components = given.component ? [given.component] : subscribedComponents(snapshot, event.type);
     trace.routed({ ...context, components: components.length });
-    const now = Date.now();
-    const decisions = components.map((component) => resolveVersion(snapshot, component, context, now));
+    const decisions = components.map((component) => decideVersion(snapshot, component, context, now, directives));
     if (checkSize) assertFitsTargets(event, decisions, this.options.ecsByReference ?? false);
+    const { facts, override, outbound } = await this.chainOf(event, directives, context, decisions, now);
+    trace.chained({ ...facts, ...(override?.subject !== undefined ? { overrideSubject: override.subject } : {}) });
     const receivedAt = new Date(now).toISOString();
     const isNew = await this.options.events.recordEvent({
       source: event.source,
@@ -216,11 +242,37 @@ export class EventRouter {
       ...context,
       components,
       event,
+      ...(chain ? { chain: facts } : {}),
+      ...(override ? { override: { ...(override.subject !== undefined ? { subject: override.subject } : {}), expiresAt: new Date(override.expiresAt).toISOString() } } : {}),
+      ...(outbound ? { context: outbound } : {}),
     });
     const routing: RoutingFacts = context;
-    const outcomes = await Promise.all(decisions.map((decision) => this.claim(snapshot, event, decision, now, claimed, routing)));
+    const handed = { chain: facts, ...(outbound ? { context: outbound } : {}) };
+    const outcomes = await Promise.all(decisions.map((decision) => this.claim(snapshot, event, decision, now, claimed, routing, handed)));
     const allDuplicates = components.length > 0 ? outcomes.every((o) => o.duplicate) : !isNew;
     return { source: event.source, id: event.id, status: allDuplicates ? 'duplicate' : 'accepted', dispatches: outcomes.map((o) => o.summary) };
+  }
+
+  /**
+   * The chain the event belongs to, the override it runs under (its own, else its chain's while live), and the
+   * signed context its targets get: the chain's versions with this event's decisions on top.
+   */
+  private async chainOf(
+    event: CloudEvent,
+    directives: Directives,
+    context: RoutingFacts,
+    decisions: Resolution[],
+    now: number,
+  ): Promise<{ facts: ChainFacts; override: Directives['override']; outbound?: string }> {
+    const { chain } = directives;
+    const override = directives.override ?? (chain?.override && chain.override.expiresAt > now ? chain.override : undefined);
+    const facts = chain ? { root: chain.root, depth: chain.depth + 1 } : { root: { source: event.source, id: event.id }, depth: 0 };
+    const decided: Record<string, string> = {};
+    for (const decision of decisions) if (decision.resolved) decided[decision.component] = decision.version;
+    const { keyring } = this.options;
+    if (!keyring || Object.keys(decided).length === 0) return { facts, override };
+    const next = nextContext(event, chain, { ...context, ...(override ? { override } : {}) }, decided);
+    return { facts, override, outbound: encodeContext(next, await keyring.signing()) };
   }
 
   private async claim(
@@ -230,6 +282,7 @@ export class EventRouter {
     now: number,
     claimed: Claimed[],
     routing: RoutingFacts,
+    handed: { chain: ChainFacts; context?: string },
   ): Promise<{ duplicate: boolean; summary: DispatchSummary }> {
     const at = new Date(now).toISOString();
     const record: DispatchRecord = {
@@ -242,6 +295,7 @@ export class EventRouter {
       channel: decision.resolved ? decision.channel : null,
       pin: decision.resolved ? decision.pin : null,
       pinSource: decision.resolved ? decision.source : null,
+      ...(decision.resolved && decision.override?.subject !== undefined ? { overrideSubject: decision.override.subject } : {}),
       attempts: 0,
       claimedAt: at,
       updatedAt: at,
@@ -259,8 +313,8 @@ export class EventRouter {
     const summary = summarize(won);
     if (result.claimed && decision.resolved) {
       const maxConcurrency = snapshot.components.get(decision.component)?.versions.get(decision.version)?.maxConcurrency;
-      claimed.push({ record: won, target: decision.target, maxConcurrency, event, routing, summary });
-      await this.claimShadow(snapshot, record, event, routing, claimed);
+      claimed.push({ record: won, target: decision.target, maxConcurrency, event, routing, summary, ...handed });
+      await this.claimShadow(snapshot, record, event, routing, claimed, handed);
     }
     return { duplicate: !result.claimed, summary };
   }
@@ -269,7 +323,14 @@ export class EventRouter {
    * Mirrors the dispatch to the component's shadow version when the customer is in its sample: a claim of its own
    * (so a redelivery does not mirror twice), marked shadow, whose outcome is recorded apart from the primary's.
    */
-  private async claimShadow(snapshot: RoutingSnapshot, primary: DispatchRecord, event: CloudEvent, routing: RoutingFacts, claimed: Claimed[]): Promise<void> {
+  private async claimShadow(
+    snapshot: RoutingSnapshot,
+    primary: DispatchRecord,
+    event: CloudEvent,
+    routing: RoutingFacts,
+    claimed: Claimed[],
+    handed: { chain: ChainFacts; context?: string },
+  ): Promise<void> {
     const component = snapshot.components.get(primary.component);
     const shadow = component?.component.shadow;
     const version = shadow ? component?.versions.get(shadow.version) : undefined;
@@ -282,13 +343,15 @@ export class EventRouter {
       channel: null,
       pin: null,
       pinSource: null,
+      overrideSubject: undefined,
       leaseUntil: new Date(Date.now() + this.options.runner.leaseMsFor(version.target)).toISOString(),
       claimToken: randomUUID(),
     };
     try {
       const result = await this.options.events.claimDispatch(record);
       // The shadow's summary is its own: it never reaches the primary's answer.
-      if (result.claimed) claimed.push({ record, target: version.target, maxConcurrency: version.maxConcurrency, event, routing, summary: summarize(record), shadow: true });
+      if (result.claimed)
+        claimed.push({ record, target: version.target, maxConcurrency: version.maxConcurrency, event, routing, summary: summarize(record), shadow: true, ...handed });
     } catch (error) {
       this.logger.warn({ err: error, ...dispatchFields(record) }, 'shadow dispatch could not be claimed; the primary is unaffected');
     }
@@ -305,6 +368,8 @@ export class EventRouter {
         parent: trace.context,
         maxConcurrency: claim.maxConcurrency,
         ...(claim.shadow ? { shadow: true } : {}),
+        ...(claim.context !== undefined ? { context: claim.context } : {}),
+        ...(claim.chain ? { chain: claim.chain } : {}),
       });
       if (!completion) return;
       claim.summary.status = completion.status;

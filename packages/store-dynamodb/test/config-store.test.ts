@@ -229,7 +229,7 @@ t.test('DynamoRoutingConfigStore', async (t) => {
     assert.equal((await other.ensureSigningKeys()).current.id, rotated.current.id);
   });
 
-  t.test('keeps a component\'s chain mode', async () => {
+  t.test("keeps a component's chain mode", async () => {
     const store = await freshStore();
     await store.putComponent(component('builds', { chain: 'resolve' }));
     assert.equal((await store.loadSnapshot()).components.get('builds')?.component.chain, 'resolve');

@@ -46,9 +46,11 @@ export function parseReplayRequest(input: unknown, snapshot: RoutingSnapshot, re
     throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${filter.component} is not registered.`, { field: 'filter.component' });
   }
   let target: ReplayRequest['target'] = 'current';
-  if (body.target !== undefined && body.target !== 'current') {
+  if (body.target === 'original') {
+    target = 'original';
+  } else if (body.target !== undefined && body.target !== 'current') {
     const t = body.target as Body;
-    if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new ValidationError('target', 'target must be "current" or { "version": "..." }.');
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new ValidationError('target', 'target must be "current", "original" or { "version": "..." }.');
     only(t, ['version'], 'target.');
     const version = assertVersionName(t.version, 'target.version');
     if (!filter.component) throw new ValidationError('filter.component', 'A replay to an explicit version needs filter.component: versions belong to one component.');

@@ -31,7 +31,7 @@ t.test('configuration', async (t) => {
 
   t.test('fills in defaults: Node.js 20, five receives before the dead-letter queue, no service', async () => {
     const config = parseConfig({ components: {}, adminToken: { ssmParameter: '/t' }, eventBridge: { eventPattern: { source: ['a'] } } });
-    assert.equal(config.lambda.runtime, 'nodejs20.x');
+    assert.equal(config.lambda.runtime, 'nodejs22.x');
     assert.equal(config.queue.maxReceiveCount, 5);
     assert.equal(config.eventBridge.busName, 'default');
     assert.equal(config.service.enabled, false);

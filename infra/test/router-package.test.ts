@@ -44,12 +44,15 @@ function fixtureRepository(root: string): void {
   write(join(root, 'node_modules/c/index.js'), "export default 'c1';\n");
   write(join(root, 'node_modules/c/index.d.ts'), 'declare const c: string; export default c;\n');
   write(join(root, 'node_modules/devtool/package.json'), esm('devtool', '1.0.0'));
+  write(join(root, 'node_modules/devpeer/package.json'), esm('devpeer', '1.0.0'));
   write(join(root, 'services/router/package.json'), {
     name: '@x/router',
     type: 'module',
     files: ['dist', 'bin'],
     dependencies: { '@x/w': '1.0.0', a: '1', c: '1' },
-    devDependencies: { devtool: '1' },
+    devDependencies: { devtool: '1', devpeer: '1' },
+    peerDependencies: { devpeer: '1' },
+    peerDependenciesMeta: { devpeer: { optional: true } },
   });
   write(
     join(root, 'services/router/dist/lambda/eventbridge.js'),
@@ -57,14 +60,14 @@ function fixtureRepository(root: string): void {
   );
 }
 
-t.test("the router's Lambda package", async (t) => {
+t.test("the router's production package", async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'vrouter-package-'));
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
   const root = join(work, 'repo');
   // Outside the fixture repository, so that nothing can be resolved from its node_modules by accident.
   const out = join(work, 'package');
   fixtureRepository(root);
-  const result = buildRouterPackage(root, out);
+  buildRouterPackage(root, out);
 
   t.test('resolves every import from the package alone, each dependency at the version its dependent gets', async () => {
     const module = (await import(join(out, 'services/router/dist/lambda/eventbridge.js'))) as { handler: () => Promise<string> };
@@ -83,8 +86,8 @@ t.test("the router's Lambda package", async (t) => {
     assert.ok(!existsSync(join(out, 'packages')));
   });
 
-  t.test('reports the handlers the router build lacks', async () => {
-    assert.deepEqual(result.missingHandlers, ['services/router/dist/lambda/sqs.js']);
+  t.test('leaves out optional peers, even when they are installed', async () => {
+    assert.ok(!existsSync(join(out, 'node_modules/devpeer')));
   });
 
   t.test('rebuilds only when a source file changed', async () => {
@@ -106,7 +109,7 @@ t.test("the router's Lambda package", async (t) => {
   });
 });
 
-t.test("the router's Lambda package in this repository", async (t) => {
+t.test("the router's production package in this repository", async (t) => {
   const entries = planPackage(repoRoot, join(repoRoot, 'services/router'));
   const targets = new Set(entries.map((entry) => entry.target));
 
@@ -121,6 +124,10 @@ t.test("the router's Lambda package in this repository", async (t) => {
       assert.ok(targets.has(target), target);
     }
     assert.ok(targets.has('node_modules/fastify'));
+  });
+
+  t.test('holds none of the development-only packages', async () => {
+    for (const name of ['dynalite', 'classic-level', '@vrouter/local-targets']) assert.ok(!targets.has(`node_modules/${name}`), name);
   });
 
   t.test('holds none of the build tools', async () => {

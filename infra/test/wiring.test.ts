@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import t from 'tap';
-import { ROUTER_HANDLERS } from '../src/router-package.js';
+import { ROUTER_HANDLERS } from '../src/lambda-asset.js';
 import { FIXTURE, type Json, only, render, resources, synth } from './support.js';
 
 t.test('EventBridge and SQS feed the router functions', async (t) => {
@@ -19,8 +19,8 @@ t.test('EventBridge and SQS feed the router functions', async (t) => {
 
   t.test("runs the router's two handlers on the configured Node.js runtime", async () => {
     assert.equal(functions.length, 2);
-    assert.equal(ROUTER_HANDLERS.eventBridge, 'services/router/dist/lambda/eventbridge.handler');
-    assert.equal(ROUTER_HANDLERS.sqs, 'services/router/dist/lambda/sqs.handler');
+    assert.equal(ROUTER_HANDLERS.eventBridge, 'eventbridge.handler');
+    assert.equal(ROUTER_HANDLERS.sqs, 'sqs.handler');
     for (const f of functions) {
       assert.equal(f.Properties.Runtime, FIXTURE.lambda.runtime);
       assert.equal(f.Properties.Timeout, FIXTURE.lambda.timeoutSeconds);
@@ -35,7 +35,7 @@ t.test('EventBridge and SQS feed the router functions', async (t) => {
       assert.equal(variables.VROUTER_ADMIN_TOKEN_PARAMETER, FIXTURE.adminToken.ssmParameter);
       assert.equal(variables.OTEL_EXPORTER_OTLP_HEADERS_SECRET_ARN, FIXTURE.telemetry.otlpHeaders.secretArn);
       assert.equal(variables.OTEL_EXPORTER_OTLP_ENDPOINT, FIXTURE.telemetry.otlpEndpoint);
-      assert.equal(variables.NODE_OPTIONS, '--import=/var/task/services/router/dist/telemetry/register.js');
+      assert.equal(variables.NODE_OPTIONS, '--import=/var/task/telemetry.mjs');
       assert.equal(variables.VROUTER_ADMIN_TOKEN, undefined);
       assert.equal(variables.OTEL_EXPORTER_OTLP_HEADERS, undefined);
     }

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { context, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { type DispatchRecord, idempotencyKey } from '@vrouter/core';
 import { ATTR_REPLAY_ID, EventTrace, onContextLost } from '@vrouter/telemetry';
-import { BOARD_FILE, loadQueries, type QuerySpec, queryColumns, type Row, runQuery, spanRow } from '../src/otel-honeycomb.js';
+import { loadBoard, loadQueries, type QuerySpec, queryColumns, type Row, runQuery, spanRow } from '../src/otel-honeycomb.js';
 import { startTestTelemetry } from '../src/otel.js';
 import type { Api, Stack } from '../src/stack.js';
 
@@ -16,6 +15,8 @@ const otel = startTestTelemetry();
 const { cloudEvent, startStack } = await import('../src/stack.js');
 
 const COMPONENT = 'release-coordinator';
+/** The dataset the definitions are rendered for: the service.name the spans would land under. */
+const DATASET = 'vrouter';
 const ATTR = {
   component: 'vrouter.component',
   version: 'vrouter.version',
@@ -242,7 +243,7 @@ t.test('telemetry of the real router', async (t) => {
     let queries: Map<string, QuerySpec>;
     let rows: Row[];
     t.before(async () => {
-      queries = await loadQueries();
+      queries = await loadQueries({ component: COMPONENT, dataset: DATASET });
       rows = otel.spans().map(spanRow);
     });
 
@@ -252,6 +253,14 @@ t.test('telemetry of the real router', async (t) => {
       for (const [name, spec] of queries) {
         for (const use of queryColumns(spec)) assert.ok(emitted.has(use.column), `${name}: ${use.where} names ${use.column}, which no span has`);
         assert.ok(runQuery(spec, rows).length > 0, `${name} finds no data`);
+      }
+    });
+
+    t.test('filter on the component they are rendered for', async () => {
+      const other = await loadQueries({ component: 'some-other-component', dataset: DATASET });
+      for (const name of ['error-rate-by-version', 'error-rate-by-version-customer', 'latency-by-version']) {
+        assert.ok(runQuery(queries.get(name)!, rows).length > 0, `${name} finds ${COMPONENT}'s dispatches`);
+        assert.equal(runQuery(other.get(name)!, rows).length, 0, `${name} rendered for another component finds none of ${COMPONENT}'s`);
       }
     });
 
@@ -286,7 +295,8 @@ t.test('telemetry of the real router', async (t) => {
     });
 
     t.test('are all on the board, and the board names no other', async () => {
-      const board = JSON.parse(await readFile(BOARD_FILE, 'utf8')) as { panels: { type: string; query_panel?: { query_id: string; query_annotation_id: string } }[] };
+      const board = await loadBoard({ component: COMPONENT, dataset: DATASET });
+      assert.ok(board.name.includes(COMPONENT) && board.name.includes(DATASET), board.name);
       const onBoard = board.panels.filter((p) => p.type === 'query').map((p) => p.query_panel!.query_id.replace(/^@/, ''));
       assert.deepEqual([...onBoard].sort(), [...queries.keys()].sort());
       for (const panel of board.panels) if (panel.query_panel) assert.equal(panel.query_panel.query_annotation_id, panel.query_panel.query_id);

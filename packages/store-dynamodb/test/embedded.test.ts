@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { isVrouterError } from '@vrouter/core';
-import { createDynamoClient, createTable, DynamoEventStore, DynamoRoutingConfigStore, startEmbeddedDynamo } from '../src/index.js';
+import { createDynamoClient, createTable, DynamoEventStore, DynamoRoutingConfigStore } from '../src/index.js';
+import { startEmbeddedDynamo } from '../src/embedded.js';
 
 const AT = '2026-01-31T12:00:00.000Z';
 

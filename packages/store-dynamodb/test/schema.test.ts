@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import t from 'tap';
 import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, LEASE_SHARDS, SHARDS, startEmbeddedDynamo, tableDefinition, TTL_ATTRIBUTE } from '../src/index.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../src/embedded.js';
+import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, LEASE_SHARDS, SHARDS, tableDefinition, TTL_ATTRIBUTE } from '../src/index.js';
 import { shardedKey, shardOf } from '../src/keys.js';
-import type { EmbeddedDynamo } from '../src/index.js';
 
 t.test('tableDefinition', async (t) => {
   t.test('describes one on-demand table with pk/sk and six GSIs projecting everything', async () => {

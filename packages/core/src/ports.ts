@@ -249,7 +249,9 @@ export type AuditAction =
   | 'token.create'
   | 'token.revoke'
   | 'shadow.set'
-  | 'shadow.delete';
+  | 'shadow.delete'
+  | 'override.create'
+  | 'signing-key.rotate';
 
 /** One change, as the audit log keeps it. Never contains token values. */
 export interface AuditEntry {

@@ -25,7 +25,8 @@ import {
   VrouterError,
 } from '@vrouter/core';
 
-export type DispatchSummary = Pick<DispatchRecord, 'component' | 'version' | 'channel' | 'pin' | 'status'> & { error?: DispatchRecord['lastError'] };
+export type DispatchSummary = Pick<DispatchRecord, 'component' | 'version' | 'channel' | 'pin' | 'status'> &
+  Partial<Pick<DispatchRecord, 'overrideSubject'>> & { pinSource?: NonNullable<DispatchRecord['pinSource']>; error?: DispatchRecord['lastError'] };
 
 export interface IngestResult {
   source?: string;
@@ -392,6 +393,8 @@ function summarize(record: DispatchRecord): DispatchSummary {
     version: record.version,
     channel: record.channel,
     pin: record.pin,
+    ...(record.pinSource ? { pinSource: record.pinSource } : {}),
+    ...(record.overrideSubject !== undefined ? { overrideSubject: record.overrideSubject } : {}),
     status: record.status,
     ...(record.lastError ? { error: record.lastError } : {}),
   };

@@ -1,7 +1,7 @@
 import { type AuditLog, type EventStore, type SnapshotCache, VrouterError } from '@vrouter/core';
 import { traceLogFields } from '@vrouter/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import type { AdminService, EventRouter, PayloadReferences, ReplayService } from '@vrouter/engine';
+import type { AdminService, EventRouter, OverrideService, PayloadReferences, ReplayService } from '@vrouter/engine';
 import { type Authenticator, authorize, type Principal, type TokenScope } from './auth.js';
 import type { RouterConfig } from './config.js';
 import { problemFor, toVrouterError } from './problem.js';
@@ -11,6 +11,7 @@ import { registerAdminRateLimit } from './rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventListRoutes } from './routes/event-list.js';
 import { eventRoutes } from './routes/events.js';
+import { overrideRoutes } from './routes/overrides.js';
 import { replayRoutes } from './routes/replays.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { payloadRoutes } from './routes/payloads.js';
@@ -45,6 +46,7 @@ export interface AppDependencies {
   audit: AuditLog;
   events: EventStore;
   replays: ReplayService;
+  overrides: OverrideService;
   /** Serves large ECS events by reference; absent when VROUTER_PUBLIC_URL is not set. */
   payloadReferences?: PayloadReferences;
   cache: SnapshotCache;
@@ -109,6 +111,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.register(adminRoutes, deps);
   app.register(eventListRoutes, deps);
   app.register(replayRoutes, deps);
+  app.register(overrideRoutes, deps);
   app.register(shadowRoutes, deps);
   app.register(payloadRoutes, deps);
   app.register(uiRoutes, { traceUrlTemplate: deps.config.traceUrlTemplate });

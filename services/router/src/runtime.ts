@@ -16,6 +16,8 @@ import {
   NO_NOTIFIER,
   PayloadReferences,
   ReplayRunner,
+  Keyring,
+  OverrideService,
   ReplayService,
   ServedTracker,
 } from '@vrouter/engine';
@@ -106,7 +108,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     defaultConcurrency: config.versionConcurrency,
     logger,
   });
-  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, ecsByReference: payloadReferences !== undefined });
+  const keyring = new Keyring({ cache, config: configStore, graceMs: config.signingKeyGraceSeconds * 1000 });
+  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, ecsByReference: payloadReferences !== undefined, keyring });
   const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger, costLimits });
   sweeper.start();
   const replayStore = new DynamoReplayStore({ client: dynamo, tableName: config.tableName });
@@ -125,6 +128,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const replays = new ReplayService(replayStore, eventStore, cache, replayRunner, config.retentionSeconds);
   const audit = new DynamoAuditLog({ client: dynamo, tableName: config.tableName });
   const notifier = config.webhookUrls.length > 0 ? new WebhookNotifier({ urls: config.webhookUrls, logger }) : NO_NOTIFIER;
+  const overrides = new OverrideService({
+    keyring,
+    store: configStore,
+    cache,
+    audit,
+    maxTtlSeconds: config.overrideMaxTtlSeconds,
+    graceSeconds: config.signingKeyGraceSeconds,
+  });
   const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 }, notifier);
   app = buildApp({
     config,
@@ -133,6 +144,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     audit,
     events: eventStore,
     replays,
+    overrides,
     ...(payloadReferences ? { payloadReferences } : {}),
     cache,
     authenticator,

@@ -52,7 +52,12 @@ export const putComponentSchema = operation({
   tag: 'components',
   params: componentParams,
   headers: PRECONDITIONS,
-  body: body({ description: { type: 'string', maxLength: 1024 }, subscriptions: { ...component.properties.subscriptions, maxItems: 50, default: [] }, reason }),
+  body: body({
+    description: { type: 'string', maxLength: 1024 },
+    subscriptions: { ...component.properties.subscriptions, maxItems: 50, default: [] },
+    chain: component.properties.chain,
+    reason,
+  }),
   responses: { 200: json('The component as stored.', component, ETAG) },
 });
 

@@ -19,9 +19,10 @@ const filter = {
 };
 
 const target = {
-  description: '`current`: the version each event would be routed to now; or one registered version of `filter.component`.',
+  description:
+    '`current`: the version each event would be routed to now; `original`: the version it was first dispatched to, however pins moved since; or one registered version of `filter.component`.',
   oneOf: [
-    { type: 'string', enum: ['current'] },
+    { type: 'string', enum: ['current', 'original'] },
     { type: 'object', additionalProperties: false, required: ['version'], properties: { version: versionName } },
   ],
 };
@@ -104,7 +105,8 @@ export const createReplaySchema = operation({
               source: { type: 'string' },
               id: { type: 'string' },
               component: componentName,
-              version: nullable(versionName),
+              version: { ...nullable(versionName), description: 'The version the event was first dispatched to.' },
+              currentVersion: { ...nullable(versionName), description: 'The version it would be routed to now (null: none).' },
               status: dispatchStatus,
               customer: subjectId,
               receivedAt: timestamp,

@@ -129,7 +129,7 @@ export class SqsWorker {
             WaitTimeSeconds: this.#options.waitTimeSeconds ?? 20,
             VisibilityTimeout: this.#visibilityTimeout,
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-            MessageAttributeNames: ['traceparent'],
+            MessageAttributeNames: ['traceparent', 'vroutercontext'],
           }),
           { abortSignal: this.#abort.signal },
         );
@@ -165,7 +165,9 @@ export class SqsWorker {
     let outcome: MessageOutcome;
     try {
       const traceparent = message.MessageAttributes?.traceparent?.StringValue;
+      const context = message.MessageAttributes?.vroutercontext?.StringValue;
       const ingesting = processMessage(this.#options.router, message.Body ?? '', {
+        ...(context ? { context } : {}),
         ...(this.#options.paths ? { paths: this.#options.paths } : {}),
         ...(this.#options.maxMessageBytes === undefined ? {} : { maxBytes: this.#options.maxMessageBytes }),
         ...(traceparent ? { traceparent } : {}),

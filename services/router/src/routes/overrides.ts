@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDependencies } from '../app.js';
+import { createOverrideSchema, rotateSigningKeySchema } from '../openapi/overrides.js';
+import { act, change } from './admin.js';
+
+export async function overrideRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+  app.post('/v1/overrides', { config: { scope: 'pins:write' }, schema: createOverrideSchema }, async (request, reply) =>
+    reply.code(201).send(await act(request, 'override.create', () => deps.overrides.create(request.body, change(request)))),
+  );
+  app.post('/v1/signing-key/rotate', { config: { scope: 'admin' }, schema: rotateSigningKeySchema }, async (request) =>
+    act(request, 'signing-key.rotate', () => deps.overrides.rotateKey(request.body, change(request))),
+  );
+}

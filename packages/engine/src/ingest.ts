@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CostLimits, EventTrace } from '@vrouter/telemetry';
-import { type Keyring, readDirectives } from './chain.js';
+import { CONTEXT_ATTRIBUTE, type Keyring, OVERRIDE_ATTRIBUTE, readDirectives } from './chain.js';
 import { type DispatchRunner, dispatchFields, type RoutingFacts } from './dispatch-runner.js';
 import { type Logger, SILENT_LOGGER } from './logger.js';
 import {
@@ -207,11 +207,13 @@ export class EventRouter {
     }
   }
 
-  private async route(event: CloudEvent, claimed: Claimed[], checkSize: boolean, trace: EventTrace, fromRequest: IngestOptions['context']): Promise<IngestResult> {
-    const given = eventRouting(event);
+  private async route(sent: CloudEvent, claimed: Claimed[], checkSize: boolean, trace: EventTrace, fromRequest: IngestOptions['context']): Promise<IngestResult> {
+    const given = eventRouting(sent);
     const snapshot = this.options.cache.current();
     const now = Date.now();
-    const directives = await readDirectives(event, fromRequest, this.options.keyring, snapshot, now);
+    const directives = await readDirectives(sent, fromRequest, this.options.keyring, snapshot, now);
+    // The token and the context are the router's: neither is logged nor handed on (targets get a fresh context).
+    const event = withoutDirectives(sent);
     const { chain } = directives;
     // What the event leaves out, the chain it continues says.
     const context = routingContext(snapshot, {
@@ -385,6 +387,12 @@ export class EventRouter {
     this.inflight.add(work);
     return work.finally(() => this.inflight.delete(work));
   }
+}
+
+function withoutDirectives(event: CloudEvent): CloudEvent {
+  if (event[OVERRIDE_ATTRIBUTE] === undefined && event[CONTEXT_ATTRIBUTE] === undefined) return event;
+  const { [OVERRIDE_ATTRIBUTE]: _token, [CONTEXT_ATTRIBUTE]: _context, ...rest } = event;
+  return rest as CloudEvent;
 }
 
 function summarize(record: DispatchRecord): DispatchSummary {

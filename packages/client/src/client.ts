@@ -11,6 +11,10 @@ import type {
   ComponentInput,
   ComponentList,
   CreatedToken,
+  OverrideCreated,
+  OverrideInput,
+  SigningKeyRotated,
+  SigningKeyRotateInput,
   CustomerList,
   CustomerRecord,
   EventDetails,
@@ -50,7 +54,7 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-type Query = Record<string, string | undefined>;
+type Query = Record<string, string | number | undefined>;
 
 interface RequestOptions {
   query?: Query | undefined;
@@ -93,7 +97,8 @@ export class VrouterClient {
     get: (component: string): Promise<ComponentDetails> => this.request('GET', `/v1/components${path(component)}`),
     put: (component: string, input: ComponentInput): Promise<Component> => this.request('PUT', `/v1/components${path(component)}`, { body: input }),
     /** Refused with 409 while the component has versions or pins. */
-    delete: (component: string, options: Reason = {}): Promise<void> => this.request('DELETE', `/v1/components${path(component)}`, { query: { reason: options.reason } }),
+    delete: (component: string, options: Reason = {}): Promise<void> =>
+      this.request('DELETE', `/v1/components${path(component)}`, { query: { reason: options.reason ?? undefined } }),
   };
 
   readonly versions = {
@@ -137,8 +142,7 @@ export class VrouterClient {
 
   readonly events = {
     /** `GET /v1/events`: one row per (event, component), newest first unless `order: 'asc'`; follow `cursor` for more. */
-    list: (query: EventListQuery = {}): Promise<EventList> =>
-      this.request('GET', '/v1/events', { query: { ...query, limit: query.limit === undefined ? undefined : String(query.limit) } }),
+    list: (query: EventListQuery = {}): Promise<EventList> => this.request('GET', '/v1/events', { query: { ...query } }),
     get: (source: string, id: string): Promise<EventDetails> => this.request('GET', `/v1/events${path(source, id)}`),
     /** One event (an object) or a batch (an array, sent as application/cloudevents-batch+json). */
     post: (event: Record<string, unknown> | Record<string, unknown>[], options: EventPostOptions = {}): Promise<EventPostAnswer> =>
@@ -184,6 +188,13 @@ export class VrouterClient {
       this.request('POST', `${path('v1', 'components', component)}/rollout/${action}`, { body: reason ? { reason } : {} }),
   };
 
+  readonly overrides = {
+    /** A signed per-event override token; events carrying it as `vrouteroverride` go to these versions. */
+    create: (input: OverrideInput): Promise<OverrideCreated> => this.request('POST', '/v1/overrides', { body: input }),
+    /** Replaces the key that signs override tokens and chain contexts; the previous one verifies for a grace period. */
+    rotateKey: (input: SigningKeyRotateInput = {}): Promise<SigningKeyRotated> => this.request('POST', '/v1/signing-key/rotate', { body: input }),
+  };
+
   readonly tokens = {
     /** The answer holds the token; it is shown this once. */
     create: (input: TokenInput): Promise<CreatedToken> => this.request('POST', '/v1/tokens', { body: input }),
@@ -198,7 +209,7 @@ export class VrouterClient {
   async request<T>(method: string, route: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(`${this.url}${route}`);
     for (const [name, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(name, value);
+      if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
     }
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;

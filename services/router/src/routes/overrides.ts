@@ -1,9 +1,11 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
 import { createOverrideSchema, rotateSigningKeySchema } from '../openapi/overrides.js';
 import { act, change } from './admin.js';
 
-export async function overrideRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function overrideRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/v1/overrides', { config: { scope: 'pins:write' }, schema: createOverrideSchema }, async (request, reply) =>
     reply.code(201).send(await act(request, 'override.create', () => deps.overrides.create(request.body, change(request)))),
   );

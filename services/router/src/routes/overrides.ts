@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { createOverrideSchema, rotateSigningKeySchema } from '../openapi/overrides.js';
-import { act, change } from './admin.js';
+import { act, change } from './change.js';
 
 export async function overrideRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();

@@ -1,5 +1,5 @@
 import { type Static, type TOptional, Type } from '@sinclair/typebox';
-import { CHANNELS, LAMBDA_INVOCATION_TYPES, SUBSCRIPTION_PATTERN } from '@vrouter/core';
+import { CHAIN_MODES, CHANNELS, LAMBDA_INVOCATION_TYPES, SUBSCRIPTION_PATTERN } from '@vrouter/core';
 import { ChannelName, ComponentName, closed, Etag, Force, nullable, Reason, ref, text, Timestamp, VersionName } from './common.js';
 
 export const LambdaTarget = Type.Object(
@@ -49,11 +49,16 @@ export const ShadowConfig = Type.Object(
 );
 
 const Subscription = Type.String({ pattern: SUBSCRIPTION_PATTERN.source });
+const ChainMode = closed(CHAIN_MODES, {
+  description: 'In a chain of events: `keep` (the default) gives this component the version the chain already decided; `resolve` resolves it afresh on every hop.',
+});
+
 const componentFields = {
   name: ComponentName,
   description: Type.Optional(Type.String()),
   subscriptions: Type.Array(Subscription, { description: 'Event types: exact, a prefix (`build.*`) or `*`.' }),
   shadow: Type.Optional(ref(ShadowConfig)),
+  chain: Type.Optional(ChainMode),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   etag: Type.Optional(Etag),
@@ -105,6 +110,7 @@ export const ComponentInput = Type.Object(
   {
     description: Type.Optional(nullable(text(1024))),
     subscriptions: Type.Optional(Type.Array(Subscription, { maxItems: 50, description: 'Default: none.' })),
+    chain: Type.Optional(ChainMode),
     reason: Type.Optional(nullable(Reason)),
   },
   { $id: 'ComponentInput', additionalProperties: false },

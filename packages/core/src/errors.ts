@@ -45,6 +45,8 @@ export const ERROR_CATALOGUE = {
   VR_STORE_UNAVAILABLE: http(503, 'The store could not be reached.'),
   VR_DISPATCH_FAILED: http(502, 'The target reported a failure or could not be reached.'),
   VR_TARGET_UNSUPPORTED: http(422, 'No dispatcher is configured for this kind of target.'),
+  VR_OVERRIDE_INVALID: http(422, 'The override token is tampered with, expired, from another deployment, or names a version that is not registered.'),
+  VR_CONTEXT_INVALID: http(422, 'The chain context fails verification (tampered, or signed by another deployment) or is malformed.'),
   VR_INTERNAL: http(500, 'An unexpected error occurred.'),
   VR_INVALID_TARGET: dispatch(422, 'The target cannot be called as registered (e.g. an HTTP URL that is not absolute http(s)).'),
   VR_BLOCKED_PORT: dispatch(422, 'The target URL uses a port that fetch never connects to (a Fetch standard bad port).'),

@@ -1,5 +1,6 @@
-export { CHANNELS, SCOPES, TARGET_KINDS, LAMBDA_INVOCATION_TYPES, TOKEN_SCOPES } from './model.js';
+export { CHAIN_MODES, CHANNELS, SCOPES, TARGET_KINDS, LAMBDA_INVOCATION_TYPES, TOKEN_SCOPES } from './model.js';
 export type {
+  ChainMode,
   ChannelName,
   PinScope,
   TargetKind,
@@ -22,7 +23,7 @@ export type {
 } from './model.js';
 export { buildSnapshot, pinKey, EMPTY_SNAPSHOT, servedKey } from './snapshot.js';
 export type { RoutingSnapshot, ComponentRouting, SnapshotParts } from './snapshot.js';
-export { CONSIDERATION_OUTCOMES, isPinLive, resolveVersion, routingContext } from './resolve.js';
+export { CONSIDERATION_OUTCOMES, isPinLive, PIN_SOURCES, resolveVersion, routingContext } from './resolve.js';
 export type { RoutingContext, Resolution, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
 export { subscriptionMatches, subscribedComponents } from './subscriptions.js';
 export { parseCloudEvent, eventRouting } from './cloudevent.js';
@@ -90,4 +91,12 @@ export { REPLAY_STATES, replayStatus } from './replay.js';
 export type { ReplayFilter, ReplayRequest, ReplayState, ReplayCounts, ReplayJob, ReplayProgress, ReplayStore } from './replay.js';
 export { inShadowSample } from './shadow.js';
 export { Periodic } from './periodic.js';
+export { newSigningKey, rotateSigningKeys, verificationKeys, SIGNING_PURPOSES } from './signing.js';
+export type { SigningKey, SigningKeys, SigningPurpose } from './signing.js';
+export { encodeOverride, decodeOverride, MAX_OVERRIDE_TOKEN_LENGTH, MAX_OVERRIDE_COMPONENTS } from './override-token.js';
+export type { OverrideClaims } from './override-token.js';
+export { encodeContext, decodeContext, nextContext, MAX_CONTEXT_LENGTH, MAX_CHAIN_DEPTH } from './chain-context.js';
+export type { ChainContext } from './chain-context.js';
+export { assertOverrideRoutable, decideVersion } from './decide.js';
+export type { Directives } from './decide.js';
 export { InFlight } from './in-flight.js';

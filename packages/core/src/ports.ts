@@ -1,6 +1,7 @@
 import type { CloudEvent } from './cloudevent.js';
 import type { ChannelName, ChannelPointer, Component, Customer, Pin, PinScope, Project, Target, TokenRecord, Version } from './model.js';
 import type { PinSource } from './resolve.js';
+import type { SigningKeys } from './signing.js';
 import type { RoutingSnapshot } from './snapshot.js';
 
 /**
@@ -58,6 +59,8 @@ export interface DispatchRecord extends DispatchKey {
    * idempotency key (at-least-once), never as a first delivery.
    */
   handedOffAttempt?: number;
+  /** Set when an override decided the version (pinSource `override`): the token's subject, never the token. */
+  overrideSubject?: string;
 }
 
 /** Which dispatch records to list: a time window and optional filters, one row per (event, component). */
@@ -92,6 +95,12 @@ export interface EventRecord {
   plan?: string;
   components: string[];
   event: CloudEvent;
+  /** Set when the event continued a chain (it carried a context back): the chain's first event and this one's depth. */
+  chain?: { root: { source: string; id: string }; depth: number };
+  /** Set when the event (or its chain) carried an override: whose, and until when; never the token. */
+  override?: { subject?: string; expiresAt: string };
+  /** The signed chain context its targets were handed, so recovery and replays hand on the same one. */
+  context?: string;
 }
 
 export type ClaimResult = { claimed: true; record: DispatchRecord } | { claimed: false; existing: DispatchRecord };
@@ -179,6 +188,10 @@ export interface RoutingConfigStore {
   deleteToken(name: string): Promise<TokenRecord | null>;
   /** Records that `version` served an event through beta or experimental (once; later calls change nothing). */
   markServed(component: string, version: string): Promise<void>;
+  /** The deployment's signing keys, created (once, whichever router comes first) when there are none yet. */
+  ensureSigningKeys(): Promise<SigningKeys>;
+  /** Replaces the current key with a fresh one, keeping the old one as `previous`; VR_PRECONDITION_FAILED on a concurrent rotation. */
+  rotateSigningKeys(): Promise<SigningKeys>;
 }
 
 /** What a target receives: the CloudEvent plus the router's metadata. */
@@ -190,6 +203,8 @@ export interface DispatchMetadata {
   attempt: number;
   replayId?: string;
   shadow?: boolean;
+  /** The signed chain context: an event that carries it back continues this event's chain. */
+  context?: string;
 }
 
 export type DispatchPayload = CloudEvent & { vrouter: DispatchMetadata };
@@ -261,6 +276,8 @@ export const AUDIT_ACTIONS = [
   'token.revoke',
   'shadow.set',
   'shadow.delete',
+  'override.create',
+  'signing-key.rotate',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

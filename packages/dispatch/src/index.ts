@@ -2,7 +2,7 @@ export { LambdaDispatcher } from './lambda-dispatcher.js';
 export type { LambdaDispatcherOptions } from './lambda-dispatcher.js';
 export { HttpDispatcher, DEFAULT_HTTP_TIMEOUT_MS } from './http-dispatcher.js';
 export type { HttpDispatcherOptions } from './http-dispatcher.js';
-export { dispatchHeaders, DELIVERY_MEDIA_TYPE } from './http-headers.js';
+export { CONTEXT_BAGGAGE_MEMBER, dispatchHeaders, DELIVERY_MEDIA_TYPE } from './http-headers.js';
 export { TIMEOUT } from './fetch-errors.js';
 export { parseRetryAfter } from './retry-after.js';
 export { EcsDispatcher, ECS_STARTED_BY } from './ecs-dispatcher.js';

@@ -1,5 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  CHAIN_MODES,
+  type ChainMode,
   type AuditAction,
   type AuditEntry,
   type AuditLog,
@@ -88,8 +90,10 @@ export class AdminService {
   }
 
   async putComponent(name: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Component>> {
-    const body = only(object(input), ['description', 'subscriptions', 'reason']);
+    const body = only(object(input), ['description', 'subscriptions', 'chain', 'reason']);
     const component = assertComponentName(name);
+    if (body.chain !== undefined && !CHAIN_MODES.includes(body.chain as ChainMode)) throw new ValidationError('chain', `chain must be one of ${CHAIN_MODES.join(', ')}.`);
+    const chain = body.chain as ChainMode | undefined;
     const subscriptions = body.subscriptions ?? [];
     if (!Array.isArray(subscriptions) || subscriptions.length > 50)
       throw new ValidationError('subscriptions', 'subscriptions must be an array of at most 50 event types or patterns.');
@@ -104,6 +108,7 @@ export class AdminService {
       updatedAt: now,
       ...(description ? { description } : {}),
       ...(existing?.shadow ? { shadow: existing.shadow } : {}),
+      ...(chain === 'resolve' ? { chain } : {}),
     };
     const written = await this.store.putComponent(record, ctx);
     await this.changed(ctx, 'component.put', { component }, written.before, record, optionalText(body, 'reason', 1024));

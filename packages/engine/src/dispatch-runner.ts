@@ -46,6 +46,9 @@ export interface DispatchJob {
   shadow?: boolean;
   /** Per-version limit; else the runner's default. */
   maxConcurrency?: number;
+  /** The signed chain context handed to the target (`vrouter.context`), and the chain it describes, for the spans. */
+  context?: string;
+  chain?: { root: { source: string; id: string }; depth: number };
 }
 
 export interface DispatchRunnerOptions {
@@ -203,6 +206,8 @@ export class DispatchRunner {
       attempt,
       ...(job.replayId !== undefined ? { replayId: job.replayId } : {}),
       ...(job.shadow !== undefined ? { shadow: job.shadow } : {}),
+      ...(record.overrideSubject !== undefined ? { overrideSubject: record.overrideSubject } : {}),
+      ...(job.chain ? { chain: job.chain } : {}),
     };
     return withDispatchSpan(span, (traceparent) => this.call(job, attempt, timeoutMs, traceparent), parent);
   }
@@ -224,6 +229,7 @@ export class DispatchRunner {
             attempt,
             ...(job.replayId !== undefined ? { replayId: job.replayId } : {}),
             ...(job.shadow !== undefined ? { shadow: job.shadow } : {}),
+            ...(job.context !== undefined ? { context: job.context } : {}),
           },
         },
       });

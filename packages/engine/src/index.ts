@@ -1,4 +1,8 @@
 export { AdminService, tokenHash } from './admin.js';
+export { OverrideService } from './overrides.js';
+export type { OverrideServiceOptions } from './overrides.js';
+export { CONTEXT_ATTRIBUTE, Keyring, OVERRIDE_ATTRIBUTE, readDirectives } from './chain.js';
+export type { KeyringOptions } from './chain.js';
 export type { AdminPolicy, ChangeContext, Tagged } from './admin.js';
 export type { DeadLetter } from './dead-letter.js';
 export { DispatchRunner, dispatchFields } from './dispatch-runner.js';

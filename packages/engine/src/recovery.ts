@@ -190,6 +190,9 @@ export class ClaimSweeper {
           // A recovered replay or shadow dispatch stays one: same metadata for the target, same record kind.
           ...(record.replayId ? { replayId: record.replayId } : {}),
           ...(record.shadow ? { shadow: true } : {}),
+          // The same chain context the first attempt handed on.
+          ...(logged.context !== undefined ? { context: logged.context } : {}),
+          chain: logged.chain ?? { root: { source: logged.source, id: logged.id }, depth: 0 },
         }),
       );
     } catch (error) {

@@ -11,6 +11,7 @@
  *   CONFIG                                  PIN#<scope>#<subject>#<c>     Pin, its expiry in `pinExpiresAt`
  *   CONFIG                                  CUSTOMER#<id>                 Customer
  *   CONFIG                                  PROJECT#<id>                  Project
+ *   CONFIG                                  SIGNING_KEYS                  SigningKeys: HMAC keys of override tokens and chain contexts
  *   EVENT#<enc(source)>#<enc(id)>           EVENT                         EventRecord, the CloudEvent as a JSON string
  *   EVENT#<enc(source)>#<enc(id)>           DISPATCH#<c>                  DispatchRecord: the idempotency claim
  *

@@ -11,6 +11,7 @@ import { addSchemas, validatorCompiler } from './validation.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventListRoutes } from './routes/event-list.js';
 import { eventRoutes } from './routes/events.js';
+import { overrideRoutes } from './routes/overrides.js';
 import { replayRoutes } from './routes/replays.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { payloadRoutes } from './routes/payloads.js';
@@ -83,6 +84,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.register(adminRoutes, deps);
   app.register(eventListRoutes, deps);
   app.register(replayRoutes, deps);
+  app.register(overrideRoutes, deps);
   app.register(shadowRoutes, deps);
   app.register(payloadRoutes, deps);
   app.register(uiRoutes, { traceUrlTemplate: deps.config.traceUrlTemplate });

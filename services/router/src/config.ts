@@ -34,6 +34,10 @@ export interface RouterConfig {
   /** An event costing more dispatch attempts than this is logged as a warning; 0: never. */
   costMaxDispatchAttempts: number;
   experimentalPinTtlHours: number;
+  /** The longest a per-event override token may last. */
+  overrideMaxTtlSeconds: number;
+  /** How long a rotated-out signing key still verifies override tokens and chain contexts. */
+  signingKeyGraceSeconds: number;
   replayPollIntervalMs: number;
   webhookUrls: string[];
   deadLetterQueueUrl: string | undefined;
@@ -232,6 +236,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     replayPollIntervalMs: integer(env, 'VROUTER_REPLAY_POLL_INTERVAL_MS', 2000, 50, 3_600_000),
     replayLeaseMs: integer(env, 'VROUTER_REPLAY_LEASE_MS', 30_000, 500, 3_600_000),
     experimentalPinTtlHours: integer(env, 'VROUTER_EXPERIMENTAL_PIN_TTL_HOURS', 7 * 24, 1, 365 * 24),
+    overrideMaxTtlSeconds: integer(env, 'VROUTER_OVERRIDE_MAX_TTL_SECONDS', 7 * 86_400, 1, 365 * 86_400),
+    signingKeyGraceSeconds: integer(env, 'VROUTER_SIGNING_KEY_GRACE_SECONDS', 86_400, 0, 365 * 86_400),
     adminRateLimitPerMinute: integer(env, 'VROUTER_ADMIN_RATE_LIMIT', 600, 1, 1_000_000),
     traceUrlTemplate: traceUrlTemplate(env.VROUTER_TRACE_URL_TEMPLATE),
     ...busConfig(env),

@@ -43,7 +43,10 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
     throw new Error(`Could not open the embedded store in ${dataDir} (is another vrouter dev running?): ${error instanceof Error ? error.message : error}`);
   });
   const lambda = new LocalLambdaServer({ port: options.lambdaPort ?? 0 });
-  for (const f of EXAMPLE_FUNCTIONS) lambda.register(f.functionName, f.qualifier, exampleHandler(f.component, f.version));
+  // The example emits follow-up events through this router once it listens (release.requested with data.followUp).
+  let emit: ((event: Record<string, unknown>) => Promise<unknown>) | undefined;
+  const emitter = { emit: (event: Record<string, unknown>) => (emit ? emit(event) : Promise.resolve()) };
+  for (const f of EXAMPLE_FUNCTIONS) lambda.register(f.functionName, f.qualifier, exampleHandler(f.component, f.version, emitter));
   const closers: (() => Promise<void>)[] = [() => store.close()];
   try {
     const { url: lambdaUrl } = await lambda.start();
@@ -60,6 +63,8 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
     const seeded = await withAdminSpan('seed', {}, () => seedExample(runtime.admin));
     const address = await runtime.app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
+    emit = (event) =>
+      fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(event) });
     for (const line of tour({ url, token, seeded, dataDir, dynamoEndpoint: store.endpoint, lambdaEndpoint: lambdaUrl })) print(line);
     return {
       url,

@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { SnapshotCache } from '@vrouter/core';
 import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
-import { ClaimSweeper, type DeadLetter, DispatchRunner, EventRouter, type Logger, PayloadReferences, ServedTracker } from '@vrouter/engine';
+import { ClaimSweeper, type DeadLetter, DispatchRunner, EventRouter, Keyring, type Logger, PayloadReferences, ServedTracker } from '@vrouter/engine';
 import { createDynamoClient, DynamoEventStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
 import { inBackground } from '@vrouter/telemetry';
 import { type RouterConfig, storeCallBoundMs } from './config.js';
@@ -42,6 +42,8 @@ export interface IngestRuntime {
   runner: DispatchRunner;
   router: EventRouter;
   sweeper: ClaimSweeper;
+  /** The deployment's signing keys for override tokens and chain contexts. */
+  keyring: Keyring;
   /** Signs references for ECS events too large to pass inline; absent when VROUTER_PUBLIC_URL is not set. */
   payloadReferences?: PayloadReferences;
   costLimits: { dynamodbRequests: number; dispatchAttempts: number };
@@ -94,7 +96,8 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
     defaultConcurrency: config.versionConcurrency,
     logger,
   });
-  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits });
+  const keyring = new Keyring({ cache, config: configStore, graceMs: config.signingKeyGraceSeconds * 1000 });
+  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, keyring });
   const sweeper = new ClaimSweeper({
     events: eventStore,
     cache,
@@ -120,6 +123,7 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
     runner,
     router,
     sweeper,
+    keyring,
     ...(payloadReferences ? { payloadReferences } : {}),
     costLimits,
     beginShutdown,

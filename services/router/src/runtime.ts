@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { SnapshotCache } from '@vrouter/core';
 import type { EcsDispatcherOptions } from '@vrouter/dispatch';
-import { AdminService, type ClaimSweeper, type DispatchRunner, type EventRouter, type Logger, NO_NOTIFIER, ReplayRunner, ReplayService } from '@vrouter/engine';
+import { AdminService, type ClaimSweeper, type DispatchRunner, type EventRouter, type Logger, NO_NOTIFIER, OverrideService, ReplayRunner, ReplayService } from '@vrouter/engine';
 import { DynamoAuditLog, type DynamoEventStore, DynamoReplayStore, type DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
 import { inBackground } from '@vrouter/telemetry';
 import type { FastifyInstance } from 'fastify';
@@ -75,6 +75,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const replays = new ReplayService(replayStore, eventStore, cache, replayRunner, config.retentionSeconds);
     const audit = new DynamoAuditLog({ client: ingest.dynamo, tableName: config.tableName });
     const notifier = config.webhookUrls.length > 0 ? new WebhookNotifier({ urls: config.webhookUrls, logger }) : NO_NOTIFIER;
+    const overrides = new OverrideService({
+      keyring: ingest.keyring,
+      store: configStore,
+      cache,
+      audit,
+      maxTtlSeconds: config.overrideMaxTtlSeconds,
+      graceSeconds: config.signingKeyGraceSeconds,
+    });
     const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 }, notifier);
     app = buildApp({
       config,
@@ -83,6 +91,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       audit,
       events: eventStore,
       replays,
+      overrides,
       ...(payloadReferences ? { payloadReferences } : {}),
       cache,
       authenticator,

@@ -1,9 +1,9 @@
-export { AdminService, tokenHash } from './admin.js';
+export { AdminService, RESERVED_TOKEN_NAMES, tokenHash } from './admin.js';
 export type { AdminPolicy, ChangeContext, Tagged } from './admin.js';
 export type { DeadLetter } from './dead-letter.js';
 export { DispatchRunner, dispatchFields } from './dispatch-runner.js';
 export type { DispatchJob, DispatchRunnerOptions, RoutingFacts } from './dispatch-runner.js';
-export { EventRouter } from './ingest.js';
+export { BATCH_CONCURRENCY, DEFAULT_MAX_BATCH, EventRouter } from './ingest.js';
 export type { DispatchSummary, EventRouterOptions, IngestOptions, IngestResult } from './ingest.js';
 export { integer, object, only, optionalText } from './input.js';
 export type { Body } from './input.js';
@@ -22,5 +22,6 @@ export { countSelection, PAGE_SIZE, selectPage } from './replay/selection.js';
 export { ReplayService, view as replayView } from './replay/service.js';
 export type { ReplayView } from './replay/service.js';
 export { ServedTracker } from './served.js';
+export { ResponseRecording } from './response-recording.js';
 export { compareShadow } from './shadow-compare.js';
 export type { ShadowComparison } from './shadow-compare.js';

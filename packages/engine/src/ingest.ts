@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CostLimits, EventTrace } from '@vrouter/telemetry';
 import { type DispatchRunner, dispatchFields, type RoutingFacts } from './dispatch-runner.js';
+import { settleBounded } from './bounded.js';
 import { type Logger, SILENT_LOGGER } from './logger.js';
 import {
   type CloudEvent,
@@ -40,7 +41,14 @@ export interface EventRouterOptions {
   ecsByReference?: boolean;
   /** Per-event cost limits: an event over one is logged as a warning with its id. Default DEFAULT_COST_LIMITS. */
   costLimits?: CostLimits;
+  /** Events per ingest call at most (VROUTER_MAX_BATCH); a larger batch is refused whole. Default DEFAULT_MAX_BATCH. */
+  maxBatch?: number;
 }
+
+/** Events per batch by default. */
+export const DEFAULT_MAX_BATCH = 500;
+/** Events of one batch accepted at once: bounds what a batch holds in flight, whatever its size. */
+export const BATCH_CONCURRENCY = 32;
 
 interface Claimed {
   record: DispatchRecord;
@@ -129,7 +137,14 @@ export class EventRouter {
   async ingest(inputs: unknown[], options: IngestOptions = {}): Promise<{ results: IngestResult[]; settled: Promise<void> }> {
     // Sizing an event means serialising it again; only worth it when the body could exceed a target's limit.
     const checkSize = options.bodyBytes === undefined || options.bodyBytes > SMALLEST_TARGET_LIMIT - METADATA_ALLOWANCE;
-    const outcomes = await Promise.allSettled(inputs.map((input) => this.accept(input, checkSize, options.traceparent)));
+    const maxBatch = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
+    if (inputs.length > maxBatch) {
+      throw new VrouterError('VR_BATCH_TOO_LARGE', `The batch holds ${inputs.length} events; at most ${maxBatch} are accepted per request. Nothing was accepted.`, {
+        field: 'body',
+        details: { maxBatch },
+      });
+    }
+    const outcomes = await settleBounded(inputs, BATCH_CONCURRENCY, (input) => this.accept(input, checkSize, options.traceparent));
     const accepted: Accepted[] = [];
     let failure: { reason: unknown } | undefined;
     for (const outcome of outcomes) {

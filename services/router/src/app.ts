@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { AdminService, EventRouter, PayloadReferences, ReplayService } from '@vrouter/engine';
 import { type Authenticator, authorize, type Principal, type TokenScope } from './auth.js';
 import type { RouterConfig } from './config.js';
+import { clientErrorHandler, frameworkErrors } from './client-errors.js';
 import { problemFor, toVrouterError } from './problem.js';
 // OpenAPI docs and admin rate limits (see the delimited block in buildApp).
 import { registerDocs } from './openapi/document.js';
@@ -40,7 +41,8 @@ export interface RouteSummary {
 }
 
 export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'publicUrl'>>;
+  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> &
+    Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'publicUrl' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'connectionTimeoutMs'>>;
   router: EventRouter;
   admin: AdminService;
   audit: AuditLog;
@@ -56,9 +58,26 @@ export interface AppDependencies {
 
 const CLOUDEVENTS_TYPES = ['application/cloudevents+json', 'application/cloudevents-batch+json'];
 
+/** Server timeouts when the configuration leaves them out (see loadConfig for the variables). */
+const TIMEOUT_DEFAULTS = { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, connectionTimeoutMs: 300_000 };
+
 /** Builds the HTTP app without listening, so tests can inject() or listen on a port of their choosing. */
 export function buildApp(deps: AppDependencies): FastifyInstance {
+  const timeouts = { ...TIMEOUT_DEFAULTS, ...deps.config };
   const app = Fastify({
+    // Slow clients: a request must arrive whole within requestTimeout and its headers within headersTimeout (what
+    // cuts off a slow-loris client), an idle keep-alive socket closes after keepAliveTimeout and a silent one after
+    // connectionTimeout. Node checks the first two every connectionsCheckingInterval, so that bounds the cut-off too.
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    connectionTimeout: timeouts.connectionTimeoutMs,
+    http: {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.headersTimeoutMs / 4))),
+    },
+    clientErrorHandler,
+    frameworkErrors,
     bodyLimit: deps.config.maxBodyBytes,
     // mixin: every log line carries the active span's trace_id and span_id.
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization'], mixin: traceLogFields },

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
-import { SnapshotCache } from '@vrouter/core';
-import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
+import { AddressPolicy, SnapshotCache } from '@vrouter/core';
+import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, type HostResolver, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
 import { createDynamoClient, DynamoAuditLog, DynamoEventStore, DynamoReplayStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
 import { inBackground } from '@vrouter/telemetry';
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +16,7 @@ import {
   NO_NOTIFIER,
   PayloadReferences,
   ReplayRunner,
+  ResponseRecording,
   ReplayService,
   ServedTracker,
 } from '@vrouter/engine';
@@ -36,6 +37,8 @@ export interface RuntimeOptions {
   /** ECS client settings; by default the SDK's standard chain (AWS_ENDPOINT_URL_ECS and so on). */
   ecs?: EcsDispatcherOptions['clientConfig'];
   authenticator?: Authenticator;
+  /** Resolves HTTP target host names (default: the system resolver); every address it answers is checked. */
+  resolveHost?: HostResolver;
 }
 
 export interface Runtime {
@@ -53,7 +56,7 @@ export interface Runtime {
 }
 
 /**
- * The key that signs event-list cursors: every router of a deployment must derive the same one, because a replay
+ * The key that signs event-list and audit cursors: every router of a deployment must derive the same one, because a replay
  * job saves a cursor and any router may resume it. From VROUTER_PAYLOAD_SECRET, else the admin token; without
  * either the store picks a random key and cursors work only on the router that issued them.
  */
@@ -88,13 +91,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const costLimits = { dynamodbRequests: config.costMaxDynamodbRequests, dispatchAttempts: config.costMaxDispatchAttempts };
   const authenticator = options.authenticator ?? tokenAuthenticator(config, cache);
   const payloadReferences = config.publicUrl ? new PayloadReferences(config.publicUrl, config.payloadSecret, config.adminToken) : undefined;
+  // The router's own port is off limits for targets on this host, allowed or not: the router would call itself.
+  const httpTargets = new AddressPolicy(config.httpTargetAllow, () => {
+    const address = app?.server.address();
+    return typeof address === 'object' && address !== null ? [address.port] : config.port === 0 ? [] : [config.port];
+  });
   // One SDK attempt per router attempt: retries are the runner's, with lease renewal and a visible count.
   const registry = new DispatcherRegistry({
     lambda: new LambdaDispatcher({ clientConfig: { maxAttempts: 1, ...options.lambda }, maxResponseBytes: config.maxResponseBytes }),
     ecs: new EcsDispatcher({ clientConfig: { maxAttempts: 1, ...options.ecs }, ...(payloadReferences ? { payloadReference: payloadReferences.reference } : {}) }),
-    http: new HttpDispatcher({ maxResponseBytes: config.maxResponseBytes }),
+    http: new HttpDispatcher({ maxResponseBytes: config.maxResponseBytes, addressPolicy: httpTargets, ...(options.resolveHost ? { resolve: options.resolveHost } : {}) }),
   });
-  const dispatcher = new ServedTracker(registry, configStore, cache, logger);
+  const dispatcher = new ResponseRecording(new ServedTracker(registry, configStore, cache, logger), cache);
   const deadLetters = config.deadLetterQueueUrl ? new SqsDeadLetters(config.deadLetterQueueUrl, logger) : undefined;
   const runner = new DispatchRunner({
     ...(deadLetters ? { onFailed: (letter: DeadLetter) => deadLetters.send(letter) } : {}),
@@ -106,7 +114,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     defaultConcurrency: config.versionConcurrency,
     logger,
   });
-  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, ecsByReference: payloadReferences !== undefined });
+  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, ecsByReference: payloadReferences !== undefined, maxBatch: config.maxBatch });
   const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger, costLimits });
   sweeper.start();
   const replayStore = new DynamoReplayStore({ client: dynamo, tableName: config.tableName });
@@ -123,9 +131,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Its poll is background work: untraced, and its requests are not "context lost".
   inBackground('replay-poll', () => replayRunner.start());
   const replays = new ReplayService(replayStore, eventStore, cache, replayRunner, config.retentionSeconds);
-  const audit = new DynamoAuditLog({ client: dynamo, tableName: config.tableName });
+  const audit = new DynamoAuditLog({ client: dynamo, tableName: config.tableName, cursorKey: cursorKey(config) });
   const notifier = config.webhookUrls.length > 0 ? new WebhookNotifier({ urls: config.webhookUrls, logger }) : NO_NOTIFIER;
-  const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 }, notifier);
+  const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000, httpTargets }, notifier);
   app = buildApp({
     config,
     router,

@@ -1,0 +1,21 @@
+import type { Dispatcher, DispatchOutcome, DispatchRequest, SnapshotCache } from '@vrouter/core';
+
+/**
+ * Keeps a target's answer on the dispatch only when its version opts in (`recordResponse: true`): any `read` token
+ * can see a recorded answer, and a target's answer may hold what only the target should know. Wraps the dispatcher.
+ */
+export class ResponseRecording implements Dispatcher {
+  constructor(
+    private readonly inner: Dispatcher,
+    private readonly cache: Pick<SnapshotCache, 'current'>,
+  ) {}
+
+  async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
+    const outcome = await this.inner.dispatch(request);
+    if (outcome.response === undefined) return outcome;
+    const { component, version } = request.payload.vrouter;
+    if (this.cache.current().components.get(component)?.versions.get(version)?.recordResponse === true) return outcome;
+    const { response: _dropped, ...kept } = outcome;
+    return kept;
+  }
+}

@@ -1,5 +1,6 @@
-import { AddressPolicy, type Dispatcher, type DispatchOutcome, type DispatchRequest, describeRefusal } from '@vrouter/core';
+import { AddressPolicy, type DispatchLimits, type Dispatcher, type DispatchOutcome, type DispatchRequest, describeRefusal, type Target } from '@vrouter/core';
 import { Agent, fetch, type Response } from 'undici';
+import { UNSUPPORTED_LIMITS } from './limits.js';
 import { failureFromFetchError } from './fetch-errors.js';
 import { guardedLookup, type HostResolver, TARGET_ADDRESS_FORBIDDEN } from './guarded-lookup.js';
 import { readBodyPrefix } from './http-body.js';
@@ -69,6 +70,12 @@ export class HttpDispatcher implements Dispatcher {
   /** Closes pooled connections to targets. */
   close(): Promise<void> {
     return this.#agent.close();
+  }
+
+  /** An HTTP target sets its own timeout (`target.timeoutMs`, default 10 s); the router knows of no payload limit. */
+  limits(target: Target): DispatchLimits {
+    if (target.kind !== 'http') return UNSUPPORTED_LIMITS;
+    return { timeoutMs: target.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS };
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {

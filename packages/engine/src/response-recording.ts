@@ -1,4 +1,4 @@
-import type { Dispatcher, DispatchOutcome, DispatchRequest, SnapshotCache } from '@vrouter/core';
+import type { DispatchLimits, Dispatcher, DispatchOutcome, DispatchRequest, SnapshotCache, Target } from '@vrouter/core';
 
 /**
  * Keeps a target's answer on the dispatch only when its version opts in (`recordResponse: true`): any `read` token
@@ -10,6 +10,10 @@ export class ResponseRecording implements Dispatcher {
     private readonly inner: Dispatcher,
     private readonly cache: Pick<SnapshotCache, 'current'>,
   ) {}
+
+  limits(target: Target): DispatchLimits {
+    return this.inner.limits(target);
+  }
 
   async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
     const outcome = await this.inner.dispatch(request);

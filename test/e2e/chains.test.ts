@@ -232,7 +232,7 @@ t.test('overrides and chains through the router', async (t) => {
     );
     assert.equal(rejected.value.code, 'VR_OVERRIDE_INVALID');
 
-    await api('PUT', '/v1/components/coordinator/versions/v9', { target: { kind: 'http', url: `${target.routerUrl}/unused` } });
+    await api('PUT', '/v1/components/coordinator/versions/v9', { target: { kind: 'http', url: 'http://127.0.0.1:9/unused' } });
     const doomed = await api<{ token: string }>('POST', '/v1/overrides', { versions: { coordinator: 'v9' }, ttlSeconds: 3600 });
     assert.equal(doomed.status, 201);
     assert.equal((await api('DELETE', '/v1/components/coordinator/versions/v9')).status, 204);

@@ -79,6 +79,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     VROUTER_POLL_INTERVAL_MS: '200',
     // Tests poll the admin API far faster than people do.
     VROUTER_ADMIN_RATE_LIMIT: '1000000',
+    // The tests' HTTP targets listen on loopback, as dev mode's do.
+    VROUTER_HTTP_TARGET_ALLOW: '127.0.0.0/8,::1/128,localhost',
     ...options.env,
   });
   const runtime = await createRuntime({

@@ -72,6 +72,7 @@ export const Version = Type.Object(
     name: VersionName,
     target: ref(Target),
     maxConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'In-flight dispatches per router process.' })),
+    recordResponse: Type.Optional(Type.Boolean({ description: "Whether the target's answer (its first VROUTER_MAX_RESPONSE_BYTES) is kept on the dispatch." })),
     registeredAt: Timestamp,
     etag: Type.Optional(Etag),
   },
@@ -120,6 +121,9 @@ export const VersionInput = Type.Object(
   {
     target: ref(Target),
     maxConcurrency: Type.Optional(nullable(Type.Integer({ minimum: 1, maximum: 100_000, description: 'In-flight dispatches per router process.' }))),
+    recordResponse: Type.Optional(
+      nullable(Type.Boolean({ description: "Keep the target's answer (capped at VROUTER_MAX_RESPONSE_BYTES) on each dispatch, readable with the read scope. Default: false." })),
+    ),
     reason: Type.Optional(nullable(Reason)),
   },
   { $id: 'VersionInput', additionalProperties: false },

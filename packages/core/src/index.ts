@@ -26,7 +26,7 @@ export type { RoutingSnapshot, ComponentRouting, SnapshotParts } from './snapsho
 export { CONSIDERATION_OUTCOMES, isPinLive, PIN_SOURCES, resolveVersion, routingContext } from './resolve.js';
 export type { RoutingContext, Resolution, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
 export { subscriptionMatches, subscribedComponents } from './subscriptions.js';
-export { parseCloudEvent, eventRouting } from './cloudevent.js';
+export { MAX_DATA_DEPTH, parseCloudEvent, eventRouting } from './cloudevent.js';
 export type { CloudEvent, EventRouting } from './cloudevent.js';
 export { ERROR_CATALOGUE, ERROR_CODES, STATUS_BY_CODE, VrouterError, ValidationError, NotFoundError, isVrouterError } from './errors.js';
 export type { ErrorCode, ErrorDefinition, ErrorSurface } from './errors.js';
@@ -46,6 +46,8 @@ export {
 } from './names.js';
 export { idempotencyKey } from './idempotency.js';
 export { parseTarget } from './target.js';
+export { AddressPolicy, FORBIDDEN_RANGES, describeRefusal, parseIpAddress } from './address-policy.js';
+export type { AddressRefusal, IpBytes } from './address-policy.js';
 export { backoffDelay, DEFAULT_RETRY_POLICY } from './retry.js';
 export { buildClaim, LEASE_MARGIN_MS, leaseDuration } from './claim.js';
 export type { ClaimPurpose, ClaimRoute, ClaimSpec } from './claim.js';

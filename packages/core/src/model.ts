@@ -72,6 +72,8 @@ export interface Version extends Tagged {
   target: Target;
   /** At most this many dispatches to this version at once, per router process; unset: the router's default. */
   maxConcurrency?: number;
+  /** Keep the target's answer on each dispatch; off by default, since any `read` token can see it. */
+  recordResponse?: boolean;
   registeredAt: string;
 }
 

@@ -4,6 +4,8 @@ export { HttpDispatcher, DEFAULT_HTTP_TIMEOUT_MS } from './http-dispatcher.js';
 export type { HttpDispatcherOptions } from './http-dispatcher.js';
 export { CONTEXT_BAGGAGE_MEMBER, dispatchHeaders, DELIVERY_MEDIA_TYPE } from './http-headers.js';
 export { TIMEOUT } from './fetch-errors.js';
+export { guardedLookup, systemResolver, TARGET_ADDRESS_FORBIDDEN } from './guarded-lookup.js';
+export type { HostResolver } from './guarded-lookup.js';
 export { parseRetryAfter } from './retry-after.js';
 export { EcsDispatcher, ECS_STARTED_BY } from './ecs-dispatcher.js';
 export type { EcsDispatcherOptions, EcsPayloadReferencer } from './ecs-dispatcher.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type CostLimits, EventTrace } from '@vrouter/telemetry';
 import { CONTEXT_ATTRIBUTE, type Keyring, OVERRIDE_ATTRIBUTE, readDirectives } from './chain.js';
 import { type DispatchRunner, dispatchFields, type RoutingFacts } from './dispatch-runner.js';
+import { settleBounded } from './bounded.js';
 import { type Logger, SILENT_LOGGER } from './logger.js';
 import {
   buildClaim,
@@ -47,7 +48,14 @@ export interface EventRouterOptions {
   costLimits?: CostLimits;
   /** Signs the chain context handed to every target and verifies overrides and contexts; without it, neither works. */
   keyring?: Keyring;
+  /** Events per ingest call at most (VROUTER_MAX_BATCH); a larger batch is refused whole. Default DEFAULT_MAX_BATCH. */
+  maxBatch?: number;
 }
+
+/** Events per batch by default. */
+export const DEFAULT_MAX_BATCH = 500;
+/** Events of one batch accepted at once: bounds what a batch holds in flight, whatever its size. */
+export const BATCH_CONCURRENCY = 32;
 
 /** The chain an event belongs to: its first event and how deep this one is (0 for the first). */
 type ChainFacts = { root: { source: string; id: string }; depth: number };
@@ -133,7 +141,14 @@ export class EventRouter {
    * dispatch whose outcome could not be recorded stays `pending`: recovery finishes it).
    */
   async ingest(inputs: unknown[], options: IngestOptions = {}): Promise<{ results: IngestResult[]; settled: Promise<IngestResult[]> }> {
-    const outcomes = await Promise.allSettled(inputs.map((input) => this.accept(input, options)));
+    const maxBatch = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
+    if (inputs.length > maxBatch) {
+      throw new VrouterError('VR_BATCH_TOO_LARGE', `The batch holds ${inputs.length} events; at most ${maxBatch} are accepted per request. Nothing was accepted.`, {
+        field: 'body',
+        details: { maxBatch },
+      });
+    }
+    const outcomes = await settleBounded(inputs, BATCH_CONCURRENCY, (input) => this.accept(input, options));
     const accepted: Accepted[] = [];
     let failure: { reason: unknown } | undefined;
     for (const outcome of outcomes) {

@@ -43,7 +43,14 @@ export const componentItem = (c: Component): Item =>
   });
 
 export const versionItem = (v: Version): Item =>
-  toItem(versionKey(v.component, v.name), { component: v.component, name: v.name, target: v.target, maxConcurrency: v.maxConcurrency, registeredAt: v.registeredAt });
+  toItem(versionKey(v.component, v.name), {
+    component: v.component,
+    name: v.name,
+    target: v.target,
+    maxConcurrency: v.maxConcurrency,
+    recordResponse: v.recordResponse,
+    registeredAt: v.registeredAt,
+  });
 
 export const pinItem = (p: Pin): Item =>
   toItem(pinKey(p.scope, p.subject, p.component), {
@@ -103,7 +110,8 @@ function decodeComponent(f: Fields): Component | undefined {
 function decodeVersion(f: Fields): Version | undefined {
   if (!isString(f.component) || !isString(f.name) || !isTarget(f.target) || !isString(f.registeredAt)) return undefined;
   if (f.maxConcurrency !== undefined && typeof f.maxConcurrency !== 'number') return undefined;
-  return compact({ component: f.component, name: f.name, target: f.target, maxConcurrency: f.maxConcurrency, registeredAt: f.registeredAt });
+  if (f.recordResponse !== undefined && typeof f.recordResponse !== 'boolean') return undefined;
+  return compact({ component: f.component, name: f.name, target: f.target, maxConcurrency: f.maxConcurrency, recordResponse: f.recordResponse, registeredAt: f.registeredAt });
 }
 
 /** Decodes a channel item; exported because setChannel returns the pointer it stored. */

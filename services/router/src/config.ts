@@ -1,3 +1,4 @@
+import { AddressPolicy } from '@vrouter/core';
 import type { EventBridgePaths } from './bus/eventbridge.js';
 
 /** Configuration, parsed once from the environment. Every failure names the variable. */
@@ -48,6 +49,18 @@ export interface RouterConfig {
   adminRateLimitPerMinute: number;
   /** Links event traces on the web page: a URL with `{traceId}` in it. */
   traceUrlTemplate: string | undefined;
+  /** CIDRs and host names HTTP targets may reach although private, loopback or plain http (VROUTER_HTTP_TARGET_ALLOW). */
+  httpTargetAllow: string[];
+  /** Events per POST /v1/events at most; a larger batch is refused whole. */
+  maxBatch: number;
+  /** Whole request (headers and body) received within this, else 408. */
+  requestTimeoutMs: number;
+  /** Request headers received within this, else 408: what cuts off a slow-loris client. */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** A connection with no traffic either way for this long is closed (it also bounds a silent `?wait=true`). */
+  connectionTimeoutMs: number;
   // --- Event bus: SQS worker, EventBridge mapping, admin token from Secrets Manager / SSM ---
   /** `vrouter serve` also consumes this queue when set (VROUTER_SQS_QUEUE_URL or --sqs-queue-url). */
   sqsQueueUrl: string | undefined;
@@ -192,6 +205,32 @@ export function checkDeliveryTiming(config: RouterConfig): void {
   }
 }
 
+/** Comma-separated CIDRs and host names; each entry is checked now, so a typo fails at startup, not at dispatch. */
+function httpTargetAllow(raw: string | undefined): string[] {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  try {
+    new AddressPolicy(entries);
+  } catch (error) {
+    throw new ConfigError('VROUTER_HTTP_TARGET_ALLOW', error instanceof Error ? error.message : String(error));
+  }
+  return entries;
+}
+
+function serverTimeouts(env: Env) {
+  const requestTimeoutMs = integer(env, 'VROUTER_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  const headersTimeoutMs = integer(env, 'VROUTER_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('VROUTER_HEADERS_TIMEOUT_MS', `must not exceed VROUTER_REQUEST_TIMEOUT_MS (${requestTimeoutMs}).`);
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'VROUTER_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 3_600_000),
+    connectionTimeoutMs: integer(env, 'VROUTER_CONNECTION_TIMEOUT_MS', 300_000, 1000, 3_600_000),
+  };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads the router's settings; AWS settings (region, credentials, endpoints) stay with the SDK's own chain. */
@@ -240,6 +279,9 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     signingKeyGraceSeconds: integer(env, 'VROUTER_SIGNING_KEY_GRACE_SECONDS', 86_400, 0, 365 * 86_400),
     adminRateLimitPerMinute: integer(env, 'VROUTER_ADMIN_RATE_LIMIT', 600, 1, 1_000_000),
     traceUrlTemplate: traceUrlTemplate(env.VROUTER_TRACE_URL_TEMPLATE),
+    httpTargetAllow: httpTargetAllow(env.VROUTER_HTTP_TARGET_ALLOW),
+    maxBatch: integer(env, 'VROUTER_MAX_BATCH', 500, 1, 10_000),
+    ...serverTimeouts(env),
     ...busConfig(env),
   };
   checkDeliveryTiming(config);

@@ -11,6 +11,8 @@ import { EXAMPLE_FUNCTIONS, seedExample } from './seed.js';
 import { tour } from './tour.js';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** What dev mode adds to VROUTER_HTTP_TARGET_ALLOW: targets on this machine. */
+export const DEV_HTTP_TARGET_ALLOW = ['127.0.0.0/8', '::1/128', 'localhost'];
 
 async function adminToken(config: RouterConfig, dataDir: string): Promise<string> {
   if (config.adminToken) return config.adminToken;
@@ -55,7 +57,8 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
     await createTable(dynamo, config.tableName);
     const token = await adminToken(config, dataDir);
     const runtime = await createRuntime({
-      config: { ...config, adminToken: token },
+      // Dev mode's targets run on this machine: loopback is allowed on top of whatever the configuration allows.
+      config: { ...config, adminToken: token, httpTargetAllow: [...DEV_HTTP_TARGET_ALLOW, ...config.httpTargetAllow] },
       dynamo,
       lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS },
     });

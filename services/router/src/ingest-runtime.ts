@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
-import { SnapshotCache } from '@vrouter/core';
-import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
-import { ClaimSweeper, type DeadLetter, DispatchRunner, EventRouter, Keyring, type Logger, PayloadReferences, ServedTracker } from '@vrouter/engine';
+import { AddressPolicy, SnapshotCache } from '@vrouter/core';
+import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, type HostResolver, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
+import { ClaimSweeper, type DeadLetter, DispatchRunner, EventRouter, Keyring, type Logger, PayloadReferences, ResponseRecording, ServedTracker } from '@vrouter/engine';
 import { createDynamoClient, DynamoEventStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
 import { inBackground } from '@vrouter/telemetry';
 import { type RouterConfig, storeCallBoundMs } from './config.js';
@@ -12,11 +12,11 @@ import { reportContextLost, trackDynamoCost } from './telemetry/cost.js';
 import { flushTelemetry } from './telemetry/flush.js';
 
 /**
- * The key that signs event-list cursors: every router of a deployment must derive the same one, because a replay
+ * The key that signs event-list and audit cursors: every router of a deployment must derive the same one, because a replay
  * job saves a cursor and any router may resume it. From VROUTER_PAYLOAD_SECRET, else the admin token; without
  * either the store picks a random key and cursors work only on the router that issued them.
  */
-function cursorKey(config: RouterConfig): Buffer | undefined {
+export function cursorKey(config: RouterConfig): Buffer | undefined {
   const secret = config.payloadSecret ?? config.adminToken;
   return secret ? createHash('sha256').update(`vrouter-cursor:${secret}`).digest() : undefined;
 }
@@ -31,6 +31,10 @@ export interface IngestRuntimeOptions {
   lambda?: LambdaClientConfig;
   /** ECS client settings; by default the SDK's standard chain (AWS_ENDPOINT_URL_ECS and so on). */
   ecs?: EcsDispatcherOptions['clientConfig'];
+  /** Which addresses HTTP targets may reach; default: VROUTER_HTTP_TARGET_ALLOW, without the router's own port. */
+  httpTargets?: AddressPolicy;
+  /** Resolves HTTP target host names (default: the system resolver); every address it answers is checked. */
+  resolveHost?: HostResolver;
 }
 
 /** What routing an event needs, and nothing else: what a Lambda handler runs on, and what the HTTP host builds on. */
@@ -81,9 +85,13 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
       timeoutMs: config.dispatchTimeoutMs,
       ...(payloadReferences ? { payloadReference: payloadReferences.reference } : {}),
     }),
-    http: new HttpDispatcher({ maxResponseBytes: config.maxResponseBytes }),
+    http: new HttpDispatcher({
+      maxResponseBytes: config.maxResponseBytes,
+      addressPolicy: options.httpTargets ?? new AddressPolicy(config.httpTargetAllow),
+      ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
+    }),
   });
-  const dispatcher = new ServedTracker(registry, configStore, cache, logger);
+  const dispatcher = new ResponseRecording(new ServedTracker(registry, configStore, cache, logger), cache);
   const deadLetters = config.deadLetterQueueUrl ? new SqsDeadLetters(config.deadLetterQueueUrl, logger) : undefined;
   const runner = new DispatchRunner({
     ...(deadLetters ? { onFailed: (letter: DeadLetter) => deadLetters.send(letter) } : {}),
@@ -97,7 +105,7 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
     logger,
   });
   const keyring = new Keyring({ cache, config: configStore, graceMs: config.signingKeyGraceSeconds * 1000 });
-  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, keyring });
+  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, keyring, maxBatch: config.maxBatch });
   const sweeper = new ClaimSweeper({
     events: eventStore,
     cache,

@@ -10,6 +10,13 @@ t.test('loadConfig', async (t) => {
     assert.equal(config.tableName, 'vrouter');
     assert.equal(config.maxBodyBytes, 256 * 1024);
     assert.equal(config.adminToken, undefined);
+    assert.deepEqual(config.httpTargetAllow, []);
+    assert.equal(config.maxBatch, 500);
+    assert.deepEqual([config.requestTimeoutMs, config.headersTimeoutMs, config.keepAliveTimeoutMs], [30_000, 10_000, 5000]);
+  });
+
+  t.test('reads the HTTP target allow list', async () => {
+    assert.deepEqual(loadConfig({ VROUTER_HTTP_TARGET_ALLOW: ' 10.0.0.0/8, internal.svc ,,::1' }).httpTargetAllow, ['10.0.0.0/8', 'internal.svc', '::1']);
   });
 
   t.test('ties heartbeat, store timeouts and lease together: a renewal must land before the lease ends', async () => {
@@ -49,6 +56,10 @@ t.test('loadConfig', async (t) => {
     ['VROUTER_TABLE', 'a b'],
     ['VROUTER_ADMIN_TOKEN', 'short'],
     ['VROUTER_LOG_LEVEL', 'loud'],
+    ['VROUTER_HTTP_TARGET_ALLOW', '10.0.0.0/8,http://x'],
+    ['VROUTER_HTTP_TARGET_ALLOW', '10.0.0.0/40'],
+    ['VROUTER_MAX_BATCH', '0'],
+    ['VROUTER_HEADERS_TIMEOUT_MS', '60000'],
   ];
   for (const [variable, value] of bad) {
     t.test(`names ${variable} when it is ${JSON.stringify(value)}`, async () => {

@@ -262,7 +262,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     sweepIntervalMs: integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
     heartbeatMs: integer(env, 'VROUTER_LEASE_HEARTBEAT_MS', Math.floor(leaseMs / 3), 50, 3_600_000),
     outcomeRetryMs: integer(env, 'VROUTER_OUTCOME_RETRY_MS', 60_000, 0, 3_600_000),
-    safetyNetIntervalMs: integer(env, 'VROUTER_SAFETY_NET_INTERVAL_MS', 60_000, 0, 86_400_000),
+    // By default a minute, and never more often than the sweep it backs up.
+    safetyNetIntervalMs: integer(env, 'VROUTER_SAFETY_NET_INTERVAL_MS', Math.max(60_000, integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000)), 0, 86_400_000),
     storeTimeoutMs: integer(env, 'VROUTER_STORE_TIMEOUT_MS', 500, 50, 60_000),
     storeConnectTimeoutMs: integer(env, 'VROUTER_STORE_CONNECT_TIMEOUT_MS', 500, 50, 60_000),
     storeMaxAttempts: integer(env, 'VROUTER_STORE_MAX_ATTEMPTS', 2, 1, 10),

@@ -106,6 +106,11 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
   });
   const keyring = new Keyring({ cache, config: configStore, graceMs: config.signingKeyGraceSeconds * 1000 });
   const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, keyring, maxBatch: config.maxBatch });
+  // Every dispatch signs a chain context: load (or create) the keys now, so the first event does not pay for them.
+  // A store that is down at boot only defers this to the first event.
+  await inBackground('signing-keys', () => keyring.keys()).catch((error: unknown) => {
+    logger.warn({ err: error }, 'could not load the signing keys at start; the first event that needs them will retry');
+  });
   const sweeper = new ClaimSweeper({
     events: eventStore,
     cache,

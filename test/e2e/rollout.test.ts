@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { exampleHandler, FailOnDemand } from '@vrouter/local-targets';
 import { createRuntime, loadConfig, type Runtime } from '@vrouter/router';
 import { cliFor } from '../src/cli-run.js';
@@ -26,14 +26,14 @@ type Audit = { entries: { action: string; actor: string; subject?: string; reaso
 
 const ok = (r: ApiResponse, what: string) => assert.ok(r.status < 300, `${what}: ${r.status} ${JSON.stringify(r.body)}`);
 
-describe('gated rollouts on two routers sharing one store', () => {
+t.test('gated rollouts on two routers sharing one store', async (t) => {
   let stack: Stack;
   let second: Runtime;
   let apis: Api[];
   const failures = new FailOnDemand();
   let sent = 0;
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack({ env: ENV });
     stack.lambda.register('svc', '2', exampleHandler('svc', 'v2', { failures }));
     await seedSvc(stack.api);
@@ -44,7 +44,7 @@ describe('gated rollouts on two routers sharing one store', () => {
     });
     apis = [stack.api, apiClient(await second.app.listen({ host: '127.0.0.1', port: 0 }))];
   });
-  after(async () => {
+  t.teardown(async () => {
     await second?.close();
     await stack?.close();
   });
@@ -62,7 +62,7 @@ describe('gated rollouts on two routers sharing one store', () => {
   const resolveOn = async (api: Api, component: string, customer: string) =>
     (await api<{ version: string; source: string }>('GET', `/v1/resolve?component=${component}&customer=${customer}`)).body;
 
-  it('aborts a 1-in-50 failing candidate on its first error and returns its customers, and beta, to stable', async (t) => {
+  t.test('aborts a 1-in-50 failing candidate on its first error and returns its customers, and beta, to stable', async (t) => {
     ok(await stack.api('PUT', '/v1/components/svc/channels/beta', { version: 'v1' }), 'beta v1');
     ok(await stack.api('PUT', '/v1/components/svc/channels/beta', { version: 'v2' }), 'beta v2');
     ok(await stack.api('PUT', '/v1/pins/customer/beta-fan/svc', { channel: 'beta' }), 'pin');
@@ -108,7 +108,7 @@ describe('gated rollouts on two routers sharing one store', () => {
     assert.equal(event.status, 200, JSON.stringify({ source, id, body: event.body }));
     const failedAt = event.body.dispatches.find((d) => d.component === 'svc')!;
     assert.equal(failedAt.status, 'failed');
-    t.diagnostic(`first failed dispatch to abort: ${Date.parse(abort.at) - Date.parse(failedAt.updatedAt)} ms (${candidateDispatches} candidate dispatches)`);
+    t.comment(`first failed dispatch to abort: ${Date.parse(abort.at) - Date.parse(failedAt.updatedAt)} ms (${candidateDispatches} candidate dispatches)`);
 
     // Exactly one router took the abort, and beta went back once.
     await eventually(async () => ((await stack.api<{ channels: { beta?: string } }>('GET', '/v1/components/svc')).body.channels.beta === 'v1' ? true : undefined));
@@ -132,7 +132,7 @@ describe('gated rollouts on two routers sharing one store', () => {
     assert.deepEqual([...new Set(afterwards.flatMap((r) => r.dispatches.map((d) => `${d.version} ${d.status}`)))], ['v1 succeeded']);
   });
 
-  it('walks a healthy candidate through every step and makes it stable, each transition taken once', async () => {
+  t.test('walks a healthy candidate through every step and makes it stable, each transition taken once', async () => {
     ok(await stack.api('PUT', '/v1/components/walk', { subscriptions: ['deploy.*'] }), 'component');
     ok(await stack.api('PUT', '/v1/components/walk/versions/v1', { target: { kind: 'lambda', functionName: 'svc', qualifier: '1' } }), 'v1');
     ok(await stack.api('PUT', '/v1/components/walk/versions/v3', { target: { kind: 'lambda', functionName: 'svc', qualifier: '3' } }), 'v3');
@@ -171,7 +171,7 @@ describe('gated rollouts on two routers sharing one store', () => {
     assert.deepEqual([...new Set(after)], ['v3']);
   });
 
-  it('serves version health from the counters every router adds to', async () => {
+  t.test('serves version health from the counters every router adds to', async () => {
     const health = await eventually(async () => {
       const r = await stack.api<{ window: string; versions: { version: string; channels: string[]; dispatches: number; failed: number; latencyMs: { p50: number | null } }[] }>(
         'GET',
@@ -191,7 +191,7 @@ describe('gated rollouts on two routers sharing one store', () => {
     assert.equal(bad.body.field, 'window');
   });
 
-  it('a dry run records what it would do and changes nothing', async () => {
+  t.test('a dry run records what it would do and changes nothing', async () => {
     const started = await stack.api('PUT', '/v1/components/svc/rollout', {
       version: 'v3',
       steps: [
@@ -220,7 +220,7 @@ describe('gated rollouts on two routers sharing one store', () => {
     assert.deepEqual([...new Set(routed)], ['v1']);
   });
 
-  it('the CLI shows health, starts a rollout, follows it and aborts it', async () => {
+  t.test('the CLI shows health, starts a rollout, follows it and aborts it', async () => {
     const cli = cliFor(stack.url, TOKEN);
     const health = await cli('health', 'svc', '--window', '5m');
     assert.equal(health.code, 0, health.stderr);
@@ -237,7 +237,7 @@ describe('gated rollouts on two routers sharing one store', () => {
     assert.match(followed.stderr, /aborted, step 1\/2, 0%/);
   });
 
-  it('refuses bad rollouts with stable codes', async () => {
+  t.test('refuses bad rollouts with stable codes', async () => {
     const put = (body: unknown) => stack.api('PUT', '/v1/components/svc/rollout', body);
     const gate = { abortOnFirstError: true };
     const expect = async (response: Promise<ApiResponse>, status: number, code: string, field?: string) => {

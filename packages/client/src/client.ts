@@ -1,6 +1,11 @@
 import { ApiError, ConnectionError } from './errors.js';
 import type {
   AuditList,
+  ComponentHealth,
+  HealthQuery,
+  Rollout,
+  RolloutInput,
+  RolloutManualAction,
   AuditQuery,
   ChannelName,
   ChannelPointer,
@@ -11,6 +16,10 @@ import type {
   ComponentInput,
   ComponentList,
   CreatedToken,
+  OverrideCreated,
+  OverrideInput,
+  SigningKeyRotated,
+  SigningKeyRotateInput,
   CustomerList,
   CustomerRecord,
   EventDetails,
@@ -50,7 +59,7 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-type Query = Record<string, string | undefined>;
+type Query = Record<string, string | number | undefined>;
 
 interface RequestOptions {
   query?: Query | undefined;
@@ -93,7 +102,8 @@ export class VrouterClient {
     get: (component: string): Promise<ComponentDetails> => this.request('GET', `/v1/components${path(component)}`),
     put: (component: string, input: ComponentInput): Promise<Component> => this.request('PUT', `/v1/components${path(component)}`, { body: input }),
     /** Refused with 409 while the component has versions or pins. */
-    delete: (component: string, options: Reason = {}): Promise<void> => this.request('DELETE', `/v1/components${path(component)}`, { query: { reason: options.reason } }),
+    delete: (component: string, options: Reason = {}): Promise<void> =>
+      this.request('DELETE', `/v1/components${path(component)}`, { query: { reason: options.reason ?? undefined } }),
   };
 
   readonly versions = {
@@ -137,8 +147,7 @@ export class VrouterClient {
 
   readonly events = {
     /** `GET /v1/events`: one row per (event, component), newest first unless `order: 'asc'`; follow `cursor` for more. */
-    list: (query: EventListQuery = {}): Promise<EventList> =>
-      this.request('GET', '/v1/events', { query: { ...query, limit: query.limit === undefined ? undefined : String(query.limit) } }),
+    list: (query: EventListQuery = {}): Promise<EventList> => this.request('GET', '/v1/events', { query: { ...query } }),
     get: (source: string, id: string): Promise<EventDetails> => this.request('GET', `/v1/events${path(source, id)}`),
     /** One event (an object) or a batch (an array, sent as application/cloudevents-batch+json). */
     post: (event: Record<string, unknown> | Record<string, unknown>[], options: EventPostOptions = {}): Promise<EventPostAnswer> =>
@@ -173,15 +182,28 @@ export class VrouterClient {
 
   readonly health = {
     /** Terminal outcomes of live dispatches per version over `window` (`5m`, `1h` or `24h`; default `1h`). */
-    versions: (query: { component: string; window?: string }): Promise<unknown> => this.request('GET', '/v1/health/versions', { query: { ...query } }),
+    versions: (query: HealthQuery): Promise<ComponentHealth> => this.request('GET', '/v1/health/versions', { query: { ...query } }),
   };
 
   readonly rollouts = {
-    get: (component: string): Promise<unknown> => this.request('GET', `${path('v1', 'components', component)}/rollout`),
-    start: (component: string, input: Record<string, unknown>): Promise<unknown> => this.request('PUT', `${path('v1', 'components', component)}/rollout`, { body: input }),
+    /** The current or last rollout of the component, with the candidate against the baseline. */
+    get: (component: string): Promise<Rollout> => this.request('GET', `${path('v1', 'components', component)}/rollout`),
+    /** Starts a gated rollout (refused while one runs or is paused). */
+    start: (component: string, input: RolloutInput): Promise<Rollout> => this.request('PUT', `${path('v1', 'components', component)}/rollout`, { body: input }),
     /** `pause`, `resume`, `promote` (finish now) or `abort`, with an optional reason for the audit log. */
-    act: (component: string, action: 'pause' | 'resume' | 'promote' | 'abort', reason?: string): Promise<unknown> =>
+    act: (component: string, action: RolloutManualAction, reason?: string): Promise<Rollout> =>
       this.request('POST', `${path('v1', 'components', component)}/rollout/${action}`, { body: reason ? { reason } : {} }),
+    pause: (component: string, reason?: string): Promise<Rollout> => this.rollouts.act(component, 'pause', reason),
+    resume: (component: string, reason?: string): Promise<Rollout> => this.rollouts.act(component, 'resume', reason),
+    promote: (component: string, reason?: string): Promise<Rollout> => this.rollouts.act(component, 'promote', reason),
+    abort: (component: string, reason?: string): Promise<Rollout> => this.rollouts.act(component, 'abort', reason),
+  };
+
+  readonly overrides = {
+    /** A signed per-event override token; events carrying it as `vrouteroverride` go to these versions. */
+    create: (input: OverrideInput): Promise<OverrideCreated> => this.request('POST', '/v1/overrides', { body: input }),
+    /** Replaces the key that signs override tokens and chain contexts; the previous one verifies for a grace period. */
+    rotateKey: (input: SigningKeyRotateInput = {}): Promise<SigningKeyRotated> => this.request('POST', '/v1/signing-key/rotate', { body: input }),
   };
 
   readonly tokens = {
@@ -198,7 +220,7 @@ export class VrouterClient {
   async request<T>(method: string, route: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(`${this.url}${route}`);
     for (const [name, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(name, value);
+      if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
     }
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;

@@ -10,18 +10,21 @@ export interface RoutingContext {
   plan?: string;
 }
 
-export type ConsiderationOutcome =
-  | 'matched'
-  | 'no-subject' // the event names nobody at this scope
-  | 'no-pin'
-  | 'expired'
-  | 'channel-empty'
-  | 'version-unknown'
-  | 'not-reached' // a more specific scope already matched
-  | 'outside-share'; // a rollout runs, and the customer's bucket is not in its share
+export const CONSIDERATION_OUTCOMES = [
+  'matched',
+  'no-subject', // the event names nobody at this scope
+  'no-pin',
+  'expired',
+  'channel-empty',
+  'version-unknown',
+  'not-reached', // a more specific scope already matched
+  'opted-out', // the component resolves afresh in chains (chain: "resolve")
+  'outside-share', // a rollout runs, and the customer's bucket is not in its share
+] as const;
+export type ConsiderationOutcome = (typeof CONSIDERATION_OUTCOMES)[number];
 
 export interface Consideration {
-  scope: PinScope | 'rollout' | 'default';
+  scope: PinSource;
   subject: string | null;
   outcome: ConsiderationOutcome;
   /** What the pin (or the default) pointed at, when there was one. */
@@ -29,8 +32,11 @@ export interface Consideration {
   detail: string;
 }
 
-/** What decided the version: a pin's scope, a rollout's share, or the default (stable); in precedence order. */
-export const PIN_SOURCES = [...SCOPES, 'rollout', 'default'] as const;
+/**
+ * What decided the version, in precedence order: an override token, the chain the event continues, a pin's scope,
+ * a rollout's share, or the default (stable).
+ */
+export const PIN_SOURCES = ['override', 'chain', ...SCOPES, 'rollout', 'default'] as const;
 export type PinSource = (typeof PIN_SOURCES)[number];
 
 export type Resolution =
@@ -44,6 +50,8 @@ export type Resolution =
       /** Set when a rollout's share decided: its percentage and the customer's bucket (0..9999). */
       rollout?: { percent: number; bucket: number };
       pin: { scope: PinScope; subject: string } | null;
+      /** Set when an override decided: the token's subject, never the token. */
+      override?: { subject?: string };
       considered: Consideration[];
     }
   | { resolved: false; component: string; reason: string; considered: Consideration[] };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { addCounts, countOutcome, emptyCounts, latencyBucket, latencyQuantile, minuteOf, summarizeHealth, windowStart } from '../src/index.js';
 
-describe('health counts', () => {
-  it('buckets latency by upper bound and reads quantiles off merged buckets', () => {
+t.test('health counts', async (t) => {
+  t.test('buckets latency by upper bound and reads quantiles off merged buckets', async () => {
     assert.equal(latencyBucket(0), 0);
     assert.equal(latencyBucket(5), 0);
     assert.equal(latencyBucket(6), 1);
@@ -23,7 +23,7 @@ describe('health counts', () => {
     assert.deepEqual(summarizeHealth('v1', ['stable'], all).errorRate, 0.02);
   });
 
-  it('minutes sort as strings and windows include the current minute', () => {
+  t.test('minutes sort as strings and windows include the current minute', async () => {
     const now = Date.parse('2026-06-01T10:30:45Z');
     assert.equal(minuteOf(now), '2026-06-01T10:30');
     assert.equal(windowStart(now, 5), '2026-06-01T10:26');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import fc from 'fast-check';
 import { inRolloutShare, ROLLOUT_BUCKETS, rolloutBucket } from '../src/index.js';
 
 const customers = Array.from({ length: 10_000 }, (_, i) => `customer-${i}`);
 
-describe('rollout buckets over 10,000 customers', () => {
-  it('are sticky: the same customer and component always get the same bucket', () => {
+t.test('rollout buckets over 10,000 customers', async (t) => {
+  t.test('are sticky: the same customer and component always get the same bucket', async () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 64 }), (component, customer) => {
         const bucket = rolloutBucket(component, customer);
@@ -16,7 +16,7 @@ describe('rollout buckets over 10,000 customers', () => {
     );
   });
 
-  it('are monotone: whoever is in at a lower percentage is in at every higher one', () => {
+  t.test('are monotone: whoever is in at a lower percentage is in at every higher one', async () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 10_000 }), fc.constantFrom('svc', 'release-coordinator', 'builder'), (a, b, component) => {
         const [low, high] = a <= b ? [a / 100, b / 100] : [b / 100, a / 100];
@@ -29,7 +29,7 @@ describe('rollout buckets over 10,000 customers', () => {
     );
   });
 
-  it('give each percentage about its share of customers', () => {
+  t.test('give each percentage about its share of customers', async () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 99 }), fc.constantFrom('svc', 'release-coordinator', 'a'), (percent, component) => {
         const inShare = customers.filter((c) => inRolloutShare(percent, rolloutBucket(component, c))).length;
@@ -41,13 +41,13 @@ describe('rollout buckets over 10,000 customers', () => {
     );
   });
 
-  it('are independent across components: a customer early for one is not early for all', () => {
+  t.test('are independent across components: a customer early for one is not early for all', async () => {
     const early = customers.filter((c) => inRolloutShare(5, rolloutBucket('svc', c)));
     const alsoEarly = early.filter((c) => inRolloutShare(5, rolloutBucket('builder', c))).length;
     assert.ok(alsoEarly < early.length * 0.15, `${alsoEarly} of ${early.length}`);
   });
 
-  it('0% takes nobody and 100% everybody', () => {
+  t.test('0% takes nobody and 100% everybody', async () => {
     for (const customer of customers.slice(0, 500)) {
       const bucket = rolloutBucket('svc', customer);
       assert.equal(inRolloutShare(0, bucket), false);

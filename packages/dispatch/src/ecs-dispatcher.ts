@@ -8,11 +8,13 @@ import {
   type RunTaskCommandOutput,
   type TaskOverride,
 } from '@aws-sdk/client-ecs';
-import type { Dispatcher, DispatchOutcome, DispatchRequest, EcsTarget } from '@vrouter/core';
+import type { DispatchLimits, Dispatcher, DispatchOutcome, DispatchRequest, EcsTarget, Target } from '@vrouter/core';
+import { timeoutOption, UNSUPPORTED_LIMITS } from './limits.js';
 import { ecsClientToken } from './ecs-client-token.js';
 import { ecsErrorOutcome } from './ecs-errors.js';
 import { ecsFailureOutcome } from './ecs-failures.js';
 import { DEFAULT_MAX_INLINE_BYTES, deliveryEnvironment, type EcsPayloadReference, inlineEvent, overrideSize, referencedEvent, taskOverride } from './ecs-overrides.js';
+import { callDeadline, sdkRequestHandler, timeoutOutcome } from './sdk-deadline.js';
 import { failureFromError, isRetryableError } from './sdk-errors.js';
 import { unsupportedTarget } from './unsupported.js';
 
@@ -33,6 +35,8 @@ export interface EcsDispatcherOptions {
    * ends up in the task's overrides, which DescribeTasks shows to anyone allowed to call it: make it short-lived.
    */
   payloadReference?: EcsPayloadReferencer;
+  /** How long the router gives one RunTask call; default 30 s. */
+  timeoutMs?: number;
 }
 
 function failed(code: string, message: string, retryable: boolean): DispatchOutcome {
@@ -70,8 +74,9 @@ export class EcsDispatcher implements Dispatcher {
   readonly #ownsClient: boolean;
   readonly #maxInlineBytes: number;
   readonly #payloadReference: EcsPayloadReferencer | undefined;
+  readonly #timeoutMs: number;
 
-  /** Throws RangeError for a negative or fractional maxInlineBytes, TypeError when both client and clientConfig are given. */
+  /** Throws RangeError for a negative or fractional maxInlineBytes or a timeoutMs below 1, TypeError when both client and clientConfig are given. */
   constructor(options: EcsDispatcherOptions = {}) {
     const max = options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES;
     if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxInlineBytes must be a non-negative integer, got ${max}.`);
@@ -80,8 +85,9 @@ export class EcsDispatcher implements Dispatcher {
     }
     this.#maxInlineBytes = max;
     this.#payloadReference = options.payloadReference;
+    this.#timeoutMs = timeoutOption(options.timeoutMs);
     this.#ownsClient = options.client === undefined;
-    this.#client = options.client ?? new ECSClient(options.clientConfig ?? {});
+    this.#client = options.client ?? new ECSClient({ requestHandler: sdkRequestHandler(), ...options.clientConfig });
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
@@ -89,13 +95,26 @@ export class EcsDispatcher implements Dispatcher {
     if (target.kind !== 'ecs') return unsupportedTarget(target.kind);
     const prepared = await this.#overrides(target, request);
     if (prepared.failure !== undefined) return prepared.failure;
+    const deadline = callDeadline(request.timeoutMs);
     let output: RunTaskCommandOutput;
     try {
-      output = await this.#client.send(new RunTaskCommand(runTaskInput(target, request, prepared.overrides)));
+      output = await this.#client.send(new RunTaskCommand(runTaskInput(target, request, prepared.overrides)), { abortSignal: deadline.signal });
     } catch (error) {
+      if (deadline.signal.aborted) return timeoutOutcome(deadline.timeoutMs, 'ECS RunTask');
       return ecsErrorOutcome(error);
     }
     return outcome(output);
+  }
+
+  /** Inline, an event must fit the overrides (8 KiB); by reference (a payloadReference is configured), any size goes. */
+  limits(target: Target): DispatchLimits {
+    if (target.kind !== 'ecs') return UNSUPPORTED_LIMITS;
+    if (this.#payloadReference !== undefined) return { timeoutMs: this.#timeoutMs };
+    return {
+      maxPayloadBytes: this.#maxInlineBytes,
+      payloadLimitOf: `an ECS task, whose container overrides hold ${Math.floor(this.#maxInlineBytes / 1024)} KiB (set VROUTER_PUBLIC_URL to pass larger events by reference)`,
+      timeoutMs: this.#timeoutMs,
+    };
   }
 
   /** Releases the sockets of a client this dispatcher built; a client passed in stays the caller's to destroy. */

@@ -1,5 +1,7 @@
 import { type InvocationResponse, InvokeCommand, type InvokeCommandInput, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
-import type { Dispatcher, DispatchOutcome, DispatchRequest, LambdaTarget } from '@vrouter/core';
+import { type DispatchLimits, type Dispatcher, type DispatchOutcome, type DispatchRequest, isRecord, type LambdaTarget, type Target } from '@vrouter/core';
+import { LAMBDA_PAYLOAD_LIMITS, timeoutOption, UNSUPPORTED_LIMITS } from './limits.js';
+import { callDeadline, sdkRequestHandler, timeoutOutcome } from './sdk-deadline.js';
 import { failureFromError } from './sdk-errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, truncateText, truncateUtf8 } from './truncate.js';
 import { unsupportedTarget } from './unsupported.js';
@@ -10,14 +12,12 @@ export interface LambdaDispatcherOptions {
   clientConfig?: LambdaClientConfig;
   /** Cut responses and error messages kept in the outcome to this many UTF-8 bytes; default 4096. */
   maxResponseBytes?: number;
+  /** How long the router gives one invocation (Lambda sets no limit of its own below the function's); default 30 s. */
+  timeoutMs?: number;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Builds the Invoke call; the trace context goes both on the payload and in ClientContext.custom. */
 function invokeInput(target: LambdaTarget, request: DispatchRequest): InvokeCommandInput {
@@ -37,15 +37,17 @@ function invokeInput(target: LambdaTarget, request: DispatchRequest): InvokeComm
 /**
  * Dispatches to AWS Lambda with Invoke. Outcomes: Event accepted (202) → `dispatched`; RequestResponse without
  * FunctionError → `succeeded` with the (truncated) response; a FunctionError → `failed`, not retryable; an SDK
- * exception or network error → `failed`, retryable for throttling, 5xx and network failures.
+ * exception or network error → `failed`, retryable for throttling, 5xx and network failures; no answer within the
+ * request's `timeoutMs` (default and at most 15 minutes, Lambda's own limit) → TIMEOUT, retryable.
  * `dispatch` never throws; targets of another kind fail with VR_TARGET_UNSUPPORTED.
  */
 export class LambdaDispatcher implements Dispatcher {
   readonly #client: LambdaClient;
   readonly #ownsClient: boolean;
   readonly #maxResponseBytes: number;
+  readonly #timeoutMs: number;
 
-  /** Throws RangeError for a negative or fractional maxResponseBytes, TypeError when both client and clientConfig are given. */
+  /** Throws RangeError for a negative or fractional maxResponseBytes or a timeoutMs below 1, TypeError when both client and clientConfig are given. */
   constructor(options: LambdaDispatcherOptions = {}) {
     const max = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxResponseBytes must be a non-negative integer, got ${max}.`);
@@ -53,20 +55,29 @@ export class LambdaDispatcher implements Dispatcher {
       throw new TypeError('Give LambdaDispatcher either a client or a clientConfig, not both.');
     }
     this.#maxResponseBytes = max;
+    this.#timeoutMs = timeoutOption(options.timeoutMs);
     this.#ownsClient = options.client === undefined;
-    this.#client = options.client ?? new LambdaClient(options.clientConfig ?? {});
+    this.#client = options.client ?? new LambdaClient({ requestHandler: sdkRequestHandler(), ...options.clientConfig });
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
     const { target } = request;
     if (target.kind !== 'lambda') return unsupportedTarget(target.kind);
+    const deadline = callDeadline(request.timeoutMs);
     let output: InvocationResponse;
     try {
-      output = await this.#client.send(new InvokeCommand(invokeInput(target, request)));
+      output = await this.#client.send(new InvokeCommand(invokeInput(target, request)), { abortSignal: deadline.signal });
     } catch (error) {
+      if (deadline.signal.aborted) return timeoutOutcome(deadline.timeoutMs, 'The function');
       return failureFromError(error);
     }
     return this.#outcome(target, output);
+  }
+
+  /** Lambda refuses payloads over 256 KiB for Event invocations and 6 MiB for RequestResponse. */
+  limits(target: Target): DispatchLimits {
+    if (target.kind !== 'lambda') return UNSUPPORTED_LIMITS;
+    return { maxPayloadBytes: LAMBDA_PAYLOAD_LIMITS[target.invocationType], payloadLimitOf: `a ${target.invocationType} Lambda invocation`, timeoutMs: this.#timeoutMs };
   }
 
   /** Releases the sockets of a client this dispatcher built; a client passed in stays the caller's to destroy. */

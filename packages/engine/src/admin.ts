@@ -1,33 +1,40 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  CHAIN_MODES,
+  type ChainMode,
   type AuditAction,
   type AuditEntry,
   type AuditLog,
+  AddressPolicy,
   assertChannel,
   assertComponentName,
   assertScope,
   assertSubject,
   assertSubscription,
   assertTimestamp,
+  assertComponentUnused,
+  assertStableProven,
   assertVersionName,
+  assertVersionUnused,
   type ChannelName,
   type ChannelPointer,
+  channelTarget,
   type Component,
   type ComponentRouting,
   type Customer,
   NotFoundError,
   type Pin,
+  type PinPolicy,
   type PinScope,
   type Project,
   parseTarget,
+  pinFor,
   type RoutingConfigStore,
   type RoutingSnapshot,
   type SnapshotCache,
-  servedKey,
   TOKEN_SCOPES,
   type TokenRecord,
   type TokenScope,
-  isPinLive,
   ValidationError,
   type Version,
   VrouterError,
@@ -43,10 +50,13 @@ export interface ChangeContext extends WriteOptions {
   requestId?: string;
 }
 
-export interface AdminPolicy {
-  /** A pin to `experimental` without an expiry gets this one, so forgotten experiments end by themselves. */
-  experimentalPinTtlMs: number;
-}
+export type AdminPolicy = PinPolicy & {
+  /** Which addresses HTTP targets may point at (VROUTER_HTTP_TARGET_ALLOW); default: https to public hosts only. */
+  httpTargets?: AddressPolicy;
+};
+
+/** Names the router gives its own principals: a token under one of them would share their rate limit and audit trail. */
+export const RESERVED_TOKEN_NAMES = ['admin', 'anonymous', 'bootstrap', 'router', 'system'] as const;
 
 export type Tagged<T> = { value: T; etag: string };
 
@@ -60,6 +70,9 @@ function override(body: Body): { force: boolean; reason: string | undefined } {
 }
 
 const TOKEN_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const DEFAULT_HTTP_TARGETS = new AddressPolicy();
+/** The smallest positive share a percentage may give: finer than any customer population needs. */
+const MIN_PERCENT = 0.0001;
 
 /**
  * Admin operations: validate, check references and safety rules against the stored configuration, write
@@ -87,8 +100,10 @@ export class AdminService {
   }
 
   async putComponent(name: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Component>> {
-    const body = only(object(input), ['description', 'subscriptions', 'reason']);
+    const body = only(object(input), ['description', 'subscriptions', 'chain', 'reason']);
     const component = assertComponentName(name);
+    if (body.chain !== undefined && !CHAIN_MODES.includes(body.chain as ChainMode)) throw new ValidationError('chain', `chain must be one of ${CHAIN_MODES.join(', ')}.`);
+    const chain = body.chain as ChainMode | undefined;
     const subscriptions = body.subscriptions ?? [];
     if (!Array.isArray(subscriptions) || subscriptions.length > 50)
       throw new ValidationError('subscriptions', 'subscriptions must be an array of at most 50 event types or patterns.');
@@ -103,6 +118,7 @@ export class AdminService {
       updatedAt: now,
       ...(description ? { description } : {}),
       ...(existing?.shadow ? { shadow: existing.shadow } : {}),
+      ...(chain === 'resolve' ? { chain } : {}),
     };
     const written = await this.store.putComponent(record, ctx);
     await this.changed(ctx, 'component.put', { component }, written.before, record, optionalText(body, 'reason', 1024));
@@ -116,13 +132,7 @@ export class AdminService {
   async deleteComponent(name: string, ctx: ChangeContext & { reason?: string }): Promise<void> {
     const snapshot = await this.config();
     const routing = await this.routing(name, snapshot);
-    const versions = [...routing.versions.keys()];
-    const pins = [...snapshot.pins.values()].filter((p) => p.component === routing.component.name);
-    if (versions.length > 0 || pins.length > 0) {
-      throw new VrouterError('VR_CONFLICT', `Component ${name} still has ${versions.length} version(s) and ${pins.length} pin(s); remove them first.`, {
-        details: { versions, pins: pins.map(({ scope, subject }) => ({ scope, subject })) },
-      });
-    }
+    assertComponentUnused(snapshot, routing.component.name);
     const before = await this.store.deleteComponent(routing.component.name, ctx);
     if (!before) throw new NotFoundError(`Component ${name}`);
     await this.changed(ctx, 'component.delete', { component: routing.component.name }, before, null, ctx.reason);
@@ -135,7 +145,10 @@ export class AdminService {
     const version = assertVersionName(body.version);
     if (!routing.versions.has(version)) throw new VrouterError('VR_VERSION_UNKNOWN', `Version ${version} of ${componentName} is not registered.`, { field: 'version' });
     const percent = body.percent;
-    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) throw new ValidationError('percent', 'percent must be a number from 0 to 100.');
+    // DynamoDB numbers stop at 1e-130: a positive share below MIN_PERCENT would fail in the store, not here.
+    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100 || (percent > 0 && percent < MIN_PERCENT)) {
+      throw new ValidationError('percent', `percent must be 0 or a number from ${MIN_PERCENT} to 100.`);
+    }
     const record: Component = { ...routing.component, shadow: { version, percent }, updatedAt: new Date().toISOString() };
     delete record.etag;
     const written = await this.store.putComponent(record, ctx);
@@ -152,7 +165,9 @@ export class AdminService {
   }
 
   async putVersion(componentName: string, versionName: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Version>> {
-    const body = only(object(input), ['target', 'maxConcurrency', 'reason']);
+    const body = only(object(input), ['target', 'maxConcurrency', 'recordResponse', 'reason']);
+    const recordResponse = body.recordResponse ?? false;
+    if (typeof recordResponse !== 'boolean') throw new ValidationError('recordResponse', 'recordResponse must be true or false.');
     const routing = await this.routing(componentName);
     const maxConcurrency = body.maxConcurrency ?? undefined;
     if (maxConcurrency !== undefined && (typeof maxConcurrency !== 'number' || !Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 100_000)) {
@@ -162,8 +177,9 @@ export class AdminService {
     const version: Version = {
       component: routing.component.name,
       name,
-      target: parseTarget(body.target),
+      target: parseTarget(body.target, this.policy.httpTargets ?? DEFAULT_HTTP_TARGETS),
       ...(maxConcurrency !== undefined ? { maxConcurrency: maxConcurrency as number } : {}),
+      ...(recordResponse ? { recordResponse } : {}),
       registeredAt: routing.versions.get(name)?.registeredAt ?? new Date().toISOString(),
     };
     const written = await this.store.putVersion(version, ctx);
@@ -176,16 +192,7 @@ export class AdminService {
     const snapshot = await this.config();
     const routing = await this.routing(componentName, snapshot);
     if (!routing.versions.has(versionName)) throw new NotFoundError(`Version ${versionName} of ${componentName}`);
-    const channels = Object.entries(routing.channels)
-      .filter(([, v]) => v === versionName)
-      .map(([c]) => c);
-    const now = Date.now();
-    const pins = [...snapshot.pins.values()].filter((p) => p.component === componentName && p.version === versionName && isPinLive(p, now));
-    if (channels.length > 0 || pins.length > 0) {
-      throw new VrouterError('VR_CONFLICT', `Version ${versionName} is in use by ${channels.length} channel(s) and ${pins.length} live pin(s); move them first.`, {
-        details: { channels, pins: pins.map(({ scope, subject }) => ({ scope, subject })) },
-      });
-    }
+    assertVersionUnused(snapshot, componentName, versionName, Date.now());
     const before = await this.store.deleteVersion(componentName, versionName, ctx);
     await this.changed(ctx, 'version.delete', { component: componentName, subject: versionName }, before, null, ctx.reason);
   }
@@ -203,8 +210,7 @@ export class AdminService {
     const channel = assertChannel(channelName);
     const from = assertChannel(body.from, 'from');
     const routing = await this.routing(componentName);
-    const version = routing.channels[from];
-    if (!version) throw new VrouterError('VR_CHANNEL_EMPTY', `Channel ${from} of ${componentName} points at no version.`, { field: 'from' });
+    const version = channelTarget(routing, from, 'from');
     return this.pointChannel(componentName, channel, version, 'channel.promote', override(body), ctx);
   }
 
@@ -230,15 +236,7 @@ export class AdminService {
     const snapshot = await this.config();
     const routing = await this.routing(componentName, snapshot);
     if (!routing.versions.has(version)) throw new VrouterError('VR_VERSION_UNKNOWN', `Version ${version} of ${componentName} is not registered.`, { field: 'version' });
-    const current = routing.channels[channel];
-    // Stable serves everyone without a pin: a version gets there only after it has served real events through beta or experimental.
-    if (channel === 'stable' && current !== undefined && current !== version && !snapshot.served.has(servedKey(componentName, version)) && !safety.force) {
-      throw new VrouterError(
-        'VR_SAFETY_CHECK',
-        `Version ${version} of ${componentName} has never served an event through beta or experimental; send "force": true with a "reason" to move stable anyway.`,
-        { field: 'version', details: { check: 'stable-unproven' } },
-      );
-    }
+    assertStableProven(snapshot, componentName, channel, version, safety.force);
     const written = await this.store.setChannel(componentName, channel, version, new Date().toISOString(), ctx);
     await this.changed(ctx, action, { component: componentName, subject: channel }, written.before, written.pointer, safety.reason, safety.force && action !== 'channel.rollback');
     return { value: written.pointer, etag: written.etag };
@@ -324,41 +322,22 @@ export class AdminService {
     const scope = assertScope(scopeName);
     const subject = assertSubject(subjectName);
     const component = assertComponentName(componentName);
-    const routing = snapshot.components.get(component);
-    if (!routing) throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${component} is not registered.`, { field: 'component' });
-    if ((body.channel === undefined) === (body.version === undefined)) throw new ValidationError('channel', 'Send exactly one of channel or version.');
     const safety = override(body);
-    let target: { channel: ChannelName } | { version: string };
-    if (body.channel !== undefined) {
-      const channel = assertChannel(body.channel);
-      // Forcing makes sense here: pin first, point the channel later; until then resolution skips the pin.
-      if (!routing.channels[channel] && !safety.force) {
-        throw new VrouterError('VR_CHANNEL_EMPTY', `Channel ${channel} of ${component} points at no version; send "force": true with a "reason" to pin anyway.`, {
-          field: 'channel',
-        });
-      }
-      target = { channel };
-    } else {
-      const version = assertVersionName(body.version);
-      if (!routing.versions.has(version)) throw new VrouterError('VR_PIN_VERSION_UNKNOWN', `Version ${version} of ${component} is not registered.`, { field: 'version' });
-      target = { version };
-    }
-    let expiresAt: string | undefined;
-    if (body.expiresAt !== undefined && body.expiresAt !== null) {
-      expiresAt = assertTimestamp(body.expiresAt, 'expiresAt');
-      if (Date.parse(expiresAt) <= Date.now()) throw new ValidationError('expiresAt', 'expiresAt is in the past.');
-    } else if ('channel' in target && target.channel === 'experimental') {
-      expiresAt = new Date(Date.now() + this.policy.experimentalPinTtlMs).toISOString();
-    }
-    const pin = {
-      scope,
-      subject,
-      component,
-      ...target,
-      createdAt: new Date().toISOString(),
-      ...(expiresAt ? { expiresAt } : {}),
-      ...(safety.reason ? { reason: safety.reason } : {}),
-    } as Pin;
+    const pin = pinFor(
+      snapshot,
+      {
+        scope,
+        subject,
+        component,
+        ...(body.channel !== undefined ? { channel: assertChannel(body.channel) } : {}),
+        ...(body.version !== undefined ? { version: assertVersionName(body.version) } : {}),
+        ...(body.expiresAt !== undefined && body.expiresAt !== null ? { expiresAt: assertTimestamp(body.expiresAt, 'expiresAt') } : {}),
+        ...(safety.reason ? { reason: safety.reason } : {}),
+        force: safety.force,
+      },
+      this.policy,
+      Date.now(),
+    );
     return { pin, forced: safety.force };
   }
 
@@ -419,6 +398,9 @@ export class AdminService {
   async createToken(input: unknown, ctx: ChangeContext): Promise<{ name: string; token: string; scopes: TokenScope[] }> {
     const body = only(object(input), ['name', 'scopes', 'reason']);
     if (typeof body.name !== 'string' || !TOKEN_NAME.test(body.name)) throw new ValidationError('name', `name must match ${TOKEN_NAME.source}.`);
+    if ((RESERVED_TOKEN_NAMES as readonly string[]).includes(body.name)) {
+      throw new ValidationError('name', `${body.name} is reserved: ${RESERVED_TOKEN_NAMES.join(', ')} name the router's own principals.`, 'VR_TOKEN_NAME_RESERVED');
+    }
     const scopes = body.scopes;
     if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => TOKEN_SCOPES.includes(s as TokenScope))) {
       throw new ValidationError('scopes', `scopes must be a non-empty array of ${TOKEN_SCOPES.join(', ')}.`);

@@ -1,11 +1,15 @@
-export { AdminService, tokenHash } from './admin.js';
+export { AdminService, RESERVED_TOKEN_NAMES, tokenHash } from './admin.js';
+export { OverrideService } from './overrides.js';
+export type { OverrideServiceOptions } from './overrides.js';
+export { CONTEXT_ATTRIBUTE, Keyring, OVERRIDE_ATTRIBUTE, readDirectives } from './chain.js';
+export type { KeyringOptions } from './chain.js';
 export type { AdminPolicy, ChangeContext, Tagged } from './admin.js';
 export type { DeadLetter } from './dead-letter.js';
 export { DispatchRunner, dispatchFields } from './dispatch-runner.js';
 export type { DispatchJob, DispatchRunnerOptions, RoutingFacts } from './dispatch-runner.js';
-export { EventRouter } from './ingest.js';
+export { BATCH_CONCURRENCY, DEFAULT_MAX_BATCH, EventRouter } from './ingest.js';
 export type { DispatchSummary, EventRouterOptions, IngestOptions, IngestResult } from './ingest.js';
-export { integer, object, only, optionalText, queryInteger } from './input.js';
+export { integer, object, only, optionalText } from './input.js';
 export type { Body } from './input.js';
 export { HealthRecorder } from './health/recorder.js';
 export type { DispatchOutcomeReport, HealthRecorderOptions } from './health/recorder.js';
@@ -30,5 +34,6 @@ export type { RolloutControllerOptions, RolloutView } from './rollout/controller
 export { parseRolloutRequest } from './rollout/request.js';
 export type { RolloutRequest } from './rollout/request.js';
 export { ServedTracker } from './served.js';
+export { ResponseRecording } from './response-recording.js';
 export { compareShadow } from './shadow-compare.js';
 export type { ShadowComparison } from './shadow-compare.js';

@@ -1,18 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { type CostLimits, EventTrace } from '@vrouter/telemetry';
+import { CONTEXT_ATTRIBUTE, type Keyring, OVERRIDE_ATTRIBUTE, readDirectives } from './chain.js';
 import { type DispatchRunner, dispatchFields, type RoutingFacts } from './dispatch-runner.js';
+import { settleBounded } from './bounded.js';
 import { type Logger, SILENT_LOGGER } from './logger.js';
 import {
+  buildClaim,
   type CloudEvent,
+  decideVersion,
+  type Directives,
+  encodeContext,
+  nextContext,
   type DispatchRecord,
   type EventStore,
   eventRouting,
-  idempotencyKey,
+  InFlight,
   inShadowSample,
+  isRecord,
   isVrouterError,
   parseCloudEvent,
   type Resolution,
-  resolveVersion,
   routingContext,
   type RoutingSnapshot,
   type SnapshotCache,
@@ -21,7 +28,8 @@ import {
   VrouterError,
 } from '@vrouter/core';
 
-export type DispatchSummary = Pick<DispatchRecord, 'component' | 'version' | 'channel' | 'pin' | 'status'> & { error?: DispatchRecord['lastError'] };
+export type DispatchSummary = Pick<DispatchRecord, 'component' | 'version' | 'channel' | 'pin' | 'status'> &
+  Partial<Pick<DispatchRecord, 'overrideSubject'>> & { pinSource?: NonNullable<DispatchRecord['pinSource']>; error?: DispatchRecord['lastError'] };
 
 export interface IngestResult {
   source?: string;
@@ -36,11 +44,21 @@ export interface EventRouterOptions {
   events: EventStore;
   runner: DispatchRunner;
   logger?: Logger;
-  /** Whether events too large for an ECS container override can go by reference (VROUTER_PUBLIC_URL is set). */
-  ecsByReference?: boolean;
   /** Per-event cost limits: an event over one is logged as a warning with its id. Default DEFAULT_COST_LIMITS. */
   costLimits?: CostLimits;
+  /** Signs the chain context handed to every target and verifies overrides and contexts; without it, neither works. */
+  keyring?: Keyring;
+  /** Events per ingest call at most (VROUTER_MAX_BATCH); a larger batch is refused whole. Default DEFAULT_MAX_BATCH. */
+  maxBatch?: number;
 }
+
+/** Events per batch by default. */
+export const DEFAULT_MAX_BATCH = 500;
+/** Events of one batch accepted at once: bounds what a batch holds in flight, whatever its size. */
+export const BATCH_CONCURRENCY = 32;
+
+/** The chain an event belongs to: its first event and how deep this one is (0 for the first). */
+type ChainFacts = { root: { source: string; id: string }; depth: number };
 
 interface Claimed {
   record: DispatchRecord;
@@ -48,9 +66,13 @@ interface Claimed {
   maxConcurrency: number | undefined;
   event: CloudEvent;
   routing: RoutingFacts;
-  summary: DispatchSummary;
+  /** Where its answer goes in the event's `dispatches`; absent for a shadow, which is reported apart. */
+  index?: number;
   /** A mirror to the component's shadow version: dispatched like the primary, reported apart. */
   shadow?: boolean;
+  /** The signed context handed to the target, and the chain it describes. */
+  context?: string;
+  chain?: ChainFacts;
 }
 
 /** One input's answer, the claims it won (to dispatch) and its telemetry, which ends once they are dispatched. */
@@ -60,49 +82,39 @@ interface Accepted {
   trace: EventTrace;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export interface IngestOptions {
   /** The request's `traceparent` header: the parent of events without their own when no span is active (no SDK). */
   traceparent?: string;
   /** Size of the request body, when known: events in small bodies need no size check. */
   bodyBytes?: number;
+  /**
+   * A chain context the request carried beside its events (the `baggage` member `vroutercontext`, an SQS message
+   * attribute), for events that carry none themselves; `field` names where it came from in a rejection.
+   */
+  context?: { context: string; field: string };
 }
 
 const KIB = 1024;
-/** Lambda's invocation payload limits: asynchronous (Event) and synchronous (RequestResponse). */
-const LAMBDA_EVENT_LIMIT = 256 * KIB;
-const LAMBDA_SYNC_LIMIT = 6 * KIB * KIB;
-/** ECS RunTask overrides, all of them together. */
-const ECS_OVERRIDE_LIMIT = 8 * KIB;
-const SMALLEST_TARGET_LIMIT = ECS_OVERRIDE_LIMIT;
 /** Room for the `vrouter` metadata and trace context added to the payload. */
 const METADATA_ALLOWANCE = 2 * KIB;
 
-/** Refuses at ingest an event that a resolved target could never accept, rather than failing its dispatch later. */
-function assertFitsTargets(event: CloudEvent, decisions: Resolution[], ecsByReference: boolean): void {
+/**
+ * Refuses at ingest an event that a resolved target could never accept (by its dispatcher's limits), rather than
+ * failing its dispatch later. Sizing an event means serialising it again: skipped when the request body, plus the
+ * metadata, already fits every limit.
+ */
+function assertFitsTargets(event: CloudEvent, decisions: Resolution[], runner: DispatchRunner, bodyBytes: number | undefined): void {
   let bytes: number | undefined;
   for (const decision of decisions) {
     if (!decision.resolved) continue;
-    const { target } = decision;
-    let limit: number;
-    let what: string;
-    if (target.kind === 'lambda') {
-      limit = target.invocationType === 'Event' ? LAMBDA_EVENT_LIMIT : LAMBDA_SYNC_LIMIT;
-      what = `a ${target.invocationType} Lambda invocation`;
-    } else if (target.kind === 'ecs' && !ecsByReference) {
-      limit = ECS_OVERRIDE_LIMIT;
-      what = 'an ECS task, whose container overrides hold 8 KiB (set VROUTER_PUBLIC_URL to pass larger events by reference)';
-    } else {
-      continue;
-    }
+    const { maxPayloadBytes: limit, payloadLimitOf } = runner.limits(decision.target);
+    if (limit === undefined || (bodyBytes !== undefined && bodyBytes + METADATA_ALLOWANCE <= limit)) continue;
     bytes ??= Buffer.byteLength(JSON.stringify(event)) + METADATA_ALLOWANCE;
     if (bytes > limit) {
+      const what = payloadLimitOf ?? 'a target';
       throw new VrouterError(
         'VR_PAYLOAD_TOO_LARGE',
-        `The event is about ${Math.ceil(bytes / KIB)} KiB with routing metadata; ${decision.component} ${decision.version} is ${what}, which accepts at most ${limit / KIB} KiB.`,
+        `The event is about ${Math.ceil(bytes / KIB)} KiB with routing metadata; ${decision.component} ${decision.version} is ${what}, which accepts at most ${Math.floor(limit / KIB)} KiB.`,
         { field: 'data', details: { component: decision.component, version: decision.version, limitBytes: limit } },
       );
     }
@@ -115,7 +127,7 @@ function assertFitsTargets(event: CloudEvent, decisions: Resolution[], ecsByRefe
  * from the store; a redelivered or concurrent duplicate loses the claim and is never dispatched.
  */
 export class EventRouter {
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new InFlight();
   private readonly logger: Logger;
 
   constructor(private readonly options: EventRouterOptions) {
@@ -123,13 +135,20 @@ export class EventRouter {
   }
 
   /**
-   * Ingests events (one bad event does not affect the others). Resolves once every claim is durable;
-   * `settled` resolves when the won claims have been dispatched and their outcomes recorded.
+   * Ingests events (one bad event does not affect the others). Resolves once every claim is durable, with each
+   * input's answer as of then (won dispatches `pending`). `settled` resolves, never rejecting, when the won claims
+   * have been dispatched and their outcomes recorded, with the answers again, each dispatch's status final (a
+   * dispatch whose outcome could not be recorded stays `pending`: recovery finishes it).
    */
-  async ingest(inputs: unknown[], options: IngestOptions = {}): Promise<{ results: IngestResult[]; settled: Promise<void> }> {
-    // Sizing an event means serialising it again; only worth it when the body could exceed a target's limit.
-    const checkSize = options.bodyBytes === undefined || options.bodyBytes > SMALLEST_TARGET_LIMIT - METADATA_ALLOWANCE;
-    const outcomes = await Promise.allSettled(inputs.map((input) => this.accept(input, checkSize, options.traceparent)));
+  async ingest(inputs: unknown[], options: IngestOptions = {}): Promise<{ results: IngestResult[]; settled: Promise<IngestResult[]> }> {
+    const maxBatch = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
+    if (inputs.length > maxBatch) {
+      throw new VrouterError('VR_BATCH_TOO_LARGE', `The batch holds ${inputs.length} events; at most ${maxBatch} are accepted per request. Nothing was accepted.`, {
+        field: 'body',
+        details: { maxBatch },
+      });
+    }
+    const outcomes = await settleBounded(inputs, BATCH_CONCURRENCY, (input) => this.accept(input, options));
     const accepted: Accepted[] = [];
     let failure: { reason: unknown } | undefined;
     for (const outcome of outcomes) {
@@ -142,28 +161,28 @@ export class EventRouter {
       for (const { trace } of accepted) trace.end();
       throw failure.reason;
     }
-    const settled = Promise.all(accepted.map((one) => this.track(this.dispatchAll(one)))).then(() => undefined);
+    const settled = Promise.all(accepted.map((one) => this.inflight.track(this.dispatchAll(one))));
     return { results: accepted.map((one) => one.result), settled };
   }
 
   /** Resolves when every dispatch started so far has finished; for graceful shutdown. */
-  async drain(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  drain(): Promise<void> {
+    return this.inflight.drain();
   }
 
   /**
    * Routes one input inside its event span and cost context (the span's parent: the event's own traceparent, else
    * the request's). The span stays open until the claims are dispatched (see dispatchAll).
    */
-  private accept(input: unknown, checkSize: boolean, headerTraceparent: string | undefined): Promise<Accepted> {
-    const trace = EventTrace.start(isRecord(input) ? input : {}, { headerTraceparent, logger: this.logger, limits: this.options.costLimits });
+  private accept(input: unknown, options: IngestOptions): Promise<Accepted> {
+    const trace = EventTrace.start(isRecord(input) ? input : {}, { headerTraceparent: options.traceparent, logger: this.logger, limits: this.options.costLimits });
     return trace.run(async () => {
       const claims: Claimed[] = [];
       let event: CloudEvent | undefined;
       try {
         event = parseCloudEvent(input);
         trace.identify(event);
-        const result = await this.route(event, claims, checkSize, trace);
+        const result = await this.route(event, claims, options.bodyBytes, trace, options.context);
         trace.answered(result.status);
         return { result, claims, trace };
       } catch (error) {
@@ -180,19 +199,35 @@ export class EventRouter {
     });
   }
 
-  /** Dispatches one event's claims in its span and cost context, then ends its telemetry. */
-  private async dispatchAll({ claims, trace }: Accepted): Promise<void> {
+  /** Dispatches one event's claims in its span and cost context, then ends its telemetry; answers the final result. */
+  private async dispatchAll({ result, claims, trace }: Accepted): Promise<IngestResult> {
     try {
-      await trace.run(() => Promise.all(claims.map((claim) => this.dispatch(claim, trace))));
+      const finals = await trace.run(() => Promise.all(claims.map((claim) => this.dispatch(claim, trace))));
+      const dispatches = [...result.dispatches];
+      for (const [i, claim] of claims.entries()) {
+        const final = finals[i];
+        if (claim.index !== undefined && final) dispatches[claim.index] = final;
+      }
+      return { ...result, dispatches };
     } finally {
       trace.end();
     }
   }
 
-  private async route(event: CloudEvent, claimed: Claimed[], checkSize: boolean, trace: EventTrace): Promise<IngestResult> {
-    const given = eventRouting(event);
+  private async route(sent: CloudEvent, claimed: Claimed[], bodyBytes: number | undefined, trace: EventTrace, fromRequest: IngestOptions['context']): Promise<IngestResult> {
+    const given = eventRouting(sent);
     const snapshot = this.options.cache.current();
-    const context = routingContext(snapshot, given);
+    const now = Date.now();
+    const directives = await readDirectives(sent, fromRequest, this.options.keyring, snapshot, now);
+    // The token and the context are the router's: neither is logged nor handed on (targets get a fresh context).
+    const event = withoutDirectives(sent);
+    const { chain } = directives;
+    // What the event leaves out, the chain it continues says.
+    const context = routingContext(snapshot, {
+      customer: given.customer ?? chain?.customer,
+      project: given.project ?? chain?.project,
+      plan: given.plan ?? chain?.plan,
+    });
     if (!context.customer) {
       const detail = given.project
         ? `Project ${given.project} has no known customer; send customerid.`
@@ -204,9 +239,10 @@ export class EventRouter {
     }
     const components = given.component ? [given.component] : subscribedComponents(snapshot, event.type);
     trace.routed({ ...context, components: components.length });
-    const now = Date.now();
-    const decisions = components.map((component) => resolveVersion(snapshot, component, context, now));
-    if (checkSize) assertFitsTargets(event, decisions, this.options.ecsByReference ?? false);
+    const decisions = components.map((component) => decideVersion(snapshot, component, context, now, directives));
+    assertFitsTargets(event, decisions, this.options.runner, bodyBytes);
+    const { facts, override, outbound } = await this.chainOf(event, directives, context, decisions, now);
+    trace.chained({ ...facts, ...(override?.subject !== undefined ? { overrideSubject: override.subject } : {}) });
     const receivedAt = new Date(now).toISOString();
     const isNew = await this.options.events.recordEvent({
       source: event.source,
@@ -216,51 +252,67 @@ export class EventRouter {
       ...context,
       components,
       event,
+      ...(chain ? { chain: facts } : {}),
+      ...(override ? { override: { ...(override.subject !== undefined ? { subject: override.subject } : {}), expiresAt: new Date(override.expiresAt).toISOString() } } : {}),
+      ...(outbound ? { context: outbound } : {}),
     });
     const routing: RoutingFacts = context;
-    const outcomes = await Promise.all(decisions.map((decision) => this.claim(snapshot, event, decision, now, claimed, routing)));
+    const handed = { chain: facts, ...(outbound ? { context: outbound } : {}) };
+    const outcomes = await Promise.all(decisions.map((decision, index) => this.claim(snapshot, event, decision, index, now, claimed, routing, handed)));
     const allDuplicates = components.length > 0 ? outcomes.every((o) => o.duplicate) : !isNew;
     return { source: event.source, id: event.id, status: allDuplicates ? 'duplicate' : 'accepted', dispatches: outcomes.map((o) => o.summary) };
+  }
+
+  /**
+   * The chain the event belongs to, the override it runs under (its own, else its chain's while live), and the
+   * signed context its targets get: the chain's versions with this event's decisions on top.
+   */
+  private async chainOf(
+    event: CloudEvent,
+    directives: Directives,
+    context: RoutingFacts,
+    decisions: Resolution[],
+    now: number,
+  ): Promise<{ facts: ChainFacts; override: Directives['override']; outbound?: string }> {
+    const { chain } = directives;
+    const override = directives.override ?? (chain?.override && chain.override.expiresAt > now ? chain.override : undefined);
+    const facts = chain ? { root: chain.root, depth: chain.depth + 1 } : { root: { source: event.source, id: event.id }, depth: 0 };
+    const decided: Record<string, string> = {};
+    for (const decision of decisions) if (decision.resolved) decided[decision.component] = decision.version;
+    const { keyring } = this.options;
+    if (!keyring || Object.keys(decided).length === 0) return { facts, override };
+    const next = nextContext(event, chain, { ...context, ...(override ? { override } : {}) }, decided);
+    return { facts, override, outbound: encodeContext(next, await keyring.signing()) };
   }
 
   private async claim(
     snapshot: RoutingSnapshot,
     event: CloudEvent,
     decision: Resolution,
+    index: number,
     now: number,
     claimed: Claimed[],
     routing: RoutingFacts,
+    handed: { chain: ChainFacts; context?: string },
   ): Promise<{ duplicate: boolean; summary: DispatchSummary }> {
-    const at = new Date(now).toISOString();
-    const record: DispatchRecord = {
+    const claim = buildClaim({
       source: event.source,
       id: event.id,
       component: decision.component,
-      idempotencyKey: idempotencyKey(event.source, event.id, decision.component),
-      status: decision.resolved ? 'pending' : 'failed',
-      version: decision.resolved ? decision.version : null,
-      channel: decision.resolved ? decision.channel : null,
-      pin: decision.resolved ? decision.pin : null,
-      pinSource: decision.resolved ? decision.source : null,
-      attempts: 0,
-      claimedAt: at,
-      updatedAt: at,
-      // Copied onto the record so the log can be queried (and replayed) by who the event was for.
-      receivedAt: at,
-      ...(routing.customer ? { customer: routing.customer } : {}),
-      ...(routing.project ? { project: routing.project } : {}),
-      ...(routing.plan ? { plan: routing.plan } : {}),
-      ...(decision.resolved
-        ? { leaseUntil: new Date(now + this.options.runner.leaseMsFor(decision.target)).toISOString(), claimToken: randomUUID() }
-        : { lastError: { code: 'VR_NO_ROUTABLE_VERSION', message: decision.reason } }),
-    };
+      route: decision.resolved ? { version: decision.version, channel: decision.channel, pin: decision.pin, pinSource: decision.source } : { unroutable: decision.reason },
+      who: routing,
+      now,
+      lease: { token: randomUUID(), ms: decision.resolved ? this.options.runner.leaseMsFor(decision.target) : 0 },
+    });
+    const subject = decision.resolved ? decision.override?.subject : undefined;
+    const record: DispatchRecord = subject !== undefined ? { ...claim, overrideSubject: subject } : claim;
     const result = await this.options.events.claimDispatch(record);
     const won = result.claimed ? result.record : result.existing;
     const summary = summarize(won);
     if (result.claimed && decision.resolved) {
       const maxConcurrency = snapshot.components.get(decision.component)?.versions.get(decision.version)?.maxConcurrency;
-      claimed.push({ record: won, target: decision.target, maxConcurrency, event, routing, summary });
-      await this.claimShadow(snapshot, record, event, routing, claimed);
+      claimed.push({ record: won, target: decision.target, maxConcurrency, event, routing, index, ...handed });
+      await this.claimShadow(snapshot, record, event, routing, now, claimed, handed);
     }
     return { duplicate: !result.claimed, summary };
   }
@@ -269,32 +321,40 @@ export class EventRouter {
    * Mirrors the dispatch to the component's shadow version when the customer is in its sample: a claim of its own
    * (so a redelivery does not mirror twice), marked shadow, whose outcome is recorded apart from the primary's.
    */
-  private async claimShadow(snapshot: RoutingSnapshot, primary: DispatchRecord, event: CloudEvent, routing: RoutingFacts, claimed: Claimed[]): Promise<void> {
+  private async claimShadow(
+    snapshot: RoutingSnapshot,
+    primary: DispatchRecord,
+    event: CloudEvent,
+    routing: RoutingFacts,
+    now: number,
+    claimed: Claimed[],
+    handed: { chain: ChainFacts; context?: string },
+  ): Promise<void> {
     const component = snapshot.components.get(primary.component);
     const shadow = component?.component.shadow;
     const version = shadow ? component?.versions.get(shadow.version) : undefined;
     if (!shadow || !version || version.name === primary.version || !inShadowSample(shadow, primary.component, routing.customer)) return;
-    const record: DispatchRecord = {
-      ...primary,
-      shadow: true,
-      idempotencyKey: idempotencyKey(event.source, event.id, primary.component, 'shadow'),
-      version: version.name,
-      channel: null,
-      pin: null,
-      pinSource: null,
-      leaseUntil: new Date(Date.now() + this.options.runner.leaseMsFor(version.target)).toISOString(),
-      claimToken: randomUUID(),
-    };
+    const record = buildClaim({
+      source: event.source,
+      id: event.id,
+      component: primary.component,
+      purpose: { kind: 'shadow' },
+      route: { version: version.name, channel: null, pin: null, pinSource: null },
+      who: routing,
+      now,
+      lease: { token: randomUUID(), ms: this.options.runner.leaseMsFor(version.target) },
+    });
     try {
       const result = await this.options.events.claimDispatch(record);
-      // The shadow's summary is its own: it never reaches the primary's answer.
-      if (result.claimed) claimed.push({ record, target: version.target, maxConcurrency: version.maxConcurrency, event, routing, summary: summarize(record), shadow: true });
+      // The shadow's outcome is its own: it never reaches the primary's answer.
+      if (result.claimed) claimed.push({ record, target: version.target, maxConcurrency: version.maxConcurrency, event, routing, shadow: true, ...handed });
     } catch (error) {
       this.logger.warn({ err: error, ...dispatchFields(record) }, 'shadow dispatch could not be claimed; the primary is unaffected');
     }
   }
 
-  private async dispatch(claim: Claimed, trace: EventTrace): Promise<void> {
+  /** Runs one claim; answers its final summary, or undefined when no outcome was recorded here. */
+  private async dispatch(claim: Claimed, trace: EventTrace): Promise<DispatchSummary | undefined> {
     const { record } = claim;
     try {
       const completion = await this.options.runner.run({
@@ -305,20 +365,24 @@ export class EventRouter {
         parent: trace.context,
         maxConcurrency: claim.maxConcurrency,
         ...(claim.shadow ? { shadow: true } : {}),
+        ...(claim.context !== undefined ? { context: claim.context } : {}),
+        ...(claim.chain ? { chain: claim.chain } : {}),
       });
-      if (!completion) return;
-      claim.summary.status = completion.status;
-      if (completion.error) claim.summary.error = completion.error;
+      if (!completion) return undefined;
+      const { error: _previous, ...summary } = summarize(record);
+      return { ...summary, status: completion.status, ...(completion.error ? { error: completion.error } : {}) };
     } catch (error) {
       // The claim keeps its lease; once it expires, recovery dispatches again with the same idempotency key.
       this.logger.error({ err: error, ...dispatchFields(record) }, 'dispatch could not be completed; recovery will retry it');
+      return undefined;
     }
   }
+}
 
-  private track(work: Promise<void>): Promise<void> {
-    this.inflight.add(work);
-    return work.finally(() => this.inflight.delete(work));
-  }
+function withoutDirectives(event: CloudEvent): CloudEvent {
+  if (event[OVERRIDE_ATTRIBUTE] === undefined && event[CONTEXT_ATTRIBUTE] === undefined) return event;
+  const { [OVERRIDE_ATTRIBUTE]: _token, [CONTEXT_ATTRIBUTE]: _context, ...rest } = event;
+  return rest as CloudEvent;
 }
 
 function summarize(record: DispatchRecord): DispatchSummary {
@@ -327,6 +391,8 @@ function summarize(record: DispatchRecord): DispatchSummary {
     version: record.version,
     channel: record.channel,
     pin: record.pin,
+    ...(record.pinSource ? { pinSource: record.pinSource } : {}),
+    ...(record.overrideSubject !== undefined ? { overrideSubject: record.overrideSubject } : {}),
     status: record.status,
     ...(record.lastError ? { error: record.lastError } : {}),
   };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { isVrouterError } from '@vrouter/core';
 import { parseRolloutRequest } from '../src/index.js';
 
@@ -9,10 +9,10 @@ const refused = (input: unknown, code: string, field?: string) =>
     (e: unknown) => isVrouterError(e) && e.code === code && (field === undefined || e.field === field),
   );
 
-describe('parseRolloutRequest', () => {
+t.test('parseRolloutRequest', async (t) => {
   const steps = [{ percent: 5, bakeSeconds: 60 }, { percent: 100 }];
 
-  it('fills defaults and keeps the bounds given', () => {
+  t.test('fills defaults and keeps the bounds given', async () => {
     const parsed = parseRolloutRequest({ version: 'v2', steps, gate: { maxErrorRate: 0.01, promoteAfter: { targetErrorRate: 0.0001, confidence: 0.999 } } });
     assert.deepEqual(parsed.steps, [
       { percent: 5, bakeSeconds: 60 },
@@ -28,19 +28,19 @@ describe('parseRolloutRequest', () => {
     assert.equal(parsed.dryRun, false);
   });
 
-  it('refuses steps above 100, not increasing, or none', () => {
+  t.test('refuses steps above 100, not increasing, or none', async () => {
     refused({ version: 'v2', steps: [{ percent: 150 }], gate: { abortOnFirstError: true } }, 'VR_ROLLOUT_STEPS_INVALID', 'steps[0].percent');
     refused({ version: 'v2', steps: [{ percent: 25 }, { percent: 25 }], gate: { abortOnFirstError: true } }, 'VR_ROLLOUT_STEPS_INVALID', 'steps[1].percent');
     refused({ version: 'v2', steps: [], gate: { abortOnFirstError: true } }, 'VR_ROLLOUT_STEPS_INVALID', 'steps');
   });
 
-  it('refuses a gate with no bound unless forced with a reason', () => {
+  t.test('refuses a gate with no bound unless forced with a reason', async () => {
     refused({ version: 'v2', steps, gate: { minDispatches: 10 } }, 'VR_ROLLOUT_GATE_EMPTY', 'gate');
     refused({ version: 'v2', steps, gate: {}, force: true }, 'VR_VALIDATION', 'reason');
     assert.equal(parseRolloutRequest({ version: 'v2', steps, gate: {}, force: true, reason: 'hotfix, watched by hand' }).force, true);
   });
 
-  it('names unknown and malformed fields', () => {
+  t.test('names unknown and malformed fields', async () => {
     refused({ version: 'v2', steps, gate: { maxErrorRate: 2 } }, 'VR_VALIDATION', 'gate.maxErrorRate');
     refused({ version: 'v2', steps, gate: { abortOnFirstError: true, typo: 1 } }, 'VR_VALIDATION', 'gate.typo');
     refused({ version: 'bad version', steps, gate: { abortOnFirstError: true } }, 'VR_VALIDATION', 'version');

@@ -1,31 +1,31 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { FailOnDemand, LocalLambdaServer, exampleHandler } from '../src/index.js';
 import { decode, encode, localClient } from './client.js';
 
-describe('exampleHandler', () => {
+t.test('exampleHandler', async (t) => {
   const server = new LocalLambdaServer();
   let client: LambdaClient;
 
-  before(async () => {
+  t.before(async () => {
     server.register('example', 'v2', exampleHandler('example', '2.0.0'));
     client = localClient((await server.start()).url);
   });
 
-  after(async () => {
+  t.teardown(async () => {
     client.destroy();
     await server.stop();
   });
 
-  it('says which version handled which event', async () => {
+  t.test('says which version handled which event', async () => {
     const event = { specversion: '1.0', id: 'e-1', source: '/test', type: 'build.started', data: {} };
     const out = await client.send(new InvokeCommand({ FunctionName: 'example', Qualifier: 'v2', Payload: encode(event) }));
     assert.equal(out.FunctionError, undefined);
     assert.deepEqual(decode(out.Payload), { handledBy: 'example@2.0.0', eventId: 'e-1', type: 'build.started' });
   });
 
-  it('fails with a FunctionError when data.fail is true', async () => {
+  t.test('fails with a FunctionError when data.fail is true', async () => {
     const event = { specversion: '1.0', id: 'e-2', source: '/test', type: 'build.started', data: { fail: true } };
     const out = await client.send(new InvokeCommand({ FunctionName: 'example', Qualifier: 'v2', Payload: encode(event) }));
     assert.equal(out.FunctionError, 'Unhandled');
@@ -34,7 +34,7 @@ describe('exampleHandler', () => {
     assert.match(body.errorMessage, /example@2\.0\.0 failed event e-2/);
   });
 
-  it('fails only the versions data.fail names', () => {
+  t.test('fails only the versions data.fail names', async () => {
     const ctx = { functionName: 'c', qualifier: 'v', invocationType: 'RequestResponse' as const, awsRequestId: 'r' };
     const event = (fail: unknown) => ({ specversion: '1.0', id: 'e-3', source: '/test', type: 't', data: { fail } });
     assert.throws(() => exampleHandler('c', 'v2')(event('v2'), ctx), /c@v2 failed event e-3/);
@@ -42,7 +42,7 @@ describe('exampleHandler', () => {
     assert.deepEqual(exampleHandler('c', 'v1')(event('v2'), ctx), { handledBy: 'c@v1', eventId: 'e-3', type: 't' });
   });
 
-  it('fails every n-th invocation of a version on demand, and stops when told', () => {
+  t.test('fails every n-th invocation of a version on demand, and stops when told', async () => {
     const ctx = { functionName: 'c', qualifier: 'v', invocationType: 'RequestResponse' as const, awsRequestId: 'r' };
     const failures = new FailOnDemand().set('v2', 3);
     const v2 = exampleHandler('c', 'v2', { failures });
@@ -61,11 +61,19 @@ describe('exampleHandler', () => {
     assert.doesNotThrow(() => v2({}, ctx));
   });
 
-  it('tolerates payloads that are not events', () => {
+  t.test('tolerates payloads that are not events', async () => {
     assert.deepEqual(exampleHandler('c', 'v')(42, { functionName: 'c', qualifier: 'v', invocationType: 'RequestResponse', awsRequestId: 'r' }), {
       handledBy: 'c@v',
       eventId: null,
       type: null,
     });
+  });
+});
+
+t.test('exampleHandler data.delayMs', async (t) => {
+  t.test('answers after the delay, like a slow function', async () => {
+    const answer = exampleHandler('c', 'v')({ id: 'e1', type: 't', data: { delayMs: 30 } }, {} as never);
+    assert.ok(answer instanceof Promise, 'a delayed answer is asynchronous');
+    assert.deepEqual(await answer, { handledBy: 'c@v', eventId: 'e1', type: 't' });
   });
 });

@@ -9,6 +9,7 @@ export {
   GSI4,
   GSI5,
   GSI6,
+  GSI7,
   INDEXES,
   LEASE_SHARDS,
   HEALTH_SHARDS,
@@ -31,7 +32,7 @@ export { DynamoHealthStore } from './health-store.js';
 export type { DynamoHealthStoreOptions } from './health-store.js';
 export { measureKeyShares } from './key-shares.js';
 export type { KeyShare, KeySharesOptions } from './key-shares.js';
-export { startEmbeddedDynamo } from './embedded.js';
-export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';
 export { createDynamoClient } from './client.js';
 export type { DynamoClientOptions } from './client.js';
+export { startDynamoDbLocal } from './dynamodb-local.js';
+export type { DynamoDbLocal, DynamoDbLocalOptions } from './dynamodb-local.js';

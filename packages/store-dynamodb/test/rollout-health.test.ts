@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { countOutcome, emptyCounts, isVrouterError, type Rollout } from '@vrouter/core';
 import { DynamoEventStore, DynamoHealthStore, DynamoRolloutStore, DynamoRoutingConfigStore } from '../src/index.js';
 import { pendingDispatch, startTestTable, type TestTable } from './support.js';
@@ -24,12 +24,12 @@ const rollout = (extra: Partial<Rollout> = {}): Rollout => ({
   ...extra,
 });
 
-describe('DynamoRolloutStore and DynamoHealthStore', () => {
+t.test('DynamoRolloutStore and DynamoHealthStore', async (t) => {
   let table: TestTable;
   let rollouts: DynamoRolloutStore;
   let health: DynamoHealthStore;
   let config: DynamoRoutingConfigStore;
-  before(async () => {
+  t.before(async () => {
     table = await startTestTable();
     const options = { client: table.client, tableName: table.tableName };
     rollouts = new DynamoRolloutStore(options);
@@ -37,9 +37,9 @@ describe('DynamoRolloutStore and DynamoHealthStore', () => {
     config = new DynamoRoutingConfigStore(options);
     await config.putComponent({ name: 'svc', subscriptions: ['build.*'], createdAt: AT, updatedAt: AT });
   });
-  after(() => table.close());
+  t.teardown(() => table.close());
 
-  it('creates one rollout per component, which the snapshot carries, and refuses a second while it runs', async () => {
+  t.test('creates one rollout per component, which the snapshot carries, and refuses a second while it runs', async () => {
     const revision = await config.revision();
     await rollouts.create(rollout());
     assert.ok((await config.revision()) > revision, 'the revision moved');
@@ -48,14 +48,14 @@ describe('DynamoRolloutStore and DynamoHealthStore', () => {
     await assert.rejects(rollouts.create(rollout({ version: 'v3' })), (e: unknown) => isVrouterError(e) && e.code === 'VR_ROLLOUT_ACTIVE');
   });
 
-  it('each transition is taken by exactly one of many concurrent writers', async () => {
+  t.test('each transition is taken by exactly one of many concurrent writers', async () => {
     const current = (await rollouts.get('svc'))!;
     const attempts = await Promise.all(Array.from({ length: 8 }, (_, i) => rollouts.replace({ ...current, seq: current.seq + 1, step: 0, reason: `writer ${i}` }, current.seq)));
     assert.equal(attempts.filter(Boolean).length, 1);
     assert.equal((await rollouts.get('svc'))?.seq, current.seq + 1);
   });
 
-  it('a finished rollout makes room for a new one', async () => {
+  t.test('a finished rollout makes room for a new one', async () => {
     const current = (await rollouts.get('svc'))!;
     assert.ok(await rollouts.replace({ ...current, state: 'aborted', seq: current.seq + 1 }, current.seq));
     await rollouts.create(rollout({ version: 'v3' }));
@@ -63,7 +63,7 @@ describe('DynamoRolloutStore and DynamoHealthStore', () => {
     assert.equal(await rollouts.get('other'), null);
   });
 
-  it('a dispatch routed by a rollout reads back with its source', async () => {
+  t.test('a dispatch routed by a rollout reads back with its source', async () => {
     const events = new DynamoEventStore({ client: table.client, tableName: table.tableName });
     const event = { specversion: '1.0' as const, id: 'e-1', source: 'urn:rollout', type: 'build.finished' };
     await events.recordEvent({ source: 'urn:rollout', id: 'e-1', type: 'build.finished', receivedAt: AT, customer: 'acme', components: ['svc'], event });
@@ -72,7 +72,7 @@ describe('DynamoRolloutStore and DynamoHealthStore', () => {
     assert.equal((await events.getEvent('urn:rollout', 'e-1'))?.dispatches[0]?.pinSource, 'rollout');
   });
 
-  it('adds counters atomically across shards and sums a window of minutes on read', async () => {
+  t.test('adds counters atomically across shards and sums a window of minutes on read', async () => {
     const ok = countOutcome(emptyCounts(), true, 20);
     const bad = countOutcome(countOutcome(emptyCounts(), false, 300), true, 20);
     await Promise.all([

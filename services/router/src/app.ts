@@ -1,67 +1,51 @@
-import { type AuditLog, type EventStore, type SnapshotCache, VrouterError } from '@vrouter/core';
+import { VrouterError } from '@vrouter/core';
 import { traceLogFields } from '@vrouter/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import type { AdminService, EventRouter, HealthService, PayloadReferences, ReplayService, RolloutController } from '@vrouter/engine';
-import { type Authenticator, authorize, type Principal, type TokenScope } from './auth.js';
-import type { RouterConfig } from './config.js';
+import type { AppDependencies, RouteSummary } from './app-deps.js';
+import { authorize } from './auth.js';
+import { clientErrorHandler, frameworkErrors } from './client-errors.js';
 import { problemFor, toVrouterError } from './problem.js';
 // OpenAPI docs and admin rate limits (see the delimited block in buildApp).
 import { registerDocs } from './openapi/document.js';
 import { registerAdminRateLimit } from './rate-limit.js';
+import { addSchemas, validatorCompiler } from './validation.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventListRoutes } from './routes/event-list.js';
 import { eventRoutes } from './routes/events.js';
+import { overrideRoutes } from './routes/overrides.js';
 import { replayRoutes } from './routes/replays.js';
 import { rolloutRoutes } from './routes/rollout.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { payloadRoutes } from './routes/payloads.js';
 import { healthRoutes } from './routes/health.js';
-import { requestCost } from './telemetry/cost.js';
+import { requestCost } from './telemetry/request-cost.js';
 import { uiRoutes } from './ui.js';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The token scope a route needs; routes without one are public (health only). */
-    scope?: TokenScope;
-  }
-  interface FastifyRequest {
-    principal?: Principal;
-  }
-  interface FastifyInstance {
-    /** Every route with the scope it needs, for the docs and the authorization tests. */
-    vrouterRoutes: RouteSummary[];
-  }
-}
-
-export interface RouteSummary {
-  method: string;
-  url: string;
-  scope: TokenScope | null;
-}
-
-export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate'>>;
-  router: EventRouter;
-  admin: AdminService;
-  audit: AuditLog;
-  events: EventStore;
-  replays: ReplayService;
-  /** Serves large ECS events by reference; absent when VROUTER_PUBLIC_URL is not set. */
-  payloadReferences?: PayloadReferences;
-  cache: SnapshotCache;
-  /** Version health and rollouts; their routes are served when both are given. */
-  health?: HealthService;
-  rollouts?: RolloutController;
-  authenticator: Authenticator;
-  /** Throws when the store cannot be reached; backs /readyz. */
-  checkReady: () => Promise<void>;
-}
 
 const CLOUDEVENTS_TYPES = ['application/cloudevents+json', 'application/cloudevents-batch+json'];
 
+/** Retry-After on a 503 VR_STORE_UNAVAILABLE, in seconds. */
+const STORE_RETRY_AFTER_SECONDS = '1';
+
+/** Server timeouts when the configuration leaves them out (see loadConfig for the variables). */
+const TIMEOUT_DEFAULTS = { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, connectionTimeoutMs: 300_000 };
+
 /** Builds the HTTP app without listening, so tests can inject() or listen on a port of their choosing. */
 export function buildApp(deps: AppDependencies): FastifyInstance {
+  const timeouts = { ...TIMEOUT_DEFAULTS, ...deps.config };
   const app = Fastify({
+    // Slow clients: a request must arrive whole within requestTimeout and its headers within headersTimeout (what
+    // cuts off a slow-loris client), an idle keep-alive socket closes after keepAliveTimeout and a silent one after
+    // connectionTimeout. Node checks the first two every connectionsCheckingInterval, so that bounds the cut-off too.
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    connectionTimeout: timeouts.connectionTimeoutMs,
+    http: {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.headersTimeoutMs / 4))),
+    },
+    clientErrorHandler,
+    frameworkErrors,
     bodyLimit: deps.config.maxBodyBytes,
     // mixin: every log line carries the active span's trace_id and span_id.
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization'], mixin: traceLogFields },
@@ -92,6 +76,8 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     const problem = problemFor(vrError, request.url, request.id);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    // The store is unreachable: nothing was acknowledged, and a retry in a moment is the right move.
+    if (vrError.code === 'VR_STORE_UNAVAILABLE') reply.header('retry-after', STORE_RETRY_AFTER_SECONDS);
     return reply.code(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -99,20 +85,25 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     return reply.code(404).type('application/problem+json').send(problem);
   });
 
-  // --- OpenAPI docs (/docs) and admin rate limits: before the routes, which they attach to as they are added. ---
-  // Route schemas are documentation only: AdminService and the core parse functions stay the validators (our codes
-  // and fields), and responses are sent as built (a schema serializer would silently drop undocumented fields).
-  app.setValidatorCompiler(() => () => true);
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  registerDocs(app);
+  // --- Schemas, OpenAPI docs (/docs) and admin rate limits: before the routes, which they attach to as they are added. ---
+  // Route schemas (from @vrouter/api) validate requests (failures become VR_VALIDATION naming the field, in the error
+  // handler above) and serialise answers.
+  addSchemas(app);
+  app.setValidatorCompiler(validatorCompiler());
+  // An absent body counts as `{}`, so an optional body may be left out and a required field is named as missing.
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.schema?.body && (request.body === undefined || request.body === null)) request.body = {};
+  });
+  registerDocs(app, { publicUrl: deps.config.publicUrl });
   registerAdminRateLimit(app, deps.config.adminRateLimitPerMinute);
-  // --- end of OpenAPI docs and rate limits ---
+  // --- end of schemas, OpenAPI docs and rate limits ---
 
   app.register(healthRoutes, deps);
   app.register(eventRoutes, deps);
   app.register(adminRoutes, deps);
   app.register(eventListRoutes, deps);
   app.register(replayRoutes, deps);
+  app.register(overrideRoutes, deps);
   app.register(shadowRoutes, deps);
   app.register(payloadRoutes, deps);
   app.register(rolloutRoutes, deps);

@@ -1,36 +1,14 @@
-import { ApiError, type VrouterClient } from '@vrouter/client';
+import { ApiError, type ComponentHealth, type HealthWindow, type Rollout, type VrouterClient } from '@vrouter/client';
 
-/** Per-version health as `GET /v1/health/versions` answers it (shape per the contract). */
-export interface VersionHealth {
-  version: string;
-  channels: string[];
-  dispatches: number;
-  succeeded: number;
-  failed: number;
-  errorRate: number | null;
-  latencyMs?: { p50: number | null; p99: number | null };
-  /** Oldest first, one entry per minute of the window, when the router provides it. */
+/** Per-version health as `GET /v1/health/versions` answers it; `perMinute` is drawn when a router provides it. */
+export type VersionHealth = ComponentHealth['versions'][number] & {
+  /** Oldest first, one entry per minute of the window. */
   perMinute?: { at: string; dispatches: number; failed: number }[];
-}
+};
 
-export interface HealthAnswer {
-  component: string;
-  window: string;
-  versions: VersionHealth[];
-}
+export type HealthAnswer = Omit<ComponentHealth, 'versions'> & { versions: VersionHealth[] };
 
-export interface RolloutView {
-  version: string;
-  state: 'running' | 'paused' | 'aborted' | 'completed';
-  step: number;
-  percent: number;
-  steps?: { percent: number; bakeSeconds?: number }[];
-  candidate: { dispatches: number; failed: number; errorRate: number | null };
-  baseline: { dispatches: number; failed: number; errorRate: number | null };
-  requiredSuccesses?: number;
-  gate?: Record<string, unknown>;
-  decisions: { at: string; action: string; why: string }[];
-}
+export type RolloutView = Rollout;
 
 export interface UiSettings {
   traceUrlTemplate?: string;
@@ -46,12 +24,12 @@ export async function optional<T>(read: () => Promise<T>): Promise<T | undefined
   }
 }
 
-export function health(client: VrouterClient, component: string, window = '1h'): Promise<HealthAnswer | undefined> {
-  return optional(() => client.health.versions({ component, window }) as Promise<HealthAnswer>);
+export function health(client: VrouterClient, component: string, window: HealthWindow = '1h'): Promise<HealthAnswer | undefined> {
+  return optional(() => client.health.versions({ component, window }));
 }
 
 export function rollout(client: VrouterClient, component: string): Promise<RolloutView | undefined> {
-  return optional(() => client.rollouts.get(component) as Promise<RolloutView>);
+  return optional(() => client.rollouts.get(component));
 }
 
 export async function uiSettings(): Promise<UiSettings> {

@@ -1,35 +1,12 @@
-import type { VrouterClient } from '@vrouter/client';
+import type { HealthWindow, Rollout, VrouterClient } from '@vrouter/client';
 import { type Command, InvalidArgumentError } from 'commander';
 import { leaf, noun, run, withReason } from './run.js';
 import { formatTable } from './table.js';
 
-interface Figures {
-  dispatches: number;
-  succeeded?: number;
-  failed: number;
-  errorRate: number | null;
-}
-interface RolloutAnswer {
-  component: string;
-  version: string;
-  baselineVersion: string | null;
-  state: string;
-  dryRun: boolean;
-  step: number;
-  percent: number;
-  steps: { percent: number; bakeSeconds: number }[];
-  candidate: Figures;
-  baseline: Figures;
-  requiredSuccesses?: number;
-  progress?: { successes: number; required: number };
-  next?: { action: string; why: string };
-  decisions: { at: string; action: string; why: string; actor: string; dryRun?: boolean }[];
-}
-interface HealthAnswer {
-  component: string;
-  window: string;
-  versions: { version: string; channels: string[]; dispatches: number; failed: number; errorRate: number; latencyMs: { p50: number | null; p99: number | null } }[];
-}
+type Figures = Rollout['candidate'];
+type RolloutAnswer = Rollout;
+
+const HEALTH_WINDOWS = ['5m', '1h', '24h'] as const satisfies readonly HealthWindow[];
 
 /** How often `rollout status --follow` polls: 30 requests a minute. */
 const FOLLOW_EVERY_MS = 2000;
@@ -44,6 +21,12 @@ function numberIn(min: number, max: number, what: string): (value: string) => nu
     if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected ${what} from ${min} to ${max}.`);
     return n;
   };
+}
+
+function healthWindow(value: string): HealthWindow {
+  const window = HEALTH_WINDOWS.find((w) => w === value);
+  if (!window) throw new InvalidArgumentError(`expected one of ${HEALTH_WINDOWS.join(', ')}.`);
+  return window;
 }
 
 function percentList(value: string): number[] {
@@ -71,7 +54,7 @@ function describe(r: RolloutAnswer): string {
   ].join('\n');
 }
 
-const get = (client: VrouterClient, component: string) => client.rollouts.get(component) as Promise<RolloutAnswer>;
+const get = (client: VrouterClient, component: string): Promise<RolloutAnswer> => client.rollouts.get(component);
 
 async function follow(client: VrouterClient, component: string): Promise<RolloutAnswer> {
   let last = '';
@@ -102,10 +85,10 @@ async function follow(client: VrouterClient, component: string): Promise<Rollout
 export function registerHealth(program: Command): void {
   leaf(program, 'health', 'Health of each version of a component: dispatches, failures, error rate, latency.')
     .argument('<component>', 'component name')
-    .option('--window <window>', '5m, 1h or 24h (default: 1h)')
+    .option('--window <window>', '5m, 1h or 24h (default: 1h)', healthWindow)
     .action(
-      run<{ window?: string }>(async (client, [component], options) => {
-        const answer = (await client.health.versions({ component: component!, ...(options.window ? { window: options.window } : {}) })) as HealthAnswer;
+      run<{ window?: HealthWindow }>(async (client, [component], options) => {
+        const answer = await client.health.versions({ component: component!, ...(options.window ? { window: options.window } : {}) });
         return {
           answer,
           text: () =>
@@ -167,14 +150,14 @@ export function registerRollout(program: Command): void {
           ...(o.minDispatches !== undefined ? { minDispatches: o.minDispatches } : {}),
           ...(promoteAfter ? { promoteAfter } : {}),
         };
-        const answer = (await client.rollouts.start(component!, {
+        const answer = await client.rollouts.start(component!, {
           version: version!,
           steps: o.steps.map((percent) => ({ percent, ...(o.bake !== undefined ? { bakeSeconds: o.bake } : {}) })),
           gate,
           ...(o.dryRun ? { dryRun: true } : {}),
           ...(o.force ? { force: true } : {}),
           ...(o.reason ? { reason: o.reason } : {}),
-        })) as RolloutAnswer;
+        });
         return { answer, text: () => describe(answer) };
       }),
     );
@@ -200,7 +183,7 @@ export function registerRollout(program: Command): void {
       .argument('<component>', 'component name')
       .action(
         run<{ reason?: string }>(async (client, [component], options) => {
-          const answer = (await client.rollouts.act(component!, action, options.reason)) as RolloutAnswer;
+          const answer = await client.rollouts.act(component!, action, options.reason);
           return { answer, text: () => rolloutLine(answer) };
         }),
       );

@@ -1,8 +1,10 @@
-import { assertComponentName, assertSubject, assertTimestamp, type ComponentRouting, resolveVersion, routingContext, ValidationError, VrouterError } from '@vrouter/core';
+import { assertTimestamp, type ComponentRouting, resolveVersion, routingContext, ValidationError, VrouterError } from '@vrouter/core';
 import { ATTR_ADMIN_ACTOR, ATTR_COMPONENT, ATTR_PIN_SCOPE, ATTR_PIN_SUBJECT, ATTR_VERSION, withAdminSpan } from '@vrouter/telemetry';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ChangeContext, queryInteger, type Tagged } from '@vrouter/engine';
-import type { AppDependencies } from '../app.js';
+import type { ChangeContext, Tagged } from '@vrouter/engine';
+import type { AppDependencies } from '../app-deps.js';
+import { act, change, tagged, withEtag } from './change.js';
 import {
   auditSchema,
   bulkPinsSchema,
@@ -27,13 +29,7 @@ import {
   revokeTokenSchema,
   rollbackChannelSchema,
   setChannelSchema,
-} from '../openapi/admin.js';
-
-type ComponentParams = { component: string };
-type VersionParams = ComponentParams & { version: string };
-type ChannelParams = ComponentParams & { channel: string };
-type PinParams = { scope: string; subject: string; component: string };
-type ReasonQuery = { reason?: string };
+} from '../openapi/routes.js';
 
 function describeComponent(routing: ComponentRouting) {
   return {
@@ -43,60 +39,8 @@ function describeComponent(routing: ComponentRouting) {
   };
 }
 
-/** An entity tag as HTTP writes it; weak validators (`W/`) compare by their opaque part. */
-const quoted = (etag: string): string => `"${etag}"`;
-function unquoted(header: string | string[] | undefined, name: string): string | undefined {
-  if (header === undefined) return undefined;
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = /^\s*(?:W\/)?"([^"]*)"\s*$/.exec(value ?? '');
-  if (!match) throw new ValidationError(name, `${name} must be one entity tag, e.g. "${'abc123'}".`);
-  return match[1];
-}
-
-/**
- * Runs an admin change in its own span (who changed what: action, actor, component, pin scope and subject),
- * so configuration changes can be lined up with error rates in the same backend.
- */
-export function act<T>(request: FastifyRequest, action: string, fn: () => Promise<T>): Promise<T> {
-  const params = (request.params ?? {}) as Record<string, string | undefined>;
-  return withAdminSpan(
-    action,
-    {
-      [ATTR_ADMIN_ACTOR]: request.principal?.name,
-      [ATTR_COMPONENT]: params.component,
-      [ATTR_PIN_SCOPE]: params.scope,
-      [ATTR_PIN_SUBJECT]: params.subject ?? params.customer ?? params.project ?? params.name,
-      [ATTR_VERSION]: params.version,
-    },
-    fn,
-  );
-}
-
-/** Who is changing what, from the request: the token's name, the request id, and If-Match / If-None-Match. */
-export function change(request: FastifyRequest, extra: { reason?: string } = {}): ChangeContext & { reason?: string } {
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch !== undefined && ifNoneMatch !== '*') throw new ValidationError('if-none-match', 'Only If-None-Match: * is supported on writes.');
-  const ifMatch = unquoted(request.headers['if-match'], 'if-match');
-  return {
-    actor: request.principal?.name ?? 'unknown',
-    requestId: request.id,
-    ...(ifMatch !== undefined ? { ifMatch } : {}),
-    ...(ifNoneMatch === '*' ? { ifNoneMatch: true } : {}),
-    ...(extra.reason ? { reason: extra.reason } : {}),
-  };
-}
-
-export function tagged<T>(reply: FastifyReply, result: Tagged<T>): T {
-  reply.header('etag', quoted(result.etag));
-  return result.value;
-}
-
-function withEtag<T extends { etag?: string }>(reply: FastifyReply, record: T): T {
-  if (record.etag) reply.header('etag', quoted(record.etag));
-  return record;
-}
-
-export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function adminRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { admin } = deps;
   const read = { config: { scope: 'read' as const } };
   const versionsWrite = { config: { scope: 'versions:write' as const } };
@@ -107,43 +51,40 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     const snapshot = await admin.config();
     return { components: [...snapshot.components.values()].map(describeComponent) };
   });
-  app.get<{ Params: ComponentParams }>('/v1/components/:component', { ...read, schema: getComponentSchema }, async (request, reply) => {
+  app.get('/v1/components/:component', { ...read, schema: getComponentSchema }, async (request, reply) => {
     const routing = await admin.routing(request.params.component);
+    // Health is an extra of the answer: a store hiccup reading it must not fail the component's details.
     const health = deps.health ? (await deps.health.component(routing.component.name).catch(() => undefined))?.versions : undefined;
     return withEtag(reply, { ...describeComponent(routing), ...(health ? { health } : {}) });
   });
-  app.put<{ Params: ComponentParams }>('/v1/components/:component', { ...versionsWrite, schema: putComponentSchema }, async (request, reply) =>
+  app.put('/v1/components/:component', { ...versionsWrite, schema: putComponentSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'component.put', () => admin.putComponent(request.params.component, request.body, change(request)))),
   );
 
-  app.delete<{ Params: ComponentParams; Querystring: ReasonQuery }>('/v1/components/:component', { ...versionsWrite, schema: deleteComponentSchema }, async (request, reply) => {
+  app.delete('/v1/components/:component', { ...versionsWrite, schema: deleteComponentSchema }, async (request, reply) => {
     await act(request, 'component.delete', () => admin.deleteComponent(request.params.component, change(request, request.query)));
     return reply.code(204).send();
   });
 
-  app.put<{ Params: VersionParams }>('/v1/components/:component/versions/:version', { ...versionsWrite, schema: putVersionSchema }, async (request, reply) =>
+  app.put('/v1/components/:component/versions/:version', { ...versionsWrite, schema: putVersionSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'version.put', () => admin.putVersion(request.params.component, request.params.version, request.body, change(request)))),
   );
-  app.delete<{ Params: VersionParams; Querystring: ReasonQuery }>(
-    '/v1/components/:component/versions/:version',
-    { ...versionsWrite, schema: deleteVersionSchema },
-    async (request, reply) => {
-      await act(request, 'version.delete', () => admin.deleteVersion(request.params.component, request.params.version, change(request, request.query)));
-      return reply.code(204).send();
-    },
-  );
+  app.delete('/v1/components/:component/versions/:version', { ...versionsWrite, schema: deleteVersionSchema }, async (request, reply) => {
+    await act(request, 'version.delete', () => admin.deleteVersion(request.params.component, request.params.version, change(request, request.query)));
+    return reply.code(204).send();
+  });
 
-  app.put<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel', { ...versionsWrite, schema: setChannelSchema }, async (request, reply) =>
+  app.put('/v1/components/:component/channels/:channel', { ...versionsWrite, schema: setChannelSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'channel.set', () => admin.setChannel(request.params.component, request.params.channel, request.body, change(request)))),
   );
-  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/promote', { ...versionsWrite, schema: promoteChannelSchema }, async (request, reply) =>
+  app.post('/v1/components/:component/channels/:channel/promote', { ...versionsWrite, schema: promoteChannelSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'channel.promote', () => admin.promote(request.params.component, request.params.channel, request.body, change(request)))),
   );
-  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/rollback', { ...versionsWrite, schema: rollbackChannelSchema }, async (request, reply) =>
+  app.post('/v1/components/:component/channels/:channel/rollback', { ...versionsWrite, schema: rollbackChannelSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'channel.rollback', () => admin.rollback(request.params.component, request.params.channel, request.body, change(request)))),
   );
 
-  app.get<{ Querystring: { scope?: string; subject?: string; component?: string } }>('/v1/pins', { ...read, schema: listPinsSchema }, async (request) => ({
+  app.get('/v1/pins', { ...read, schema: listPinsSchema }, async (request) => ({
     pins: await admin.listPins(request.query),
   }));
   app.post('/v1/pins/bulk', { ...pinsWrite, schema: bulkPinsSchema }, async (request, reply) => {
@@ -151,64 +92,53 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     // 207: some operations were valid but could not be written; the body names each one.
     return reply.code(result.failed.length > 0 ? 207 : 200).send(result);
   });
-  app.get<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', { ...read, schema: getPinSchema }, async (request, reply) =>
+  app.get('/v1/pins/:scope/:subject/:component', { ...read, schema: getPinSchema }, async (request, reply) =>
     withEtag(reply, await admin.getPin(request.params.scope, request.params.subject, request.params.component)),
   );
-  app.put<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: putPinSchema }, async (request, reply) =>
+  app.put('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: putPinSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'pin.set', () => admin.putPin(request.params.scope, request.params.subject, request.params.component, request.body, change(request)))),
   );
-  app.delete<{ Params: PinParams; Querystring: ReasonQuery }>('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: deletePinSchema }, async (request, reply) => {
+  app.delete('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: deletePinSchema }, async (request, reply) => {
     await act(request, 'pin.delete', () => admin.deletePin(request.params.scope, request.params.subject, request.params.component, change(request, request.query)));
     return reply.code(204).send();
   });
 
   app.get('/v1/customers', { ...read, schema: listCustomersSchema }, async () => ({ customers: await admin.listCustomers() }));
   app.get('/v1/projects', { ...read, schema: listProjectsSchema }, async () => ({ projects: await admin.listProjects() }));
-  app.put<{ Params: { customer: string } }>('/v1/customers/:customer', { ...pinsWrite, schema: putCustomerSchema }, async (request, reply) =>
+  app.put('/v1/customers/:customer', { ...pinsWrite, schema: putCustomerSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'customer.put', () => admin.putCustomer(request.params.customer, request.body, change(request)))),
   );
-  app.put<{ Params: { project: string } }>('/v1/projects/:project', { ...pinsWrite, schema: putProjectSchema }, async (request, reply) =>
+  app.put('/v1/projects/:project', { ...pinsWrite, schema: putProjectSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'project.put', () => admin.putProject(request.params.project, request.body, change(request)))),
   );
 
-  app.get<{ Querystring: { component?: string; customer?: string; project?: string; plan?: string } }>('/v1/resolve', { ...read, schema: resolveSchema }, async (request) => {
+  app.get('/v1/resolve', { ...read, schema: resolveSchema }, async (request) => {
     const { component, customer, project, plan } = request.query;
-    if (!component) throw new ValidationError('component', 'Query parameter component is required.');
-    const name = assertComponentName(component);
     // The snapshot this router routes with, so the answer is what an event would get now.
     const snapshot = deps.cache.current();
-    if (!snapshot.components.has(name)) throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${name} is not registered.`, { field: 'component' });
-    const given = {
-      customer: customer ? assertSubject(customer, 'customer') : undefined,
-      project: project ? assertSubject(project, 'project') : undefined,
-      plan: plan ? assertSubject(plan, 'plan') : undefined,
-    };
-    const context = routingContext(snapshot, given);
-    return { ...resolveVersion(snapshot, name, context), context, configRevision: snapshot.revision };
+    if (!snapshot.components.has(component)) throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${component} is not registered.`, { field: 'component' });
+    const context = routingContext(snapshot, { customer, project, plan });
+    return { ...resolveVersion(snapshot, component, context), context, configRevision: snapshot.revision };
   });
 
-  app.get<{ Querystring: { component?: string; subject?: string; since?: string; until?: string; limit?: string; cursor?: string } }>(
-    '/v1/audit',
-    { ...read, schema: auditSchema },
-    async (request) => {
-      const { component, subject, since, until, limit, cursor } = request.query;
-      const parsedLimit = limit === undefined ? undefined : queryInteger(limit, 'limit', 100, 1, 1000);
-      return deps.audit.query({
-        ...(component ? { component: assertComponentName(component) } : {}),
-        ...(subject ? { subject: assertSubject(subject) } : {}),
-        ...(since ? { since: assertTimestamp(since, 'since') } : {}),
-        ...(until ? { until: assertTimestamp(until, 'until') } : {}),
-        ...(parsedLimit ? { limit: parsedLimit } : {}),
-        ...(cursor ? { cursor } : {}),
-      });
-    },
-  );
+  app.get('/v1/audit', { ...read, schema: auditSchema }, async (request) => {
+    const { component, subject, since, until, limit, cursor } = request.query;
+    return deps.audit.query({
+      ...(component ? { component } : {}),
+      ...(subject ? { subject } : {}),
+      // Normalised to UTC, as the log stores them.
+      ...(since ? { since: assertTimestamp(since, 'since') } : {}),
+      ...(until ? { until: assertTimestamp(until, 'until') } : {}),
+      ...(limit ? { limit } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+  });
 
   app.post('/v1/tokens', { ...adminOnly, schema: createTokenSchema }, async (request, reply) =>
     reply.code(201).send(await act(request, 'token.create', () => admin.createToken(request.body, change(request)))),
   );
   app.get('/v1/tokens', { ...adminOnly, schema: listTokensSchema }, async () => ({ tokens: await admin.listTokens() }));
-  app.delete<{ Params: { name: string }; Querystring: ReasonQuery }>('/v1/tokens/:name', { ...adminOnly, schema: revokeTokenSchema }, async (request, reply) => {
+  app.delete('/v1/tokens/:name', { ...adminOnly, schema: revokeTokenSchema }, async (request, reply) => {
     await act(request, 'token.revoke', () => admin.revokeToken(request.params.name, change(request, request.query)));
     return reply.code(204).send();
   });

@@ -53,7 +53,8 @@ export function exampleHandler(component: string, version: string, options: Exam
     const type = typeof event.type === 'string' ? event.type : null;
     const fail = isRecord(event.data) ? event.data.fail : undefined;
     if (fail === true || fail === version || (Array.isArray(fail) && fail.includes(version))) {
-      throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'} because its data.fail says so.`);
+      const why = fail === true ? 'its data.fail is true' : `its data.fail names ${version}`;
+      throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'} because ${why}.`);
     }
     if (options.failures?.shouldFail(version)) throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'}: failing on demand.`);
     if (options.emit && type === 'release.requested' && isRecord(event.data) && event.data.followUp === true) {

@@ -31,13 +31,13 @@ t.test('exampleHandler', async (t) => {
     assert.equal(out.FunctionError, 'Unhandled');
     const body = decode(out.Payload) as { errorType: string; errorMessage: string };
     assert.equal(body.errorType, 'Error');
-    assert.match(body.errorMessage, /example@2\.0\.0 failed event e-2/);
+    assert.match(body.errorMessage, /example@2\.0\.0 failed event e-2 because its data\.fail is true/);
   });
 
   t.test('fails only the versions data.fail names', async () => {
     const ctx = { functionName: 'c', qualifier: 'v', invocationType: 'RequestResponse' as const, awsRequestId: 'r' };
     const event = (fail: unknown) => ({ specversion: '1.0', id: 'e-3', source: '/test', type: 't', data: { fail } });
-    assert.throws(() => exampleHandler('c', 'v2')(event('v2'), ctx), /c@v2 failed event e-3/);
+    assert.throws(() => exampleHandler('c', 'v2')(event('v2'), ctx), /c@v2 failed event e-3 because its data.fail names v2/);
     assert.throws(() => exampleHandler('c', 'v3')(event(['v2', 'v3']), ctx));
     assert.deepEqual(exampleHandler('c', 'v1')(event('v2'), ctx), { handledBy: 'c@v1', eventId: 'e-3', type: 't' });
   });

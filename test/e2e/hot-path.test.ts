@@ -8,9 +8,15 @@ t.test('the routing hot path', async (t) => {
   let counter: ReturnType<typeof countingClient>;
 
   t.before(async () => {
-    // A long poll interval keeps the background revision poll out of the count.
+    // Long intervals keep the background polls, and the health counters' flush (counted on its own below), out of the count.
     stack = await startStack({
-      env: { VROUTER_POLL_INTERVAL_MS: '60000', VROUTER_SWEEP_INTERVAL_MS: '600000', VROUTER_REPLAY_POLL_INTERVAL_MS: '600000' },
+      env: {
+        VROUTER_POLL_INTERVAL_MS: '60000',
+        VROUTER_SWEEP_INTERVAL_MS: '600000',
+        VROUTER_REPLAY_POLL_INTERVAL_MS: '600000',
+        VROUTER_HEALTH_FLUSH_MS: '60000',
+        VROUTER_ROLLOUT_INTERVAL_MS: '600000',
+      },
       dynamo: (endpoint) => {
         counter = countingClient(endpoint);
         return counter.client;
@@ -34,5 +40,10 @@ t.test('the routing hot path', async (t) => {
     assert.equal(counter.reads(), 0, JSON.stringify([...counter.counts]));
     // Event record, idempotency claim, outcome: one request each.
     assert.equal(counter.total() / events, 3, JSON.stringify([...counter.counts]));
+    // The health counters of those outcomes: one ADD per version (v1 for globex, v2 for acme) and minute, not one per event.
+    counter.counts.clear();
+    await stack.runtime.health.flush();
+    assert.deepEqual([...counter.counts.keys()], ['UpdateItemCommand']);
+    assert.ok(counter.total() >= 2 && counter.total() <= 4, JSON.stringify([...counter.counts]));
   });
 });

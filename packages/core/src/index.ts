@@ -53,6 +53,7 @@ export type {
   DispatchKey,
   DispatchError,
   DispatchRecord,
+  DispatchHistoryEntry,
   DispatchQuery,
   DispatchPage,
   EventRecord,
@@ -75,6 +76,8 @@ export type {
   AuditLog,
 } from './ports.js';
 export { REPLAY_STATES, replayStatus } from './replay.js';
+export { applyReplayOutcome, dispatchHistory, MAX_DISPATCH_HISTORY } from './dispatch-history.js';
+export type { ReplayedFields } from './dispatch-history.js';
 export type { ReplayFilter, ReplayRequest, ReplayState, ReplayCounts, ReplayJob, ReplayProgress, ReplayStore } from './replay.js';
 export { inShadowSample } from './shadow.js';
 export { Periodic } from './periodic.js';

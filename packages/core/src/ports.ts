@@ -51,6 +51,21 @@ export interface DispatchRecord extends DispatchKey {
   plan?: string;
   /** The replay that last dispatched this event for this component, if any. */
   lastReplayId?: string;
+  /**
+   * Every outcome of the original dispatch to this component, oldest first: the original attempt, then each replay
+   * that completed. The record's own version, status, attempts and error are those of the last entry.
+   */
+  history?: DispatchHistoryEntry[];
+}
+
+/** One completed dispatch of an event to a component: the original, or a replay (`replayId`). */
+export interface DispatchHistoryEntry {
+  version: string | null;
+  status: Exclude<DispatchStatus, 'pending'>;
+  attempts: number;
+  at: string;
+  replayId?: string;
+  error?: DispatchError;
 }
 
 /** Which dispatch records to list: a time window and optional filters, one row per (event, component). */

@@ -1,4 +1,17 @@
-import { channelName, cloudEvent, componentName, dispatchError, dispatchStatus, dispatchSummary, eventDetail, nullable, subjectId, timestamp, versionName } from './shapes.js';
+import {
+  channelName,
+  cloudEvent,
+  componentName,
+  dispatchError,
+  dispatchHistoryEntry,
+  dispatchStatus,
+  dispatchSummary,
+  eventDetail,
+  nullable,
+  subjectId,
+  timestamp,
+  versionName,
+} from './shapes.js';
 import { json, operation, pathParams, query } from './operation.js';
 import { problemSchema } from './problems.js';
 
@@ -49,6 +62,8 @@ export const getEventSchema = operation({
   responses: { 200: json('The event.', eventDetail) },
 });
 
+const { error: _error, ...historyWithoutError } = dispatchHistoryEntry.properties;
+
 const dispatchRow = {
   type: 'object',
   additionalProperties: false,
@@ -66,6 +81,11 @@ const dispatchRow = {
     project: { type: ['string', 'null'] },
     lastError: { ...dispatchError, type: ['object', 'null'] },
     lastReplayId: { type: ['string', 'null'] },
+    history: {
+      type: 'array',
+      items: { ...dispatchHistoryEntry, properties: historyWithoutError },
+      description: 'Every outcome, oldest first (the original attempt, then each completed replay), without errors; the row shows the last one.',
+    },
   },
 };
 

@@ -308,6 +308,21 @@ export const dispatchSummary = {
   },
 };
 
+/** One completed dispatch of an event to a component: the original attempt, or a replay. */
+export const dispatchHistoryEntry = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'status', 'attempts', 'at', 'replayId'],
+  properties: {
+    version: nullable(versionName),
+    status: { type: 'string', enum: ['dispatched', 'succeeded', 'failed'] },
+    attempts: { type: 'integer', minimum: 0 },
+    at: timestamp,
+    replayId: { type: ['string', 'null'], description: 'The replay that produced this outcome; null for the original dispatch.' },
+    error: { ...dispatchError, description: 'Why it failed (detail only).' },
+  },
+};
+
 const dispatchOutcome = {
   type: 'object',
   additionalProperties: false,
@@ -345,13 +360,18 @@ export const eventDetail = {
     event: cloudEvent,
     dispatches: {
       type: 'array',
-      description: 'The original dispatch to each component.',
+      description: 'The dispatch to each component, as its latest outcome left it (a completed replay’s version, status, attempts and error), with its history.',
       items: {
         ...dispatchOutcome,
-        required: [...dispatchOutcome.required, 'lastReplayId'],
+        required: [...dispatchOutcome.required, 'lastReplayId', 'history'],
         properties: {
           ...dispatchOutcome.properties,
           lastReplayId: { type: ['string', 'null'], description: 'The last replay that dispatched this event to this component again.' },
+          history: {
+            type: 'array',
+            items: dispatchHistoryEntry,
+            description: 'Every outcome, oldest first: the original attempt, then each completed replay. The dispatch’s version, status, attempts and error are the last entry’s.',
+          },
         },
       },
     },

@@ -1,4 +1,4 @@
-import { assertComponentName, assertSubject, assertTimestamp, assertVersionName, type DispatchRecord, type DispatchStatus, ValidationError } from '@vrouter/core';
+import { dispatchHistory, assertComponentName, assertSubject, assertTimestamp, assertVersionName, type DispatchRecord, type DispatchStatus, ValidationError } from '@vrouter/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
 import { queryInteger } from '@vrouter/engine';
@@ -34,10 +34,14 @@ function row(r: DispatchRecord) {
     project: r.project ?? null,
     lastError: r.lastError ?? null,
     lastReplayId: r.lastReplayId ?? null,
+    history: dispatchHistory(r).map((h) => ({ version: h.version, status: h.status, attempts: h.attempts, at: h.at, replayId: h.replayId ?? null })),
   };
 }
 
-/** `GET /v1/events`: one row per (event, component), newest first, from indexes rather than scans. */
+/**
+ * `GET /v1/events`: one row per (event, component) as its latest outcome (a completed replay's) left it, newest
+ * first, from indexes rather than scans.
+ */
 export async function eventListRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
   app.get<{ Querystring: ListQuery }>('/v1/events', { config: { scope: 'read' }, schema: listEventsSchema }, async (request) => {
     const q = request.query;

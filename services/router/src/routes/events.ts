@@ -1,4 +1,4 @@
-import { type DispatchRecord, NotFoundError } from '@vrouter/core';
+import { type DispatchRecord, dispatchHistory, NotFoundError } from '@vrouter/core';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
 import { getEventSchema, postEventsSchema } from '../openapi/events.js';
@@ -53,7 +53,11 @@ export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): 
       plan: event.plan ?? null,
       components: event.components,
       event: event.event,
-      dispatches: dispatches.map((d) => ({ ...outcome(d), lastReplayId: d.lastReplayId ?? null })),
+      dispatches: dispatches.map((d) => ({
+        ...outcome(d),
+        lastReplayId: d.lastReplayId ?? null,
+        history: dispatchHistory(d).map((h) => ({ ...h, replayId: h.replayId ?? null })),
+      })),
       replays: replays.map((d) => ({ replayId: d.replayId, ...outcome(d) })),
       shadows: shadows.map(outcome),
     };

@@ -26,6 +26,7 @@ export type {
   EventList,
   EventListQuery,
   EventRow,
+  EventOutcome,
   EventPostAnswer,
   EventPostOptions,
   EventResult,

@@ -236,6 +236,17 @@ export interface EventRow {
   lastError: { code: string; message: string } | null;
   /** The replay that last dispatched this event for this component. */
   lastReplayId: string | null;
+  /** Every outcome, oldest first: the original attempt, then each completed replay; the row shows the last. */
+  history: EventOutcome[];
+}
+
+/** One completed dispatch of an event to a component: the original (`replayId` null) or a replay. */
+export interface EventOutcome {
+  version: string | null;
+  status: Exclude<DispatchStatus, 'pending'>;
+  attempts: number;
+  at: string;
+  replayId: string | null;
 }
 
 /** A page of `GET /v1/events`; `cursor`, when present, continues where this page stopped. */

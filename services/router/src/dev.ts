@@ -7,6 +7,7 @@ import { withAdminSpan } from '@vrouter/telemetry';
 import type { RouterConfig } from './config.js';
 import { createRuntime } from './runtime.js';
 import { EXAMPLE_FUNCTIONS, seedExample } from './seed.js';
+import { type DevFunction, loadDevFunction } from './dev-functions.js';
 import { tour } from './tour.js';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -29,12 +30,23 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
+export interface DevOptions {
+  print?: (line: string) => void;
+  dynamoPort?: number;
+  lambdaPort?: number;
+  /** The user's own functions, served beside the examples on the local Lambda endpoint. */
+  functions?: readonly DevFunction[];
+}
+
 /**
  * Dev mode: an embedded DynamoDB-compatible store persisted under the data dir, a local Lambda endpoint serving the
- * example versions, the example configuration (first run only), and the router. Needs no AWS account.
+ * example versions and the user's own functions, the example configuration (first run only), and the router.
+ * Needs no AWS account. Throws ConfigError for a function that cannot be loaded, before anything starts.
  */
-export async function startDev(config: RouterConfig, options: { print?: (line: string) => void; dynamoPort?: number; lambdaPort?: number } = {}): Promise<DevServer> {
+export async function startDev(config: RouterConfig, options: DevOptions = {}): Promise<DevServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const functions = options.functions ?? [];
+  const handlers = await Promise.all(functions.map(async (f) => ({ ...f, handler: await loadDevFunction(f) })));
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
   const store = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), port: options.dynamoPort ?? 0 }).catch((error: unknown) => {
@@ -42,6 +54,10 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
   });
   const lambda = new LocalLambdaServer({ port: options.lambdaPort ?? 0 });
   for (const f of EXAMPLE_FUNCTIONS) lambda.register(f.functionName, f.qualifier, exampleHandler(f.component, f.version));
+  for (const f of handlers) {
+    if (f.qualifier === undefined) lambda.registerAnyQualifier(f.functionName, f.handler);
+    else lambda.register(f.functionName, f.qualifier, f.handler);
+  }
   const closers: (() => Promise<void>)[] = [() => store.close()];
   try {
     const { url: lambdaUrl } = await lambda.start();
@@ -58,7 +74,7 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
     const seeded = await withAdminSpan('seed', {}, () => seedExample(runtime.admin));
     const address = await runtime.app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
-    for (const line of tour({ url, token, seeded, dataDir, dynamoEndpoint: store.endpoint, lambdaEndpoint: lambdaUrl })) print(line);
+    for (const line of tour({ url, token, seeded, dataDir, dynamoEndpoint: store.endpoint, lambdaEndpoint: lambdaUrl, functions })) print(line);
     return {
       url,
       token,

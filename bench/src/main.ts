@@ -3,6 +3,7 @@
 //   latency:  POST /v1/events?wait=true through the router vs invoking the same local Lambda directly
 //   ingest:   POST /v1/events (202 after durable claims) vs a bare fastify route that parses JSON and answers 202
 //   requests: DynamoDB requests per event, new and duplicate, counted on the client
+//   hot keys: the hottest partition key per index after a burst, and its writes/s at 10k events/s (hot-keys.ts)
 // Run: npm run bench (BENCH_EVENTS=2000 BENCH_CONCURRENCY=16 to change the load).
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { buildSnapshot, pinKey, resolveVersion } from '@vrouter/core';
@@ -115,3 +116,8 @@ for (const line of await telemetryBench(EVENTS, CONCURRENCY)) console.log(line);
 const { replayBench } = await import('./replay.js');
 console.log('');
 for (const line of await replayBench(Math.min(EVENTS, 2000))) console.log(line);
+
+// --- Hot partition keys of a burst, per index (docs/scale.md): hot-keys.ts.
+const { hotKeysBench } = await import('./hot-keys.js');
+console.log('');
+for (const line of await hotKeysBench(Number(process.env.BENCH_HOT_EVENTS ?? 2000), Number(process.env.BENCH_HOT_CUSTOMERS ?? 500))) console.log(line);

@@ -3,19 +3,19 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { promisify } from 'node:util';
 import { type RouterProcess, startRouterProcess, VROUTER_BIN } from '../src/child.js';
 import { apiClient, eventually } from '../src/stack.js';
 
 const run = promisify(execFile);
 
-describe('vrouter dev --function: your own handler on the local Lambda endpoint', () => {
+t.test('vrouter dev --function: your own handler on the local Lambda endpoint', async (t) => {
   let dir: string;
   let dev: RouterProcess;
   let api: ReturnType<typeof apiClient>;
 
-  before(async () => {
+  t.before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vrouter-fn-'));
     // A named `handler` export, as Lambda's Node runtime expects, and an async default export.
     await writeFile(join(dir, 'handler.mjs'), 'export const handler = (event, context) => ({ mine: event.id, qualifier: context.qualifier, version: event.vrouter.version });\n');
@@ -39,7 +39,7 @@ describe('vrouter dev --function: your own handler on the local Lambda endpoint'
     await ok(api('PUT', '/v1/components/mine/channels/beta', { version: 'v2' }));
     await ok(api('PUT', '/v1/pins/customer/initech/mine', { channel: 'beta', reason: 'tries v2' }));
   });
-  after(async () => {
+  t.teardown(async () => {
     await dev?.stop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -52,12 +52,12 @@ describe('vrouter dev --function: your own handler on the local Lambda endpoint'
     return (await api<Detail>('GET', `/v1/events/%2Fshop/${id}`)).body.dispatches[0]!;
   };
 
-  it('prints the functions it serves', () => {
+  t.test('prints the functions it serves', async () => {
     assert.match(dev.output(), /your function my-fn \(any qualifier, e\.g\. --lambda my-fn:1\) from .*handler\.mjs/);
     assert.match(dev.output(), /your function my-fn:2 \(--lambda my-fn:2\) from .*v2\.mjs/);
   });
 
-  it('serves the module under any qualifier and another as version 2, with the payload and context a Lambda handler gets', async () => {
+  t.test('serves the module under any qualifier and another as version 2, with the payload and context a Lambda handler gets', async () => {
     const latest = await post('o-1', 'acme');
     assert.equal(latest.status, 'succeeded');
     assert.deepEqual(JSON.parse(latest.response!), { mine: 'o-1', qualifier: '1', version: 'v1' });
@@ -66,14 +66,14 @@ describe('vrouter dev --function: your own handler on the local Lambda endpoint'
     assert.deepEqual(JSON.parse(two.response!), { v2: 'o-2' });
   });
 
-  it("records the handler's throw as the function's error", async () => {
+  t.test("records the handler's throw as the function's error", async () => {
     const failed = await post('o-3', 'initech', { boom: true });
     assert.equal(failed.status, 'failed');
     assert.equal(failed.lastError?.code, 'FunctionError:TypeError');
     assert.match(failed.lastError!.message, /v2 says boom/);
   });
 
-  it('refuses a bad --function with exit code 2 before starting anything', async () => {
+  t.test('refuses a bad --function with exit code 2 before starting anything', async () => {
     for (const [spec, message] of [
       ['my-fn', /expected name\[:qualifier\]=path/],
       [`my-fn=${join(dir, 'missing.mjs')}`, /no file at/],

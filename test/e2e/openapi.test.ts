@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { cloudEvent, seedSvc, type Stack, startStack, TOKEN } from '../src/stack.js';
 
@@ -36,11 +36,11 @@ const ajv = new Ajv2020({
   formats: { 'date-time': (value: string) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), uri: (value: string) => URL.canParse(value) },
 });
 
-describe('OpenAPI document at /docs', () => {
+t.test('OpenAPI document at /docs', async (t) => {
   let stack: Stack;
   let doc: OpenapiDocument;
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     const response = await fetch(`${stack.url}/docs/json`);
@@ -48,9 +48,9 @@ describe('OpenAPI document at /docs', () => {
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
     doc = (await response.json()) as OpenapiDocument;
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
-  it('is an OpenAPI 3 document for this package, served without a token, with bearer security', () => {
+  t.test('is an OpenAPI 3 document for this package, served without a token, with bearer security', async () => {
     assert.match(doc.openapi, /^3\.\d+\.\d+$/);
     assert.equal(doc.info.title, 'Version Router');
     assert.equal(doc.info.version, routerPackage.version);
@@ -59,7 +59,7 @@ describe('OpenAPI document at /docs', () => {
     assert.ok(Object.keys(doc.paths).length > 0);
   });
 
-  it('documents every route the app serves, with its method, path parameters, a summary, a 2xx response and security', () => {
+  t.test('documents every route the app serves, with its method, path parameters, a summary, a 2xx response and security', async () => {
     const failures: string[] = [];
     for (const route of stack.runtime.app.vrouterRoutes) {
       // The docs and the web page are not the API.
@@ -83,7 +83,7 @@ describe('OpenAPI document at /docs', () => {
     assert.deepEqual(failures, []);
   });
 
-  it('documents no route that the app does not serve', () => {
+  t.test('documents no route that the app does not serve', async () => {
     const served = new Set(stack.runtime.app.vrouterRoutes.map((r) => `${r.method.toLowerCase()} ${openapiPath(r.url)}`));
     const extra: string[] = [];
     for (const [path, item] of Object.entries(doc.paths)) {
@@ -92,14 +92,14 @@ describe('OpenAPI document at /docs', () => {
     assert.deepEqual(extra, []);
   });
 
-  it('serves the Swagger UI at /docs', async () => {
+  t.test('serves the Swagger UI at /docs', async () => {
     const response = await fetch(`${stack.url}/docs`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
     assert.match(await response.text(), /swagger/i);
   });
 
-  describe('real responses match their documented schemas', () => {
+  t.test('real responses match their documented schemas', async (t) => {
     /** The documented schema for an answer: the exact status, else its range (4XX), else default. */
     function documented(method: string, path: string, status: number, contentType: string): Schema | undefined {
       const responses = doc.paths[path]?.[method.toLowerCase()]?.responses ?? {};
@@ -136,12 +136,12 @@ describe('OpenAPI document at /docs', () => {
       return json;
     }
 
-    it('health', async () => {
+    t.test('health', async () => {
       await check('GET', '/healthz', '/healthz', 200, undefined, { token: null });
       await check('GET', '/readyz', '/readyz', 200, undefined, { token: null });
     });
 
-    it('components, versions and channels', async () => {
+    t.test('components, versions and channels', async () => {
       await check('PUT', '/v1/components/{component}', '/v1/components/docs-demo', 200, { description: 'For the docs test', subscriptions: ['docs.*'] });
       await check('PUT', '/v1/components/{component}/versions/{version}', '/v1/components/docs-demo/versions/v1', 200, {
         target: { kind: 'http', url: 'http://127.0.0.1:9/docs' },
@@ -158,7 +158,7 @@ describe('OpenAPI document at /docs', () => {
       await check('DELETE', '/v1/components/{component}/versions/{version}', '/v1/components/docs-demo/versions/v2', 204);
     });
 
-    it('pins, customers, projects and resolution', async () => {
+    t.test('pins, customers, projects and resolution', async () => {
       await check('PUT', '/v1/customers/{customer}', '/v1/customers/docs-co', 200, { plan: 'pro' });
       await check('PUT', '/v1/projects/{project}', '/v1/projects/docs-p', 200, { customer: 'docs-co' });
       await check('PUT', '/v1/pins/{scope}/{subject}/{component}', '/v1/pins/customer/docs-co/svc', 200, { channel: 'beta', reason: 'docs' });
@@ -180,7 +180,7 @@ describe('OpenAPI document at /docs', () => {
       await check('GET', '/v1/audit', '/v1/audit?component=svc&limit=5', 200);
     });
 
-    it('events: ingest (single and batch) and lookup', async () => {
+    t.test('events: ingest (single and batch) and lookup', async () => {
       const event = cloudEvent({ customerid: 'docs-co', data: { hello: 'docs' } });
       const posted = await check('POST', '/v1/events', '/v1/events?wait=true', 202, event, { contentType: 'application/cloudevents+json' });
       assert.equal((posted as { results: { status: string }[] }).results[0]!.status, 'accepted');
@@ -190,7 +190,7 @@ describe('OpenAPI document at /docs', () => {
       await check('GET', '/v1/events/{source}/{id}', `/v1/events/${encodeURIComponent(String(event.source))}/${event.id}`, 200);
     });
 
-    it('event list and replays', async () => {
+    t.test('event list and replays', async () => {
       const from = new Date(Date.now() - 3_600_000).toISOString();
       await check('GET', '/v1/events', `/v1/events?from=${encodeURIComponent(from)}&component=svc&limit=5`, 200);
       const dry = await check('POST', '/v1/replays', '/v1/replays', 202, { from, filter: { component: 'svc', status: 'all' }, dryRun: true });
@@ -203,13 +203,13 @@ describe('OpenAPI document at /docs', () => {
       await check('POST', '/v1/replays/{id}/cancel', `/v1/replays/${id}/cancel`, [200, 409]);
     });
 
-    it('tokens', async () => {
+    t.test('tokens', async () => {
       await check('POST', '/v1/tokens', '/v1/tokens', 201, { name: 'docs-reader', scopes: ['read'] });
       await check('GET', '/v1/tokens', '/v1/tokens', 200);
       await check('DELETE', '/v1/tokens/{name}', '/v1/tokens/docs-reader', 204);
     });
 
-    it('problems', async () => {
+    t.test('problems', async () => {
       await check('GET', '/v1/components/{component}', '/v1/components/nothing-here', 404);
       await check('GET', '/v1/components', '/v1/components', 401, undefined, { token: null });
       await check('GET', '/v1/resolve', '/v1/resolve', 400);

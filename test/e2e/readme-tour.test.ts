@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type RouterProcess, startRouterProcess } from '../src/child.js';
@@ -40,7 +40,7 @@ function jsonDocuments(text: string): unknown[] {
   return out;
 }
 
-describe("the README's tour and incident story, as written, against vrouter dev (npm start)", () => {
+t.test("the README's tour and incident story, as written, against vrouter dev (npm start)", async (t) => {
   let dataDir: string;
   let dev: RouterProcess;
   let token: string;
@@ -54,19 +54,19 @@ describe("the README's tour and incident story, as written, against vrouter dev 
     return stdout;
   };
 
-  before(async () => {
+  t.before(async () => {
     readme = await readFile(join(ROOT, 'README.md'), 'utf8');
     dataDir = await mkdtemp(join(tmpdir(), 'vrouter-readme-'));
     dev = await startRouterProcess(['dev'], { VROUTER_DATA_DIR: dataDir }, 60_000);
     await eventually(async () => (dev.output().includes('Ctrl-C') ? true : undefined), 10_000);
     token = /VROUTER_TOKEN=(\S+)/.exec(dev.output())![1]!;
   });
-  after(async () => {
+  t.teardown(async () => {
     await dev?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('the five-minute tour routes acme and globex differently, and moves acme', async () => {
+  t.test('the five-minute tour routes acme and globex differently, and moves acme', async () => {
     const out = await bash(block(readme, '## Five-minute tour'));
     const answers = jsonDocuments(out);
     assert.equal(answers.length, 6, out);
@@ -89,7 +89,7 @@ describe("the README's tour and incident story, as written, against vrouter dev 
     assert.equal(pinned.channel, 'experimental');
   });
 
-  it('the incident: v2 fails globex, pin to v4, replay, all green', async () => {
+  t.test('the incident: v2 fails globex, pin to v4, replay, all green', async () => {
     const out = await bash(block(readme, '### An incident, end to end'));
     const api = apiClient(dev.url, token);
     type Rows = { items: { id: string; version: string; status: string; lastError: unknown; history: { version: string; status: string }[] }[] };
@@ -114,7 +114,7 @@ describe("the README's tour and incident story, as written, against vrouter dev 
     assert.match(out, /no events from \S+ to \S+\s*$/, 'nothing is failed any more');
   });
 
-  it('the replay and shadow sections name versions dev mode has', () => {
+  t.test('the replay and shadow sections name versions dev mode has', async () => {
     const replaying = readme.slice(readme.indexOf('## Replaying events onto a fix'), readme.indexOf('## Delivery guarantees'));
     const named = new Set([...replaying.matchAll(/\bv(\d+)\b/g)].map((m) => `v${m[1]}`));
     assert.ok(named.size > 0);

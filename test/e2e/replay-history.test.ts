@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { cloudEvent, eventually, seedSvc, type Stack, startStack } from '../src/stack.js';
 
 type HistoryRow = { version: string | null; status: string; attempts: number; at: string; replayId: string | null; error?: { code: string; message: string } };
@@ -16,12 +16,12 @@ type Row = {
 type Rows = { items: Row[] };
 type Detail = { dispatches: (Row & { response: string | null; pin: unknown })[]; replays: { replayId: string; version: string; status: string }[] };
 
-describe('after a replay, the event list tells what happened last', () => {
+t.test('after a replay, the event list tells what happened last', async (t) => {
   let stack: Stack;
   const failed: string[] = [];
   let replayId = '';
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack({ env: { VROUTER_REPLAY_POLL_INTERVAL_MS: '100', VROUTER_REPLAY_LEASE_MS: '1000' } });
     await seedSvc(stack.api);
     // v2 (beta) is the bad version: it throws on every event; v1 and v3 handle them.
@@ -37,13 +37,13 @@ describe('after a replay, the event list tells what happened last', () => {
     // An acme event on v1 that never fails, so filters have something else to leave out.
     await stack.api('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'acme' }));
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
   const since = () => new Date(Date.now() - 15 * 60_000).toISOString();
   const list = async (filters: string) => (await stack.api<Rows>('GET', `/v1/events?from=${since()}&component=svc${filters}`)).body.items;
   const ids = (rows: Row[]) => rows.map((r) => r.id).sort();
 
-  it('before the replay: v2 failed them, and the history holds that one outcome', async () => {
+  t.test('before the replay: v2 failed them, and the history holds that one outcome', async () => {
     const rows = await list('&version=v2&status=failed');
     assert.deepEqual(ids(rows), [...failed].sort());
     for (const row of rows) {
@@ -55,7 +55,7 @@ describe('after a replay, the event list tells what happened last', () => {
     }
   });
 
-  it('after a replay onto v3: rows show v3 succeeded, with the original kept in the history; filters agree', async () => {
+  t.test('after a replay onto v3: rows show v3 succeeded, with the original kept in the history; filters agree', async () => {
     await stack.api('PUT', '/v1/pins/customer/globex/svc', { version: 'v3', reason: 'the fix' });
     const created = await stack.api<{ id: string }>('POST', '/v1/replays', {
       from: since(),
@@ -95,7 +95,7 @@ describe('after a replay, the event list tells what happened last', () => {
     );
   });
 
-  it("GET /v1/events/{source}/{id} shows the latest outcome, v3's answer, and the whole history with errors", async () => {
+  t.test("GET /v1/events/{source}/{id} shows the latest outcome, v3's answer, and the whole history with errors", async () => {
     const detail = await stack.api<Detail>('GET', `/v1/events/%2Fe2e/${failed[0]}`);
     assert.equal(detail.status, 200);
     const [dispatch] = detail.body.dispatches;
@@ -110,7 +110,7 @@ describe('after a replay, the event list tells what happened last', () => {
     );
   });
 
-  it('a replay that fails again becomes the latest outcome too, and joins the history', async () => {
+  t.test('a replay that fails again becomes the latest outcome too, and joins the history', async () => {
     const created = await stack.api<{ id: string }>('POST', '/v1/replays', {
       from: since(),
       filter: { component: 'svc', customer: 'globex', status: 'all' },

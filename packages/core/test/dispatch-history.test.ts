@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { applyReplayOutcome, type DispatchRecord, dispatchHistory, MAX_DISPATCH_HISTORY } from '../src/index.js';
 
 const original: DispatchRecord = {
@@ -34,13 +34,13 @@ const replay = (replayId: string, version: string, status: 'succeeded' | 'failed
   response: status === 'succeeded' ? '{"ok":true}' : undefined,
 });
 
-describe('a replay outcome becomes the latest outcome of its original', () => {
-  it('a record without stored history has its own outcome as history; a pending one none', () => {
+t.test('a replay outcome becomes the latest outcome of its original', async (t) => {
+  t.test('a record without stored history has its own outcome as history; a pending one none', async () => {
     assert.deepEqual(dispatchHistory(original), [{ version: 'v2', status: 'failed', attempts: 5, at: original.updatedAt, error: original.lastError }]);
     assert.deepEqual(dispatchHistory({ ...original, status: 'pending' }), []);
   });
 
-  it("takes the replay's version, status, attempts, error and answer, and keeps the original first in the history", () => {
+  t.test("takes the replay's version, status, attempts, error and answer, and keeps the original first in the history", async () => {
     const fields = applyReplayOutcome(original, replay('rp1', 'v3', 'succeeded', '2026-01-01T01:00:00.000Z'))!;
     assert.equal(fields.version, 'v3');
     assert.equal(fields.status, 'succeeded');
@@ -57,14 +57,14 @@ describe('a replay outcome becomes the latest outcome of its original', () => {
     );
   });
 
-  it('leaves an original in flight alone, and records one replay once', () => {
+  t.test('leaves an original in flight alone, and records one replay once', async () => {
     assert.equal(applyReplayOutcome({ ...original, status: 'pending' }, replay('rp1', 'v3', 'succeeded', '2026-01-01T01:00:00.000Z')), undefined);
     const once = applyReplayOutcome(original, replay('rp1', 'v3', 'succeeded', '2026-01-01T01:00:00.000Z'))!;
     const twice = applyReplayOutcome({ ...original, ...once }, replay('rp1', 'v3', 'succeeded', '2026-01-01T01:00:00.000Z'))!;
     assert.equal(twice.history!.length, 2);
   });
 
-  it('keeps the original and the latest replays when the history is full', () => {
+  t.test('keeps the original and the latest replays when the history is full', async () => {
     let record: DispatchRecord = original;
     for (let i = 0; i < MAX_DISPATCH_HISTORY + 5; i++) {
       record = { ...record, ...applyReplayOutcome(record, replay(`rp${i}`, 'v3', 'failed', new Date(Date.UTC(2026, 0, 2, 0, i)).toISOString()))! };

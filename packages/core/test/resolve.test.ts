@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { resolveVersion, routingContext } from '../src/index.js';
 import { snapshotWith } from './fixtures.js';
 
@@ -13,7 +13,7 @@ function resolved(result: ReturnType<typeof resolveVersion>) {
   return result;
 }
 
-describe('resolveVersion: edge cases', () => {
+t.test('resolveVersion: edge cases', async (t) => {
   const cases: {
     name: string;
     snapshot: Parameters<typeof snapshotWith>[0];
@@ -98,7 +98,7 @@ describe('resolveVersion: edge cases', () => {
   ];
 
   for (const c of cases) {
-    it(c.name, () => {
+    t.test(c.name, async () => {
       const result = resolveVersion(snapshotWith(c.snapshot), 'svc', c.context, now);
       if (c.version === null) {
         assert.equal(result.resolved, false);
@@ -113,7 +113,7 @@ describe('resolveVersion: edge cases', () => {
     });
   }
 
-  it('explains every scope, in precedence order', () => {
+  t.test('explains every scope, in precedence order', async () => {
     const decision = resolved(resolveVersion(snapshotWith({ pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] }), 'svc', { customer: 'acme', plan: 'pro' }, now));
     assert.deepEqual(
       decision.considered.map((step) => [step.scope, step.outcome]),
@@ -127,30 +127,30 @@ describe('resolveVersion: edge cases', () => {
     assert.equal(decision.channel, 'beta');
   });
 
-  it('an unknown component is unresolved, not thrown', () => {
+  t.test('an unknown component is unresolved, not thrown', async () => {
     const result = resolveVersion(snapshotWith({}), 'nope', {}, now);
     assert.equal(result.resolved, false);
   });
 
-  it('a pin expiring exactly now is expired', () => {
+  t.test('a pin expiring exactly now is expired', async () => {
     const expiresAt = new Date(now).toISOString();
     const decision = resolved(resolveVersion(snapshotWith({ pins: [{ scope: 'customer', subject: 'acme', channel: 'beta', expiresAt }] }), 'svc', { customer: 'acme' }, now));
     assert.equal(decision.version, 'v1');
   });
 });
 
-describe('routingContext', () => {
+t.test('routingContext', async (t) => {
   const snapshot = snapshotWith({ customers: [{ id: 'acme', plan: 'pro' }], projects: [{ id: 'web', customer: 'acme' }] });
 
-  it('derives customer from project and plan from customer', () => {
+  t.test('derives customer from project and plan from customer', async () => {
     assert.deepEqual(routingContext(snapshot, { project: 'web' }), { customer: 'acme', project: 'web', plan: 'pro' });
   });
 
-  it('keeps what the event says', () => {
+  t.test('keeps what the event says', async () => {
     assert.deepEqual(routingContext(snapshot, { customer: 'globex', project: 'web', plan: 'free' }), { customer: 'globex', project: 'web', plan: 'free' });
   });
 
-  it('leaves unknowns undefined', () => {
+  t.test('leaves unknowns undefined', async () => {
     assert.deepEqual(routingContext(snapshot, { customer: 'nobody' }), { customer: 'nobody', project: undefined, plan: undefined });
   });
 });

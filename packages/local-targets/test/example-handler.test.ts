@@ -1,31 +1,31 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { LocalLambdaServer, exampleHandler } from '../src/index.js';
 import { decode, encode, localClient } from './client.js';
 
-describe('exampleHandler', () => {
+t.test('exampleHandler', async (t) => {
   const server = new LocalLambdaServer();
   let client: LambdaClient;
 
-  before(async () => {
+  t.before(async () => {
     server.register('example', 'v2', exampleHandler('example', '2.0.0'));
     client = localClient((await server.start()).url);
   });
 
-  after(async () => {
+  t.teardown(async () => {
     client.destroy();
     await server.stop();
   });
 
-  it('says which version handled which event', async () => {
+  t.test('says which version handled which event', async () => {
     const event = { specversion: '1.0', id: 'e-1', source: '/test', type: 'build.started', data: {} };
     const out = await client.send(new InvokeCommand({ FunctionName: 'example', Qualifier: 'v2', Payload: encode(event) }));
     assert.equal(out.FunctionError, undefined);
     assert.deepEqual(decode(out.Payload), { handledBy: 'example@2.0.0', eventId: 'e-1', type: 'build.started' });
   });
 
-  it('fails with a FunctionError when data.fail is true', async () => {
+  t.test('fails with a FunctionError when data.fail is true', async () => {
     const event = { specversion: '1.0', id: 'e-2', source: '/test', type: 'build.started', data: { fail: true } };
     const out = await client.send(new InvokeCommand({ FunctionName: 'example', Qualifier: 'v2', Payload: encode(event) }));
     assert.equal(out.FunctionError, 'Unhandled');
@@ -34,7 +34,7 @@ describe('exampleHandler', () => {
     assert.match(body.errorMessage, /example@2\.0\.0 failed event e-2/);
   });
 
-  it('fails only the versions data.fail names, so another version can handle the event', () => {
+  t.test('fails only the versions data.fail names, so another version can handle the event', async () => {
     const ctx = { functionName: 'c', qualifier: '2', invocationType: 'RequestResponse', awsRequestId: 'r' } as const;
     const event = (fail: unknown) => ({ specversion: '1.0', id: 'e-3', source: '/test', type: 'release.requested', data: { fail } });
     assert.throws(() => exampleHandler('c', 'v2')(event('v2'), ctx), /c@v2 failed event e-3/);
@@ -43,7 +43,7 @@ describe('exampleHandler', () => {
     assert.deepEqual(exampleHandler('c', 'v1')(event(['v2', 'v3']), ctx), { handledBy: 'c@v1', eventId: 'e-3', type: 'release.requested' });
   });
 
-  it('a handler for any qualifier answers those without their own', async () => {
+  t.test('a handler for any qualifier answers those without their own', async () => {
     server.registerAnyQualifier('mine', (_payload, context) => ({ any: context.qualifier }));
     server.register('mine', '2', () => ({ two: true }));
     for (const [qualifier, answer] of [
@@ -57,7 +57,7 @@ describe('exampleHandler', () => {
     await assert.rejects(client.send(new InvokeCommand({ FunctionName: 'other', Qualifier: '1', Payload: encode({}) })), { name: 'ResourceNotFoundException' });
   });
 
-  it('tolerates payloads that are not events', () => {
+  t.test('tolerates payloads that are not events', async () => {
     assert.deepEqual(exampleHandler('c', 'v')(42, { functionName: 'c', qualifier: 'v', invocationType: 'RequestResponse', awsRequestId: 'r' }), {
       handledBy: 'c@v',
       eventId: null,

@@ -1,6 +1,6 @@
 import type { DispatchRecord } from '@vrouter/core';
-import { dispatchKey, eventRef, leaseShard } from './keys.js';
-import { GSI1, GSI2, GSI3, GSI4, GSI5, GSI6 } from './schema.js';
+import { dispatchKey, eventPartition, eventRef, leaseShard, shardedKey, shardOf } from './keys.js';
+import { GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, SHARDS } from './schema.js';
 
 /**
  * Index keys of a DISPATCH item (layout: schema.ts). The status-dependent ones (lease while pending, failed
@@ -25,17 +25,20 @@ export function dispatchIndexKeys(record: DispatchRecord): Record<string, string
   }
   const at = new Date(arrival(record)).toISOString();
   const sort = arrivalSortKey({ ...record, receivedAt: at });
+  // One hash per event, so an event's log record and all its dispatches share a shard in every index.
+  const pk = eventPartition(record.source, record.id);
+  const shard = (count: number) => shardOf(pk, count);
   const keys: Record<string, string> = {
-    [GSI1.partitionKey]: `DISPATCHES#${at.slice(0, 13)}`,
+    [GSI1.partitionKey]: shardedKey(`DISPATCHES#${at.slice(0, 13)}`, shard(SHARDS.time), SHARDS.time),
     [GSI1.sortKey]: sort,
-    [GSI3.partitionKey]: `D#${record.component}`,
+    [GSI3.partitionKey]: shardedKey(`D#${record.component}`, shard(SHARDS.component), SHARDS.component),
     [GSI3.sortKey]: sort,
-    failedDayKey: `FAILED#${at.slice(0, 10)}`,
-    failedComponentKey: `F#${record.component}`,
-    failedCustomerKey: `F#${record.component}#${record.customer ?? ''}`,
+    failedDayKey: shardedKey(`FAILED#${at.slice(0, 10)}`, shard(SHARDS.failedDay), SHARDS.failedDay),
+    failedComponentKey: shardedKey(`F#${record.component}`, shard(SHARDS.failedComponent), SHARDS.failedComponent),
+    failedCustomerKey: shardedKey(`F#${record.component}#${record.customer ?? ''}`, shard(SHARDS.failedCustomer), SHARDS.failedCustomer),
   };
   if (record.customer) {
-    keys[GSI4.partitionKey] = `D#${record.component}#${record.customer}`;
+    keys[GSI4.partitionKey] = shardedKey(`D#${record.component}#${record.customer}`, shard(SHARDS.componentCustomer), SHARDS.componentCustomer);
     keys[GSI4.sortKey] = sort;
   }
   if (record.status === 'pending' && record.leaseUntil !== undefined) {

@@ -14,6 +14,7 @@ import {
   type EventStore,
   VrouterError,
 } from '@vrouter/core';
+import { CursorSigner } from './cursor.js';
 import { statusIndexUpdate } from './dispatch-index.js';
 import { listDispatches } from './dispatch-query.js';
 import { decodeDispatchItem, decodeEventPartitionItem, dispatchItem, eventItem, historyAttribute } from './event-items.js';
@@ -27,6 +28,11 @@ export interface DynamoEventStoreOptions {
   tableName: string;
   /** How long events and dispatch records are kept (DynamoDB TTL); default 7 days. */
   retentionSeconds?: number;
+  /**
+   * HMAC key for listDispatches cursors; every router of a deployment needs the same one (replay jobs resume from a
+   * saved cursor anywhere). Without it a random key is used, and cursors only work on this process.
+   */
+  cursorKey?: string | Uint8Array;
 }
 
 export const DEFAULT_RETENTION_SECONDS = 7 * 24 * 60 * 60;
@@ -54,6 +60,7 @@ export class DynamoEventStore implements EventStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly retentionSeconds: number;
+  private readonly cursors: CursorSigner;
 
   /** Throws RangeError when retentionSeconds is not a positive integer. */
   constructor(options: DynamoEventStoreOptions) {
@@ -62,6 +69,7 @@ export class DynamoEventStore implements EventStore {
     this.client = options.client;
     this.tableName = options.tableName;
     this.retentionSeconds = retention;
+    this.cursors = new CursorSigner(options.cursorKey);
   }
 
   /**
@@ -385,7 +393,7 @@ export class DynamoEventStore implements EventStore {
 
   /** Dispatch rows in a window; see dispatch-query.ts for which index serves which filter. */
   listDispatches(query: DispatchQuery): Promise<DispatchPage> {
-    return listDispatches((input) => this.call((c) => c.send(new QueryCommand({ ...input, TableName: this.tableName }))), query);
+    return listDispatches((input) => this.call((c) => c.send(new QueryCommand({ ...input, TableName: this.tableName }))), this.cursors, query);
   }
 
   /**

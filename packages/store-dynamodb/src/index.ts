@@ -11,6 +11,7 @@ export {
   GSI6,
   INDEXES,
   LEASE_SHARDS,
+  SHARDS,
   tableDefinition,
   createTable,
 } from './schema.js';
@@ -23,7 +24,7 @@ export { DynamoAuditLog } from './audit-log.js';
 export { DynamoReplayStore } from './replay-store.js';
 export type { DynamoReplayStoreOptions } from './replay-store.js';
 export type { DynamoAuditLogOptions } from './audit-log.js';
-export { startEmbeddedDynamo } from './embedded.js';
-export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';
+export { measureKeyShares } from './key-shares.js';
+export type { KeyShare, KeySharesOptions } from './key-shares.js';
 export { createDynamoClient } from './client.js';
 export type { DynamoClientOptions } from './client.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type ChannelName, type DispatchKey, type PinScope, ValidationError } from '@vrouter/core';
-import { LEASE_SHARDS, PARTITION_KEY, SORT_KEY } from './schema.js';
+import { LEASE_SHARDS, PARTITION_KEY, SHARDS, SORT_KEY } from './schema.js';
 
 /** Builds every key of the layout documented in schema.ts; nothing else concatenates key strings. */
 
@@ -71,7 +71,27 @@ export function dispatchKey(key: DispatchKey): ItemKey {
 }
 
 /**
- * The gsi1 keys of an event: its UTC hour bucket and a time-ordered sort key.
+ * The shard (0 to count - 1) of an event partition: FNV-1a of the key, so it is stable for the item's life, the same
+ * on every router, and the same for every item of one event (its log record and each of its dispatches).
+ */
+export function shardOf(pk: string, count: number): number {
+  if (count <= 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < pk.length; i++) {
+    hash ^= pk.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % count;
+}
+
+/** An index partition key spread over `count` shards: `<base>#<shard>`, or `base` itself when unsharded. */
+export const shardedKey = (base: string, shard: number, count: number): string => (count <= 1 ? base : `${base}#${shard}`);
+
+/** Every shard value of an index partition key, in shard order; readers query them all. */
+export const allShards = (base: string, count: number): string[] => Array.from({ length: Math.max(1, count) }, (_, i) => shardedKey(base, i, count));
+
+/**
+ * The gsi1 keys of an event: its UTC hour bucket, sharded by event, and a time-ordered sort key.
  * Throws ValidationError when `receivedAt` is not a timestamp, since the bucket could not be computed.
  */
 export function eventTimeKeys(receivedAt: string, source: string, id: string): { gsi1pk: string; gsi1sk: string } {
@@ -79,15 +99,12 @@ export function eventTimeKeys(receivedAt: string, source: string, id: string): {
   if (Number.isNaN(time.getTime())) throw new ValidationError('receivedAt', `receivedAt must be a timestamp, got ${JSON.stringify(receivedAt)}.`);
   // Normalised to UTC ISO form so that buckets and sort keys order chronologically whatever offset came in.
   const iso = time.toISOString();
-  return { gsi1pk: `EVENTS#${iso.slice(0, 13)}`, gsi1sk: `${iso}#${eventRef(source, id)}` };
+  const shard = shardOf(eventPartition(source, id), SHARDS.time);
+  return { gsi1pk: shardedKey(`EVENTS#${iso.slice(0, 13)}`, shard, SHARDS.time), gsi1sk: `${iso}#${eventRef(source, id)}` };
 }
 
-/** The lease-index shard of an event partition: a stable hash, so an item keeps its shard for life. */
-export function leaseShard(pk: string): string {
-  let hash = 0;
-  for (let i = 0; i < pk.length; i++) hash = (hash * 31 + pk.charCodeAt(i)) | 0;
-  return `LEASES#${Math.abs(hash) % LEASE_SHARDS}`;
-}
+/** The lease-index key of an event partition. */
+export const leaseShard = (pk: string): string => `LEASES#${shardOf(pk, LEASE_SHARDS)}`;
 
 export const leaseShards = (): string[] => Array.from({ length: LEASE_SHARDS }, (_, i) => `LEASES#${i}`);
 

@@ -14,17 +14,21 @@
  *   EVENT#<enc(source)>#<enc(id)>           EVENT                         EventRecord, the CloudEvent as a JSON string
  *   EVENT#<enc(source)>#<enc(id)>           DISPATCH#<c>                  DispatchRecord: the idempotency claim
  *
- *   gsi1  EVENT items only: gsi1pk `EVENTS#<yyyy-mm-ddThh>` (UTC hour of receivedAt),
+ *   <s> below is the item's shard: shardOf(pk, SHARDS.<index>) (keys.ts), a hash of the event partition key.
+ *   gsi1  EVENT items only: gsi1pk `EVENTS#<yyyy-mm-ddThh>#<s>` (UTC hour of receivedAt),
  *         gsi1sk `<receivedAt>#<enc(source)>#<enc(id)>`, so events can be listed by time, one hour per Query.
- *   gsi1  also DISPATCH items: gsi1pk `DISPATCHES#<yyyy-mm-ddThh>`, same sort key shape: dispatches by time.
- *   gsi3  DISPATCH items: gsi3pk `D#<component>`, gsi3sk `<receivedAt>#<enc(source)>#<enc(id)>`.
- *   gsi4  DISPATCH items with a customer: gsi4pk `D#<component>#<customer>`, same sort key.
- *   gsi5  failed DISPATCH items only (sparse): gsi5pk `F#<component>#<customer>`, same sort key.
- *   gsi6  failed DISPATCH items only (sparse): gsi6pk `F#<component>`, same sort key.
- *   gsi2  failed DISPATCH items also: gsi2pk `FAILED#<yyyy-mm-dd>`, same sort key (failed events of any component).
- *   gsi2  pending DISPATCH items only (sparse): gsi2pk `LEASES#<shard 0-15>` (hash of the item's pk), gsi2sk
- *         `<leaseUntil>`, so recovery finds claims whose router died with one small Query per shard instead of a
- *         scan. Sharded because every claim and completion writes the index: one partition would cap throughput.
+ *   gsi1  also DISPATCH items: gsi1pk `DISPATCHES#<yyyy-mm-ddThh>#<s>`, same sort key shape: dispatches by time.
+ *   gsi3  DISPATCH items: gsi3pk `D#<component>#<s>`, gsi3sk `<receivedAt>#<enc(source)>#<enc(id)>`.
+ *   gsi4  DISPATCH items with a customer: gsi4pk `D#<component>#<customer>`, same sort key (unsharded).
+ *   gsi5  failed DISPATCH items only (sparse): gsi5pk `F#<component>#<customer>`, same sort key (unsharded).
+ *   gsi6  failed DISPATCH items only (sparse): gsi6pk `F#<component>#<s>`, same sort key.
+ *   gsi2  failed DISPATCH items also: gsi2pk `FAILED#<yyyy-mm-dd>#<s>`, same sort key (failed events of any component).
+ *   gsi2  pending DISPATCH items only (sparse): gsi2pk `LEASES#<s>`, gsi2sk `<leaseUntil>`, so recovery finds claims
+ *         whose router died with one small Query per shard instead of a scan.
+ *   Every index key above that many writes share is sharded (SHARDS): one partition key takes about 1,000 writes/s,
+ *   and a throttled index throttles the table writes behind it. Readers query every shard in parallel and merge by
+ *   sort key (dispatch-query.ts). Tables written before sharding hold the same keys without `#<s>`; readers also
+ *   query that legacy key, which retention empties (docs/scale.md).
  *   expiresAt  TTL (N, epoch seconds) on EVENT and DISPATCH items only; config never expires.
  *
  * Why this shape:
@@ -54,8 +58,32 @@ export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
 /** TTL attribute: epoch seconds (Number). Enable TTL on it in infra; CreateTable cannot. */
 export const TTL_ATTRIBUTE = 'expiresAt';
-/** Shards of the lease index; every router must agree, so it is a constant of the schema. */
-export const LEASE_SHARDS = 16;
+/**
+ * How many partition key values each hot index key is spread over. Every router must agree (a writer picks a shard,
+ * a reader fans out over all of them), so these are constants of the schema; docs/scale.md has the arithmetic.
+ * The shard is a hash of the event's partition key, so every index entry of one event lands on the same shard.
+ * A count of 1 keeps the key unsharded (no suffix). Raising a count later is safe for writes and reads: readers
+ * query every shard below the new count, and items keep the shard they were written with.
+ */
+export const SHARDS = {
+  /** gsi1 `EVENTS#<hour>` and `DISPATCHES#<hour>`: every event of every component in that hour. */
+  time: 32,
+  /** gsi3 `D#<component>`: every dispatch of one component. */
+  component: 32,
+  /** gsi4 `D#<component>#<customer>`: one customer's dispatches; 500 customers already spread a burst. */
+  componentCustomer: 1,
+  /** gsi2 `FAILED#<day>`: every failed dispatch of the day (a failure storm). */
+  failedDay: 32,
+  /** gsi5 `F#<component>#<customer>`: one customer's failures. */
+  failedCustomer: 1,
+  /** gsi6 `F#<component>`: failures of one component (a bad version fails all of them). */
+  failedComponent: 32,
+  /** gsi2 `LEASES#<n>`: every pending claim, written on claim and again on completion. */
+  lease: 32,
+} as const;
+
+/** Shards of the lease index. */
+export const LEASE_SHARDS = SHARDS.lease;
 
 export interface IndexKeys {
   readonly indexName: string;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { SnapshotCache } from '@vrouter/core';
@@ -52,6 +53,16 @@ export interface Runtime {
 }
 
 /**
+ * The key that signs event-list cursors: every router of a deployment must derive the same one, because a replay
+ * job saves a cursor and any router may resume it. From VROUTER_PAYLOAD_SECRET, else the admin token; without
+ * either the store picks a random key and cursors work only on the router that issued them.
+ */
+function cursorKey(config: RouterConfig): Buffer | undefined {
+  const secret = config.payloadSecret ?? config.adminToken;
+  return secret ? createHash('sha256').update(`vrouter-cursor:${secret}`).digest() : undefined;
+}
+
+/**
  * Wires the router: stores on DynamoDB, the in-memory routing snapshot (loaded before this resolves, so the
  * first event is routed with real configuration), dispatchers per target kind, and the HTTP app.
  * Throws ConfigError when no admin token is configured, and the store's error when it cannot be read.
@@ -61,7 +72,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dynamo = options.dynamo ?? createDynamoClient();
   trackDynamoCost(dynamo);
   const configStore = new DynamoRoutingConfigStore({ client: dynamo, tableName: config.tableName });
-  const eventStore = new DynamoEventStore({ client: dynamo, tableName: config.tableName, retentionSeconds: config.retentionSeconds });
+  const eventStore = new DynamoEventStore({ client: dynamo, tableName: config.tableName, retentionSeconds: config.retentionSeconds, cursorKey: cursorKey(config) });
   let app: FastifyInstance | undefined;
   const logger: Logger = {
     warn: (object, message) => app?.log.warn(object, message),

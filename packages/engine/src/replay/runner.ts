@@ -4,6 +4,7 @@ import {
   type DispatchRecord,
   type EventStore,
   idempotencyKey,
+  isVrouterError,
   Periodic,
   type ReplayCounts,
   type ReplayJob,
@@ -142,7 +143,14 @@ export class ReplayRunner {
     let cursor = job.cursor;
     const progress = new Progress(counts, () => jobs.saveProgress(id, this.owner, { counts, leaseUntil: this.leaseUntil() }));
     for (;;) {
-      const page = await selectPage(events, job.request, cursor);
+      const page = await selectPage(events, job.request, cursor).catch((error: unknown) => {
+        // A saved cursor the store no longer accepts (signed before an upgrade or a key change): start the selection
+        // over. Each replayed dispatch is claimed under the replay's own key, so rows already replayed are not sent again.
+        if (cursor === undefined || !(isVrouterError(error) && error.code === 'VR_VALIDATION' && error.field === 'cursor')) throw error;
+        logger.warn({ replayId: id }, 'replay cursor no longer valid; restarting the selection from its start');
+        cursor = undefined;
+        return selectPage(events, job.request);
+      });
       const complete = await this.replayPage(job, page.items, pacer, progress);
       if (progress.stopped) {
         logger.warn({ replayId: id }, 'replay stopped: cancelled, or taken over by another router');

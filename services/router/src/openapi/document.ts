@@ -9,8 +9,12 @@ import { RATE_LIMITED } from './problems.js';
 /** Where the UI is served; the document is at `${DOCS_PREFIX}/json` (and `/yaml`). */
 export const DOCS_PREFIX = '/docs';
 
+/** The router's version, set at build time by a bundler (a bundle has no package.json beside it). */
+declare const __VROUTER_VERSION__: string | undefined;
+
 // src/openapi/ and dist/openapi/ are both two levels below the package root.
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const version =
+  typeof __VROUTER_VERSION__ === 'string' ? __VROUTER_VERSION__ : (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
  * Documents the routes registered after it (it collects them as they are added) as OpenAPI 3.1, served at /docs/json

@@ -22,7 +22,7 @@ t.test('vrouter dev --function: your own handler on the local Lambda endpoint', 
     await writeFile(join(dir, 'v2.mjs'), 'export default async (event) => { if (event.data?.boom) throw new TypeError("v2 says boom"); return { v2: event.id }; };\n');
     dev = await startRouterProcess(
       ['dev', '--function', `my-fn=${join(dir, 'handler.mjs')}`, '--function', `my-fn:2=${join(dir, 'v2.mjs')}`],
-      { VROUTER_DATA_DIR: join(dir, 'data') },
+      { VROUTER_DATA_DIR: join(dir, 'data'), VROUTER_LOG_FORMAT: 'pretty' },
       60_000,
     );
     await eventually(async () => (dev.output().includes('Ctrl-C') ? true : undefined), 10_000);
@@ -71,6 +71,25 @@ t.test('vrouter dev --function: your own handler on the local Lambda endpoint', 
     assert.equal(failed.status, 'failed');
     assert.equal(failed.lastError?.code, 'FunctionError:TypeError');
     assert.match(failed.lastError!.message, /v2 says boom/);
+    // VROUTER_LOG_FORMAT=pretty: one human line for the failure, with the event, component, version and error.
+    const line = (
+      await eventually(async () =>
+        dev
+          .output()
+          .split('\n')
+          .find((l) => l.includes('dispatch of event o-3')),
+      )
+    ).value;
+    assert.match(line, /^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: dispatch of event o-3 to mine@v2 failed after 1 attempt\(s\): FunctionError:TypeError: v2 says boom/);
+    assert.ok(!line.startsWith('{'), 'not JSON');
+    assert.equal(
+      dev
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('dispatch of event o-3')).length,
+      1,
+      'logged once',
+    );
   });
 
   t.test('refuses a bad --function with exit code 2 before starting anything', async () => {

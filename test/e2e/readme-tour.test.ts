@@ -112,6 +112,19 @@ t.test("the README's tour and incident story, as written, against vrouter dev (n
     assert.match(out, /dispatched 3, succeeded 3, failed 0, remaining 0/);
     assert.equal((out.match(/ v4 +succeeded .*v2 failed → v4 succeeded\n/g) ?? []).length, 3, out);
     assert.match(out, /no events from \S+ to \S+\s*$/, 'nothing is failed any more');
+    // Not on a terminal, dev mode logs JSON: each of v2's failures once, with component, version, event id and error.
+    type Line = { level: number; eventId?: string; component?: string; version?: string; error?: { code: string }; msg: string };
+    const lines = dev
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Line)
+      .filter((l) => /^dispatch of event .* failed after/.test(l.msg));
+    assert.deepEqual(
+      lines.map((l) => [l.level, l.component, l.version, l.error?.code]),
+      Array.from({ length: 3 }, () => [40, 'release-coordinator', 'v2', 'FunctionError:Error']),
+    );
+    assert.deepEqual(lines.map((l) => l.eventId).sort(), rows.map((r) => r.id).sort());
   });
 
   t.test('the replay and shadow sections name versions dev mode has', async () => {

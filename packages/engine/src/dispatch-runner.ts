@@ -130,6 +130,7 @@ export class DispatchRunner {
         if (!owned) logger.warn(dispatchFields(record), 'dispatch outcome not recorded: the claim was taken over');
         else {
           recordDispatch({ component: record.component, version: record.version!, channel: record.channel }, final.status);
+          if (final.status === 'failed') logFailedDispatch(logger, record, final);
           if (final.status === 'failed' && !record.shadow) this.options.onFailed?.({ record, event: job.event, completion: final });
         }
         return final;
@@ -219,6 +220,32 @@ function parentContext(job: DispatchJob): Context {
   const spanContext = trace.getSpanContext(parent);
   if (spanContext !== undefined && isSpanContextValid(spanContext)) return parent;
   return contextFromTraceparent(job.event.traceparent ?? job.traceparent, parent);
+}
+
+/** A target's error message in a log line: enough to recognise it, bounded whatever the target answered. */
+const MAX_LOGGED_ERROR = 500;
+
+/**
+ * The one log line of a dispatch that failed for good (after its last attempt, or at once when not retryable): which
+ * event, component and version, and why, so a person reading the log sees the failure without a query.
+ */
+export function logFailedDispatch(logger: Logger, record: DispatchRecord, completion: DispatchCompletion): void {
+  const code = completion.error?.code ?? 'unknown';
+  const message = (completion.error?.message ?? '').slice(0, MAX_LOGGED_ERROR);
+  const kind = record.shadow ? 'shadow dispatch' : record.replayId ? `replayed dispatch (${record.replayId})` : 'dispatch';
+  logger.warn(
+    {
+      eventId: record.id,
+      source: record.source,
+      component: record.component,
+      version: record.version,
+      attempts: completion.attempts,
+      error: { code, message },
+      ...(record.replayId ? { replayId: record.replayId } : {}),
+      ...(record.shadow ? { shadow: true } : {}),
+    },
+    `${kind} of event ${record.id} to ${record.component}@${record.version ?? '(none)'} failed after ${completion.attempts} attempt(s): ${code}: ${message}`,
+  );
 }
 
 export function dispatchFields(record: DispatchRecord): Record<string, string> {

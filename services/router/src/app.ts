@@ -17,6 +17,7 @@ import { payloadRoutes } from './routes/payloads.js';
 import { healthRoutes } from './routes/health.js';
 import { requestCost } from './telemetry/cost.js';
 import { uiRoutes } from './ui.js';
+import { logDestination } from './log-format.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -39,7 +40,7 @@ export interface RouteSummary {
 }
 
 export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate'>>;
+  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'logFormat'>>;
   router: EventRouter;
   admin: AdminService;
   audit: AuditLog;
@@ -60,7 +61,10 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   const app = Fastify({
     bodyLimit: deps.config.maxBodyBytes,
     // mixin: every log line carries the active span's trace_id and span_id.
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization'], mixin: traceLogFields },
+    logger:
+      deps.config.logLevel === 'silent'
+        ? false
+        : { level: deps.config.logLevel, redact: ['req.headers.authorization'], mixin: traceLogFields, stream: logDestination(deps.config.logFormat) },
     // A log line per request costs more than routing the event; per-request lines only when debugging.
     logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
     requestIdHeader: 'x-request-id',

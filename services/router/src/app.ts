@@ -17,7 +17,6 @@ import { payloadRoutes } from './routes/payloads.js';
 import { healthRoutes } from './routes/health.js';
 import { requestCost } from './telemetry/cost.js';
 import { uiRoutes } from './ui.js';
-import { logDestination } from './log-format.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -39,8 +38,15 @@ export interface RouteSummary {
   scope: TokenScope | null;
 }
 
+/** What pino writes formatted log lines to. */
+export interface LogStream {
+  write(line: string): void;
+}
+
 export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'logFormat'>>;
+  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate'>>;
+  /** Where log lines go instead of JSON on stdout (dev mode's human lines: see log-format.ts). */
+  logStream?: LogStream;
   router: EventRouter;
   admin: AdminService;
   audit: AuditLog;
@@ -64,7 +70,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     logger:
       deps.config.logLevel === 'silent'
         ? false
-        : { level: deps.config.logLevel, redact: ['req.headers.authorization'], mixin: traceLogFields, stream: logDestination(deps.config.logFormat) },
+        : { level: deps.config.logLevel, redact: ['req.headers.authorization'], mixin: traceLogFields, ...(deps.logStream ? { stream: deps.logStream } : {}) },
     // A log line per request costs more than routing the event; per-request lines only when debugging.
     logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
     requestIdHeader: 'x-request-id',

@@ -5,7 +5,7 @@ import { createDynamoClient, createTable } from '@vrouter/store-dynamodb';
 import { withAdminSpan } from '@vrouter/telemetry';
 import type { RouterConfig } from './config.js';
 import { loadDevDependencies } from './dev-dependencies.js';
-import { devLogFormat } from './log-format.js';
+import { devLogFormat, logDestination } from './log-format.js';
 import { createRuntime } from './runtime.js';
 import { EXAMPLE_FUNCTIONS, seedExample } from './seed.js';
 import { type DevFunction, loadDevFunction } from './dev-functions.js';
@@ -68,7 +68,8 @@ export async function startDev(config: RouterConfig, options: DevOptions = {}): 
     await createTable(dynamo, config.tableName);
     const token = await adminToken(config, dataDir);
     const runtime = await createRuntime({
-      config: { ...config, adminToken: token, logFormat: devLogFormat(config.logFormat) },
+      config: { ...config, adminToken: token },
+      logStream: await logDestination(devLogFormat(config.logFormat)),
       dynamo,
       lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS },
     });

@@ -1,13 +1,15 @@
-import pinoPretty from 'pino-pretty';
+import type { LogStream } from './app.js';
 import type { LogFormat } from './config.js';
 
 /**
- * Where log lines go: JSON lines on stdout (the default, what log pipelines parse), or one human line per entry
- * (time, level, message, then the remaining fields on the same line) for a person at a terminal. Pretty output is
- * written synchronously, in this thread: dev mode's volume is small, and a crash must not lose its last lines.
+ * Where log lines go: JSON lines on stdout (undefined: the default, what log pipelines parse), or one human line per
+ * entry (time, level, message, then the remaining fields on the same line) for a person at a terminal. Pretty output
+ * is written synchronously, in this thread: its volume is small, and a crash must not lose its last lines. Loaded
+ * only when asked for, so the Lambda bundles (which never are) do not carry the formatter.
  */
-export function logDestination(format: LogFormat | undefined, stream: NodeJS.WriteStream = process.stdout): pinoPretty.PrettyStream | undefined {
+export async function logDestination(format: LogFormat | undefined, stream: NodeJS.WriteStream = process.stdout): Promise<LogStream | undefined> {
   if (format !== 'pretty') return undefined;
+  const { default: pinoPretty } = await import('pino-pretty');
   return pinoPretty({
     destination: stream,
     sync: true,

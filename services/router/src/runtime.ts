@@ -19,7 +19,7 @@ import {
   ReplayService,
   ServedTracker,
 } from '@vrouter/engine';
-import { buildApp } from './app.js';
+import { buildApp, type LogStream } from './app.js';
 import { type Authenticator, TokenAuthenticator } from './auth.js';
 import { ConfigError, type RouterConfig } from './config.js';
 import { SqsDeadLetters } from './dead-letters.js';
@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   /** ECS client settings; by default the SDK's standard chain (AWS_ENDPOINT_URL_ECS and so on). */
   ecs?: EcsDispatcherOptions['clientConfig'];
   authenticator?: Authenticator;
+  /** Log lines go here instead of JSON on stdout (see log-format.ts). */
+  logStream?: LogStream;
 }
 
 export interface Runtime {
@@ -128,6 +130,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 }, notifier);
   app = buildApp({
     config,
+    ...(options.logStream ? { logStream: options.logStream } : {}),
     router,
     admin,
     audit,

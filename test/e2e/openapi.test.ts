@@ -17,14 +17,24 @@ interface Operation {
 }
 interface OpenapiDocument {
   openapi: string;
-  info: { title: string; version: string };
-  components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
+  info: { title: string; version: string; license?: { name: string; identifier?: string } };
+  servers?: { url: string }[];
+  components: { securitySchemes: Record<string, { type: string; scheme?: string }>; schemas: Record<string, Schema> };
   paths: Record<string, Record<string, Operation>>;
+}
+
+const COMPONENT_REF = '#/components/schemas/';
+
+/** The document's references, `#/components/schemas/X`, as ajv ids (`X`), so each answer's schema compiles on its own. */
+function localRefs<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (key, v) => (key === '$ref' && typeof v === 'string' && v.startsWith(COMPONENT_REF) ? v.slice(COMPONENT_REF.length) : v)) as T;
 }
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
 const routerPackage = JSON.parse(readFileSync(new URL('../../services/router/package.json', import.meta.url), 'utf8')) as { version: string };
 const openapiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
+/** The docs themselves and the operator's web page are not API operations. */
+const notApi = (url: string) => url.startsWith('/docs') || url === '/ui' || url.startsWith('/ui/');
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const ajv = new Ajv2020({
@@ -33,6 +43,7 @@ const ajv = new Ajv2020({
   strictRequired: false,
   allErrors: true,
   allowUnionTypes: true,
+  discriminator: true,
   formats: { 'date-time': (value: string) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)), uri: (value: string) => URL.canParse(value) },
 });
 
@@ -47,6 +58,7 @@ t.test('OpenAPI document at /docs', async (t) => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
     doc = (await response.json()) as OpenapiDocument;
+    for (const [name, schema] of Object.entries(localRefs(doc.components.schemas ?? {}))) ajv.addSchema({ ...schema, $id: name });
   });
   t.teardown(() => stack.close());
 
@@ -57,13 +69,26 @@ t.test('OpenAPI document at /docs', async (t) => {
     assert.equal(doc.components.securitySchemes.bearerAuth?.type, 'http');
     assert.equal(doc.components.securitySchemes.bearerAuth?.scheme, 'bearer');
     assert.ok(Object.keys(doc.paths).length > 0);
+    assert.equal(doc.info.license?.name, 'Apache-2.0');
+    assert.ok((doc.servers ?? []).length > 0, 'servers');
+  });
+
+  t.test('names its schemas in components.schemas, and every reference resolves', async () => {
+    const names = Object.keys(doc.components.schemas ?? {});
+    for (const name of ['Problem', 'Component', 'ComponentDetails', 'Version', 'Target', 'Pin', 'EventDetails', 'Replay', 'AuditEntry'])
+      assert.ok(names.includes(name), `${name} in components.schemas`);
+    assert.ok(!names.some((name) => /^def-\d+$/.test(name)), `unnamed components: ${names.join(', ')}`);
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map(([, ref]) => ref!);
+    assert.deepEqual(
+      refs.filter((ref) => !ref.startsWith(COMPONENT_REF) || !names.includes(ref.slice(COMPONENT_REF.length))),
+      [],
+    );
   });
 
   t.test('documents every route the app serves, with its method, path parameters, a summary, a 2xx response and security', async () => {
     const failures: string[] = [];
     for (const route of stack.runtime.app.vrouterRoutes) {
-      // The docs and the web page are not the API.
-      if (route.url.startsWith('/docs') || route.url === '/ui' || route.url.startsWith('/ui/')) continue;
+      if (notApi(route.url)) continue;
       const where = `${route.method} ${route.url}`;
       const op = doc.paths[openapiPath(route.url)]?.[route.method.toLowerCase()];
       if (!op) {
@@ -100,6 +125,8 @@ t.test('OpenAPI document at /docs', async (t) => {
   });
 
   t.test('real responses match their documented schemas', async (t) => {
+    /** `METHOD path` of every operation an answer was checked for; every served route must be among them. */
+    const checked = new Set<string>();
     /** The documented schema for an answer: the exact status, else its range (4XX), else default. */
     function documented(method: string, path: string, status: number, contentType: string): Schema | undefined {
       const responses = doc.paths[path]?.[method.toLowerCase()]?.responses ?? {};
@@ -122,6 +149,7 @@ t.test('OpenAPI document at /docs', async (t) => {
       const response = await fetch(`${stack.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       const text = await response.text();
       const status = response.status;
+      checked.add(`${method} ${path}`);
       assert.ok([expected].flat().includes(status), `${method} ${url}: ${status} ${text}`);
       if (status === 204) {
         assert.ok(doc.paths[path]?.[method.toLowerCase()]?.responses['204'], `${method} ${path}: 204 not documented`);
@@ -131,7 +159,7 @@ t.test('OpenAPI document at /docs', async (t) => {
       const schema = documented(method, path, status, contentType);
       assert.ok(schema, `${method} ${path}: no documented schema for ${status} ${contentType}`);
       const json: unknown = JSON.parse(text);
-      const validate = ajv.compile(schema);
+      const validate = ajv.compile(localRefs(schema));
       assert.ok(validate(json), `${method} ${url} ${status} does not match the documented schema: ${ajv.errorsText(validate.errors)}\n${text}`);
       return json;
     }
@@ -156,11 +184,16 @@ t.test('OpenAPI document at /docs', async (t) => {
       await check('GET', '/v1/components', '/v1/components', 200);
       await check('GET', '/v1/components/{component}', '/v1/components/svc', 200);
       await check('DELETE', '/v1/components/{component}/versions/{version}', '/v1/components/docs-demo/versions/v2', 204);
+      await check('DELETE', '/v1/components/{component}', '/v1/components/docs-demo', 409);
+      await check('PUT', '/v1/components/{component}', '/v1/components/docs-empty', 200, { subscriptions: ['docs.empty'] });
+      await check('DELETE', '/v1/components/{component}', '/v1/components/docs-empty', 204);
     });
 
     t.test('pins, customers, projects and resolution', async () => {
       await check('PUT', '/v1/customers/{customer}', '/v1/customers/docs-co', 200, { plan: 'pro' });
       await check('PUT', '/v1/projects/{project}', '/v1/projects/docs-p', 200, { customer: 'docs-co' });
+      await check('GET', '/v1/customers', '/v1/customers', 200);
+      await check('GET', '/v1/projects', '/v1/projects', 200);
       await check('PUT', '/v1/pins/{scope}/{subject}/{component}', '/v1/pins/customer/docs-co/svc', 200, { channel: 'beta', reason: 'docs' });
       await check('PUT', '/v1/pins/{scope}/{subject}/{component}', '/v1/pins/project/docs-p/svc', 200, {
         version: 'v3',
@@ -209,12 +242,35 @@ t.test('OpenAPI document at /docs', async (t) => {
       await check('DELETE', '/v1/tokens/{name}', '/v1/tokens/docs-reader', 204);
     });
 
+    t.test('shadow', async () => {
+      await check('PUT', '/v1/components/{component}/versions/{version}', '/v1/components/svc/versions/docs-cand', 200, {
+        target: { kind: 'lambda', functionName: 'svc', qualifier: '2' },
+      });
+      await check('PUT', '/v1/components/{component}/shadow', '/v1/components/svc/shadow', 200, { version: 'docs-cand', percent: 50, reason: 'docs' });
+      await check('POST', '/v1/events', '/v1/events?wait=true', 202, cloudEvent({ customerid: 'acme' }));
+      await check('GET', '/v1/shadow/{component}', '/v1/shadow/svc', 200);
+      await check('DELETE', '/v1/components/{component}/shadow', '/v1/components/svc/shadow', 204);
+      await check('PUT', '/v1/components/{component}/shadow', '/v1/components/svc/shadow', 400, { version: 'docs-cand', percent: 120 });
+    });
+
     t.test('problems', async () => {
       await check('GET', '/v1/components/{component}', '/v1/components/nothing-here', 404);
       await check('GET', '/v1/components', '/v1/components', 401, undefined, { token: null });
       await check('GET', '/v1/resolve', '/v1/resolve', 400);
       await check('PUT', '/v1/pins/{scope}/{subject}/{component}', '/v1/pins/customer/acme/svc', 422, { version: 'v99' });
       await check('POST', '/v1/events', '/v1/events', 400, cloudEvent({ customerid: 'acme', specversion: '0.3' }));
+      await check('GET', '/v1/events', '/v1/events?limit=0', 400);
+      await check('PUT', '/v1/components/{component}/versions/{version}', '/v1/components/svc/versions/v7', 400, {
+        target: { kind: 'http', url: 'http://127.0.0.1:9/', extra: 1 },
+      });
+    });
+
+    t.test('checked an answer of every route the app serves', async () => {
+      const unchecked = stack.runtime.app.vrouterRoutes
+        .filter((route) => !notApi(route.url))
+        .map((route) => `${route.method} ${openapiPath(route.url)}`)
+        .filter((operation) => !checked.has(operation));
+      assert.deepEqual(unchecked, []);
     });
   });
 });

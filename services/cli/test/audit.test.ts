@@ -3,7 +3,7 @@ import t from 'tap';
 import type { AuditEntry } from '@vrouter/client';
 import { describeChange } from '../src/commands/audit.js';
 
-const entry = (action: string, before: unknown, after: unknown, extra: Partial<AuditEntry> = {}): AuditEntry => ({
+const entry = (action: AuditEntry['action'], before: unknown, after: unknown, extra: Partial<AuditEntry> = {}): AuditEntry => ({
   id: 'a1',
   at: '2026-01-01T00:00:00.000Z',
   actor: 'admin',
@@ -58,7 +58,7 @@ t.test('describeChange: one line per audit entry, in the words of its action', a
     ],
     ['a project recorded', entry('project.put', null, { id: 'web', customer: 'acme' }, { component: undefined, subject: 'web' }), 'project web: (none) → customer acme'],
     ['a token revoked', entry('token.revoke', { name: 'ci', scopes: ['read'] }, null, { component: undefined, subject: 'ci' }), 'token ci: read → (revoked)'],
-    ['an action it does not know', entry('future.thing', { a: 1 }, null), '{"a":1} → (none)'],
+    ['an action it does not know', entry('future.thing' as AuditEntry['action'], { a: 1 }, null), '{"a":1} → (none)'],
   ];
   for (const [what, e, expected] of cases) t.test(what, async () => assert.equal(describeChange(e), expected));
 

@@ -68,7 +68,7 @@ t.test('describeResults', async (t) => {
           dispatches: [{ component: 'svc', version: 'v2', channel: 'beta', pin: { scope: 'customer', subject: 'acme' }, status: 'succeeded' }],
         },
         { source: '/s', id: '2', status: 'accepted', dispatches: [] },
-        { status: 'rejected', dispatches: [], error: { code: 'VR_EVENT_INVALID', detail: 'type is required' } },
+        { status: 'rejected', dispatches: [], error: { type: 'about:blank', title: 'Bad Request', status: 400, code: 'VR_EVENT_INVALID', detail: 'type is required' } },
       ],
     });
     assert.equal(

@@ -1,4 +1,5 @@
 import type { DispatchHistoryEntry, DispatchRecord } from './ports.js';
+import { replayOutcomeApplies } from './replay-outcome.js';
 
 /** A record keeps its original outcome and the latest ones; older replays drop out first. */
 export const MAX_DISPATCH_HISTORY = 20;
@@ -38,7 +39,7 @@ export type ReplayedFields = Pick<DispatchRecord, 'status' | 'version' | 'channe
  */
 export function applyReplayOutcome(original: DispatchRecord, replay: DispatchRecord): ReplayedFields | undefined {
   const entry = entryOf(replay);
-  if (original.status === 'pending' || entry === undefined || replay.replayId === undefined) return undefined;
+  if (!replayOutcomeApplies(original) || entry === undefined || replay.replayId === undefined) return undefined;
   const earlier = dispatchHistory(original).filter((e) => e.replayId === undefined || e.replayId !== replay.replayId);
   const all = [...earlier, entry];
   const history = all.length > MAX_DISPATCH_HISTORY ? [all[0]!, ...all.slice(all.length - MAX_DISPATCH_HISTORY + 1)] : all;

@@ -1,4 +1,4 @@
-import type { LogStream } from './app.js';
+import type { LogStream } from './app-deps.js';
 import type { LogFormat } from './config.js';
 
 /**

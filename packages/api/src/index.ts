@@ -57,6 +57,7 @@ import {
   ResolveQuery,
   RoutingContext,
 } from './pins.js';
+import { OverrideCreated, OverrideInput, SigningKeyRotated, SigningKeyRotateInput } from './overrides.js';
 import { Problem } from './problem.js';
 import { Replay, ReplayCounts, ReplayCreated, ReplayFilterInput, ReplayInput, ReplayList, ReplaySampleItem, ReplayState, ReplayTarget } from './replays.js';
 import { ShadowComparison, ShadowOutcome } from './shadow.js';
@@ -110,6 +111,8 @@ export {
   Health,
   HttpTarget,
   LambdaTarget,
+  OverrideCreated,
+  OverrideInput,
   Pin,
   PinFilter,
   PinInput,
@@ -141,6 +144,8 @@ export {
   ShadowDispatchDetails,
   ShadowInput,
   ShadowOutcome,
+  SigningKeyRotated,
+  SigningKeyRotateInput,
   Target,
   TokenInfo,
   TokenInput,
@@ -214,6 +219,10 @@ export const SCHEMAS: readonly TSchema[] = [
   ReplayCounts,
   Replay,
   ReplayList,
+  OverrideInput,
+  OverrideCreated,
+  SigningKeyRotateInput,
+  SigningKeyRotated,
   ShadowOutcome,
   ShadowComparison,
   TokenInput,
@@ -268,6 +277,10 @@ export type EventRow = Static<typeof EventRow>;
 export type Health = Static<typeof Health>;
 export type HttpTarget = Static<typeof HttpTarget>;
 export type LambdaTarget = Static<typeof LambdaTarget>;
+export type OverrideCreated = Static<typeof OverrideCreated>;
+export type OverrideInput = Static<typeof OverrideInput>;
+export type SigningKeyRotated = Static<typeof SigningKeyRotated>;
+export type SigningKeyRotateInput = Static<typeof SigningKeyRotateInput>;
 export type Pin = Static<typeof Pin>;
 export type PinFilter = Static<typeof PinFilter>;
 export type PinInput = Static<typeof PinInput>;

@@ -1,3 +1,4 @@
+import type { ClaimRoute } from './claim.js';
 import type { DispatchHistoryEntry, DispatchRecord } from './ports.js';
 import { replayOutcomeApplies } from './replay-outcome.js';
 
@@ -24,6 +25,18 @@ export function dispatchHistory(record: DispatchRecord): DispatchHistoryEntry[] 
   if (record.history !== undefined) return record.history;
   const own = entryOf(record);
   return own ? [own] : [];
+}
+
+/**
+ * Where the first dispatch went (replay target `original`): the record's own route while its latest outcome is still
+ * that version's, else the first entry's version alone (a replay took the record over; the first channel and pin are
+ * not kept). Undefined when it was routed nowhere.
+ */
+export function originalRoute(record: DispatchRecord): ClaimRoute | undefined {
+  const first = dispatchHistory(record)[0]?.version ?? record.version;
+  if (first === null) return undefined;
+  if (first === record.version) return { version: first, channel: record.channel, pin: record.pin, pinSource: record.pinSource };
+  return { version: first, channel: null, pin: null, pinSource: null };
 }
 
 /** What a completed replay changes on the original record. */

@@ -17,11 +17,12 @@ export const CONSIDERATION_OUTCOMES = [
   'channel-empty',
   'version-unknown',
   'not-reached', // a more specific scope already matched
+  'opted-out', // the component resolves afresh in chains (chain: "resolve")
 ] as const;
 export type ConsiderationOutcome = (typeof CONSIDERATION_OUTCOMES)[number];
 
 export interface Consideration {
-  scope: PinScope | 'default';
+  scope: PinSource;
   subject: string | null;
   outcome: ConsiderationOutcome;
   /** What the pin (or the default) pointed at, when there was one. */
@@ -29,7 +30,12 @@ export interface Consideration {
   detail: string;
 }
 
-export type PinSource = PinScope | 'default';
+/**
+ * What decided the version, in precedence order: an override token, the chain the event continues, a pin's scope,
+ * or the default (stable).
+ */
+export const PIN_SOURCES = ['override', 'chain', ...SCOPES, 'default'] as const;
+export type PinSource = (typeof PIN_SOURCES)[number];
 
 export type Resolution =
   | {
@@ -40,6 +46,8 @@ export type Resolution =
       target: Target;
       source: PinSource;
       pin: { scope: PinScope; subject: string } | null;
+      /** Set when an override decided: the token's subject, never the token. */
+      override?: { subject?: string };
       considered: Consideration[];
     }
   | { resolved: false; component: string; reason: string; considered: Consideration[] };

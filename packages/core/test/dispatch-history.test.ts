@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import t from 'tap';
-import { applyReplayOutcome, type DispatchRecord, dispatchHistory, MAX_DISPATCH_HISTORY } from '../src/index.js';
+import { applyReplayOutcome, type DispatchRecord, dispatchHistory, MAX_DISPATCH_HISTORY, originalRoute } from '../src/index.js';
 
 const original: DispatchRecord = {
   source: '/s',
@@ -73,5 +73,21 @@ t.test('a replay outcome becomes the latest outcome of its original', async (t) 
     assert.equal(history.length, MAX_DISPATCH_HISTORY);
     assert.equal(history[0]!.replayId, undefined, 'the original attempt is kept');
     assert.equal(history.at(-1)!.replayId, `rp${MAX_DISPATCH_HISTORY + 4}`);
+  });
+});
+
+t.test('replay target original: the first dispatch, however replays moved the record', async (t) => {
+  t.test('a record no replay has taken over keeps its whole route', async () => {
+    assert.deepEqual(originalRoute(original), { version: 'v2', channel: 'beta', pin: { scope: 'customer', subject: 'globex' }, pinSource: 'customer' });
+  });
+
+  t.test('after a replay onto another version, the first entry names the version', async () => {
+    const replayed = { ...original, ...applyReplayOutcome(original, replay('rp1', 'v4', 'succeeded', '2026-01-01T01:00:00.000Z'))! };
+    assert.equal(replayed.version, 'v4');
+    assert.deepEqual(originalRoute(replayed), { version: 'v2', channel: null, pin: null, pinSource: null });
+  });
+
+  t.test('a record routed nowhere has no original route', async () => {
+    assert.equal(originalRoute({ ...original, version: null, channel: null, pin: null, pinSource: null }), undefined);
   });
 });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { type DispatchRecord, type EventStore, InFlight, Periodic, type SnapshotCache } from '@vrouter/core';
-import { ATTR_COMPONENT, ATTR_RECOVERED, type CostLimits, EventTrace, inBackground } from '@vrouter/telemetry';
-import { type DispatchRunner, dispatchFields, logFailedDispatch } from './dispatch-runner.js';
+import { type DispatchRecord, type EventStore, type ExpiredClaim, InFlight, Periodic, type SnapshotCache } from '@vrouter/core';
+import { ATTR_COMPONENT, ATTR_RECOVERED, type CostLimits, EventTrace, inBackground, recordRedelivery } from '@vrouter/telemetry';
+import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
+import { logFailedDispatch } from './failed-dispatch-log.js';
 import type { Logger } from './logger.js';
 
 export interface ClaimSweeperOptions {
@@ -11,6 +12,14 @@ export interface ClaimSweeperOptions {
   runner: DispatchRunner;
   leaseMs: number;
   intervalMs: number;
+  /**
+   * How long an expired claim must stay unchanged (same token, same lease end) between two sightings before it is
+   * taken over: longer than a live holder needs to renew once the store answers again (its heartbeat interval plus
+   * one store call), so a store outage that outlasted a lease does not hand a live claim to a second router.
+   */
+  confirmMs: number;
+  /** How often the safety net looks for stale pending claims missing from the lease index; 0: never. */
+  safetyNetIntervalMs?: number;
   /** Claims taken over per sweep, at most. */
   batchSize?: number;
   logger: Logger;
@@ -27,10 +36,17 @@ export interface ClaimSweeperOptions {
  */
 export class ClaimSweeper {
   private readonly sweeping: Periodic;
+  private readonly safetyNet: Periodic | undefined;
   private running: Promise<number> | undefined;
+  private netRunning: Promise<number> | undefined;
   private readonly inflight = new InFlight();
+  /** Expired claims seen once, by key, per pass: taken over when seen again unchanged after confirmMs. Bounded by the batch size. */
+  private readonly suspects = new Map<string, Suspect>();
+  private readonly netSuspects = new Map<string, Suspect>();
   /** Claims this process took over since it started; reported as repeated handoffs. */
   takenOver = 0;
+  /** Of those, claims whose last attempt had been handed to the target without a recorded outcome (at-least-once). */
+  redelivered = 0;
 
   constructor(private readonly options: ClaimSweeperOptions) {
     this.sweeping = new Periodic(
@@ -38,17 +54,28 @@ export class ClaimSweeper {
       () => this.sweep(),
       (error) => options.logger.warn({ err: error }, 'recovery sweep failed; retrying next interval'),
     );
+    if (options.safetyNetIntervalMs) {
+      this.safetyNet = new Periodic(
+        options.safetyNetIntervalMs,
+        () => this.sweepSafetyNet(),
+        (error) => options.logger.warn({ err: error }, 'recovery safety net failed; retrying next interval'),
+      );
+    }
   }
 
   start(): void {
     // Timers started in the background context keep it: every sweep runs untraced.
-    inBackground('recovery-sweep', () => this.sweeping.start());
+    inBackground('recovery-sweep', () => {
+      this.sweeping.start();
+      this.safetyNet?.start();
+    });
   }
 
   /** Stops sweeping; dispatches it already recovered go on (see drain). */
   async stop(): Promise<void> {
     this.sweeping.stop();
-    await this.running;
+    this.safetyNet?.stop();
+    await Promise.all([this.running, this.netRunning]);
   }
 
   /** Resolves when the dispatches recovered so far have finished. */
@@ -64,16 +91,64 @@ export class ClaimSweeper {
     return this.running;
   }
 
+  /**
+   * One pass of the safety net: pending claims older than a lease whose lease ended, found through the pending index
+   * rather than the lease index (whose entry may be missing), confirmed and taken over like the sweep's.
+   */
+  sweepSafetyNet(): Promise<number> {
+    this.netRunning ??= (async () => {
+      const now = Date.now();
+      const stale = await this.options.events.findStalePendingClaims(new Date(now - this.options.leaseMs).toISOString(), new Date(now).toISOString(), this.options.batchSize ?? 25);
+      return this.takeOver(stale, this.netSuspects);
+    })().finally(() => {
+      this.netRunning = undefined;
+    });
+    return this.netRunning;
+  }
+
   private async sweepOnce(): Promise<number> {
-    const now = new Date().toISOString();
-    const expired = await this.options.events.findExpiredClaims(now, this.options.batchSize ?? 25);
-    let taken = 0;
+    const expired = await this.options.events.findExpiredClaims(new Date().toISOString(), this.options.batchSize ?? 25);
+    return this.takeOver(expired, this.suspects);
+  }
+
+  /**
+   * Takes over the claims that were seen expired before, at least confirmMs ago, with the same token and lease end
+   * (all of them at once when confirmMs is 0); remembers the others to confirm next time and forgets those no
+   * longer seen.
+   */
+  private async takeOver(expired: ExpiredClaim[], suspects: Map<string, Suspect>): Promise<number> {
+    const seenAt = Date.now();
+    const confirmed: ExpiredClaim[] = [];
+    const seen = new Set<string>();
     for (const claim of expired) {
+      const key = claimKey(claim);
+      seen.add(key);
+      const suspect = suspects.get(key);
+      if (this.options.confirmMs <= 0) confirmed.push(claim);
+      else if (suspect && suspect.claim.claimToken === claim.claimToken && suspect.claim.leaseUntil === claim.leaseUntil) {
+        if (seenAt - suspect.seenAt >= this.options.confirmMs) confirmed.push(claim);
+      } else {
+        suspects.set(key, { claim, seenAt });
+      }
+    }
+    for (const key of suspects.keys()) if (!seen.has(key)) suspects.delete(key);
+    const now = new Date().toISOString();
+    let taken = 0;
+    for (const claim of confirmed) {
+      suspects.delete(claimKey(claim));
       const record = await this.options.events.takeOverClaim(claim, randomUUID(), new Date(Date.now() + this.options.leaseMs).toISOString(), now);
       if (!record) continue; // Completed meanwhile, or another router took it.
       taken += 1;
       this.takenOver += 1;
-      this.options.logger.warn({ ...dispatchFields(record), previousLeaseUntil: claim.leaseUntil, attempts: record.attempts }, 'took over an expired dispatch claim');
+      if (record.handedOffAttempt !== undefined) {
+        // The dead router had handed this attempt to the target and recorded no outcome: delivering again is at-least-once.
+        this.redelivered += 1;
+        recordRedelivery({ component: record.component, version: record.version ?? '' });
+      }
+      this.options.logger.warn(
+        { ...dispatchFields(record), previousLeaseUntil: claim.leaseUntil, attempts: record.attempts, handedOffAttempt: record.handedOffAttempt },
+        'took over an expired dispatch claim',
+      );
       // The dispatch may retry for a while; the sweep goes on meanwhile.
       this.inflight.track(
         context
@@ -117,6 +192,9 @@ export class ClaimSweeper {
           // A recovered replay or shadow dispatch stays one: same metadata for the target, same record kind.
           ...(record.replayId ? { replayId: record.replayId } : {}),
           ...(record.shadow ? { shadow: true } : {}),
+          // The same chain context the first attempt handed on.
+          ...(logged.context !== undefined ? { context: logged.context } : {}),
+          chain: logged.chain ?? { root: { source: logged.source, id: logged.id }, depth: 0 },
         }),
       );
     } catch (error) {
@@ -126,4 +204,13 @@ export class ClaimSweeper {
       trace.end();
     }
   }
+}
+
+interface Suspect {
+  claim: ExpiredClaim;
+  seenAt: number;
+}
+
+function claimKey(claim: ExpiredClaim): string {
+  return [claim.source, claim.id, claim.component, claim.replayId ?? '', claim.shadow ? 'shadow' : ''].join('\u0000');
 }

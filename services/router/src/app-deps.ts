@@ -1,5 +1,5 @@
 import type { AuditLog, EventStore, SnapshotCache } from '@vrouter/core';
-import type { AdminService, EventRouter, PayloadReferences, ReplayService } from '@vrouter/engine';
+import type { AdminService, EventRouter, OverrideService, PayloadReferences, ReplayService } from '@vrouter/engine';
 import type { Authenticator, Principal, TokenScope } from './auth.js';
 import type { RouterConfig } from './config.js';
 
@@ -31,7 +31,8 @@ export interface LogStream {
 }
 
 export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'publicUrl'>>;
+  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> &
+    Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'publicUrl' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'connectionTimeoutMs'>>;
   /** Where log lines go instead of JSON on stdout (dev mode's human lines: see log-format.ts). */
   logStream?: LogStream;
   router: EventRouter;
@@ -39,6 +40,7 @@ export interface AppDependencies {
   audit: AuditLog;
   events: EventStore;
   replays: ReplayService;
+  overrides: OverrideService;
   /** Serves large ECS events by reference; absent when VROUTER_PUBLIC_URL is not set. */
   payloadReferences?: PayloadReferences;
   cache: SnapshotCache;

@@ -33,8 +33,9 @@ t.test('vrouter dev --function: your own handler on the local Lambda endpoint', 
       assert.ok(r.status < 300, JSON.stringify(r.body));
     };
     await ok(api('PUT', '/v1/components/mine', { subscriptions: ['order.*'] }));
-    await ok(api('PUT', '/v1/components/mine/versions/v1', { target: { kind: 'lambda', functionName: 'my-fn', qualifier: '1' } }));
-    await ok(api('PUT', '/v1/components/mine/versions/v2', { target: { kind: 'lambda', functionName: 'my-fn', qualifier: '2' } }));
+    // Both keep their answers (versions opt in), so the test can read what the handler returned.
+    await ok(api('PUT', '/v1/components/mine/versions/v1', { target: { kind: 'lambda', functionName: 'my-fn', qualifier: '1' }, recordResponse: true }));
+    await ok(api('PUT', '/v1/components/mine/versions/v2', { target: { kind: 'lambda', functionName: 'my-fn', qualifier: '2' }, recordResponse: true }));
     await ok(api('PUT', '/v1/components/mine/channels/stable', { version: 'v1' }));
     await ok(api('PUT', '/v1/components/mine/channels/beta', { version: 'v2' }));
     await ok(api('PUT', '/v1/pins/customer/initech/mine', { channel: 'beta', reason: 'tries v2' }));

@@ -24,6 +24,9 @@ t.test('after a replay, the event list tells what happened last', async (t) => {
   t.before(async () => {
     stack = await startStack({ env: { VROUTER_REPLAY_POLL_INTERVAL_MS: '100', VROUTER_REPLAY_LEASE_MS: '1000' } });
     await seedSvc(stack.api);
+    // v3 keeps its answers (versions opt in), so the replayed row can be seen to carry v3's.
+    const v3 = await stack.api('PUT', '/v1/components/svc/versions/v3', { target: { kind: 'lambda', functionName: 'svc', qualifier: '3' }, recordResponse: true });
+    assert.equal(v3.status < 300, true, JSON.stringify(v3.body));
     // v2 (beta) is the bad version: it throws on every event; v1 and v3 handle them.
     stack.lambda.register('svc', '2', () => {
       throw new Error('v2 cannot parse this event');

@@ -113,6 +113,19 @@ t.test('after a replay, the event list tells what happened last', async (t) => {
     );
   });
 
+  t.test('target original still means the first dispatch, though a replay took the row over', async () => {
+    type Dry = { matched: number; sample: { id: string; version: string; currentVersion: string | null }[] };
+    const dry = await stack.api<Dry>('POST', '/v1/replays', {
+      from: since(),
+      filter: { component: 'svc', customer: 'globex', status: 'all' },
+      target: 'original',
+      dryRun: true,
+    });
+    assert.equal(dry.status, 202, JSON.stringify(dry.body));
+    assert.deepEqual(dry.body.sample.map((s) => s.id).sort(), [...failed].sort());
+    for (const s of dry.body.sample) assert.deepEqual([s.version, s.currentVersion], ['v2', 'v3']);
+  });
+
   t.test('a replay that fails again becomes the latest outcome too, and joins the history', async () => {
     const created = await stack.api<{ id: string }>('POST', '/v1/replays', {
       from: since(),

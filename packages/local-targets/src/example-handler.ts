@@ -39,11 +39,12 @@ export function followUpOf(payload: Record<string, unknown>): Record<string, unk
 /**
  * The handler of the example component used in dev mode and demos. Returns `{ handledBy, eventId, type }`
  * for a CloudEvent payload. Throws an Error, which Lambda reports as a FunctionError, so a demo can show a failing
- * version: when the event's `data.fail` is `true`, or names this version (`"v2"`, or a list such as `["v2", "v3"]`:
- * the event fails on those versions only), or when `failures` says this invocation of the version is to fail. With `data.delayMs` (a positive integer, capped
- * at MAX_EXAMPLE_DELAY_MS) it answers that much later, like a slow synchronous function. With `emit`, a
- * `release.requested` event whose `data.followUp` is `true` makes it post a follow-up event back through the router
- * (see followUpOf).
+ * version: when the event's `data.fail` is `true` (every version), or names this version (`"v2"`, or a list such as
+ * `["v2", "v3"]`: the event fails on those versions only, so there is a version to replay it onto), or when
+ * `failures` says this invocation of the version is to fail. With
+ * `data.delayMs` (a positive integer, capped at MAX_EXAMPLE_DELAY_MS) it answers that much later, like a slow
+ * synchronous function. With `emit`, a `release.requested` event whose `data.followUp` is `true` makes it post a
+ * follow-up event back through the router (see followUpOf).
  */
 export function exampleHandler(component: string, version: string, options: ExampleOptions = {}): LocalHandler {
   const handledBy = `${component}@${version}`;

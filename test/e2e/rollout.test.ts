@@ -122,10 +122,13 @@ t.test('gated rollouts on two routers sharing one store', async (t) => {
       entries.filter((e) => e.action === 'channel.rollback').map((e) => e.subject),
       ['beta'],
     );
-    // Every customer is back on stable, on both routers: the share and the beta-pinned one.
+    // Every customer is back on stable, on both routers: the share and the beta-pinned one. The abort and the channel
+    // move are two writes, so a router's snapshot may hold the first before the second: wait for both.
     for (const api of apis) {
-      await eventually(async () => ((await resolveOn(api, 'svc', inShare.value)).version === 'v1' ? true : undefined));
-      assert.equal((await resolveOn(api, 'svc', 'beta-fan')).version, 'v1');
+      await eventually(async () => {
+        const [share, pinned] = await Promise.all([resolveOn(api, 'svc', inShare.value), resolveOn(api, 'svc', 'beta-fan')]);
+        return share.version === 'v1' && pinned.version === 'v1' ? true : undefined;
+      });
     }
     failures.set('v2', 0);
     const afterwards = await send('build.finished', 50);

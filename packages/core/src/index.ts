@@ -23,7 +23,7 @@ export type {
 export { buildSnapshot, pinKey, EMPTY_SNAPSHOT, servedKey } from './snapshot.js';
 export type { RoutingSnapshot, ComponentRouting, SnapshotParts } from './snapshot.js';
 export { isPinLive, resolveVersion, routingContext } from './resolve.js';
-export type { RoutingContext, Resolution, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
+export type { RoutingContext, Resolution, ResolveOptions, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
 export { subscriptionMatches, subscribedComponents } from './subscriptions.js';
 export { parseCloudEvent, eventRouting } from './cloudevent.js';
 export type { CloudEvent, EventRouting } from './cloudevent.js';

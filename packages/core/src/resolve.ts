@@ -1,5 +1,6 @@
 import type { ChannelName, Pin, PinScope, Target } from './model.js';
 import { SCOPES } from './model.js';
+import { NO_EXPLANATION, noStableDetail, noStableReason } from './decisions.js';
 import { type ComponentRouting, pinKey, type RoutingSnapshot } from './snapshot.js';
 
 /** Who an event is for. Missing fields are derived from the snapshot by routingContext(). */
@@ -61,16 +62,41 @@ function describe(pin: Pin): NonNullable<Consideration['pin']> {
   return { channel: pin.channel, version: pin.version, expiresAt: pin.expiresAt, reason: pin.reason };
 }
 
+export interface ResolveOptions {
+  /** Fill `considered` with every step and why it did or did not decide; off, `considered` is empty. */
+  explain?: boolean;
+}
+
 /**
  * Decides which version of `component` handles an event for `context` at `now`.
  * The most specific live pin wins (project, then customer, then plan), else the stable channel.
- * A pin that cannot be honoured (expired, empty channel, unknown version) is skipped and explained.
+ * A pin that cannot be honoured (expired, empty channel, unknown version) is skipped, and explained when asked.
+ * Without `explain`, the answer is one the snapshot decided ahead of time, shared and frozen: read it, copy it, never
+ * change it. Both ways give the same version, channel, source and pin.
  * Pure: reads only the snapshot, never throws for routing reasons; `resolved: false` says why.
  */
-export function resolveVersion(snapshot: RoutingSnapshot, component: string, context: RoutingContext, now: number = Date.now()): Resolution {
+export function resolveVersion(snapshot: RoutingSnapshot, component: string, context: RoutingContext, now: number = Date.now(), options?: ResolveOptions): Resolution {
+  if (options?.explain) return explainVersion(snapshot, component, context, now);
+  const decisions = snapshot.decisions.get(component);
+  if (!decisions) return unregistered(component, NO_EXPLANATION);
+  for (const scope of SCOPES) {
+    const subject = context[scope];
+    if (subject == null) continue;
+    const decided = decisions.pins[scope].get(subject);
+    if (decided !== undefined && decided.until > now) return decided.decision;
+  }
+  return decisions.fallback;
+}
+
+function unregistered(component: string, considered: Consideration[]): Resolution {
+  return { resolved: false, component, reason: `Component ${component} is not registered.`, considered };
+}
+
+/** The same decision as the fast path, step by step, each step saying why it did or did not decide. */
+function explainVersion(snapshot: RoutingSnapshot, component: string, context: RoutingContext, now: number): Resolution {
   const routing = snapshot.components.get(component);
   const considered: Consideration[] = [];
-  if (!routing) return { resolved: false, component, reason: `Component ${component} is not registered.`, considered };
+  if (!routing) return unregistered(component, considered);
 
   for (const scope of SCOPES) {
     const subject = context[scope] ?? null;
@@ -105,9 +131,8 @@ export function resolveVersion(snapshot: RoutingSnapshot, component: string, con
     considered.push({ scope: 'default', subject: null, outcome: 'matched', pin: { channel: 'stable', version: stable }, detail: `Default: stable channel → ${stable}.` });
     return { resolved: true, component, version: stable, channel: 'stable', target: routing.versions.get(stable)!.target, source: 'default', pin: null, considered };
   }
-  const detail = stable ? `The stable channel points at ${stable}, which is not registered.` : 'The stable channel points at no version.';
-  considered.push({ scope: 'default', subject: null, outcome: 'channel-empty', pin: { channel: 'stable' }, detail });
-  return { resolved: false, component, reason: `No pin applies and ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`, considered };
+  considered.push({ scope: 'default', subject: null, outcome: 'channel-empty', pin: { channel: 'stable' }, detail: noStableDetail(stable) });
+  return { resolved: false, component, reason: noStableReason(stable), considered };
 }
 
 function pinOutcome(routing: ComponentRouting, pin: Pin, now: number): { version?: string; consideration: Consideration } {

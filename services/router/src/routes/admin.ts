@@ -182,7 +182,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
       plan: plan ? assertSubject(plan, 'plan') : undefined,
     };
     const context = routingContext(snapshot, given);
-    return { ...resolveVersion(snapshot, name, context), context, configRevision: snapshot.revision };
+    return { ...resolveVersion(snapshot, name, context, Date.now(), { explain: true }), context, configRevision: snapshot.revision };
   });
 
   app.get<{ Querystring: { component?: string; subject?: string; since?: string; until?: string; limit?: string; cursor?: string } }>(

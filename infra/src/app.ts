@@ -6,7 +6,8 @@ import { RouterStack } from './router-stack.js';
 
 export interface BuildAppOptions {
   readonly config: InfraConfig;
-  readonly routerCode: Code;
+  /** The router's Lambda code; default the bundle built into this package (VersionRouter's default). */
+  readonly routerCode?: Code;
   /** Where to write the cloud assembly; by default CDK's (the CLI's cdk.out). */
   readonly outdir?: string;
   /** Shown as warnings on the stack when synthesized (for example: "synthesized from the example config"). */
@@ -24,7 +25,7 @@ export interface BuildAppOptions {
  */
 export function buildApp(options: BuildAppOptions): { app: App; stack: RouterStack } {
   const app = new App({ outdir: options.outdir, builtinCloudFormationValidation: options.cloudFormationValidation ?? true });
-  const stack = new RouterStack(app, options.config.stackName, { config: options.config, routerCode: options.routerCode });
+  const stack = new RouterStack(app, options.config.stackName, { config: options.config, ...(options.routerCode ? { routerCode: options.routerCode } : {}) });
   for (const warning of options.warnings ?? []) Annotations.of(stack).addWarningV2('vrouter:config', warning);
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   return { app, stack };

@@ -74,7 +74,7 @@ export interface InfraConfig {
       }
     | undefined;
   readonly lambda: {
-    /** Lambda runtime identifier; the repository builds and tests on Node.js 20. */
+    /** Lambda runtime identifier (default DEFAULT_LAMBDA_RUNTIME). */
     readonly runtime: LambdaRuntime;
     readonly memorySize: number;
     readonly timeoutSeconds: number;
@@ -102,6 +102,8 @@ export interface InfraConfig {
 
 export const LAMBDA_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
 export type LambdaRuntime = (typeof LAMBDA_RUNTIMES)[number];
+/** Node.js 22: maintained, and what AWS SDK releases require; 20 (deprecated on Lambda) and 24 stay selectable. */
+export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntime = 'nodejs22.x';
 
 export class InfraConfigError extends Error {
   constructor(
@@ -303,15 +305,7 @@ export function parseConfig(raw: unknown): InfraConfig {
   const config: InfraConfig = {
     stackName: root.string('stackName', STACK_NAME, 'must be a CloudFormation stack name (a letter, then letters, digits, -)') ?? 'vrouter',
     region: root.string('region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'),
-    tableName: root.string('tableName', TABLE_NAME, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)'),
-    logRetentionDays: retention(root),
-    components: components(root.object('components', true)!),
-    adminToken: secretSource(root.object('adminToken', true)!),
-    telemetry: telemetry(root.object('telemetry')),
-    lambda: lambda(root.object('lambda')),
-    eventBridge: eventBridge(root.object('eventBridge', true)!),
-    queue: queue(root.object('queue')),
-    service: service(root.object('service')),
+    ...routerSettings(root),
     tags: tags(root),
   };
   root.done();
@@ -322,6 +316,34 @@ export function parseConfig(raw: unknown): InfraConfig {
     );
   }
   return config;
+}
+
+/** What one VersionRouter is made of: the configuration without what belongs to its stack (name, region, tags). */
+export type RouterSettings = Omit<InfraConfig, 'stackName' | 'region' | 'tags'>;
+
+/**
+ * Validates a VersionRouter's props (the configuration file's fields other than stackName, region and tags) and
+ * fills in defaults. Throws InfraConfigError naming the first bad field.
+ */
+export function parseRouterSettings(raw: unknown): RouterSettings {
+  const root = Fields.of('', raw);
+  const settings = routerSettings(root);
+  root.done();
+  return settings;
+}
+
+function routerSettings(root: Fields): RouterSettings {
+  return {
+    tableName: root.string('tableName', TABLE_NAME, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)'),
+    logRetentionDays: retention(root),
+    components: components(root.object('components', true)!),
+    adminToken: secretSource(root.object('adminToken', true)!),
+    telemetry: telemetry(root.object('telemetry')),
+    lambda: lambda(root.object('lambda')),
+    eventBridge: eventBridge(root.object('eventBridge', true)!),
+    queue: queue(root.object('queue')),
+    service: service(root.object('service')),
+  };
 }
 
 function retention(root: Fields): number {
@@ -393,7 +415,7 @@ function telemetry(fields: Fields | undefined): InfraConfig['telemetry'] {
 function lambda(fields: Fields | undefined): InfraConfig['lambda'] {
   const f = fields ?? Fields.of('lambda', {});
   const architecture = f.string('architecture', /^(arm64|x86_64)$/, 'must be "arm64" or "x86_64"') ?? 'x86_64';
-  const runtime = f.string('runtime') ?? 'nodejs20.x';
+  const runtime = f.string('runtime') ?? DEFAULT_LAMBDA_RUNTIME;
   if (!(LAMBDA_RUNTIMES as readonly string[]).includes(runtime)) throw new InfraConfigError(f.at('runtime'), `must be one of ${LAMBDA_RUNTIMES.join(', ')}.`);
   const result = {
     runtime: runtime as LambdaRuntime,

@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
@@ -13,6 +13,14 @@ export interface RouterAccessProps {
 /** `arn:<partition>:ecs:<region>:<account>:task-definition/<family>:*`: every revision of one family, in the stack's account and region. */
 export function taskDefinitionFamilyArn(scope: IConstruct, family: string): string {
   return Stack.of(scope).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${family}:*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+}
+
+/** The finding cdk-nag reports for `<table ARN>/index/*`, naming this table's logical ID wherever the table sits. */
+function tableIndexesResource(table: ITable): string | { regex: string } {
+  const cfn = table.node.defaultChild;
+  if (!(cfn instanceof CfnResource)) return { regex: '/^Resource::<[A-Za-z0-9]+\\.Arn>\\/index\\/\\*$/g' };
+  const stack = Stack.of(cfn);
+  return `Resource::<${stack.resolve(stack.getLogicalId(cfn)) as string}.Arn>/index/*`;
 }
 
 /**
@@ -32,7 +40,7 @@ export function grantRouterAccess(grantee: IGrantable, suppressOn: IConstruct, p
       id: 'AwsSolutions-IAM5',
       reason:
         "The router queries the table's global secondary indexes (events by hour, dispatches by component, failed dispatches, leases); index/* covers only this table's indexes.",
-      appliesTo: [{ regex: '/^Resource::<Table[A-Za-z0-9]*\\.Arn>\\/index\\/\\*$/g' }],
+      appliesTo: [tableIndexesResource(table)],
     },
   ];
   if (components.lambdaFunctionArns.length > 0) {

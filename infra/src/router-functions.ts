@@ -10,15 +10,15 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import type { InfraConfig, LambdaRuntime } from './config.js';
+import type { LambdaRuntime, RouterSettings } from './config.js';
 import { grantRouterAccess } from './router-access.js';
-import { ROUTER_HANDLERS } from './router-package.js';
+import { ROUTER_HANDLERS } from './lambda-asset.js';
 
 export interface RouterFunctionsProps {
-  /** The router's Lambda package (see router-package.ts); its handlers are ROUTER_HANDLERS. */
+  /** The router's Lambda code (see router-bundle.ts); its handlers are ROUTER_HANDLERS. */
   readonly code: Code;
   readonly table: ITable;
-  readonly config: InfraConfig;
+  readonly settings: RouterSettings;
   /** Environment shared by both functions: table, secret locators, telemetry. */
   readonly environment: Record<string, string>;
   /** Grants read access to the secrets the router fetches at start. */
@@ -45,7 +45,7 @@ export class RouterFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: RouterFunctionsProps) {
     super(scope, id);
-    const { config } = props;
+    const { settings: config } = props;
     const timeout = Duration.seconds(config.lambda.timeoutSeconds);
 
     const routerFunction = (name: string, handler: string, description: string): LambdaFn => {
@@ -73,7 +73,7 @@ export class RouterFunctions extends Construct {
         NagSuppressions.addResourceSuppressions(fn, [
           {
             id: 'AwsSolutions-L1',
-            reason: `The runtime is chosen in the configuration (lambda.runtime: ${config.lambda.runtime}) to match the Node.js the router is built and tested on (the repository requires Node >= 20.11); set it to ${LATEST_RUNTIME} once the repository moves.`,
+            reason: `The runtime is chosen in the configuration (lambda.runtime: ${config.lambda.runtime}), a maintained Node.js the router is built and tested on; ${LATEST_RUNTIME} is selectable.`,
           },
         ]);
       }

@@ -1,26 +1,19 @@
 /**
- * The router's Lambda deployment package, made without Docker, a bundler or the network: the router's build
- * (`services/router/dist`) plus a copy of exactly its production dependency closure out of the installed
- * node_modules, laid out so that Node resolves every import as it does in the repository.
- *
- * Why not `services/router/dist` alone: it imports `@vrouter/core`, fastify, the OpenTelemetry SDK and so on, which
- * live in node_modules. Why not a bundle: OpenTelemetry instruments the AWS SDK and fastify by hooking module loads,
- * which a bundle bypasses, and some dependencies read files next to their code.
+ * The router's production package, made without Docker or the network: the router's build (`services/router/dist`,
+ * `bin`) plus a copy of exactly its production dependency closure out of the installed node_modules, laid out so
+ * that Node resolves every import as it does in the repository. The container image (`vrouter serve`, the CLI) is
+ * this package; the Lambda functions run a bundle instead (router-bundle.ts), whose external packages are copied
+ * by the same planning (planDependencies). Development dependencies and optional peers (dev mode's dynalite and
+ * local targets) are left out.
  *
  * Layout of the package (the repository's, minus everything the router does not import):
- *   services/router/{package.json,dist/...}       the router; handlers at services/router/dist/lambda/*.js
+ *   services/router/{package.json,bin,dist/...}   the router
  *   node_modules/@vrouter/<name>/{package.json,dist}  workspace packages, as real directories instead of links
  *   node_modules/<name>/...                       third-party packages, nested node_modules kept where npm put them
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-
-/** Lambda handler strings, relative to the package root. The router's build must export `handler` from these files. */
-export const ROUTER_HANDLERS = {
-  eventBridge: 'services/router/dist/lambda/eventbridge.handler',
-  sqs: 'services/router/dist/lambda/sqs.handler',
-} as const;
 
 /** One directory of the package: copy `source` (absolute) to `target` (relative to the package root). */
 export interface PackageEntry {
@@ -37,6 +30,7 @@ interface PackageJson {
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
 function readPackageJson(directory: string): PackageJson {
@@ -63,9 +57,27 @@ const isInside = (parent: string, child: string) => child === parent || child.st
  * Throws an Error naming the missing package when a required dependency is not installed.
  */
 export function planPackage(repoRoot: string, packageDir: string): PackageEntry[] {
+  const start = realpathSync(packageDir);
+  return planClosure(repoRoot, [{ real: start, linkedAs: start }]);
+}
+
+/**
+ * Lists the packages `names` as Node resolves them from `fromDirectory`, and everything they need at run time (as
+ * planPackage does), without the package at `fromDirectory` itself. Throws an Error naming a package that is not
+ * installed.
+ */
+export function planDependencies(repoRoot: string, fromDirectory: string, names: readonly string[]): PackageEntry[] {
+  const starts = names.map((name) => {
+    const found = locate(realpathSync(fromDirectory), name);
+    if (!found) throw new Error(`${name} is not installed where ${fromDirectory} resolves it. Run npm install from the repository root.`);
+    return { real: realpathSync(found), linkedAs: found };
+  });
+  return planClosure(repoRoot, starts);
+}
+
+function planClosure(repoRoot: string, starts: readonly { real: string; linkedAs: string }[]): PackageEntry[] {
   const root = realpathSync(repoRoot);
   const rootModules = join(root, 'node_modules');
-  const start = realpathSync(packageDir);
   const entries: PackageEntry[] = [];
   const targets = new Map<string, string>(); // real directory → its place in the package
   // A workspace package is reached through a symlink in node_modules; in the package it is a real directory there.
@@ -75,17 +87,27 @@ export function planPackage(repoRoot: string, packageDir: string): PackageEntry[
       if (isInside(join(directory, 'node_modules'), real)) return join(target, relative(directory, real));
     }
     if (isInside(rootModules, linkedAs) && !isInside(rootModules, real)) return relative(root, linkedAs);
+    if (isInside(root, real)) return relative(root, real);
     throw new Error(`Cannot place ${real} in the Lambda package: it is neither under node_modules nor a linked workspace package.`);
   };
-  const queue: { real: string; target: string }[] = [{ real: start, target: relative(root, start) }];
-  targets.set(start, relative(root, start));
+  const queue: { real: string; target: string }[] = [];
+  for (const { real, linkedAs } of starts) {
+    if (targets.has(real)) continue;
+    const target = place(real, linkedAs);
+    targets.set(real, target);
+    queue.push({ real, target });
+  }
   for (let item = queue.shift(); item; item = queue.shift()) {
     const pkg = readPackageJson(item.real);
     entries.push({ name: pkg.name ?? item.target, source: item.real, target: item.target, workspace: !isInside(rootModules, item.real) });
+    // Optional peers are what a package can use when its user installs them (dev mode's dynalite): not run-time needs.
+    const optionalPeer = (name: string) => pkg.peerDependenciesMeta?.[name]?.optional === true;
     const wanted = [
       ...Object.keys(pkg.dependencies ?? {}).map((name) => ({ name, required: true })),
       ...Object.keys(pkg.optionalDependencies ?? {}).map((name) => ({ name, required: false })),
-      ...Object.keys(pkg.peerDependencies ?? {}).map((name) => ({ name, required: false })),
+      ...Object.keys(pkg.peerDependencies ?? {})
+        .filter((name) => !optionalPeer(name))
+        .map((name) => ({ name, required: false })),
     ];
     for (const { name, required } of wanted) {
       const found = locate(item.real, name);
@@ -155,43 +177,36 @@ function filesOf(entries: readonly PackageEntry[]): PackageFile[] {
 /**
  * Makes `outDir` hold exactly the planned entries. Skips the copy when nothing changed since the last call (same
  * files, sizes and modification times, recorded next to `outDir`), since the package is large and synth frequent.
+ * With `reuse: false` it always rewrites and leaves no record (for a directory that gets more files afterwards).
  * Throws the file system's error if a copy fails.
  */
-export function writePackage(entries: readonly PackageEntry[], outDir: string): void {
+export function writePackage(entries: readonly PackageEntry[], outDir: string, options: { reuse?: boolean } = {}): void {
   const files = filesOf(entries);
   const fingerprint = createHash('sha256')
     .update(JSON.stringify(files.map((file) => [file.from, file.to, file.size, file.mtimeMs])))
     .digest('hex');
   const marker = `${outDir}.fingerprint`;
-  if (existsSync(outDir) && existsSync(marker) && readFileSync(marker, 'utf8') === fingerprint) return;
+  const reuse = options.reuse ?? true;
+  if (reuse && existsSync(outDir) && existsSync(marker) && readFileSync(marker, 'utf8') === fingerprint) return;
   rmSync(marker, { force: true });
   rmSync(outDir, { recursive: true, force: true });
   for (const file of files) {
     mkdirSync(dirname(join(outDir, file.to)), { recursive: true });
     copyFileSync(file.from, join(outDir, file.to));
   }
-  writeFileSync(marker, fingerprint);
-}
-
-export interface RouterPackage {
-  /** The package directory, ready for `lambda.Code.fromAsset`. */
-  readonly directory: string;
-  /** Handler files (relative to the package) that the router's build does not contain. */
-  readonly missingHandlers: readonly string[];
+  if (reuse) writeFileSync(marker, fingerprint);
 }
 
 /**
- * Builds the router's Lambda package in `outDir` from the repository at `repoRoot` (which must have been installed
- * and built). Throws an Error saying what to run when the router is not built or a dependency is not installed.
+ * Builds the router's production package in `outDir` from the repository at `repoRoot` (which must have been
+ * installed and built) and returns `outDir`. Throws an Error saying what to run when the router is not built or a
+ * dependency is not installed.
  */
-export function buildRouterPackage(repoRoot: string, outDir: string): RouterPackage {
+export function buildRouterPackage(repoRoot: string, outDir: string): string {
   const routerDir = join(repoRoot, 'services', 'router');
   if (!existsSync(join(routerDir, 'dist'))) {
     throw new Error(`${join(routerDir, 'dist')} does not exist: build the router first (npm install, or npm run build, from the repository root).`);
   }
   writePackage(planPackage(repoRoot, routerDir), outDir);
-  const missingHandlers = Object.values(ROUTER_HANDLERS)
-    .map((handler) => `${handler.slice(0, handler.lastIndexOf('.'))}.js`)
-    .filter((file) => !existsSync(join(outDir, file)));
-  return { directory: outDir, missingHandlers };
+  return outDir;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -41,25 +41,25 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
 };
 
 for (const [name, overrides] of Object.entries(VARIANTS)) {
-  describe(`cdk-nag AWS Solutions checks: ${name}`, () => {
+  t.test(`cdk-nag AWS Solutions checks: ${name}`, async (t) => {
     const { json, annotations } = synth(overrides);
     const suppressions = resources(json).flatMap((resource) =>
       (((resource.Metadata?.cdk_nag as Json | undefined)?.rules_to_suppress ?? []) as { id: string; reason: string }[]).map((rule) => ({ resource: resource.id, ...rule })),
     );
 
-    it('reports no unsuppressed error', () => {
+    t.test('reports no unsuppressed error', async () => {
       const errors = annotations.findError('*', NAG).map((error) => `${error.id}: ${String(error.entry.data).slice(0, 160)}`);
       assert.deepEqual(errors, []);
     });
 
-    it('reports no unsuppressed warning either', () => {
+    t.test('reports no unsuppressed warning either', async () => {
       assert.deepEqual(
         annotations.findWarning('*', NAG).map((warning) => warning.id),
         [],
       );
     });
 
-    it('suppresses only known rules, each on a resource and with a written reason', () => {
+    t.test('suppresses only known rules, each on a resource and with a written reason', async () => {
       assert.ok(suppressions.length > 0);
       for (const suppression of suppressions) {
         assert.ok(ALLOWED.has(suppression.id), `${suppression.resource}: ${suppression.id} is not an expected suppression`);
@@ -70,8 +70,8 @@ for (const [name, overrides] of Object.entries(VARIANTS)) {
   });
 }
 
-describe('cdk-nag is really checking', () => {
-  it('reports an error for a resource nobody vetted', () => {
+t.test('cdk-nag is really checking', async (t) => {
+  t.test('reports an error for a resource nobody vetted', async () => {
     const { stack } = buildApp({ config: parseConfig(deepMerge(FIXTURE, {})), routerCode: Code.fromInline('exports.handler = async () => {};'), cloudFormationValidation: false });
     new Queue(stack, 'Unvetted', { enforceSSL: false });
     const errors = Annotations.fromStack(stack).findError('*', NAG);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { actionsOf, FIXTURE, only, resources, resourcesOf, roleIdOf, type Statement, statementsOf, synth } from './support.js';
 
 const IMAGE = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/vrouter:1.2.3';
 
-describe('least-privilege IAM', () => {
+t.test('least-privilege IAM', async (t) => {
   const { json } = synth({ service: { enabled: true, image: IMAGE } });
   const table = only(json, 'AWS::DynamoDB::Table');
   const task = only(json, 'AWS::ECS::TaskDefinition');
@@ -14,11 +14,11 @@ describe('least-privilege IAM', () => {
   const allStatements = resources(json, 'AWS::IAM::Policy').flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
   const granting = (statements: Statement[], action: string) => statements.filter((statement) => actionsOf(statement).includes(action));
 
-  it('has three principals running the router: two functions and the ECS task', () => {
+  t.test('has three principals running the router: two functions and the ECS task', async () => {
     assert.equal(new Set(routerRoles).size, 3);
   });
 
-  it('invokes exactly the configured qualified function ARNs, never "*"', () => {
+  t.test('invokes exactly the configured qualified function ARNs, never "*"', async () => {
     for (const role of routerRoles) {
       const invoke = granting(statementsOf(json, role), 'lambda:InvokeFunction');
       assert.equal(invoke.length, 1, role);
@@ -30,7 +30,7 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('runs tasks of the configured families only, any revision', () => {
+  t.test('runs tasks of the configured families only, any revision', async () => {
     for (const role of routerRoles) {
       const runTask = granting(statementsOf(json, role), 'ecs:RunTask');
       assert.equal(runTask.length, 1, role);
@@ -41,7 +41,7 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('passes exactly the configured task and execution roles, and only to ECS tasks', () => {
+  t.test('passes exactly the configured task and execution roles, and only to ECS tasks', async () => {
     const configured = FIXTURE.components.ecsTaskDefinitions.flatMap((task) => [task.taskRoleArn, 'executionRoleArn' in task ? task.executionRoleArn : undefined]).filter(Boolean);
     for (const role of routerRoles) {
       const passRole = granting(statementsOf(json, role), 'iam:PassRole');
@@ -51,7 +51,7 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('reads and writes items of the table and its indexes only', () => {
+  t.test('reads and writes items of the table and its indexes only', async () => {
     for (const role of routerRoles) {
       const dynamo = statementsOf(json, role).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
       assert.ok(dynamo.length > 0, role);
@@ -62,7 +62,7 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('lets only the queue function consume, and only its queue', () => {
+  t.test('lets only the queue function consume, and only its queue', async () => {
     const queue = resources(json, 'AWS::SQS::Queue').find((q) => q.Properties.RedrivePolicy !== undefined)!;
     const [eventBridgeRole, queueRole] = resources(json, 'AWS::Lambda::Function')
       .sort((a, b) => String(a.Properties.Handler).localeCompare(String(b.Properties.Handler)))
@@ -74,7 +74,7 @@ describe('least-privilege IAM', () => {
     assert.deepEqual(granting(statementsOf(json, eventBridgeRole!), 'sqs:ReceiveMessage'), []);
   });
 
-  it('reads the named secret and parameter only', () => {
+  t.test('reads the named secret and parameter only', async () => {
     const parameter = `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${FIXTURE.adminToken.ssmParameter}`;
     for (const role of [...functionRoles, executionRole]) {
       const statements = statementsOf(json, role);
@@ -88,7 +88,7 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('uses no AWS managed policy, and "*" only where IAM allows nothing narrower', () => {
+  t.test('uses no AWS managed policy, and "*" only where IAM allows nothing narrower', async () => {
     for (const role of resources(json, 'AWS::IAM::Role')) assert.equal(role.Properties.ManagedPolicyArns, undefined, role.id);
     const wildcard = allStatements.filter((statement) => resourcesOf(statement).includes('*'));
     assert.deepEqual(wildcard.flatMap(actionsOf), ['ecr:GetAuthorizationToken']);
@@ -96,19 +96,19 @@ describe('least-privilege IAM', () => {
   });
 });
 
-describe('IAM without ECS components, admin token in Secrets Manager', () => {
+t.test('IAM without ECS components, admin token in Secrets Manager', async (t) => {
   const secretArn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:vrouter/admin-token-Zz9Yx8';
   const { json } = synth({ components: { ecsTaskDefinitions: [] }, adminToken: { ssmParameter: null, secretArn }, telemetry: null });
   const functions = resources(json, 'AWS::Lambda::Function');
 
-  it('grants no RunTask or PassRole at all', () => {
+  t.test('grants no RunTask or PassRole at all', async () => {
     for (const fn of functions) {
       const actions = statementsOf(json, roleIdOf(fn, 'Role')).flatMap(actionsOf);
       assert.ok(!actions.includes('ecs:RunTask') && !actions.includes('iam:PassRole'));
     }
   });
 
-  it('points the router at the secret by its complete ARN and grants reading exactly it', () => {
+  t.test('points the router at the secret by its complete ARN and grants reading exactly it', async () => {
     for (const fn of functions) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       assert.equal(variables.VROUTER_ADMIN_TOKEN_SECRET_ARN, secretArn);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { buildRouterPackage, planPackage } from '../src/router-package.js';
 
@@ -44,12 +44,15 @@ function fixtureRepository(root: string): void {
   write(join(root, 'node_modules/c/index.js'), "export default 'c1';\n");
   write(join(root, 'node_modules/c/index.d.ts'), 'declare const c: string; export default c;\n');
   write(join(root, 'node_modules/devtool/package.json'), esm('devtool', '1.0.0'));
+  write(join(root, 'node_modules/devpeer/package.json'), esm('devpeer', '1.0.0'));
   write(join(root, 'services/router/package.json'), {
     name: '@x/router',
     type: 'module',
     files: ['dist', 'bin'],
     dependencies: { '@x/w': '1.0.0', a: '1', c: '1' },
-    devDependencies: { devtool: '1' },
+    devDependencies: { devtool: '1', devpeer: '1' },
+    peerDependencies: { devpeer: '1' },
+    peerDependenciesMeta: { devpeer: { optional: true } },
   });
   write(
     join(root, 'services/router/dist/lambda/eventbridge.js'),
@@ -57,37 +60,37 @@ function fixtureRepository(root: string): void {
   );
 }
 
-describe("the router's Lambda package", () => {
+t.test("the router's production package", async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'vrouter-package-'));
-  after(() => rmSync(work, { recursive: true, force: true }));
+  t.teardown(() => rmSync(work, { recursive: true, force: true }));
   const root = join(work, 'repo');
   // Outside the fixture repository, so that nothing can be resolved from its node_modules by accident.
   const out = join(work, 'package');
   fixtureRepository(root);
-  const result = buildRouterPackage(root, out);
+  buildRouterPackage(root, out);
 
-  it('resolves every import from the package alone, each dependency at the version its dependent gets', async () => {
+  t.test('resolves every import from the package alone, each dependency at the version its dependent gets', async () => {
     const module = (await import(join(out, 'services/router/dist/lambda/eventbridge.js'))) as { handler: () => Promise<string> };
     assert.equal(await module.handler(), 'w+b1 a+c2 c1');
   });
 
-  it('copies workspace packages as directories, by their files list, without sources or declarations', () => {
+  t.test('copies workspace packages as directories, by their files list, without sources or declarations', async () => {
     assert.ok(existsSync(join(out, 'node_modules/@x/w/dist/index.js')));
     assert.ok(!existsSync(join(out, 'node_modules/@x/w/src')));
     assert.ok(!existsSync(join(out, 'node_modules/@x/w/dist/index.d.ts')));
     assert.ok(!existsSync(join(out, 'node_modules/c/index.d.ts')));
   });
 
-  it('leaves out development dependencies and packages nothing imports', () => {
+  t.test('leaves out development dependencies and packages nothing imports', async () => {
     assert.ok(!existsSync(join(out, 'node_modules/devtool')));
     assert.ok(!existsSync(join(out, 'packages')));
   });
 
-  it('reports the handlers the router build lacks', () => {
-    assert.deepEqual(result.missingHandlers, ['services/router/dist/lambda/sqs.js']);
+  t.test('leaves out optional peers, even when they are installed', async () => {
+    assert.ok(!existsSync(join(out, 'node_modules/devpeer')));
   });
 
-  it('rebuilds only when a source file changed', () => {
+  t.test('rebuilds only when a source file changed', async () => {
     const sentinel = join(out, 'sentinel');
     writeFileSync(sentinel, 'left alone while nothing changed');
     buildRouterPackage(root, out);
@@ -98,7 +101,7 @@ describe("the router's Lambda package", () => {
     assert.equal(readFileSync(join(out, 'node_modules/c/index.js'), 'utf8'), "export default 'c1, patched';\n");
   });
 
-  it('says what to run when the router is not built or a dependency is not installed', () => {
+  t.test('says what to run when the router is not built or a dependency is not installed', async () => {
     rmSync(join(root, 'services/router/dist'), { recursive: true });
     assert.throws(() => buildRouterPackage(root, join(work, 'again')), /build the router first/);
     rmSync(join(root, 'node_modules/b'), { recursive: true });
@@ -106,11 +109,11 @@ describe("the router's Lambda package", () => {
   });
 });
 
-describe("the router's Lambda package in this repository", () => {
+t.test("the router's production package in this repository", async (t) => {
   const entries = planPackage(repoRoot, join(repoRoot, 'services/router'));
   const targets = new Set(entries.map((entry) => entry.target));
 
-  it('holds the router and every workspace package it imports', () => {
+  t.test('holds the router and every workspace package it imports', async () => {
     for (const target of [
       'services/router',
       'node_modules/@vrouter/core',
@@ -123,7 +126,11 @@ describe("the router's Lambda package in this repository", () => {
     assert.ok(targets.has('node_modules/fastify'));
   });
 
-  it('holds none of the build tools', () => {
+  t.test('holds none of the development-only packages', async () => {
+    for (const name of ['dynalite', 'classic-level', '@vrouter/local-targets']) assert.ok(!targets.has(`node_modules/${name}`), name);
+  });
+
+  t.test('holds none of the build tools', async () => {
     for (const tool of ['typescript', 'turbo', 'tsx', 'esbuild', 'aws-cdk-lib', 'aws-cdk', '@biomejs/biome', 'cdk-nag']) {
       assert.ok(!targets.has(`node_modules/${tool}`), tool);
     }

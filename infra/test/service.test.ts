@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { Match } from 'aws-cdk-lib/assertions';
 import { CONTAINER_PORT, SERVE_COMMAND } from '../src/router-service.js';
 import { FIXTURE, type Json, only, render, resources, synth } from './support.js';
 
-describe('no service unless enabled', () => {
+t.test('no service unless enabled', async (t) => {
   const { json } = synth();
-  it('creates no ECS, load balancer or VPC resources by default', () => {
+  t.test('creates no ECS, load balancer or VPC resources by default', async () => {
     const types = resources(json).map((resource) => resource.Type);
     assert.deepEqual(
       types.filter((type) => /^AWS::(ECS|ElasticLoadBalancingV2|EC2|S3)::/.test(type)),
@@ -15,12 +15,12 @@ describe('no service unless enabled', () => {
   });
 });
 
-describe('the ECS service over plain HTTP, in a new VPC', () => {
+t.test('the ECS service over plain HTTP, in a new VPC', async (t) => {
   const { json, annotations } = synth({ region: 'eu-west-1', service: { enabled: true, accessLogs: true, allowedCidrs: ['203.0.113.0/24', '198.51.100.7/32'] } });
   const task = only(json, 'AWS::ECS::TaskDefinition');
   const [container] = task.Properties.ContainerDefinitions as Json[];
 
-  it('runs vrouter serve from the configured image, listening on all interfaces', () => {
+  t.test('runs vrouter serve from the configured image, listening on all interfaces', async () => {
     assert.deepEqual(container!.Command, SERVE_COMMAND);
     assert.deepEqual(SERVE_COMMAND, ['node', 'services/router/bin/serve.js']);
     assert.equal(container!.Image, FIXTURE.service.image);
@@ -30,7 +30,7 @@ describe('the ECS service over plain HTTP, in a new VPC', () => {
     assert.equal(environment.VROUTER_TABLE, `\${${only(json, 'AWS::DynamoDB::Table').id}}`);
   });
 
-  it('hands the admin token and OTLP headers to the container as ECS secrets, never as plain values', () => {
+  t.test('hands the admin token and OTLP headers to the container as ECS secrets, never as plain values', async () => {
     const secrets = Object.fromEntries((container!.Secrets as { Name: string; ValueFrom: unknown }[]).map((s) => [s.Name, render(s.ValueFrom)]));
     assert.deepEqual(secrets, {
       VROUTER_ADMIN_TOKEN: `arn:\${AWS::Partition}:ssm:eu-west-1:\${AWS::AccountId}:parameter${FIXTURE.adminToken.ssmParameter}`,
@@ -40,14 +40,14 @@ describe('the ECS service over plain HTTP, in a new VPC', () => {
     assert.ok(!names.some((name) => name.startsWith('VROUTER_ADMIN_TOKEN') || name.startsWith('OTEL_EXPORTER_OTLP_HEADERS')));
   });
 
-  it('runs in private subnets without public addresses', () => {
+  t.test('runs in private subnets without public addresses', async () => {
     const service = only(json, 'AWS::ECS::Service').Properties as { NetworkConfiguration: { AwsvpcConfiguration: Json } };
     assert.equal(service.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp, 'DISABLED');
     assert.equal(resources(json, 'AWS::EC2::VPC').length, 1);
     assert.equal(resources(json, 'AWS::EC2::FlowLog').length, 1);
   });
 
-  it('puts an HTTP listener on port 80 reachable from the configured CIDRs only', () => {
+  t.test('puts an HTTP listener on port 80 reachable from the configured CIDRs only', async () => {
     const listener = only(json, 'AWS::ElasticLoadBalancingV2::Listener').Properties;
     assert.equal(listener.Protocol, 'HTTP');
     assert.equal(listener.Port, 80);
@@ -61,11 +61,11 @@ describe('the ECS service over plain HTTP, in a new VPC', () => {
     );
   });
 
-  it('warns on every synth that tokens would cross the network in clear', () => {
+  t.test('warns on every synth that tokens would cross the network in clear', async () => {
     annotations.hasWarning('*', Match.stringLikeRegexp('plain HTTP'));
   });
 
-  it('health-checks /healthz and writes access logs to an encrypted, private bucket', () => {
+  t.test('health-checks /healthz and writes access logs to an encrypted, private bucket', async () => {
     const targetGroup = only(json, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties;
     assert.equal(targetGroup.HealthCheckPath, '/healthz');
     assert.equal(targetGroup.Port, CONTAINER_PORT);
@@ -79,7 +79,7 @@ describe('the ECS service over plain HTTP, in a new VPC', () => {
   });
 });
 
-describe('the ECS service over HTTPS, in an existing VPC', () => {
+t.test('the ECS service over HTTPS, in an existing VPC', async (t) => {
   const certificateArn = 'arn:aws:acm:eu-west-1:111122223333:certificate/0f0e0d0c-0b0a-0908-0706-050403020100';
   const { json, annotations } = synth({
     service: {
@@ -95,7 +95,7 @@ describe('the ECS service over HTTPS, in an existing VPC', () => {
     },
   });
 
-  it('terminates TLS with the configured certificate on 443 and a current TLS policy', () => {
+  t.test('terminates TLS with the configured certificate on 443 and a current TLS policy', async () => {
     const listener = only(json, 'AWS::ElasticLoadBalancingV2::Listener').Properties;
     assert.equal(listener.Protocol, 'HTTPS');
     assert.equal(listener.Port, 443);
@@ -104,7 +104,7 @@ describe('the ECS service over HTTPS, in an existing VPC', () => {
     assert.deepEqual(annotations.findWarning('*', Match.stringLikeRegexp('plain HTTP')), []);
   });
 
-  it('creates no VPC and places the internal load balancer and the tasks in the given private subnets', () => {
+  t.test('creates no VPC and places the internal load balancer and the tasks in the given private subnets', async () => {
     assert.equal(resources(json, 'AWS::EC2::VPC').length, 0);
     const loadBalancer = only(json, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties;
     assert.equal(loadBalancer.Scheme, 'internal');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '@vrouter/store-dynamodb';
 import { only, synth } from './support.js';
 
-describe('the table', () => {
+t.test('the table', async (t) => {
   const { json } = synth({ tableName: 'vrouter-prod' });
   const table = only(json, 'AWS::DynamoDB::Table');
   const props = table.Properties as {
@@ -13,14 +13,14 @@ describe('the table', () => {
     [key: string]: unknown;
   };
 
-  it("has the store's partition and sort key", () => {
+  t.test("has the store's partition and sort key", async () => {
     assert.deepEqual(props.KeySchema, [
       { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
       { AttributeName: SORT_KEY, KeyType: 'RANGE' },
     ]);
   });
 
-  it("has exactly the store's global secondary indexes, each with its keys and all attributes projected", () => {
+  t.test("has exactly the store's global secondary indexes, each with its keys and all attributes projected", async () => {
     assert.deepEqual(
       props.GlobalSecondaryIndexes.map((index) => index.IndexName),
       INDEXES.map((index) => index.indexName),
@@ -35,7 +35,7 @@ describe('the table', () => {
     }
   });
 
-  it('declares every key attribute as a string, and nothing else', () => {
+  t.test('declares every key attribute as a string, and nothing else', async () => {
     const keys = [PARTITION_KEY, SORT_KEY, ...INDEXES.flatMap((index) => [index.partitionKey, index.sortKey])];
     assert.deepEqual(
       [...props.AttributeDefinitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName)),
@@ -43,18 +43,18 @@ describe('the table', () => {
     );
   });
 
-  it('bills on demand, keeps point-in-time recovery, expires items on the TTL attribute', () => {
+  t.test('bills on demand, keeps point-in-time recovery, expires items on the TTL attribute', async () => {
     assert.equal(props.BillingMode, 'PAY_PER_REQUEST');
     assert.deepEqual(props.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
     assert.deepEqual(props.TimeToLiveSpecification, { AttributeName: TTL_ATTRIBUTE, Enabled: true });
   });
 
-  it('survives deletion: deletion protection on, retained when the stack goes', () => {
+  t.test('survives deletion: deletion protection on, retained when the stack goes', async () => {
     assert.equal(props.DeletionProtectionEnabled, true);
     assert.equal(table.DeletionPolicy, 'Retain');
   });
 
-  it('takes the configured name, which the router gets as VROUTER_TABLE', () => {
+  t.test('takes the configured name, which the router gets as VROUTER_TABLE', async () => {
     assert.equal(props.TableName, 'vrouter-prod');
   });
 });

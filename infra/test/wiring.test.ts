@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { ROUTER_HANDLERS } from '../src/router-package.js';
+import t from 'tap';
+import { ROUTER_HANDLERS } from '../src/lambda-asset.js';
 import { FIXTURE, type Json, only, render, resources, synth } from './support.js';
 
-describe('EventBridge and SQS feed the router functions', () => {
+t.test('EventBridge and SQS feed the router functions', async (t) => {
   const { json } = synth();
   const functions = resources(json, 'AWS::Lambda::Function');
   const fn = (handler: string) => {
@@ -17,17 +17,17 @@ describe('EventBridge and SQS feed the router functions', () => {
   const queue = queues.find((candidate) => candidate.Properties.RedrivePolicy !== undefined);
   assert.ok(queue, 'a queue with a redrive policy');
 
-  it("runs the router's two handlers on the configured Node.js runtime", () => {
+  t.test("runs the router's two handlers on the configured Node.js runtime", async () => {
     assert.equal(functions.length, 2);
-    assert.equal(ROUTER_HANDLERS.eventBridge, 'services/router/dist/lambda/eventbridge.handler');
-    assert.equal(ROUTER_HANDLERS.sqs, 'services/router/dist/lambda/sqs.handler');
+    assert.equal(ROUTER_HANDLERS.eventBridge, 'eventbridge.handler');
+    assert.equal(ROUTER_HANDLERS.sqs, 'sqs.handler');
     for (const f of functions) {
       assert.equal(f.Properties.Runtime, FIXTURE.lambda.runtime);
       assert.equal(f.Properties.Timeout, FIXTURE.lambda.timeoutSeconds);
     }
   });
 
-  it('tells the router its table, telemetry endpoint and where its secrets live, never a secret value', () => {
+  t.test('tells the router its table, telemetry endpoint and where its secrets live, never a secret value', async () => {
     const table = only(json, 'AWS::DynamoDB::Table');
     for (const f of functions) {
       const variables = (f.Properties.Environment as { Variables: Json }).Variables;
@@ -35,13 +35,13 @@ describe('EventBridge and SQS feed the router functions', () => {
       assert.equal(variables.VROUTER_ADMIN_TOKEN_PARAMETER, FIXTURE.adminToken.ssmParameter);
       assert.equal(variables.OTEL_EXPORTER_OTLP_HEADERS_SECRET_ARN, FIXTURE.telemetry.otlpHeaders.secretArn);
       assert.equal(variables.OTEL_EXPORTER_OTLP_ENDPOINT, FIXTURE.telemetry.otlpEndpoint);
-      assert.equal(variables.NODE_OPTIONS, '--import=/var/task/services/router/dist/telemetry/register.js');
+      assert.equal(variables.NODE_OPTIONS, '--import=/var/task/telemetry.mjs');
       assert.equal(variables.VROUTER_ADMIN_TOKEN, undefined);
       assert.equal(variables.OTEL_EXPORTER_OTLP_HEADERS, undefined);
     }
   });
 
-  it('gives the queue a dead-letter queue after the configured number of receives', () => {
+  t.test('gives the queue a dead-letter queue after the configured number of receives', async () => {
     const redrive = queue.Properties.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
     assert.equal(redrive.maxReceiveCount, FIXTURE.queue.maxReceiveCount);
     const dlqId = render(redrive.deadLetterTargetArn).match(/^\$\{(.+)\.Arn\}$/)?.[1];
@@ -50,11 +50,11 @@ describe('EventBridge and SQS feed the router functions', () => {
     assert.equal(dlq.Properties.MessageRetentionPeriod, 14 * 24 * 3600);
   });
 
-  it('keeps messages invisible for six function timeouts, as AWS advises for Lambda consumers', () => {
+  t.test('keeps messages invisible for six function timeouts, as AWS advises for Lambda consumers', async () => {
     assert.equal(queue.Properties.VisibilityTimeout, FIXTURE.lambda.timeoutSeconds * 6);
   });
 
-  it('feeds the queue to the SQS handler, reporting partial batch failures', () => {
+  t.test('feeds the queue to the SQS handler, reporting partial batch failures', async () => {
     const mapping = only(json, 'AWS::Lambda::EventSourceMapping').Properties;
     assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
     assert.equal(render(mapping.EventSourceArn), `\${${queue.id}.Arn}`);
@@ -62,7 +62,7 @@ describe('EventBridge and SQS feed the router functions', () => {
     assert.equal(mapping.BatchSize, FIXTURE.queue.batchSize);
   });
 
-  it('sends events matching the configured pattern on the configured bus to the EventBridge handler', () => {
+  t.test('sends events matching the configured pattern on the configured bus to the EventBridge handler', async () => {
     const rule = only(json, 'AWS::Events::Rule').Properties;
     assert.deepEqual(rule.EventPattern, FIXTURE.eventBridge.eventPattern);
     assert.equal(rule.EventBusName, FIXTURE.eventBridge.busName);
@@ -74,7 +74,7 @@ describe('EventBridge and SQS feed the router functions', () => {
     });
   });
 
-  it('keeps EventBridge events that cannot be delivered or fail every retry in their own dead-letter queue', () => {
+  t.test('keeps EventBridge events that cannot be delivered or fail every retry in their own dead-letter queue', async () => {
     const rule = only(json, 'AWS::Events::Rule').Properties;
     const [target] = rule.Targets as { DeadLetterConfig: { Arn: unknown } }[];
     const dlq = render(target!.DeadLetterConfig.Arn);
@@ -84,7 +84,7 @@ describe('EventBridge and SQS feed the router functions', () => {
     assert.notEqual(dlq, render((queue.Properties.RedrivePolicy as Json).deadLetterTargetArn), 'not mixed with the SQS dead letters');
   });
 
-  it('encrypts every queue and refuses requests without TLS', () => {
+  t.test('encrypts every queue and refuses requests without TLS', async () => {
     assert.equal(queues.length, 3);
     for (const q of queues) assert.equal(q.Properties.SqsManagedSseEnabled, true, q.id);
     const policies = resources(json, 'AWS::SQS::QueuePolicy');

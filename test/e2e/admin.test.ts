@@ -1,26 +1,26 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { apiClient, cloudEvent, seedSvc, type Stack, startStack } from '../src/stack.js';
 
 type Problem = { code: string; field?: string; status: number };
 
-describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
+t.test('admin API: safety checks, concurrency, audit, bulk, tokens', async (t) => {
   let stack: Stack;
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
   const api = () => stack.api;
 
-  describe('safety checks', () => {
-    it('refuses a pin to an unregistered version', async () => {
+  t.test('safety checks', async (t) => {
+    t.test('refuses a pin to an unregistered version', async () => {
       const r = await api()<Problem>('PUT', '/v1/pins/customer/acme/svc', { version: 'v42' });
       assert.deepEqual([r.status, r.body.code, r.body.field], [422, 'VR_PIN_VERSION_UNKNOWN', 'version']);
     });
 
-    it('refuses a pin to an empty channel unless forced with a reason', async () => {
+    t.test('refuses a pin to an empty channel unless forced with a reason', async () => {
       await api()('PUT', '/v1/components/fresh', { subscriptions: ['fresh.*'] });
       await api()('PUT', '/v1/components/fresh/versions/v1', { target: { kind: 'lambda', functionName: 'svc', qualifier: '1' } });
       const refused = await api()<Problem>('PUT', '/v1/pins/customer/acme/fresh', { channel: 'beta' });
@@ -33,7 +33,7 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
       assert.deepEqual([audit.body.entries[0]?.action, audit.body.entries[0]?.forced, audit.body.entries[0]?.reason], ['pin.set', true, 'beta lands tomorrow']);
     });
 
-    it('refuses to delete a version that a channel or a live pin uses', async () => {
+    t.test('refuses to delete a version that a channel or a live pin uses', async () => {
       await api()('PUT', '/v1/components/svc/versions/v9', { target: { kind: 'lambda', functionName: 'svc', qualifier: '3' } });
       await api()('PUT', '/v1/pins/project/p9/svc', { version: 'v9' });
       const pinned = await api()<Problem & { pins: unknown[] }>('DELETE', '/v1/components/svc/versions/v9');
@@ -42,7 +42,7 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
       assert.equal((await api()('DELETE', '/v1/components/svc/versions/v9')).status, 204);
     });
 
-    it('moves stable only to a version that served through beta or experimental, unless forced', async () => {
+    t.test('moves stable only to a version that served through beta or experimental, unless forced', async () => {
       await api()('PUT', '/v1/components/gate', { subscriptions: ['gate.*'] });
       for (const q of ['1', '2']) await api()('PUT', `/v1/components/gate/versions/v${q}`, { target: { kind: 'lambda', functionName: 'svc', qualifier: q } });
       // A channel's first version is exempt.
@@ -64,7 +64,7 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
       assert.equal((promoted.body as { version: string }).version, 'v2');
     });
 
-    it('gives an experimental pin without expiry a default one (7 days)', async () => {
+    t.test('gives an experimental pin without expiry a default one (7 days)', async () => {
       const r = await api()<{ expiresAt: string }>('PUT', '/v1/pins/customer/tester/svc', { channel: 'experimental' });
       const inDays = (Date.parse(r.body.expiresAt) - Date.now()) / 86_400_000;
       assert.ok(inDays > 6.99 && inDays <= 7, `expires in ${inDays} days`);
@@ -73,7 +73,7 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
     });
   });
 
-  it('two admins editing the same pin: the loser gets 412', async () => {
+  t.test('two admins editing the same pin: the loser gets 412', async () => {
     await api()('PUT', '/v1/pins/customer/contested/svc', { channel: 'beta' });
     const read = await fetch(`${stack.url}/v1/pins/customer/contested/svc`, { headers: { authorization: 'Bearer e2e-admin-token-0123456789' } });
     const etag = read.headers.get('etag')!;
@@ -94,7 +94,7 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
     assert.equal(now.body.channel, 'stable');
   });
 
-  it('audits a promote and a rollback with actor, request id, before and after', async () => {
+  t.test('audits a promote and a rollback with actor, request id, before and after', async () => {
     await api()('PUT', '/v1/components/audited', { subscriptions: ['audited.*'] });
     for (const q of ['1', '2']) await api()('PUT', `/v1/components/audited/versions/v${q}`, { target: { kind: 'lambda', functionName: 'svc', qualifier: q } });
     await api()('PUT', '/v1/components/audited/channels/stable', { version: 'v1' });
@@ -115,7 +115,7 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
     assert.ok(!JSON.stringify(body).includes('e2e-admin-token'), 'no token value in the audit log');
   });
 
-  it('pins 500 customers to beta in one request, all or named', async () => {
+  t.test('pins 500 customers to beta in one request, all or named', async () => {
     const operations = Array.from({ length: 500 }, (_, i) => ({ scope: 'customer', subject: `bulk-${i}`, component: 'svc', channel: 'beta' }));
     const r = await api()<{ written: number; failed: unknown[]; bulkId: string }>('POST', '/v1/pins/bulk', { operations, reason: 'beta wave 1' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -131,7 +131,7 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
     assert.equal(unpin.body.removed, 10);
   });
 
-  it('writes nothing from a bulk request with an invalid operation, and names it', async () => {
+  t.test('writes nothing from a bulk request with an invalid operation, and names it', async () => {
     const operations = [
       { scope: 'customer', subject: 'ok-1', component: 'svc', channel: 'beta' },
       { scope: 'customer', subject: 'bad#id', component: 'svc', channel: 'beta' },
@@ -149,7 +149,7 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
     assert.equal((await api()('GET', '/v1/pins/customer/ok-1/svc')).status, 404);
   });
 
-  it('manages named tokens: shown once, scoped, stored as hashes, revoked at once', async () => {
+  t.test('manages named tokens: shown once, scoped, stored as hashes, revoked at once', async () => {
     const created = await api()<{ name: string; token: string }>('POST', '/v1/tokens', { name: 'support-bot', scopes: ['read', 'pins:write'] });
     assert.equal(created.status, 201);
     const bot = apiClient(stack.url, created.body.token);
@@ -167,7 +167,7 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
     assert.equal((await bot('GET', '/v1/components')).status, 401);
   });
 
-  describe('bad input is a 4xx naming the field, never a 500', () => {
+  t.test('bad input is a 4xx naming the field, never a 500', async (t) => {
     const cases: [string, string, unknown, number, string | undefined][] = [
       ['PUT', '/v1/pins/customer/acme/svc', { channel: 'beta', expiresat: '2030-01-01T00:00:00Z' }, 400, 'expiresat'],
       ['PUT', '/v1/pins/customer/acme/svc', { channel: 7 }, 400, 'channel'],
@@ -192,14 +192,14 @@ describe('admin API: safety checks, concurrency, audit, bulk, tokens', () => {
       ['POST', '/v1/pins/bulk', { operations: [] }, 400, 'operations'],
     ];
     for (const [method, path, body, status, field] of cases) {
-      it(`${method} ${path} ${JSON.stringify(body)?.slice(0, 60) ?? ''}`, async () => {
+      t.test(`${method} ${path} ${JSON.stringify(body)?.slice(0, 60) ?? ''}`, async () => {
         const r = await api()<Problem>(method, path, body);
         assert.equal(r.status, status, JSON.stringify(r.body));
         assert.match(r.contentType, /problem\+json/);
         assert.equal(r.body.field, field);
       });
     }
-    it('a non-JSON body', async () => {
+    t.test('a non-JSON body', async () => {
       const r = await api()<Problem>('PUT', '/v1/pins/customer/acme/svc', undefined, { raw: '{"channel":' });
       assert.deepEqual([r.status, r.body.code], [400, 'VR_BODY_MALFORMED']);
     });

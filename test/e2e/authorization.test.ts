@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { TOKEN_SCOPES } from '@vrouter/core';
 import { seedSvc, type Stack, startStack } from '../src/stack.js';
 
@@ -17,11 +17,11 @@ const SAMPLES: Record<string, string> = {
   id: 'x',
 };
 
-describe('authorization matrix: every route × (no token, wrong token, each scope)', () => {
+t.test('authorization matrix: every route × (no token, wrong token, each scope)', async (t) => {
   let stack: Stack;
   const tokens = new Map<string, string>();
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     for (const scope of TOKEN_SCOPES) {
@@ -30,7 +30,7 @@ describe('authorization matrix: every route × (no token, wrong token, each scop
       tokens.set(scope, created.body.token);
     }
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
   const call = async (method: string, url: string, token: string | null) => {
     const path = url.replace(/:(\w+)/g, (_, name: string) => SAMPLES[name] ?? 'x');
@@ -42,7 +42,7 @@ describe('authorization matrix: every route × (no token, wrong token, each scop
     return response.status;
   };
 
-  it('covers every route the app serves', () => {
+  t.test('covers every route the app serves', async () => {
     const routes = stack.runtime.app.vrouterRoutes;
     assert.ok(routes.length >= 24, `${routes.length} routes`);
     for (const route of routes) {
@@ -50,7 +50,7 @@ describe('authorization matrix: every route × (no token, wrong token, each scop
     }
   });
 
-  it('answers 401 without a token or with a wrong one, 403 without the scope, and lets the right scope through', async () => {
+  t.test('answers 401 without a token or with a wrong one, 403 without the scope, and lets the right scope through', async () => {
     const failures: string[] = [];
     for (const route of stack.runtime.app.vrouterRoutes) {
       const expect = (status: number, ok: (s: number) => boolean, who: string) => {

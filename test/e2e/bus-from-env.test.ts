@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { containerRuntime, eventBridgeHandler, sqsHandler } from '@vrouter/router/lambda';
 import { cloudEventBody, eventBridgeEvent, sqsEvent } from '../src/bus-events.js';
 import { startVault, type Vault } from '../src/bus-vault.js';
@@ -10,12 +10,12 @@ const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vrouter
 const VAULT_TOKEN = 'vr_vault_token_9f8e7d6c5b4a3210';
 
 /** Configured only by the environment, as a deployment is: the store, the targets and the admin token from Secrets Manager. */
-describe('configured by the environment alone, with the admin token in Secrets Manager', () => {
+t.test('configured by the environment alone, with the admin token in Secrets Manager', async (t) => {
   let stack: Stack;
   let vault: Vault;
   let env: Record<string, string>;
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     vault = await startVault(SECRET_ARN, VAULT_TOKEN);
@@ -31,18 +31,18 @@ describe('configured by the environment alone, with the admin token in Secrets M
       VROUTER_ADMIN_TOKEN_SECRET_ARN: SECRET_ARN,
     };
   });
-  after(async () => {
+  t.teardown(async () => {
     await vault?.close();
     await stack?.close();
   });
 
-  describe('vrouter serve', () => {
+  t.test('vrouter serve', async (t) => {
     let router: RouterProcess;
-    after(async () => {
+    t.teardown(async () => {
       await router?.stop();
     });
 
-    it('reads the token once at start, accepts it as the admin token, and never prints it', async () => {
+    t.test('reads the token once at start, accepts it as the admin token, and never prints it', async () => {
       vault.calls.length = 0;
       router = await startRouterProcess(['serve'], { ...env, VROUTER_LOG_LEVEL: 'info' });
       assert.deepEqual(vault.calls, ['secretsmanager.GetSecretValue']);
@@ -52,7 +52,7 @@ describe('configured by the environment alone, with the admin token in Secrets M
       assert.ok(!router.output().includes(VAULT_TOKEN), router.output());
     });
 
-    it('refuses to start when the secret cannot be read, naming the variable', async () => {
+    t.test('refuses to start when the secret cannot be read, naming the variable', async () => {
       await assert.rejects(
         startRouterProcess(['serve'], { ...env, VROUTER_ADMIN_TOKEN_SECRET_ARN: `${SECRET_ARN}-gone` }),
         (error: Error) => /VROUTER_ADMIN_TOKEN_SECRET_ARN/.test(error.message) && /ResourceNotFoundException/.test(error.message),
@@ -60,12 +60,12 @@ describe('configured by the environment alone, with the admin token in Secrets M
     });
   });
 
-  describe('the Lambda entry points (`handler`)', () => {
+  t.test('the Lambda entry points (`handler`)', async (t) => {
     const saved = { ...process.env };
-    before(() => {
+    t.before(() => {
       Object.assign(process.env, env, { VROUTER_LOG_LEVEL: 'silent' });
     });
-    after(async () => {
+    t.teardown(async () => {
       // A container's runtime lives as long as the container; this process ends, so it is closed here.
       await (await containerRuntime()).runtime.close();
       for (const name of Object.keys(env)) {
@@ -74,7 +74,7 @@ describe('configured by the environment alone, with the admin token in Secrets M
       }
     });
 
-    it('make one runtime per container on the first invocation, shared by both handlers, and route on the same store', async () => {
+    t.test('make one runtime per container on the first invocation, shared by both handlers, and route on the same store', async () => {
       vault.calls.length = 0;
       const viaEventBridge = eventBridgeEvent('eventbridge-custom-event.json');
       const viaSqs = cloudEventBody({ customerid: 'acme' });

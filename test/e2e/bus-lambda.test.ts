@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { isVrouterError } from '@vrouter/core';
 import { createEventBridgeHandler, createSqsHandler, type EventBridgeHandler, type SqsHandler } from '@vrouter/router/lambda';
 import { cloudEventBody, eventBridgeEvent, recordingLogger, sqsEvent } from '../src/bus-events.js';
@@ -25,14 +25,14 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe('the Lambda handlers on the real router stack', () => {
+t.test('the Lambda handlers on the real router stack', async (t) => {
   let stack: Stack;
   let eventBridge: EventBridgeHandler;
   let sqs: SqsHandler;
   const log = recordingLogger();
   const eventOf = async (source: string, id: string) => stack.api<EventView>('GET', `/v1/events/${encodeURIComponent(source)}/${encodeURIComponent(id)}`);
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     // globex is on beta: the routing attributes the mapping finds must reach the pins.
@@ -41,12 +41,12 @@ describe('the Lambda handlers on the real router stack', () => {
     eventBridge = createEventBridgeHandler(stack.runtime, { logger: log });
     sqs = createSqsHandler(stack.runtime, { logger: log, maxMessageBytes: 4096 });
   });
-  after(async () => {
+  t.teardown(async () => {
     await stack?.close();
   });
 
-  describe('EventBridge', () => {
-    it('maps the custom event envelope to a CloudEvent and routes it by the customer in detail', async () => {
+  t.test('EventBridge', async (t) => {
+    t.test('maps the custom event envelope to a CloudEvent and routes it by the customer in detail', async () => {
       const event = eventBridgeEvent('eventbridge-custom-event.json');
       const result = await eventBridge(event);
       assert.equal(result.status, 'accepted');
@@ -68,14 +68,14 @@ describe('the Lambda handlers on the real router stack', () => {
       assert.deepEqual([stored.body.customer, stored.body.project, stored.body.plan], ['globex', 'globex-web', 'enterprise']);
     });
 
-    it('answers duplicate when EventBridge delivers the same event again, and dispatches nothing', async () => {
+    t.test('answers duplicate when EventBridge delivers the same event again, and dispatches nothing', async () => {
       const event = eventBridgeEvent('eventbridge-custom-event.json');
       assert.equal((await eventBridge(event)).status, 'accepted');
       assert.equal((await eventBridge(structuredClone(event))).status, 'duplicate');
       assert.equal(payloadsOf(stack, event.id).length, 1);
     });
 
-    it('rejects the scheduled event, which names no customer, with VR_CUSTOMER_REQUIRED (thrown: Lambda retries, then its on-failure destination)', async () => {
+    t.test('rejects the scheduled event, which names no customer, with VR_CUSTOMER_REQUIRED (thrown: Lambda retries, then its on-failure destination)', async () => {
       const event = eventBridgeEvent('eventbridge-scheduled-event.json');
       const error = await rejection(eventBridge(event));
       assert.ok(isVrouterError(error), String(error));
@@ -84,7 +84,7 @@ describe('the Lambda handlers on the real router stack', () => {
       assert.ok(log.lines.some((l) => l.level === 'error' && l.fields.eventBridgeId === event.id && l.fields.code === 'VR_CUSTOMER_REQUIRED'));
     });
 
-    it('reads the routing attributes from configurable paths', async () => {
+    t.test('reads the routing attributes from configurable paths', async () => {
       const custom = createEventBridgeHandler(stack.runtime, { logger: log, paths: { customer: 'account', project: 'detail.projects.0.id', plan: 'region' } });
       const event = eventBridgeEvent('eventbridge-custom-event.json', { detail: { projects: [{ id: 'web' }] } });
       assert.equal((await custom(event)).status, 'accepted');
@@ -92,7 +92,7 @@ describe('the Lambda handlers on the real router stack', () => {
       assert.deepEqual([payload?.customerid, payload?.projectid, payload?.plan], ['123456789012', 'web', 'eu-west-1']);
     });
 
-    it('recognises an archive replay: records it as the ebreplayname attribute and logs it', async () => {
+    t.test('recognises an archive replay: records it as the ebreplayname attribute and logs it', async () => {
       const event = eventBridgeEvent('eventbridge-replayed-event.json');
       assert.equal((await eventBridge(event)).status, 'accepted');
       assert.equal(payloadsOf(stack, event.id)[0]?.ebreplayname, 'ci-archive-replay-2024-05-14');
@@ -100,7 +100,7 @@ describe('the Lambda handlers on the real router stack', () => {
       assert.ok(log.lines.some((l) => l.level === 'info' && l.fields.eventBridgeReplay === 'ci-archive-replay-2024-05-14' && l.fields.id === event.id));
     });
 
-    it('a dispatch that fails after acceptance is recorded as failed, not thrown', async () => {
+    t.test('a dispatch that fails after acceptance is recorded as failed, not thrown', async () => {
       const event = eventBridgeEvent('eventbridge-custom-event.json', { detail: { customerId: 'acme', fail: true } });
       const result = await eventBridge(event);
       assert.equal(result.status, 'accepted');
@@ -115,8 +115,8 @@ describe('the Lambda handlers on the real router stack', () => {
     });
   });
 
-  describe('SQS', () => {
-    it('routes the documented SQS event: a CloudEvent body and an EventBridge envelope body; no batch item failures', async () => {
+  t.test('SQS', async (t) => {
+    t.test('routes the documented SQS event: a CloudEvent body and an EventBridge envelope body; no batch item failures', async () => {
       const fixture = sqsEvent([cloudEventBody({ customerid: 'acme' }), eventBridgeEvent('eventbridge-custom-event.json')]);
       const [ce, eb] = fixture.Records.map((r) => JSON.parse(r.body) as { id: string; source: string });
       assert.deepEqual(await sqs(fixture), { batchItemFailures: [] });
@@ -133,14 +133,14 @@ describe('the Lambda handlers on the real router stack', () => {
       assert.equal(payloadsOf(stack, eb!.id).length, 1);
     });
 
-    it('a redelivered message is a duplicate by its idempotency key: success, nothing dispatched twice', async () => {
+    t.test('a redelivered message is a duplicate by its idempotency key: success, nothing dispatched twice', async () => {
       const body = cloudEventBody({ customerid: 'acme' });
       assert.deepEqual(await sqs(sqsEvent([body])), { batchItemFailures: [] });
       assert.deepEqual(await sqs(sqsEvent([body], { receiveCount: 2 })), { batchItemFailures: [] });
       assert.equal(payloadsOf(stack, body.id as string).length, 1);
     });
 
-    it('reports every poison message as a batch item failure (for the DLQ), logs each once with its reason, and routes the rest', async () => {
+    t.test('reports every poison message as a batch item failure (for the DLQ), logs each once with its reason, and routes the rest', async () => {
       const good = cloudEventBody({ customerid: 'acme' });
       const poison = {
         'not-json': 'this is not JSON',
@@ -173,7 +173,7 @@ describe('the Lambda handlers on the real router stack', () => {
       });
     });
 
-    it('a dispatch that fails after acceptance is not a batch item failure: it is recorded as failed', async () => {
+    t.test('a dispatch that fails after acceptance is not a batch item failure: it is recorded as failed', async () => {
       const body = cloudEventBody({ customerid: 'acme', data: { fail: true } });
       assert.deepEqual(await sqs(sqsEvent([body])), { batchItemFailures: [] });
       assert.deepEqual(
@@ -184,12 +184,12 @@ describe('the Lambda handlers on the real router stack', () => {
   });
 });
 
-describe('the Lambda handlers when the store throttles', () => {
+t.test('the Lambda handlers when the store throttles', async (t) => {
   let stack: Stack;
   let throttle: (on: boolean) => void;
   const log = recordingLogger();
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack({
       dynamo: (endpoint) => {
         const made = throttlingDynamo(endpoint);
@@ -199,12 +199,12 @@ describe('the Lambda handlers when the store throttles', () => {
     });
     await seedSvc(stack.api);
   });
-  after(async () => {
+  t.teardown(async () => {
     throttle?.(false);
     await stack?.close();
   });
 
-  it('SQS: a throttled write is a batch item failure to retry, and the retry routes it once', async () => {
+  t.test('SQS: a throttled write is a batch item failure to retry, and the retry routes it once', async () => {
     const handler = createSqsHandler(stack.runtime, { logger: log });
     const body = cloudEventBody({ customerid: 'acme' });
     const event = sqsEvent([body], { messageIds: ['throttled'] });
@@ -218,7 +218,7 @@ describe('the Lambda handlers when the store throttles', () => {
     assert.equal(payloadsOf(stack, body.id as string).length, 1);
   });
 
-  it('EventBridge: a throttled write is thrown as VR_STORE_UNAVAILABLE, so Lambda retries the event', async () => {
+  t.test('EventBridge: a throttled write is thrown as VR_STORE_UNAVAILABLE, so Lambda retries the event', async () => {
     const handler = createEventBridgeHandler(stack.runtime, { logger: log });
     const event = eventBridgeEvent('eventbridge-custom-event.json');
     throttle(true);

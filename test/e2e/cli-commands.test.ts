@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { freePort, VROUTER_BIN } from '../src/child.js';
 import { type CliResult, cliFor, runCli } from '../src/cli-run.js';
 import { cloudEvent, seedSvc, type Stack, startStack, TOKEN } from '../src/stack.js';
@@ -64,16 +64,16 @@ function withStdin(args: string[], env: Record<string, string>, input: string): 
   });
 }
 
-describe('the vrouter CLI against a running router: exit codes and --json errors, as the README says', () => {
+t.test('the vrouter CLI against a running router: exit codes and --json errors, as the README says', async (t) => {
   let stack: Stack;
   let vrouter: (...args: string[]) => Promise<CliResult>;
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     vrouter = cliFor(stack.url, TOKEN);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
   /** Each scenario: the README's meaning, the command line, and the error code --json must name. */
   const scenarios: {
@@ -119,7 +119,7 @@ describe('the vrouter CLI against a running router: exit codes and --json errors
   ];
 
   for (const s of scenarios) {
-    it(`${s.meaning}: vrouter ${s.args.join(' ') || '(nothing)'}; with --json, one JSON error document on stderr`, async () => {
+    t.test(`${s.meaning}: vrouter ${s.args.join(' ') || '(nothing)'}; with --json, one JSON error document on stderr`, async () => {
       const url = s.env === 'nothing-listens' ? `http://127.0.0.1:${await freePort()}` : stack.url;
       const token = s.env === 'wrong-token' ? 'wrong-token-0123456789abcdef' : TOKEN;
       const expected = exitFor(s.meaning);
@@ -139,12 +139,12 @@ describe('the vrouter CLI against a running router: exit codes and --json errors
     });
   }
 
-  it('--json after the command gives the same error document', async () => {
+  t.test('--json after the command gives the same error document', async () => {
     const result = exits(await vrouter('versions', 'list', 'nosuch', '--json'), exitFor('not found'));
     assert.deepEqual(JSON.parse(result.stderr), { error: { code: 'VR_NOT_FOUND', status: 404, message: 'Component nosuch does not exist.', exit: exitFor('not found') } });
   });
 
-  it('--version prints the version; --help names the global options', async () => {
+  t.test('--version prints the version; --help names the global options', async () => {
     assert.match(ok(await runCli(['--version'])).stdout, /^\d+\.\d+\.\d+\n$/);
     const help = ok(await runCli(['--help'])).stdout;
     assert.match(help, /Global options:/);
@@ -152,29 +152,29 @@ describe('the vrouter CLI against a running router: exit codes and --json errors
     assert.match(help, /VROUTER_URL/);
   });
 
-  it('global options before the command: vrouter --url ... --token ... --json pins list', async () => {
+  t.test('global options before the command: vrouter --url ... --token ... --json pins list', async () => {
     const answer = JSON.parse(ok(await runCli(['--url', stack.url, '--token', TOKEN, '--json', 'pins', 'list'])).stdout) as { pins: unknown[] };
     assert.deepEqual(answer.pins, []);
   });
 });
 
-describe('the new vrouter commands against a running router', () => {
+t.test('the new vrouter commands against a running router', async (t) => {
   let stack: Stack;
   let vrouter: (...args: string[]) => Promise<CliResult>;
   let dir: string;
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     vrouter = cliFor(stack.url, TOKEN);
     dir = mkdtempSync(join(tmpdir(), 'vrouter-cli-'));
   });
-  after(async () => {
+  t.teardown(async () => {
     rmSync(dir, { recursive: true, force: true });
     await stack.close();
   });
 
-  it('components get shows one component with its channels and versions', async () => {
+  t.test('components get shows one component with its channels and versions', async () => {
     const lines = ok(await vrouter('components', 'get', 'svc'))
       .stdout.trimEnd()
       .split('\n');
@@ -186,7 +186,7 @@ describe('the new vrouter commands against a running router', () => {
     assert.equal(json<{ name: string }>(await vrouter('components', 'get', 'svc', '--json')).name, 'svc');
   });
 
-  it('components remove: refused while versions or pins exist (naming them), then removed and audited', async () => {
+  t.test('components remove: refused while versions or pins exist (naming them), then removed and audited', async () => {
     ok(await vrouter('components', 'set', 'scratch', '--subscribe', 'scratch.*'));
     ok(await vrouter('versions', 'register', 'scratch', 'v1', '--http', 'https://example.com/hook'));
     ok(await vrouter('pins', 'set', 'customer', 'acme', 'scratch', '--version', 'v1'));
@@ -208,7 +208,7 @@ describe('the new vrouter commands against a running router', () => {
     assert.deepEqual([removed?.reason, removed?.after], ['experiment over', null]);
   });
 
-  it('customers list and projects list', async () => {
+  t.test('customers list and projects list', async () => {
     assert.equal(ok(await vrouter('customers', 'list')).stdout, 'no customers\n');
     assert.equal(ok(await vrouter('projects', 'list')).stdout, 'no projects\n');
     ok(await vrouter('customers', 'set', 'globex', '--plan', 'free'));
@@ -230,7 +230,7 @@ describe('the new vrouter commands against a running router', () => {
     );
   });
 
-  it('events send from flags with --wait prints the outcome per component; events get shows it', async () => {
+  t.test('events send from flags with --wait prints the outcome per component; events get shows it', async () => {
     const sent = ok(await vrouter('events', 'send', '--type', 'build.finished', '--source', '/cli-test', '--id', 'e-1', '--customer', 'acme', '--data', '{"n":1}', '--wait'));
     const [header, row, ...rest] = sent.stdout.trimEnd().split('\n');
     assert.match(header!, /^SOURCE\s+ID\s+RESULT\s+COMPONENT\s+VERSION\s+VIA\s+DISPATCH\s+ERROR$/);
@@ -253,13 +253,13 @@ describe('the new vrouter commands against a running router', () => {
     assert.equal(again.results[0]!.status, 'duplicate');
   });
 
-  it('events send without --id makes a fresh one each time', async () => {
+  t.test('events send without --id makes a fresh one each time', async () => {
     const first = json<{ results: { id: string }[] }>(await vrouter('events', 'send', '--type', 'build.started', '--customer', 'acme', '--json'));
     const second = json<{ results: { id: string }[] }>(await vrouter('events', 'send', '--type', 'build.started', '--customer', 'acme', '--json'));
     assert.notEqual(first.results[0]!.id, second.results[0]!.id);
   });
 
-  it('events send --file sends the event as written; a batch answers per event and exits 6 when one is rejected', async () => {
+  t.test('events send --file sends the event as written; a batch answers per event and exits 6 when one is rejected', async () => {
     const one = join(dir, 'one.json');
     writeFileSync(one, JSON.stringify(cloudEvent({ id: 'f-1', customerid: 'acme' })));
     assert.match(ok(await vrouter('events', 'send', '--file', one)).stdout, /\sf-1\s+accepted\s+svc\s/);
@@ -277,7 +277,7 @@ describe('the new vrouter commands against a running router', () => {
     exits(await vrouter('events', 'send', '--file', join(dir, 'bad.json')), 2);
   });
 
-  it('events send --file - reads the event from stdin', async () => {
+  t.test('events send --file - reads the event from stdin', async () => {
     const result = await withStdin(
       ['events', 'send', '--file', '-', '--json'],
       { VROUTER_URL: stack.url, VROUTER_TOKEN: TOKEN },
@@ -287,7 +287,7 @@ describe('the new vrouter commands against a running router', () => {
     assert.deepEqual([answer.results[0]!.id, answer.results[0]!.status], ['s-1', 'accepted']);
   });
 
-  it('audit prints one readable row per change: before → after', async () => {
+  t.test('audit prints one readable row per change: before → after', async () => {
     ok(await vrouter('channels', 'set', 'svc', 'beta', 'v3', '--reason', 'try v3'));
     ok(await vrouter('pins', 'set', 'customer', 'acme', 'svc', '--channel', 'beta'));
     ok(await vrouter('pins', 'unset', 'customer', 'acme', 'svc'));

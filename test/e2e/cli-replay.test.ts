@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { VROUTER_BIN } from '../src/child.js';
 import { type CliResult, cliFor } from '../src/cli-run.js';
 import { cloudEvent, eventually, seedSvc, type Stack, startStack, TOKEN } from '../src/stack.js';
@@ -19,14 +19,14 @@ const ok = (result: CliResult) => exits(result, 0);
 const json = <T>(result: CliResult, code = 0): T => JSON.parse(exits(result, code).stdout) as T;
 const lines = (text: string) => text.trimEnd().split('\n');
 
-describe('vrouter events list and vrouter replay against a running router: "replay the last 15 minutes onto the fix"', () => {
+t.test('vrouter events list and vrouter replay against a running router: "replay the last 15 minutes onto the fix"', async (t) => {
   let stack: Stack;
   let vrouter: (...args: string[]) => Promise<CliResult>;
   const failing: Record<string, unknown>[] = [];
   const idsOf = (customer: string) => failing.filter((e) => e.customerid === customer).map((e) => String(e.id));
   let replayId = '';
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack({ env: { VROUTER_REPLAY_POLL_INTERVAL_MS: '100', VROUTER_REPLAY_LEASE_MS: '1000' } });
     await seedSvc(stack.api);
     vrouter = cliFor(stack.url, TOKEN);
@@ -44,16 +44,16 @@ describe('vrouter events list and vrouter replay against a running router: "repl
     const pinned = await stack.api('PUT', '/v1/pins/customer/acme/svc', { version: 'v-fix', reason: 'fix for the data.fail crash' });
     assert.equal(pinned.status, 200, JSON.stringify(pinned.body));
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
-  it('events list --status failed --customer acme --json: the failed events of acme, at v1', async () => {
+  t.test('events list --status failed --customer acme --json: the failed events of acme, at v1', async () => {
     const rows = json<Rows>(await vrouter('events', 'list', '--status', 'failed', '--customer', 'acme', '--json'));
     assert.deepEqual(rows.items.map((r) => r.id).sort(), idsOf('acme').sort());
     assert.ok(rows.items.every((r) => r.status === 'failed' && r.version === 'v1' && r.component === 'svc' && r.customer === 'acme' && r.lastError !== null));
     assert.ok(Date.parse(rows.to) - Date.parse(rows.from) === 3_600_000, 'the default window is the last hour');
   });
 
-  it('events list prints a table, newest first, with the last error', async () => {
+  t.test('events list prints a table, newest first, with the last error', async () => {
     const [header, ...rows] = lines(ok(await vrouter('events', 'list', '--since', '15m', '--component', 'svc', '--customer', 'acme', '--status', 'failed')).stdout);
     assert.match(header!, /^RECEIVED\s+SOURCE\s+ID\s+COMPONENT\s+VERSION\s+STATUS\s+ATTEMPTS\s+CUSTOMER\s+LAST ERROR$/);
     assert.equal(rows.length, 3);
@@ -67,7 +67,7 @@ describe('vrouter events list and vrouter replay against a running router: "repl
     exits(await vrouter('events', 'list', '--status', 'broken'), 2);
   });
 
-  it('events list --all follows the cursor to the end', async () => {
+  t.test('events list --all follows the cursor to the end', async () => {
     const first = await vrouter('events', 'list', '--since', '15m', '--component', 'svc', '--limit', '2');
     assert.equal(lines(ok(first).stdout).length, 3, 'a header and one page of two rows');
     assert.match(first.stderr, /more events match: add --all/);
@@ -76,7 +76,7 @@ describe('vrouter events list and vrouter replay against a running router: "repl
     assert.equal(all.cursor, undefined);
   });
 
-  it('replay --dry-run --json counts and samples, dispatching nothing', async () => {
+  t.test('replay --dry-run --json counts and samples, dispatching nothing', async () => {
     const before = stack.lambda.invocations.length;
     const dry = json<{ id: string; dryRun: boolean; matched: number; sample: { id: string }[] }>(
       await vrouter('replay', '--since', '15m', '--customer', 'acme', '--component', 'svc', '--dry-run', '--json'),
@@ -90,7 +90,7 @@ describe('vrouter events list and vrouter replay against a running router: "repl
     assert.equal(stack.lambda.invocations.length, before);
   });
 
-  it('replay follows the job with plain progress lines (not a terminal) and exits 0 when all succeeded', async () => {
+  t.test('replay follows the job with plain progress lines (not a terminal) and exits 0 when all succeeded', async () => {
     const result = ok(await vrouter('replay', '--since', '15m', '--customer', 'acme', '--component', 'svc'));
     assert.doesNotMatch(result.stdout, /\r/, 'no in-place redraws on a pipe');
     const out = lines(result.stdout);
@@ -111,7 +111,7 @@ describe('vrouter events list and vrouter replay against a running router: "repl
     assert.deepEqual(json<Rows>(await vrouter('events', 'list', '--status', 'failed', '--customer', 'acme', '--json')).items, []);
   });
 
-  it('replay status <id> --json, replay status <id> and replay list', async () => {
+  t.test('replay status <id> --json, replay status <id> and replay list', async () => {
     const job = json<Job>(await vrouter('replay', 'status', replayId, '--json'));
     assert.equal(job.id, replayId);
     assert.equal(job.state, 'completed');
@@ -135,13 +135,13 @@ describe('vrouter events list and vrouter replay against a running router: "repl
     assert.match(exits(await vrouter('replay', 'status', 'rp_nope'), 3).stderr, /\[VR_NOT_FOUND\]/);
   });
 
-  it('replay cancel <id> on a completed replay exits 4', async () => {
+  t.test('replay cancel <id> on a completed replay exits 4', async () => {
     const result = exits(await vrouter('replay', 'cancel', replayId), 4);
     assert.match(result.stderr, new RegExp(`^vrouter: Replay ${replayId} is completed, not running\\. \\[VR_CONFLICT\\]\\n$`));
     assert.equal(result.stdout, '');
   });
 
-  it('replay exits 8 when it completed with failures, and --json prints the final job', async () => {
+  t.test('replay exits 8 when it completed with failures, and --json prints the final job', async () => {
     // globex is not pinned: the current version is still v1, which fails these events again.
     const job = json<Job>(await vrouter('replay', '--since', '15m', '--customer', 'globex', '--component', 'svc', '--json'), 8);
     assert.equal(job.state, 'completed');
@@ -154,8 +154,12 @@ describe('vrouter events list and vrouter replay against a running router: "repl
   /** A replay of initech's ten events at one a second: it runs for about ten seconds, long enough to cancel or interrupt. */
   const slow = ['replay', '--since', '15m', '--customer', 'initech', '--component', 'svc', '--status', 'all', '--to-version', 'v-fix', '--rate', '1'];
 
-  it('replay --no-wait prints the id; replay status --wait follows it and exits 4 once it is cancelled', async () => {
-    for (let i = 0; i < 10; i++) await stack.api('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'initech', data: { n: i } }));
+  t.test('replay --no-wait prints the id; replay status --wait follows it and exits 4 once it is cancelled', async () => {
+    // At one event a second, 120 events keep the replay running for two minutes: the cancels below (and the next
+    // test's Ctrl-C) arrive while it runs however loaded the machine is.
+    for (let batch = 0; batch < 12; batch++) {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => stack.api('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'initech', data: { n: batch * 10 + i } }))));
+    }
     const started = ok(await vrouter(...slow, '--no-wait'));
     const id = started.stdout.trim();
     assert.match(id, /^rp_\w+$/);
@@ -168,7 +172,7 @@ describe('vrouter events list and vrouter replay against a running router: "repl
     assert.match(followed.stderr, /was cancelled \(exit 4\)/);
   });
 
-  it('Ctrl-C stops following, not the replay, and says how to cancel it', async () => {
+  t.test('Ctrl-C stops following, not the replay, and says how to cancel it', async () => {
     const child = spawn(process.execPath, [VROUTER_BIN, ...slow], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', VROUTER_URL: stack.url, VROUTER_TOKEN: TOKEN },
     });
@@ -178,7 +182,7 @@ describe('vrouter events list and vrouter replay against a running router: "repl
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
-      const { value: id } = await eventually(async () => /^replay (rp_\w+) started/.exec(stdout)?.[1], 10_000);
+      const { value: id } = await eventually(async () => /^replay (rp_\w+) started/.exec(stdout)?.[1], 60_000);
       child.kill('SIGINT');
       assert.equal(await exited, 130, `stdout: ${stdout}\nstderr: ${stderr}`);
       assert.match(stderr, new RegExp(`stopped following replay ${id}; it keeps running`));
@@ -190,7 +194,7 @@ describe('vrouter events list and vrouter replay against a running router: "repl
     }
   });
 
-  it('refuses bad replay invocations before sending anything', async () => {
+  t.test('refuses bad replay invocations before sending anything', async () => {
     const before = json<{ replays: unknown[] }>(await vrouter('replay', 'list', '--json')).replays.length;
     const usage: string[][] = [
       ['replay'], // no window

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { cliFor } from '../src/cli-run.js';
 import { cloudEvent, seedSvc, type Stack, startStack, TOKEN } from '../src/stack.js';
 
-describe('vrouter shadow set|compare|unset', () => {
+t.test('vrouter shadow set|compare|unset', async (t) => {
   let stack: Stack;
   let vrouter: ReturnType<typeof cliFor>;
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     vrouter = cliFor(stack.url, TOKEN);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
-  it('mirrors, compares and stops, with scriptable output', async () => {
+  t.test('mirrors, compares and stops, with scriptable output', async () => {
     const set = await vrouter('shadow', 'set', 'svc', 'v2', '--percent', '100', '--reason', 'try v2');
     assert.equal(set.code, 0, set.stderr);
     assert.match(set.stdout, /svc: 100% of customers also go to v2 \(shadow\)/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { freePort } from '../src/child.js';
 import { type CliResult, cliFor, runCli } from '../src/cli-run.js';
 import { seedSvc, type Stack, startStack, TOKEN } from '../src/stack.js';
@@ -15,19 +15,19 @@ function exits(result: CliResult, code: number): CliResult {
 const ok = (result: CliResult) => exits(result, 0);
 const json = <T>(result: CliResult): T => JSON.parse(ok(result).stdout) as T;
 
-describe('the vrouter admin CLI against a running router', () => {
+t.test('the vrouter admin CLI against a running router', async (t) => {
   let stack: Stack;
   let vrouter: (...args: string[]) => Promise<CliResult>;
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     await stack.api('PUT', '/v1/customers/acme', { plan: 'pro' });
     vrouter = cliFor(stack.url, TOKEN);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
-  it('components list: a table and, with --json, the raw answer', async () => {
+  t.test('components list: a table and, with --json, the raw answer', async () => {
     const { stdout } = ok(await vrouter('components', 'list'));
     const [header, ...rows] = stdout.trimEnd().split('\n');
     assert.match(header!, /^NAME\s+SUBSCRIPTIONS\s+STABLE\s+BETA\s+EXPERIMENTAL\s+VERSIONS\s+DESCRIPTION$/);
@@ -39,7 +39,7 @@ describe('the vrouter admin CLI against a running router', () => {
     );
   });
 
-  it('components set registers a component with its subscriptions', async () => {
+  t.test('components set registers a component with its subscriptions', async () => {
     ok(await vrouter('components', 'set', 'notifier', '--subscribe', 'deploy.*', '--subscribe', 'build.failed', '--description', 'Sends mail'));
     const { body } = await stack.api<{ subscriptions: string[]; description: string }>('GET', '/v1/components/notifier');
     assert.deepEqual(body.subscriptions, ['deploy.*', 'build.failed']);
@@ -47,7 +47,7 @@ describe('the vrouter admin CLI against a running router', () => {
     assert.match(ok(await vrouter('components', 'list')).stdout, /^notifier\s+deploy\.\*,build\.failed\s+-\s+-\s+-\s+0\s+Sends mail$/m);
   });
 
-  it('pins set, list (table and --json) and unset', async () => {
+  t.test('pins set, list (table and --json) and unset', async () => {
     assert.equal(ok(await vrouter('pins', 'set', 'customer', 'acme', 'svc', '--channel', 'beta', '--reason', 'canary')).stdout, 'pinned customer acme to channel beta of svc\n');
 
     const { stdout } = ok(await vrouter('pins', 'list'));
@@ -70,7 +70,7 @@ describe('the vrouter admin CLI against a running router', () => {
     assert.match(exits(await vrouter('pins', 'unset', 'customer', 'acme', 'svc'), 3).stderr, /\[VR_NOT_FOUND\]/);
   });
 
-  it('pins set --expires 2h pins until about two hours from now', async () => {
+  t.test('pins set --expires 2h pins until about two hours from now', async () => {
     const started = Date.now();
     try {
       const pin = json<{ version: string; expiresAt: string }>(await vrouter('pins', 'set', 'plan', 'free', 'svc', '--version', 'v2', '--expires', '2h', '--json'));
@@ -85,7 +85,7 @@ describe('the vrouter admin CLI against a running router', () => {
     }
   });
 
-  it('versions register (lambda), list and remove; remove is refused while a channel uses the version', async () => {
+  t.test('versions register (lambda), list and remove; remove is refused while a channel uses the version', async () => {
     assert.equal(ok(await vrouter('versions', 'register', 'svc', 'v4', '--lambda', 'svc:3', '--async')).stdout, 'registered svc v4: lambda svc:3 (async)\n');
     const { body } = await stack.api<{ versions: { name: string; target: unknown }[] }>('GET', '/v1/components/svc');
     assert.deepEqual(body.versions.find((v) => v.name === 'v4')?.target, { kind: 'lambda', functionName: 'svc', qualifier: '3', invocationType: 'Event' });
@@ -107,7 +107,7 @@ describe('the vrouter admin CLI against a running router', () => {
     );
   });
 
-  it('channels show, set, promote and rollback', async () => {
+  t.test('channels show, set, promote and rollback', async () => {
     const shown = ok(await vrouter('channels', 'show', 'svc')).stdout;
     assert.equal(
       shown,
@@ -123,7 +123,7 @@ describe('the vrouter admin CLI against a running router', () => {
     exits(await vrouter('channels', 'promote', 'svc', 'stable', '--from', 'beta', '--force'), 2); // --force needs --reason
   });
 
-  it('resolve prints the decision, naming the winning scope, and every scope considered', async () => {
+  t.test('resolve prints the decision, naming the winning scope, and every scope considered', async () => {
     ok(await vrouter('projects', 'set', 'web', '--customer', 'acme'));
     ok(await vrouter('customers', 'set', 'globex', '--plan', 'free'));
     ok(await vrouter('pins', 'set', 'plan', 'pro', 'svc', '--channel', 'experimental'));
@@ -150,14 +150,14 @@ describe('the vrouter admin CLI against a running router', () => {
     }
   });
 
-  describe('exit codes', () => {
-    it('3 when the component does not exist', async () => {
+  t.test('exit codes', async (t) => {
+    t.test('3 when the component does not exist', async () => {
       const result = exits(await vrouter('versions', 'list', 'nosuch'), 3);
       assert.equal(result.stderr, 'vrouter: Component nosuch does not exist. [VR_NOT_FOUND]\n');
       exits(await vrouter('channels', 'show', 'nosuch'), 3);
     });
 
-    it('5 for a wrong token, which is never printed', async () => {
+    t.test('5 for a wrong token, which is never printed', async () => {
       const wrong = 'wrong-token-0123456789abcdef';
       const result = exits(await runCli(['pins', 'list'], { VROUTER_URL: stack.url, VROUTER_TOKEN: wrong }), 5);
       assert.equal(result.stderr, 'vrouter: The bearer token is not valid. [VR_UNAUTHORIZED]\n');
@@ -167,18 +167,18 @@ describe('the vrouter admin CLI against a running router', () => {
       assert.match(none.stderr, /\[VR_UNAUTHORIZED\] \(set VROUTER_TOKEN or pass --token\)\n$/);
     });
 
-    it('6 for a pin to an unknown version (422), with code and field', async () => {
+    t.test('6 for a pin to an unknown version (422), with code and field', async () => {
       const result = exits(await vrouter('pins', 'set', 'customer', 'acme', 'svc', '--version', 'v99'), 6);
       assert.equal(result.stderr, 'vrouter: Version v99 of svc is not registered. [VR_PIN_VERSION_UNKNOWN, field version]\n');
     });
 
-    it('7 when nothing listens', async () => {
+    t.test('7 when nothing listens', async () => {
       const port = await freePort();
       const result = exits(await runCli(['components', 'list'], { VROUTER_URL: `http://127.0.0.1:${port}`, VROUTER_TOKEN: TOKEN }), 7);
       assert.equal(result.stderr, `vrouter: cannot connect to http://127.0.0.1:${port}/v1/components: ECONNREFUSED\n`);
     });
 
-    it("2 for usage errors, ours and commander's", async () => {
+    t.test("2 for usage errors, ours and commander's", async () => {
       const usage: string[][] = [
         ['pins', 'set', 'customer', 'acme', 'svc'], // neither --channel nor --version
         ['pins', 'set', 'customer', 'acme', 'svc', '--channel', 'beta', '--version', 'v1'],
@@ -205,7 +205,7 @@ describe('the vrouter admin CLI against a running router', () => {
  * tokens and audit, against a stub that answers as API.md describes (the router does not serve these routes yet):
  * checks what the CLI sends and how it prints the answers.
  */
-describe('the vrouter tokens and audit commands against a stub of the contract', () => {
+t.test('the vrouter tokens and audit commands against a stub of the contract', async (t) => {
   let server: Server;
   let vrouter: (...args: string[]) => Promise<CliResult>;
   const seen: { method: string; url: string; authorization: string | undefined; body: string }[] = [];
@@ -234,7 +234,7 @@ describe('the vrouter tokens and audit commands against a stub of the contract',
     },
   };
 
-  before(async () => {
+  t.before(async () => {
     server = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk) => (body += chunk));
@@ -248,9 +248,9 @@ describe('the vrouter tokens and audit commands against a stub of the contract',
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     vrouter = cliFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, TOKEN);
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('tokens create sends the name and scopes and prints the token alone on stdout', async () => {
+  t.test('tokens create sends the name and scopes and prints the token alone on stdout', async () => {
     seen.length = 0;
     const result = ok(await vrouter('tokens', 'create', 'ci', '--scopes', 'read, pins:write'));
     assert.equal(result.stdout, 'vr_secret_once\n');
@@ -261,14 +261,14 @@ describe('the vrouter tokens and audit commands against a stub of the contract',
     exits(await vrouter('tokens', 'create', 'ci'), 2);
   });
 
-  it('tokens list and revoke', async () => {
+  t.test('tokens list and revoke', async () => {
     assert.equal(ok(await vrouter('tokens', 'list')).stdout, 'NAME  SCOPES           CREATED                   BY\nci    read,pins:write  2026-01-01T00:00:00.000Z  admin\n');
     assert.equal(ok(await vrouter('tokens', 'revoke', 'ci')).stdout, 'revoked token ci\n');
     assert.equal(ok(await vrouter('tokens', 'revoke', 'ci', '--json')).stdout, '{}\n');
     assert.equal(exits(await vrouter('tokens', 'revoke', 'nobody'), 3).stderr, 'vrouter: Token nobody does not exist. [VR_NOT_FOUND]\n');
   });
 
-  it('audit sends the filters, --since as an RFC 3339 time, and prints one row per change', async () => {
+  t.test('audit sends the filters, --since as an RFC 3339 time, and prints one row per change', async () => {
     seen.length = 0;
     const started = Date.now();
     const { stdout } = ok(await vrouter('audit', '--component', 'svc', '--subject', 'acme', '--since', '15m'));

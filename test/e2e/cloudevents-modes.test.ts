@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { CloudEvent, emitterFor, httpTransport, Mode } from 'cloudevents';
 import { seedSvc, type Stack, startStack, TOKEN } from '../src/stack.js';
 
 type Answer = { results: { status: string; dispatches: { version: string; status: string }[] }[] };
 
-describe('CloudEvents as the SDK HTTP emitters send them', () => {
+t.test('CloudEvents as the SDK HTTP emitters send them', async (t) => {
   let stack: Stack;
   let counter = 0;
   const nextId = () => `sdk-${process.pid}-${++counter}`;
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
   /** Emits through the cloudevents SDK's own HTTP transport, as a producer would, and waits for the dispatch. */
   async function emit(mode: Mode, attributes: ConstructorParameters<typeof CloudEvent>[0]): Promise<{ status: number; answer: Answer }> {
@@ -27,7 +27,7 @@ describe('CloudEvents as the SDK HTTP emitters send them', () => {
 
   const invocationOf = (id: string) => stack.lambda.invocations.find((i) => (i.payload as { id?: string }).id === id)?.payload as Record<string, unknown> | undefined;
 
-  it('routes a binary-mode event (the SDK default): ce-* headers are the attributes, the JSON body is data', async () => {
+  t.test('routes a binary-mode event (the SDK default): ce-* headers are the attributes, the JSON body is data', async () => {
     const id = nextId();
     const { answer } = await emit(Mode.BINARY, { id, source: '/sdk', type: 'build.finished', customerid: 'acme', data: { build: 42 } });
     assert.equal(answer.results[0]?.status, 'accepted');
@@ -40,7 +40,7 @@ describe('CloudEvents as the SDK HTTP emitters send them', () => {
     assert.equal(typeof payload.time, 'string', 'the time the SDK stamped arrives as sent');
   });
 
-  it('keeps text data as text and other bytes as data_base64', async () => {
+  t.test('keeps text data as text and other bytes as data_base64', async () => {
     const textId = nextId();
     await emit(Mode.BINARY, { id: textId, source: '/sdk', type: 'build.finished', customerid: 'acme', datacontenttype: 'text/plain', data: 'hello' });
     assert.equal(invocationOf(textId)?.data, 'hello');
@@ -64,14 +64,14 @@ describe('CloudEvents as the SDK HTTP emitters send them', () => {
     assert.equal(invocationOf(bytesId)?.time, undefined, 'no time is invented for an event sent without ce-time');
   });
 
-  it('routes a structured-mode event from the SDK', async () => {
+  t.test('routes a structured-mode event from the SDK', async () => {
     const id = nextId();
     const { answer } = await emit(Mode.STRUCTURED, { id, source: '/sdk', type: 'build.finished', customerid: 'acme', data: { ok: true } });
     assert.equal(answer.results[0]?.dispatches[0]?.status, 'succeeded');
     assert.deepEqual(invocationOf(id)?.data, { ok: true });
   });
 
-  it('answers a binary-mode event without ce-id with the same problem as a structured one', async () => {
+  t.test('answers a binary-mode event without ce-id with the same problem as a structured one', async () => {
     const response = await fetch(`${stack.url}/v1/events`, {
       method: 'POST',
       headers: {
@@ -90,7 +90,7 @@ describe('CloudEvents as the SDK HTTP emitters send them', () => {
     assert.equal(problem.code, 'VR_EVENT_INVALID');
   });
 
-  it('refuses a body in another media type that carries no ce-* headers with 415', async () => {
+  t.test('refuses a body in another media type that carries no ce-* headers with 415', async () => {
     const response = await fetch(`${stack.url}/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/xml' },

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { LocalSqsServer } from '@vrouter/local-targets';
 import { cloudEvent, eventually, seedSvc, type Stack, startStack } from '../src/stack.js';
 
-describe('failed dispatches copied to an SQS dead-letter queue', () => {
+t.test('failed dispatches copied to an SQS dead-letter queue', async (t) => {
   let stack: Stack;
   let sqs: LocalSqsServer;
   let queueUrl: string;
 
-  before(async () => {
+  t.before(async () => {
     sqs = new LocalSqsServer();
     const { url } = await sqs.start();
     queueUrl = sqs.createQueue('vrouter-dead-letters');
@@ -17,12 +17,12 @@ describe('failed dispatches copied to an SQS dead-letter queue', () => {
     stack = await startStack({ env: { VROUTER_DEAD_LETTER_QUEUE_URL: queueUrl, VROUTER_MAX_ATTEMPTS: '2', VROUTER_RETRY_BASE_MS: '10' } });
     await seedSvc(stack.api);
   });
-  after(async () => {
+  t.teardown(async () => {
     await stack.close();
     await sqs.stop();
   });
 
-  it('sends a dispatch that failed after its last attempt, with the event and the error; the record stays failed', async () => {
+  t.test('sends a dispatch that failed after its last attempt, with the event and the error; the record stays failed', async () => {
     const failing = cloudEvent({ customerid: 'acme', data: { fail: true } });
     const fine = cloudEvent({ customerid: 'acme' });
     await stack.api('POST', '/v1/events?wait=true', failing);

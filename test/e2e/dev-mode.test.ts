@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { promisify } from 'node:util';
 import { type RouterProcess, startRouterProcess } from '../src/child.js';
 import { apiClient, eventually } from '../src/stack.js';
@@ -18,21 +18,21 @@ function tourCommands(output: string): string[] {
     .map((line) => line.trim());
 }
 
-describe('vrouter dev (what npm start runs)', () => {
+t.test('vrouter dev (what npm start runs)', async (t) => {
   let dataDir: string;
   let dev: RouterProcess;
 
-  before(async () => {
+  t.before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'vrouter-dev-'));
     dev = await startRouterProcess(['dev'], { VROUTER_DATA_DIR: dataDir }, 60_000);
-    await eventually(async () => (dev.output().includes('Ctrl-C') ? true : undefined), 10_000);
+    await eventually(async () => (dev.output().includes('Ctrl-C') ? true : undefined), 60_000);
   });
-  after(async () => {
+  t.teardown(async () => {
     await dev?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('prints an admin token and a tour that works as printed', async () => {
+  t.test('prints an admin token and a tour that works as printed', async () => {
     const commands = tourCommands(dev.output());
     assert.equal(commands.length, 9, dev.output());
     assert.match(commands[0]!, /^export VROUTER_URL=http:\/\/127\.0\.0\.1:\d+ VROUTER_TOKEN=vr_dev_/);
@@ -63,12 +63,12 @@ describe('vrouter dev (what npm start runs)', () => {
     assert.equal(acmeAfter.version, 'v3');
   });
 
-  it('keeps its data under the data directory across a restart', async () => {
+  t.test('keeps its data under the data directory across a restart', async () => {
     await stat(join(dataDir, 'dynamodb'));
     const token = /VROUTER_TOKEN=(\S+)/.exec(dev.output())![1]!;
     assert.equal(await dev.stop(), 0, dev.output());
     dev = await startRouterProcess(['dev'], { VROUTER_DATA_DIR: dataDir }, 60_000);
-    await eventually(async () => (dev.output().includes('Ctrl-C') ? true : undefined), 10_000);
+    await eventually(async () => (dev.output().includes('Ctrl-C') ? true : undefined), 60_000);
     assert.match(dev.output(), /existing data kept/);
     assert.ok(dev.output().includes(token), 'the same admin token is printed again');
     const resolved = await apiClient(dev.url, token)<{ version: string }>('GET', '/v1/resolve?component=release-coordinator&customer=acme');

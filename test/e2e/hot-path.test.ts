@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { countingClient } from '../src/counting.js';
 import { cloudEvent, seedSvc, type Stack, startStack } from '../src/stack.js';
 
-describe('the routing hot path', () => {
+t.test('the routing hot path', async (t) => {
   let stack: Stack;
   let counter: ReturnType<typeof countingClient>;
 
-  before(async () => {
+  t.before(async () => {
     // A long poll interval keeps the background revision poll out of the count.
     stack = await startStack({
       env: { VROUTER_POLL_INTERVAL_MS: '60000', VROUTER_SWEEP_INTERVAL_MS: '600000', VROUTER_REPLAY_POLL_INTERVAL_MS: '600000' },
@@ -19,9 +19,9 @@ describe('the routing hot path', () => {
     await seedSvc(stack.api);
     await stack.api('PUT', '/v1/pins/customer/acme/svc', { channel: 'beta' });
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
-  it('reads nothing from DynamoDB to route an event, and writes three items per dispatch', async () => {
+  t.test('reads nothing from DynamoDB to route an event, and writes three items per dispatch', async () => {
     // Warm up: the first beta success records, once, that v2 served through beta (a config write).
     for (const customerid of ['acme', 'globex']) await stack.api('POST', '/v1/events?wait=true', cloudEvent({ customerid }));
     await new Promise((resolve) => setTimeout(resolve, 100));

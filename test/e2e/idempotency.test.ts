@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { cloudEvent, seedSvc, type Stack, startStack } from '../src/stack.js';
 
 type Results = { results: { status: string; dispatches: { version: string }[] }[] };
 
-describe('idempotent dispatch', () => {
+t.test('idempotent dispatch', async (t) => {
   let stack: Stack;
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
   const invocationsOf = (id: unknown) => stack.lambda.invocations.filter((i) => (i.payload as { id?: string }).id === id);
 
-  it('the same event posted twice is dispatched once', async () => {
+  t.test('the same event posted twice is dispatched once', async () => {
     const event = cloudEvent({ customerid: 'acme' });
     const first = await stack.api<Results>('POST', '/v1/events?wait=true', event);
     const second = await stack.api<Results>('POST', '/v1/events?wait=true', event);
@@ -24,7 +24,7 @@ describe('idempotent dispatch', () => {
     assert.equal(invocationsOf(event.id).length, 1);
   });
 
-  it('50 concurrent posts of one event dispatch it once', async () => {
+  t.test('50 concurrent posts of one event dispatch it once', async () => {
     const event = cloudEvent({ customerid: 'acme' });
     const responses = await Promise.all(Array.from({ length: 50 }, () => stack.api<Results>('POST', '/v1/events?wait=true', event)));
     const statuses = responses.map((r) => r.body.results[0]!.status);
@@ -34,7 +34,7 @@ describe('idempotent dispatch', () => {
     assert.equal(invocationsOf(event.id).length, 1);
   });
 
-  it('the same id from another source is a different event', async () => {
+  t.test('the same id from another source is a different event', async () => {
     const event = cloudEvent({ customerid: 'acme' });
     await stack.api('POST', '/v1/events?wait=true', event);
     const other = await stack.api<Results>('POST', '/v1/events?wait=true', { ...event, source: '/elsewhere' });
@@ -42,14 +42,14 @@ describe('idempotent dispatch', () => {
     assert.equal(invocationsOf(event.id).length, 2);
   });
 
-  it('a batch containing the same event twice dispatches it once', async () => {
+  t.test('a batch containing the same event twice dispatches it once', async () => {
     const event = cloudEvent({ customerid: 'acme' });
     const response = await stack.api<Results>('POST', '/v1/events?wait=true', [event, event], { contentType: 'application/cloudevents-batch+json' });
     assert.deepEqual(response.body.results.map((r) => r.status).sort(), ['accepted', 'duplicate']);
     assert.equal(invocationsOf(event.id).length, 1);
   });
 
-  it('looks up an event whose source and id are as long as CloudEvents allow here', async () => {
+  t.test('looks up an event whose source and id are as long as CloudEvents allow here', async () => {
     const event = { ...cloudEvent({ customerid: 'acme' }), source: `urn:${'s/'.repeat(500)}`, id: `id#${'x'.repeat(250)}` };
     await stack.api('POST', '/v1/events?wait=true', event);
     const lookup = await stack.api<{ id: string; dispatches: { status: string }[] }>('GET', `/v1/events/${encodeURIComponent(event.source)}/${encodeURIComponent(event.id)}`);
@@ -58,7 +58,7 @@ describe('idempotent dispatch', () => {
     assert.equal(lookup.body.dispatches[0]!.status, 'succeeded');
   });
 
-  it('the target receives the CloudEvent with vrouter metadata and trace context', async () => {
+  t.test('the target receives the CloudEvent with vrouter metadata and trace context', async () => {
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const event = cloudEvent({ customerid: 'acme', data: { n: 1 } });
     const response = await fetch(`${stack.url}/v1/events?wait=true`, {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { cloudEvent, type Stack, startStack, TOKEN } from '../src/stack.js';
 
 const LIMIT = 5;
 
-describe('admin rate limit (VROUTER_ADMIN_RATE_LIMIT)', () => {
+t.test('admin rate limit (VROUTER_ADMIN_RATE_LIMIT)', async (t) => {
   let stack: Stack;
   let reader: string;
 
@@ -16,16 +16,16 @@ describe('admin rate limit (VROUTER_ADMIN_RATE_LIMIT)', () => {
     return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
   };
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack({ env: { VROUTER_ADMIN_RATE_LIMIT: String(LIMIT) } });
     // The first of the admin token's five requests this minute.
     const created = await call('POST', '/v1/tokens', TOKEN, { name: 'limited-reader', scopes: ['read'] });
     assert.equal(created.status, 201);
     reader = String(created.body.token);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
-  it(`answers the ${LIMIT + 1}th admin request of a token in a minute with 429 VR_RATE_LIMITED and Retry-After`, async () => {
+  t.test(`answers the ${LIMIT + 1}th admin request of a token in a minute with 429 VR_RATE_LIMITED and Retry-After`, async () => {
     // A refused token costs nothing: the limit applies after authentication.
     assert.equal((await call('GET', '/v1/components', 'vr_not-a-real-token')).status, 401);
     for (let i = 2; i <= LIMIT; i++) {
@@ -44,13 +44,13 @@ describe('admin rate limit (VROUTER_ADMIN_RATE_LIMIT)', () => {
     assert.equal((await call('GET', '/v1/pins', TOKEN)).status, 429);
   });
 
-  it('keys the budget by token: another token is not limited by the first one', async () => {
+  t.test('keys the budget by token: another token is not limited by the first one', async () => {
     const other = await call('GET', '/v1/components', reader);
     assert.equal(other.status, 200);
     assert.equal(other.headers.get('x-ratelimit-remaining'), String(LIMIT - 1));
   });
 
-  it('never limits POST /v1/events, nor the health and docs routes', async () => {
+  t.test('never limits POST /v1/events, nor the health and docs routes', async () => {
     for (let i = 0; i < 10; i++) {
       const posted = await call('POST', '/v1/events', TOKEN, cloudEvent({ customerid: 'acme' }));
       assert.equal(posted.status, 202, `event ${i + 1}: ${JSON.stringify(posted.body)}`);
@@ -62,7 +62,7 @@ describe('admin rate limit (VROUTER_ADMIN_RATE_LIMIT)', () => {
     }
   });
 
-  it('documents the 429 on the limited routes only', async () => {
+  t.test('documents the 429 on the limited routes only', async () => {
     const doc = (await (await fetch(`${stack.url}/docs/json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     assert.ok(doc.paths['/v1/components']?.get?.responses['429'], 'GET /v1/components documents 429');
     assert.ok(doc.paths['/v1/events/{source}/{id}']?.get?.responses['429'], 'GET /v1/events/{source}/{id} documents 429');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { cloudEvent, eventually, seedSvc, sleep, type Stack, startStack } from '../src/stack.js';
 
 type Job = {
@@ -14,11 +14,11 @@ type Rows = { items: { id: string; status: string; component: string; version: s
 
 const payloadOf = (i: { payload: unknown }) => i.payload as { id: string; customerid: string; vrouter: { version: string; replayId?: string; idempotencyKey: string } };
 
-describe('event log and replay: "replay the last 15 minutes onto the fix"', () => {
+t.test('event log and replay: "replay the last 15 minutes onto the fix"', async (t) => {
   let stack: Stack;
   const failing: Record<string, unknown>[] = [];
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack({ env: { VROUTER_REPLAY_POLL_INTERVAL_MS: '100', VROUTER_REPLAY_LEASE_MS: '1000' } });
     await seedSvc(stack.api);
     // The fix: a version whose handler copes with the events v1 throws on.
@@ -32,11 +32,11 @@ describe('event log and replay: "replay the last 15 minutes onto the fix"', () =
     }
     await stack.api('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'acme', data: { ok: true } }));
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
   const since = () => new Date(Date.now() - 15 * 60_000).toISOString();
 
-  it('lists the failed events of a customer for a component, without scanning', async () => {
+  t.test('lists the failed events of a customer for a component, without scanning', async () => {
     const r = await stack.api<Rows>('GET', `/v1/events?from=${since()}&component=svc&customer=acme&status=failed`);
     assert.equal(r.status, 200);
     assert.deepEqual(
@@ -49,7 +49,7 @@ describe('event log and replay: "replay the last 15 minutes onto the fix"', () =
     assert.ok(r.body.items.every((i) => i.status === 'failed' && i.version === 'v1'));
   });
 
-  it('a dry run counts and samples without dispatching', async () => {
+  t.test('a dry run counts and samples without dispatching', async () => {
     const before = stack.lambda.invocations.length;
     const r = await stack.api<Job>('POST', '/v1/replays', { from: since(), filter: { component: 'svc', customer: 'acme', status: 'failed' }, target: 'current', dryRun: true });
     assert.equal(r.status, 202);
@@ -59,7 +59,7 @@ describe('event log and replay: "replay the last 15 minutes onto the fix"', () =
     assert.equal(stack.lambda.invocations.length, before);
   });
 
-  it('replays the failed events of acme onto the version pinned now, in their original order, once', async () => {
+  t.test('replays the failed events of acme onto the version pinned now, in their original order, once', async () => {
     await stack.api('PUT', '/v1/pins/customer/acme/svc', { version: 'v-fix', reason: 'fix for the data.fail crash' });
     const request = { from: since(), filter: { component: 'svc', customer: 'acme', status: 'failed' }, target: 'current' };
     const created = await stack.api<Job>('POST', '/v1/replays', request);
@@ -104,7 +104,7 @@ describe('event log and replay: "replay the last 15 minutes onto the fix"', () =
     assert.equal(globex.body.items.length, 3);
   });
 
-  it('replays to an explicit version, and cancels', async () => {
+  t.test('replays to an explicit version, and cancels', async () => {
     const created = await stack.api<Job>('POST', '/v1/replays', {
       from: since(),
       filter: { component: 'svc', customer: 'globex', status: 'failed' },
@@ -121,7 +121,7 @@ describe('event log and replay: "replay the last 15 minutes onto the fix"', () =
     assert.equal((await stack.api('POST', `/v1/replays/${created.body.id}/cancel`)).status, 409);
   });
 
-  it('refuses bad replay requests with the field named', async () => {
+  t.test('refuses bad replay requests with the field named', async () => {
     const cases: [unknown, string][] = [
       [{ filter: {} }, 'from'],
       [{ from: 'yesterday' }, 'from'],
@@ -145,15 +145,15 @@ describe('event log and replay: "replay the last 15 minutes onto the fix"', () =
 
 const TOTAL = 2000;
 
-describe('a replay of 2,000 events survives a router restart', () => {
+t.test('a replay of 2,000 events survives a router restart', async (t) => {
   let stack: Stack;
-  before(async () => {
+  t.before(async () => {
     stack = await startStack({ env: { VROUTER_REPLAY_POLL_INTERVAL_MS: '100', VROUTER_REPLAY_LEASE_MS: '1000' } });
     await seedSvc(stack.api);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
-  it('resumes from its cursor on another router and dispatches nothing twice', async () => {
+  t.test('resumes from its cursor on another router and dispatches nothing twice', async () => {
     stack.lambda.register('svc', 'fix', (payload) => ({ fixed: (payload as { id: string }).id }));
     await stack.api('PUT', '/v1/components/svc/versions/v-fix', { target: { kind: 'lambda', functionName: 'svc', qualifier: 'fix' } });
     const events = Array.from({ length: TOTAL }, (_, i) => cloudEvent({ customerid: `c${i % 50}`, data: { fail: true } }));
@@ -193,7 +193,7 @@ describe('a replay of 2,000 events survives a router restart', () => {
     );
     const { id } = created.json() as { id: string };
     const started = Date.now();
-    await eventually(async () => (stack.lambda.invocationsOf('svc', 'fix').length >= 300 ? true : undefined), 60_000, 20);
+    await eventually(async () => (stack.lambda.invocationsOf('svc', 'fix').length >= 300 ? true : undefined), 300_000, 20);
     await second.close();
     const handedOver = stack.lambda.invocationsOf('svc', 'fix').length;
     assert.ok(handedOver < TOTAL, `the second router stopped part-way (${handedOver} done)`);
@@ -205,7 +205,8 @@ describe('a replay of 2,000 events survives a router restart', () => {
         const r = await stack.api<Job>('GET', `/v1/replays/${id}`);
         return r.body.state === 'completed' ? r.body : undefined;
       },
-      120_000,
+      // 2,000 dispatches on a loaded 2-core machine: a deadline for a hang, not a speed bound (bench/ measures speed).
+      600_000,
       200,
     );
     const elapsed = Date.now() - started;
@@ -218,15 +219,15 @@ describe('a replay of 2,000 events survives a router restart', () => {
   });
 });
 
-describe('a replay whose saved cursor is no longer accepted', () => {
+t.test('a replay whose saved cursor is no longer accepted', async (t) => {
   let stack: Stack;
-  before(async () => {
+  t.before(async () => {
     stack = await startStack({ env: { VROUTER_REPLAY_POLL_INTERVAL_MS: '100', VROUTER_REPLAY_LEASE_MS: '1000' } });
     await seedSvc(stack.api);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
-  it('starts its selection over and still replays every event once', async () => {
+  t.test('starts its selection over and still replays every event once', async () => {
     stack.lambda.register('svc', 'fix', (payload) => ({ fixed: (payload as { id: string }).id }));
     await stack.api('PUT', '/v1/components/svc/versions/v-fix', { target: { kind: 'lambda', functionName: 'svc', qualifier: 'fix' } });
     const events = Array.from({ length: 30 }, (_, i) => cloudEvent({ customerid: `c${i % 5}`, data: { fail: true } }));

@@ -1,26 +1,26 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { idempotencyKey } from '@vrouter/core';
 import { cloudEvent, eventually, seedSvc, sleep, type Stack, startStack } from '../src/stack.js';
 
 type Lookup = { dispatches: { status: string; attempts: number; lastError: { code: string } | null }[] };
 type Posted = { results: { status: string; dispatches: { status: string; error?: { code: string } }[] }[] };
 
-describe('retries, limits and recovery', () => {
+t.test('retries, limits and recovery', async (t) => {
   let stack: Stack;
   const lookup = (event: Record<string, unknown>) => stack.api<Lookup>('GET', `/v1/events/${encodeURIComponent(String(event.source))}/${event.id}`);
   const invocationsOf = (id: unknown) => stack.lambda.invocations.filter((i) => (i.payload as { id?: string }).id === id);
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack({
       env: { VROUTER_MAX_ATTEMPTS: '3', VROUTER_RETRY_BASE_MS: '10', VROUTER_RETRY_MAX_MS: '50', VROUTER_MAX_BODY_BYTES: '1048576', VROUTER_SWEEP_INTERVAL_MS: '600000' },
     });
     await seedSvc(stack.api);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
-  it('retries throttling and succeeds, counting every attempt', async () => {
+  t.test('retries throttling and succeeds, counting every attempt', async () => {
     stack.lambda.injectError('svc', '1', { statusCode: 429, errorType: 'TooManyRequestsException', message: 'Rate exceeded' }, 2);
     const event = cloudEvent({ customerid: 'acme' });
     const posted = await stack.api<Posted>('POST', '/v1/events?wait=true', event);
@@ -30,7 +30,7 @@ describe('retries, limits and recovery', () => {
     assert.equal(invocationsOf(event.id).length, 1);
   });
 
-  it('gives up after the last attempt on a persistent 5xx: failed, with the error', async () => {
+  t.test('gives up after the last attempt on a persistent 5xx: failed, with the error', async () => {
     stack.lambda.injectError('svc', '1', { statusCode: 500, errorType: 'ServiceException', message: 'Lambda is down' }, 3);
     const event = cloudEvent({ customerid: 'acme' });
     await stack.api('POST', '/v1/events?wait=true', event);
@@ -39,7 +39,7 @@ describe('retries, limits and recovery', () => {
     assert.equal(invocationsOf(event.id).length, 0);
   });
 
-  it('does not retry a FunctionError or a missing function', async () => {
+  t.test('does not retry a FunctionError or a missing function', async () => {
     const failing = cloudEvent({ customerid: 'acme', data: { fail: true } });
     await stack.api('POST', '/v1/events?wait=true', failing);
     const [record] = (await lookup(failing)).body.dispatches;
@@ -47,7 +47,7 @@ describe('retries, limits and recovery', () => {
     assert.equal(invocationsOf(failing.id).length, 1);
   });
 
-  it('refuses at ingest an event too large for an asynchronous Lambda', async () => {
+  t.test('refuses at ingest an event too large for an asynchronous Lambda', async () => {
     await stack.api('PUT', '/v1/components/async', { subscriptions: ['async.*'] });
     await stack.api('PUT', '/v1/components/async/versions/v1', { target: { kind: 'lambda', functionName: 'svc', qualifier: '1', invocationType: 'Event' } });
     await stack.api('PUT', '/v1/components/async/channels/stable', { version: 'v1' });
@@ -60,7 +60,7 @@ describe('retries, limits and recovery', () => {
     assert.equal(small.body.results[0]!.dispatches[0]!.status, 'dispatched');
   });
 
-  it('holds a version to its concurrency limit', async () => {
+  t.test('holds a version to its concurrency limit', async () => {
     let running = 0;
     let peak = 0;
     stack.lambda.register('slow', '1', async () => {
@@ -82,7 +82,7 @@ describe('retries, limits and recovery', () => {
     assert.equal(peak, 2);
   });
 
-  it('finishes a claim whose router died: the sweeper takes it over once', async () => {
+  t.test('finishes a claim whose router died: the sweeper takes it over once', async () => {
     const event = cloudEvent({ customerid: 'acme' });
     const { eventStore } = stack.runtime;
     const past = new Date(Date.now() - 1000).toISOString();

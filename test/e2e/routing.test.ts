@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { cloudEvent, seedSvc, sleep, type Stack, startStack } from '../src/stack.js';
 
 type Results = { results: { status: string; dispatches: { component: string; version: string; channel: string | null; pin: unknown; status: string }[] }[] };
 
-describe('routing through HTTP, embedded store and the Lambda API', () => {
+t.test('routing through HTTP, embedded store and the Lambda API', async (t) => {
   let stack: Stack;
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     const { api } = stack;
@@ -19,7 +19,7 @@ describe('routing through HTTP, embedded store and the Lambda API', () => {
     assert.equal((await api('PUT', '/v1/pins/customer/acme/svc', { version: 'v1' })).status, 200);
     assert.equal((await api('PUT', '/v1/pins/project/web/svc', { channel: 'experimental' })).status, 200);
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
   /** Posts one event, waits for its dispatch, and returns the version the local Lambda actually ran. */
   async function routeOf(extensions: Record<string, unknown>): Promise<{ version: string; invoked: string; pin: unknown }> {
@@ -35,32 +35,32 @@ describe('routing through HTTP, embedded store and the Lambda API', () => {
     return { version: dispatch!.version, invoked: `v${invocation.qualifier}`, pin: dispatch!.pin };
   }
 
-  it('project pin beats customer pin beats plan pin', async () => {
+  t.test('project pin beats customer pin beats plan pin', async () => {
     const routed = await routeOf({ customerid: 'acme', projectid: 'web' });
     assert.deepEqual(routed, { version: 'v3', invoked: 'v3', pin: { scope: 'project', subject: 'web' } });
   });
 
-  it('customer pin beats plan pin', async () => {
+  t.test('customer pin beats plan pin', async () => {
     assert.deepEqual(await routeOf({ customerid: 'acme' }), { version: 'v1', invoked: 'v1', pin: { scope: 'customer', subject: 'acme' } });
   });
 
-  it("plan pin applies from the customer's recorded plan", async () => {
+  t.test("plan pin applies from the customer's recorded plan", async () => {
     assert.deepEqual(await routeOf({ customerid: 'initech' }), { version: 'v2', invoked: 'v2', pin: { scope: 'plan', subject: 'pro' } });
   });
 
-  it('no pin: the stable channel', async () => {
+  t.test('no pin: the stable channel', async () => {
     assert.deepEqual(await routeOf({ customerid: 'globex' }), { version: 'v1', invoked: 'v1', pin: null });
   });
 
-  it('the customer is derived from a known project', async () => {
+  t.test('the customer is derived from a known project', async () => {
     assert.equal((await routeOf({ projectid: 'web' })).version, 'v3');
   });
 
-  it('an explicit plan attribute overrides the recorded plan', async () => {
+  t.test('an explicit plan attribute overrides the recorded plan', async () => {
     assert.equal((await routeOf({ customerid: 'globex', plan: 'pro' })).version, 'v2');
   });
 
-  it('an expired pin is ignored', async () => {
+  t.test('an expired pin is ignored', async () => {
     const expiresAt = new Date(Date.now() + 600).toISOString();
     assert.equal((await stack.api('PUT', '/v1/pins/customer/globex/svc', { channel: 'experimental', expiresAt })).status, 200);
     assert.equal((await routeOf({ customerid: 'globex' })).version, 'v3');
@@ -71,7 +71,7 @@ describe('routing through HTTP, embedded store and the Lambda API', () => {
     assert.equal((await routeOf({ customerid: 'globex' })).version, 'v1');
   });
 
-  it('resolve explains the decision', async () => {
+  t.test('resolve explains the decision', async () => {
     const { status, body } = await stack.api<Record<string, unknown> & { considered: { scope: string; outcome: string }[] }>(
       'GET',
       '/v1/resolve?component=svc&customer=acme&project=web',
@@ -89,14 +89,14 @@ describe('routing through HTTP, embedded store and the Lambda API', () => {
     );
   });
 
-  it('a pin to a channel follows the channel when it moves', async () => {
+  t.test('a pin to a channel follows the channel when it moves', async () => {
     assert.equal((await stack.api('PUT', '/v1/components/svc/channels/experimental', { version: 'v2' })).status, 200);
     assert.equal((await routeOf({ customerid: 'acme', projectid: 'web' })).version, 'v2');
     assert.equal((await stack.api('POST', '/v1/components/svc/channels/experimental/rollback')).status, 200);
     assert.equal((await routeOf({ customerid: 'acme', projectid: 'web' })).version, 'v3');
   });
 
-  it('fans an event out to every subscribed component', async () => {
+  t.test('fans an event out to every subscribed component', async () => {
     await stack.api('PUT', '/v1/components/auditor', { subscriptions: ['build.finished'] });
     await stack.api('PUT', '/v1/components/auditor/versions/v1', { target: { kind: 'lambda', functionName: 'svc', qualifier: '1' } });
     await stack.api('PUT', '/v1/components/auditor/channels/stable', { version: 'v1' });

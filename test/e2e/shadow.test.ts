@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { cloudEvent, eventually, seedSvc, type Stack, startStack } from '../src/stack.js';
 
 type Comparison = {
@@ -10,9 +10,9 @@ type Comparison = {
   differences: { id: string; why: string }[];
 };
 
-describe('shadow dispatch: mirror live events to a candidate and compare', () => {
+t.test('shadow dispatch: mirror live events to a candidate and compare', async (t) => {
   let stack: Stack;
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     // The candidate answers like v1 except for event types it gets wrong.
@@ -23,9 +23,9 @@ describe('shadow dispatch: mirror live events to a candidate and compare', () =>
     });
     await stack.api('PUT', '/v1/components/svc/versions/cand', { target: { kind: 'lambda', functionName: 'svc', qualifier: 'cand' } });
   });
-  after(() => stack.close());
+  t.teardown(() => stack.close());
 
-  it('mirrors a sticky share of customers, keeps outcomes apart, and compares them', async () => {
+  t.test('mirrors a sticky share of customers, keeps outcomes apart, and compares them', async () => {
     const set = await stack.api<{ shadow: { version: string; percent: number } }>('PUT', '/v1/components/svc/shadow', { version: 'cand', percent: 100, reason: 'try cand' });
     assert.equal(set.status, 200, JSON.stringify(set.body));
     assert.deepEqual(set.body.shadow, { version: 'cand', percent: 100 });
@@ -75,7 +75,7 @@ describe('shadow dispatch: mirror live events to a candidate and compare', () =>
     );
   });
 
-  it('samples customers stickily at a lower share, and stops when removed', async () => {
+  t.test('samples customers stickily at a lower share, and stops when removed', async () => {
     await stack.api('PUT', '/v1/components/svc/shadow', { version: 'cand', percent: 30 });
     const before = stack.lambda.invocationsOf('svc', 'cand').length;
     const customers = Array.from({ length: 40 }, (_, i) => `cust-${i}`);
@@ -107,7 +107,7 @@ describe('shadow dispatch: mirror live events to a candidate and compare', () =>
     assert.equal(stack.lambda.invocationsOf('svc', 'cand').length, after);
   });
 
-  it('refuses a shadow to an unregistered version or a bad percentage', async () => {
+  t.test('refuses a shadow to an unregistered version or a bad percentage', async () => {
     assert.equal((await stack.api<{ field: string }>('PUT', '/v1/components/svc/shadow', { version: 'nope', percent: 10 })).body.field, 'version');
     assert.equal((await stack.api<{ field: string }>('PUT', '/v1/components/svc/shadow', { version: 'cand', percent: 120 })).body.field, 'percent');
   });

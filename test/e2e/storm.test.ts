@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { type RouterProcess, startRouterProcess } from '../src/child.js';
 import { apiClient, cloudEvent, eventually, seedSvc, serveEnv, sleep, type Stack, startStack } from '../src/stack.js';
 
@@ -20,20 +20,20 @@ async function pool<T, R>(items: T[], limit: number, task: (item: T, i: number) 
   return results;
 }
 
-describe('duplicate storm across two router processes', () => {
+t.test('duplicate storm across two router processes', async (t) => {
   let stack: Stack;
   let second: RouterProcess;
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     await seedSvc(stack.api);
     second = await startRouterProcess(['serve'], serveEnv(stack));
   });
-  after(async () => {
+  t.teardown(async () => {
     await second?.stop();
     await stack?.close();
   });
 
-  it('2,000 events, each posted 3 times across both routers, invoke each handler exactly once', async () => {
+  t.test('2,000 events, each posted 3 times across both routers, invoke each handler exactly once', async () => {
     const events = Array.from({ length: 2000 }, (_, i) => cloudEvent({ customerid: i % 3 ? 'acme' : 'globex' }));
     const routers = [stack.api, apiClient(second.url)];
     // Every event three times, shuffled deterministically so copies of one event race each other.
@@ -62,10 +62,10 @@ describe('duplicate storm across two router processes', () => {
   });
 });
 
-describe('a router killed with SIGKILL mid-flight', () => {
+t.test('a router killed with SIGKILL mid-flight', async (t) => {
   let stack: Stack;
   let victim: RouterProcess;
-  before(async () => {
+  t.before(async () => {
     // The survivor sweeps often; the victim's leases are short so recovery does not wait long.
     stack = await startStack({ env: { VROUTER_SWEEP_INTERVAL_MS: '300', VROUTER_LEASE_MS: '1000', VROUTER_DISPATCH_TIMEOUT_MS: '1000' } });
     await seedSvc(stack.api);
@@ -75,12 +75,12 @@ describe('a router killed with SIGKILL mid-flight', () => {
     });
     victim = await startRouterProcess(['serve'], serveEnv(stack, { VROUTER_LEASE_MS: '1000', VROUTER_DISPATCH_TIMEOUT_MS: '1000', VROUTER_VERSION_CONCURRENCY: '4' }));
   });
-  after(async () => {
+  t.teardown(async () => {
     await victim?.stop();
     await stack?.close();
   });
 
-  it('every event that got a 202 reaches a terminal state; none is lost', async () => {
+  t.test('every event that got a 202 reaches a terminal state; none is lost', async () => {
     const victimApi = apiClient(victim.url);
     const events = Array.from({ length: 300 }, () => cloudEvent({ customerid: 'acme' }));
     const accepted: Record<string, unknown>[] = [];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { LocalHttpTarget } from '@vrouter/local-targets';
 import { freePort } from '../src/child.js';
 import { cloudEvent, type Stack, startStack } from '../src/stack.js';
@@ -7,11 +7,11 @@ import { cloudEvent, type Stack, startStack } from '../src/stack.js';
 type Lookup = { dispatches: { status: string; attempts: number; lastError: { code: string } | null; response: string | null; idempotencyKey: string }[] };
 
 /** Faults at HTTP and ECS targets, through the router: each ends in the documented state after the documented attempts. */
-describe('HTTP and ECS targets through the router', () => {
+t.test('HTTP and ECS targets through the router', async (t) => {
   let stack: Stack;
   let http: LocalHttpTarget;
 
-  before(async () => {
+  t.before(async () => {
     http = new LocalHttpTarget();
     const { url } = await http.start();
     stack = await startStack({ env: { VROUTER_MAX_ATTEMPTS: '3', VROUTER_RETRY_BASE_MS: '10', VROUTER_RETRY_MAX_MS: '50' } });
@@ -26,7 +26,7 @@ describe('HTTP and ECS targets through the router', () => {
     await api('PUT', '/v1/components/tasks/channels/stable', { version: 'v3' });
     await api('PUT', '/v1/pins/customer/unregistered-taskdef/tasks', { version: 'v9' });
   });
-  after(async () => {
+  t.teardown(async () => {
     await stack.close();
     await http.stop();
   });
@@ -38,8 +38,8 @@ describe('HTTP and ECS targets through the router', () => {
     return { event, record: lookup.body.dispatches[0]! };
   }
 
-  describe('HTTP', () => {
-    it('POSTs the event with Idempotency-Key, traceparent and X-Vrouter-* headers', async () => {
+  t.test('HTTP', async (t) => {
+    t.test('POSTs the event with Idempotency-Key, traceparent and X-Vrouter-* headers', async () => {
       const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
       const { event, record } = await send({ type: 'hook.fired', traceparent });
       assert.deepEqual([record.status, record.attempts], ['succeeded', 1]);
@@ -50,33 +50,33 @@ describe('HTTP and ECS targets through the router', () => {
       assert.equal(request.headers['x-vrouter-component'], 'hooks');
     });
 
-    it('retries 503s and succeeds on the third attempt', async () => {
+    t.test('retries 503s and succeeds on the third attempt', async () => {
       http.failNext(2, 503);
       const { record } = await send({ type: 'hook.fired' });
       assert.deepEqual([record.status, record.attempts], ['succeeded', 3]);
     });
 
-    it('retries a timeout', async () => {
+    t.test('retries a timeout', async () => {
       http.hangNext(1);
       const { record } = await send({ type: 'hook.fired' });
       assert.deepEqual([record.status, record.attempts], ['succeeded', 2]);
     });
 
-    it('does not retry a 404', async () => {
+    t.test('does not retry a 404', async () => {
       http.failNext(1, 404);
       const { record } = await send({ type: 'hook.fired' });
       assert.deepEqual([record.status, record.attempts, record.lastError?.code], ['failed', 1, 'HTTP_404']);
     });
 
-    it('gives up after the last attempt on persistent 500s', async () => {
+    t.test('gives up after the last attempt on persistent 500s', async () => {
       http.failNext(3, 500);
       const { record } = await send({ type: 'hook.fired' });
       assert.deepEqual([record.status, record.attempts, record.lastError?.code], ['failed', 3, 'HTTP_500']);
     });
   });
 
-  describe('ECS', () => {
-    it('starts a task with the event in the container environment and the idempotency key as clientToken', async () => {
+  t.test('ECS', async (t) => {
+    t.test('starts a task with the event in the container environment and the idempotency key as clientToken', async () => {
       const { event, record } = await send({ type: 'task.run', data: { n: 1 }, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
       assert.deepEqual([record.status, record.attempts], ['dispatched', 1]);
       const task = stack.ecs.starts.find((t) => t.clientToken === record.idempotencyKey)!;
@@ -87,19 +87,19 @@ describe('HTTP and ECS targets through the router', () => {
       assert.match(String(record.response), /^arn:aws:ecs:/);
     });
 
-    it('retries a capacity failure and then starts the task', async () => {
+    t.test('retries a capacity failure and then starts the task', async () => {
       stack.ecs.failuresNext(1, 'RESOURCE:MEMORY');
       const { record } = await send({ type: 'task.run' });
       assert.deepEqual([record.status, record.attempts], ['dispatched', 2]);
     });
 
-    it('does not retry a task definition ECS does not know', async () => {
+    t.test('does not retry a task definition ECS does not know', async () => {
       const { record } = await send({ type: 'task.run', customerid: 'unregistered-taskdef' });
       assert.deepEqual([record.status, record.attempts], ['failed', 1]);
       assert.match(String(record.lastError?.code), /ClientException|ECS_FAILURE/);
     });
 
-    it('retries ServerException', async () => {
+    t.test('retries ServerException', async () => {
       stack.ecs.failNext(1, { type: 'ServerException' });
       const { record } = await send({ type: 'task.run' });
       assert.deepEqual([record.status, record.attempts], ['dispatched', 2]);
@@ -107,8 +107,8 @@ describe('HTTP and ECS targets through the router', () => {
   });
 });
 
-describe('an ECS event too large for a container override', () => {
-  it('is refused at ingest when the router has no public URL', async () => {
+t.test('an ECS event too large for a container override', async (t) => {
+  t.test('is refused at ingest when the router has no public URL', async () => {
     const stack = await startStack();
     try {
       stack.ecs.registerTaskDefinition('builder:3');
@@ -122,7 +122,7 @@ describe('an ECS event too large for a container override', () => {
     }
   });
 
-  it('goes by reference: the task fetches it from the router with a short-lived single-event token', async () => {
+  t.test('goes by reference: the task fetches it from the router with a short-lived single-event token', async () => {
     const port = await freePort();
     const stack = await startStack({ port, env: { VROUTER_PUBLIC_URL: `http://127.0.0.1:${port}` } });
     try {

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { freePort, type RouterProcess, startRouterProcess } from '../src/child.js';
 import { eventually } from '../src/stack.js';
 
@@ -69,12 +69,12 @@ async function post(router: RouterProcess, id: string, header?: string): Promise
 /** Fast batches, so a test sees exports within a second. */
 const FAST_EXPORT = { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_METRIC_EXPORT_INTERVAL: '500', OTEL_METRIC_EXPORT_TIMEOUT: '400' };
 
-describe('vrouter dev with OpenTelemetry, as a process', () => {
+t.test('vrouter dev with OpenTelemetry, as a process', async (t) => {
   const dirs: string[] = [];
   const routers: Record<'json' | 'protobuf' | 'refused' | 'none' | 'disabled', RouterProcess> = {} as never;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
-  before(async () => {
+  t.before(async () => {
     receiver = await startReceiver();
     const refusing = `http://127.0.0.1:${await freePort()}`;
     const settings: Record<keyof typeof routers, Record<string, string>> = {
@@ -103,13 +103,13 @@ describe('vrouter dev with OpenTelemetry, as a process', () => {
     );
   });
 
-  after(async () => {
+  t.teardown(async () => {
     await Promise.all(Object.values(routers).map((router) => router?.stop()));
     await new Promise((resolve) => receiver?.server.close(resolve));
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('exports the trace of an event over OTLP/HTTP JSON: HTTP, fastify, event, dispatch and AWS SDK spans', async () => {
+  t.test('exports the trace of an event over OTLP/HTTP JSON: HTTP, fastify, event, dispatch and AWS SDK spans', async () => {
     const header = traceparent();
     const traceId = header.split('-')[1];
     assert.deepEqual(await post(routers.json, 'json-1', header), { status: 202, dispatchStatus: 'succeeded' });
@@ -135,7 +135,7 @@ describe('vrouter dev with OpenTelemetry, as a process', () => {
     await eventually(async () => (receiver.received.some((e) => e.path === '/json/v1/metrics' && e.body.includes('vrouter.dispatches')) ? true : undefined), 10_000);
   });
 
-  it("logs JSON lines carrying the event span's trace_id and span_id, never the payload", async () => {
+  t.test("logs JSON lines carrying the event span's trace_id and span_id, never the payload", async () => {
     const header = traceparent();
     await post(routers.json, 'json-costly', header);
     const line = (
@@ -161,14 +161,14 @@ describe('vrouter dev with OpenTelemetry, as a process', () => {
     assert.ok(!logLines.some((l) => l.includes('customerid') || l.includes('authorization')), 'no event payload, no token in the logs');
   });
 
-  it('exports OTLP/HTTP protobuf by default', async () => {
+  t.test('exports OTLP/HTTP protobuf by default', async () => {
     assert.deepEqual(await post(routers.protobuf, 'protobuf-1', traceparent()), { status: 202, dispatchStatus: 'succeeded' });
     const traces = (await eventually(async () => receiver.received.find((e) => e.path === '/protobuf/v1/traces' && e.body.includes('vrouter.dispatch')), 10_000)).value;
     assert.equal(traces.contentType, 'application/x-protobuf');
     assert.ok(traces.body.includes('vrouter.version') && traces.body.includes('vrouter'), 'attribute names and the default service.name are in the protobuf');
   });
 
-  it('keeps routing events when the OTLP endpoint refuses connections', async () => {
+  t.test('keeps routing events when the OTLP endpoint refuses connections', async () => {
     const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => post(routers.refused, `refused-${i}`)));
     assert.ok(
@@ -184,7 +184,7 @@ describe('vrouter dev with OpenTelemetry, as a process', () => {
     assert.ok(Date.now() - stopping < 8000, 'shutdown gives up on the exporter after a short wait');
   });
 
-  it('exports nothing, and says nothing, when no endpoint is configured', async () => {
+  t.test('exports nothing, and says nothing, when no endpoint is configured', async () => {
     assert.deepEqual(await post(routers.none, 'none-1'), { status: 202, dispatchStatus: 'succeeded' });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const output = routers.none.output();
@@ -192,7 +192,7 @@ describe('vrouter dev with OpenTelemetry, as a process', () => {
     assert.doesNotMatch(output, /ECONNREFUSED|OTLPExporterError|"level":50/, output);
   });
 
-  it('starts no SDK with OTEL_SDK_DISABLED=true', async () => {
+  t.test('starts no SDK with OTEL_SDK_DISABLED=true', async () => {
     assert.deepEqual(await post(routers.disabled, 'disabled-1', traceparent()), { status: 202, dispatchStatus: 'succeeded' });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(receiver.received.filter((e) => e.path.startsWith('/disabled')).length, 0);

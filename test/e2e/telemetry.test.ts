@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { context, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { type DispatchRecord, idempotencyKey } from '@vrouter/core';
 import { ATTR_REPLAY_ID, EventTrace, onContextLost } from '@vrouter/telemetry';
-import { BOARD_FILE, loadQueries, type QuerySpec, queryColumns, type Row, runQuery, spanRow } from '../src/otel-honeycomb.js';
+import { loadBoard, loadQueries, type QuerySpec, queryColumns, type Row, runQuery, spanRow } from '../src/otel-honeycomb.js';
 import { startTestTelemetry } from '../src/otel.js';
 import type { Api, Stack } from '../src/stack.js';
 
@@ -16,6 +15,8 @@ const otel = startTestTelemetry();
 const { cloudEvent, startStack } = await import('../src/stack.js');
 
 const COMPONENT = 'release-coordinator';
+/** The dataset the definitions are rendered for: the service.name the spans would land under. */
+const DATASET = 'vrouter';
 const ATTR = {
   component: 'vrouter.component',
   version: 'vrouter.version',
@@ -67,7 +68,7 @@ function errorRates(key: (span: ReadableSpan) => string): Map<string, number> {
   return new Map([...counts].map(([k, { failed, total }]) => [k, rate(failed, total)]));
 }
 
-describe('telemetry of the real router', () => {
+t.test('telemetry of the real router', async (t) => {
   let stack: Stack;
   const headerTraceparent = `00-${randomUUID().replaceAll('-', '')}-${randomUUID().replaceAll('-', '').slice(0, 16)}-01`;
   const eventTraceparent = `00-${randomUUID().replaceAll('-', '')}-${randomUUID().replaceAll('-', '').slice(0, 16)}-01`;
@@ -77,7 +78,7 @@ describe('telemetry of the real router', () => {
   const lost: string[] = [];
   onContextLost((command) => lost.push(command));
 
-  before(async () => {
+  t.before(async () => {
     stack = await startStack();
     const { api } = stack;
     await ok(api, 'PUT', `/v1/components/${COMPONENT}`, { subscriptions: ['release.*'] });
@@ -152,33 +153,33 @@ describe('telemetry of the real router', () => {
     replay.end();
   });
 
-  after(async () => {
+  t.teardown(async () => {
     await stack?.close();
     await otel.shutdown();
   });
 
-  it('records each admin change as a span: who pinned whom to what', () => {
+  t.test('records each admin change as a span: who pinned whom to what', async () => {
     const pins = otel.spans('vrouter.admin').filter((span) => span.attributes['vrouter.admin.action'] === 'pin.set');
     const acme = pins.find((span) => span.attributes['vrouter.pin.subject'] === 'acme');
     assert.ok(acme, 'a span for pinning acme');
     assert.deepEqual([acme.attributes['vrouter.admin.actor'], acme.attributes['vrouter.component'], acme.attributes['vrouter.pin.scope']], ['admin', COMPONENT, 'customer']);
   });
 
-  it('gives, from the dispatch spans alone, each version its known error rate', () => {
+  t.test('gives, from the dispatch spans alone, each version its known error rate', async () => {
     const byVersion = errorRates((span) => String(span.attributes[ATTR.version]));
     assert.equal(byVersion.get('v2'), rate(10 + 10, 40 + 20));
     assert.equal(byVersion.get('v1'), 0);
     assert.equal(byVersion.get('v3'), 0);
   });
 
-  it('gives the error rate of a version per customer', () => {
+  t.test('gives the error rate of a version per customer', async () => {
     const byVersionAndCustomer = errorRates((span) => `${span.attributes[ATTR.version]} ${span.attributes[ATTR.customer]}`);
     assert.equal(byVersionAndCustomer.get('v2 acme'), 0.25);
     assert.equal(byVersionAndCustomer.get('v2 hooli'), 0.5);
     assert.equal(byVersionAndCustomer.get('v3 globex'), 0);
   });
 
-  it('marks failed dispatch spans as errors with the function error type', () => {
+  t.test('marks failed dispatch spans as errors with the function error type', async () => {
     const failed = dispatchSpans().filter((span) => span.attributes[ATTR.outcome] === 'failed');
     assert.equal(failed.length, 20);
     for (const span of failed) {
@@ -188,7 +189,7 @@ describe('telemetry of the real router', () => {
     }
   });
 
-  it("hands the Lambda target the router's trace context, in the payload and in ClientContext", () => {
+  t.test("hands the Lambda target the router's trace context, in the payload and in ClientContext", async () => {
     for (const [event, traceId] of [
       [viaHeader, headerTraceparent.split('-')[1]],
       [viaExtension, eventTraceparent.split('-')[1]],
@@ -209,7 +210,7 @@ describe('telemetry of the real router', () => {
     assert.equal(linked.links[0]?.context.traceId, headerTraceparent.split('-')[1], "the event's own traceparent wins; the request is linked");
   });
 
-  it('sets the cost of each event on its span, and loses no DynamoDB request', () => {
+  t.test('sets the cost of each event on its span, and loses no DynamoDB request', async () => {
     const events = otel.spans('vrouter.event');
     const accepted = events.filter((span) => span.attributes['vrouter.event.status'] === 'accepted');
     const duplicates = events.filter((span) => span.attributes['vrouter.duplicate'] === true);
@@ -225,7 +226,7 @@ describe('telemetry of the real router', () => {
     assert.deepEqual(lost, [], 'every DynamoDB request ran in an event, request or background cost context');
   });
 
-  it('counts dispatches by version and outcome, and their durations', async () => {
+  t.test('counts dispatches by version and outcome, and their durations', async () => {
     const { resourceMetrics } = await otel.metrics.collect();
     const metrics = new Map(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m]));
     const dispatches = metrics.get('vrouter.dispatches')!.dataPoints as DataPoint<number>[];
@@ -238,15 +239,15 @@ describe('telemetry of the real router', () => {
     assert.equal(metrics.get('vrouter.dispatch.duration')?.descriptor.unit, 'ms');
   });
 
-  describe('the shipped Honeycomb queries', () => {
+  t.test('the shipped Honeycomb queries', async (t) => {
     let queries: Map<string, QuerySpec>;
     let rows: Row[];
-    before(async () => {
-      queries = await loadQueries();
+    t.before(async () => {
+      queries = await loadQueries({ component: COMPONENT, dataset: DATASET });
       rows = otel.spans().map(spanRow);
     });
 
-    it('name only columns the router emits, and each finds data', () => {
+    t.test('name only columns the router emits, and each finds data', async () => {
       assert.ok(queries.size >= 5);
       const emitted = new Set(rows.flatMap((row) => Object.keys(row)));
       for (const [name, spec] of queries) {
@@ -255,7 +256,15 @@ describe('telemetry of the real router', () => {
       }
     });
 
-    it('compute the same error rates as the spans', () => {
+    t.test('filter on the component they are rendered for', async () => {
+      const other = await loadQueries({ component: 'some-other-component', dataset: DATASET });
+      for (const name of ['error-rate-by-version', 'error-rate-by-version-customer', 'latency-by-version']) {
+        assert.ok(runQuery(queries.get(name)!, rows).length > 0, `${name} finds ${COMPONENT}'s dispatches`);
+        assert.equal(runQuery(other.get(name)!, rows).length, 0, `${name} rendered for another component finds none of ${COMPONENT}'s`);
+      }
+    });
+
+    t.test('compute the same error rates as the spans', async () => {
       const byVersion = runQuery(queries.get('error-rate-by-version')!, rows);
       const v2 = byVersion.find((g) => g.key[ATTR.version] === 'v2')!;
       assert.equal(v2.values['AVG(dispatch_failed)'], 1 / 3);
@@ -268,7 +277,7 @@ describe('telemetry of the real router', () => {
       assert.equal(cell('v2', 'hooli'), 0.5);
     });
 
-    it('compute latency, replay outcomes, duplicate rate and cost', () => {
+    t.test('compute latency, replay outcomes, duplicate rate and cost', async () => {
       for (const group of runQuery(queries.get('latency-by-version')!, rows)) {
         assert.ok(group.values['P50(duration_ms)']! <= group.values['P99(duration_ms)']!);
         assert.equal(group.values['HEATMAP(duration_ms)'], group.rows);
@@ -285,8 +294,9 @@ describe('telemetry of the real router', () => {
       assert.ok(cost.values['AVG(vrouter.cost.dynamodb.requests)']! >= 3);
     });
 
-    it('are all on the board, and the board names no other', async () => {
-      const board = JSON.parse(await readFile(BOARD_FILE, 'utf8')) as { panels: { type: string; query_panel?: { query_id: string; query_annotation_id: string } }[] };
+    t.test('are all on the board, and the board names no other', async () => {
+      const board = await loadBoard({ component: COMPONENT, dataset: DATASET });
+      assert.ok(board.name.includes(COMPONENT) && board.name.includes(DATASET), board.name);
       const onBoard = board.panels.filter((p) => p.type === 'query').map((p) => p.query_panel!.query_id.replace(/^@/, ''));
       assert.deepEqual([...onBoard].sort(), [...queries.keys()].sort());
       for (const panel of board.panels) if (panel.query_panel) assert.equal(panel.query_panel.query_annotation_id, panel.query_panel.query_id);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { type DevServer, loadConfig, startDev } from '@vrouter/router';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -11,7 +11,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const WAIT = { timeout: 20_000 };
 
-describe('the operator page at /ui, in headless Chromium, on the dev stack', () => {
+t.test('the operator page at /ui, in headless Chromium, on the dev stack', async (t) => {
   let dev: DevServer;
   let browser: Browser;
   let page: Page;
@@ -19,7 +19,7 @@ describe('the operator page at /ui, in headless Chromium, on the dev stack', () 
   const requests: string[] = [];
   const consoleErrors: string[] = [];
 
-  before(async () => {
+  t.before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'vrouter-ui-'));
     dev = await startDev(loadConfig({ VROUTER_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', VROUTER_LOG_LEVEL: 'silent', VROUTER_POLL_INTERVAL_MS: '200' }), {
       print: () => {},
@@ -31,13 +31,13 @@ describe('the operator page at /ui, in headless Chromium, on the dev stack', () 
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
   });
-  after(async () => {
+  t.teardown(async () => {
     await browser?.close();
     await dev?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('signs in with the token, keeps it out of the URL, and shows the seeded component with its versions', async () => {
+  t.test('signs in with the token, keeps it out of the URL, and shows the seeded component with its versions', async () => {
     const started = Date.now();
     await page.goto(`${dev.url}/ui/`);
     await page.getByLabel('Token').waitFor(WAIT);
@@ -69,7 +69,7 @@ describe('the operator page at /ui, in headless Chromium, on the dev stack', () 
     assert.equal(headers['x-frame-options'], 'DENY');
   });
 
-  it('pins a customer and shows the decision change, with the reason asked for', async () => {
+  t.test('pins a customer and shows the decision change, with the reason asked for', async () => {
     await page.getByRole('link', { name: 'What does this customer get?' }).click();
     await page.getByRole('textbox', { name: 'Customer', exact: true }).fill('acme');
     await page.getByRole('button', { name: 'Look up' }).click();
@@ -85,7 +85,7 @@ describe('the operator page at /ui, in headless Chromium, on the dev stack', () 
     assert.match((await decision.textContent()) ?? '', /v3.*customer/);
   });
 
-  it('shows a refusal in plain words and offers to force it', async () => {
+  t.test('shows a refusal in plain words and offers to force it', async () => {
     await page.goto(`${dev.url}/ui/#/components/release-coordinator`);
     await page.getByRole('button', { name: 'Promote beta → stable' }).waitFor(WAIT);
     await page.getByRole('button', { name: 'Promote beta → stable' }).click();
@@ -98,7 +98,7 @@ describe('the operator page at /ui, in headless Chromium, on the dev stack', () 
     await page.getByRole('button', { name: 'Cancel' }).click();
   });
 
-  it('renders attacker-controlled text from events as text', async () => {
+  t.test('renders attacker-controlled text from events as text', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1">';
     const response = await fetch(`${dev.url}/v1/events?wait=true`, {
       method: 'POST',
@@ -113,7 +113,7 @@ describe('the operator page at /ui, in headless Chromium, on the dev stack', () 
     assert.equal(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
   });
 
-  it('replays filtered events: a dry-run preview first, then the replay with live progress until it finishes', async () => {
+  t.test('replays filtered events: a dry-run preview first, then the replay with live progress until it finishes', async () => {
     for (let i = 0; i < 3; i += 1) {
       await fetch(`${dev.url}/v1/events?wait=true`, {
         method: 'POST',
@@ -138,7 +138,7 @@ describe('the operator page at /ui, in headless Chromium, on the dev stack', () 
     assert.match((await progress.textContent()) ?? '', /0 remaining/);
   });
 
-  it('loads nothing from outside the router, and the overview screenshot is taken', async () => {
+  t.test('loads nothing from outside the router, and the overview screenshot is taken', async () => {
     await page.goto(`${dev.url}/ui/#/`);
     await page.getByRole('article', { name: 'component release-coordinator' }).waitFor(WAIT);
     const shot = resolve(process.env.VROUTER_SCREENSHOT_DIR ?? tmpdir(), 'ui-overview.png');

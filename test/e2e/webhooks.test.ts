@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { LocalHttpTarget } from '@vrouter/local-targets';
 import { eventually, seedSvc, type Stack, startStack } from '../src/stack.js';
 
 type Body = { text: string; changes: { action: string; actor: string; subject?: string }[] };
 
-describe('change notifications to webhooks', () => {
+t.test('change notifications to webhooks', async (t) => {
   let stack: Stack;
   let hook: LocalHttpTarget;
   let slow: LocalHttpTarget;
 
-  before(async () => {
+  t.before(async () => {
     hook = new LocalHttpTarget();
     slow = new LocalHttpTarget();
     const { url } = await hook.start();
@@ -18,7 +18,7 @@ describe('change notifications to webhooks', () => {
     stack = await startStack({ env: { VROUTER_WEBHOOK_URLS: `${url}/hooks/slack,${slowUrl}/slow` } });
     await seedSvc(stack.api);
   });
-  after(async () => {
+  t.teardown(async () => {
     await stack.close();
     await hook.stop();
     await slow.stop();
@@ -26,7 +26,7 @@ describe('change notifications to webhooks', () => {
 
   const received = () => hook.requests.map((r) => r.body as Body);
 
-  it('tells the webhook about pin, channel and version changes in a line Slack renders', async () => {
+  t.test('tells the webhook about pin, channel and version changes in a line Slack renders', async () => {
     await eventually(async () => (received().some((b) => b.changes[0]?.action === 'channel.set') ? true : undefined));
     await stack.api('PUT', '/v1/pins/customer/acme/svc', { channel: 'beta', reason: 'INC-42' });
     const { value } = await eventually(async () => received().find((b) => b.changes[0]?.action === 'pin.set'));
@@ -42,7 +42,7 @@ describe('change notifications to webhooks', () => {
     assert.ok(!received().some((b) => b.changes.some((c) => c.action === 'customer.put')));
   });
 
-  it('retries a failing webhook with backoff until it takes the notification', async () => {
+  t.test('retries a failing webhook with backoff until it takes the notification', async () => {
     const attempts = () => received().filter((b) => b.changes[0]?.subject === 'retry-me');
     hook.failNext(2, 503);
     await stack.api('PUT', '/v1/pins/customer/retry-me/svc', { channel: 'beta' });
@@ -51,7 +51,7 @@ describe('change notifications to webhooks', () => {
     assert.deepEqual(statuses, [503, 503, 200], 'two refused attempts, then the delivery');
   });
 
-  it('never makes the admin request wait for a webhook', async () => {
+  t.test('never makes the admin request wait for a webhook', async () => {
     slow.hangNext(5);
     const started = Date.now();
     const r = await stack.api('PUT', '/v1/pins/customer/fast/svc', { channel: 'beta' });
@@ -59,7 +59,7 @@ describe('change notifications to webhooks', () => {
     assert.ok(Date.now() - started < 1000, 'answered while the slow webhook hangs');
   });
 
-  it('sends one summary for a bulk change', async () => {
+  t.test('sends one summary for a bulk change', async () => {
     const operations = Array.from({ length: 30 }, (_, i) => ({ scope: 'customer', subject: `wave-${i}`, component: 'svc', channel: 'beta' }));
     await stack.api('POST', '/v1/pins/bulk', { operations, reason: 'wave' });
     const { value } = await eventually(async () => received().find((b) => b.changes.length === 30));

@@ -20,7 +20,7 @@ export interface RouterProcess {
 }
 
 /** Runs `vrouter <args>` as a separate process and waits until /healthz answers. */
-export async function startRouterProcess(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<RouterProcess> {
+export async function startRouterProcess(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<RouterProcess> {
   const port = await freePort();
   let output = '';
   const child = spawn(process.execPath, [VROUTER_BIN, ...args], {

@@ -11,7 +11,7 @@ export interface CliResult {
  * Runs the built `vrouter` binary with `args` and a minimal environment plus `env`.
  * Resolves with the exit code and output whatever the code; rejects only when the process could not run or timed out.
  */
-export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,

@@ -1,6 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { type DefinitionParams, loadBoard as loadBoardDefinition, loadQueries as loadQueryDefinitions } from '../../honeycomb/definitions.mjs';
 
 /**
  * Just enough of Honeycomb to check the shipped queries (honeycomb/queries/*.json) against the spans the router
@@ -11,9 +11,6 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
  */
 
 export type Row = Record<string, unknown>;
-
-export const QUERIES_DIR = new URL('../../honeycomb/queries/', import.meta.url);
-export const BOARD_FILE = new URL('../../honeycomb/board.json', import.meta.url);
 
 const SPAN_KINDS: Record<SpanKind, string> = {
   [SpanKind.INTERNAL]: 'internal',
@@ -67,11 +64,22 @@ export interface QuerySpec {
   limit?: number;
 }
 
-export async function loadQueries(): Promise<Map<string, QuerySpec>> {
-  const files = (await readdir(QUERIES_DIR)).filter((f) => f.endsWith('.json')).sort();
-  const queries = new Map<string, QuerySpec>();
-  for (const file of files) queries.set(file.replace(/\.json$/, ''), JSON.parse(await readFile(new URL(file, QUERIES_DIR), 'utf8')) as QuerySpec);
-  return queries;
+export type { DefinitionParams };
+
+export interface Board {
+  name: string;
+  description: string;
+  panels: { type: string; query_panel?: { query_id: string; query_annotation_id: string } }[];
+}
+
+/** The shipped queries, rendered for a component and dataset exactly as honeycomb/publish.mjs publishes them. */
+export async function loadQueries(params: DefinitionParams): Promise<Map<string, QuerySpec>> {
+  return (await loadQueryDefinitions(params)) as Map<string, QuerySpec>;
+}
+
+/** The shipped board, rendered as honeycomb/publish.mjs publishes it. */
+export async function loadBoard(params: DefinitionParams): Promise<Board> {
+  return (await loadBoardDefinition(params)) as Board;
 }
 
 // --- Calculated fields ------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { exampleHandler, LocalEcsServer, LocalLambdaServer } from '@vrouter/local-targets';
 import { createRuntime, loadConfig, type Runtime } from '@vrouter/router';
-import { createDynamoClient, createTable, startEmbeddedDynamo } from '@vrouter/store-dynamodb';
+import { createDynamoClient, createTable } from '@vrouter/store-dynamodb';
+import { startEmbeddedDynamo } from '@vrouter/store-dynamodb/embedded';
 
 export const TOKEN = 'e2e-admin-token-0123456789';
 export const TABLE = 'vrouter-e2e';
@@ -13,9 +14,12 @@ export interface ApiResponse<T = Record<string, unknown>> {
   body: T;
 }
 
-export interface Api {
-  <T = Record<string, unknown>>(method: string, path: string, body?: unknown, options?: { token?: string | null; contentType?: string; raw?: string }): Promise<ApiResponse<T>>;
-}
+export type Api = <T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options?: { token?: string | null; contentType?: string; raw?: string },
+) => Promise<ApiResponse<T>>;
 
 /** A small client for the router's HTTP API; `raw` sends a body as is (for malformed input). */
 export function apiClient(baseUrl: string, defaultToken = TOKEN): Api {
@@ -125,7 +129,7 @@ export function cloudEvent(extensions: Record<string, unknown> = {}): Record<str
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it returns a value or `timeoutMs` passes; returns the value and how long it took. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000, everyMs = 25): Promise<{ value: T; elapsedMs: number }> {
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 25): Promise<{ value: T; elapsedMs: number }> {
   const started = Date.now();
   for (;;) {
     const value = await check();

@@ -50,7 +50,7 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-type Query = Record<string, string | undefined>;
+type Query = Record<string, string | number | undefined>;
 
 interface RequestOptions {
   query?: Query | undefined;
@@ -93,7 +93,8 @@ export class VrouterClient {
     get: (component: string): Promise<ComponentDetails> => this.request('GET', `/v1/components${path(component)}`),
     put: (component: string, input: ComponentInput): Promise<Component> => this.request('PUT', `/v1/components${path(component)}`, { body: input }),
     /** Refused with 409 while the component has versions or pins. */
-    delete: (component: string, options: Reason = {}): Promise<void> => this.request('DELETE', `/v1/components${path(component)}`, { query: { reason: options.reason } }),
+    delete: (component: string, options: Reason = {}): Promise<void> =>
+      this.request('DELETE', `/v1/components${path(component)}`, { query: { reason: options.reason ?? undefined } }),
   };
 
   readonly versions = {
@@ -137,8 +138,7 @@ export class VrouterClient {
 
   readonly events = {
     /** `GET /v1/events`: one row per (event, component), newest first unless `order: 'asc'`; follow `cursor` for more. */
-    list: (query: EventListQuery = {}): Promise<EventList> =>
-      this.request('GET', '/v1/events', { query: { ...query, limit: query.limit === undefined ? undefined : String(query.limit) } }),
+    list: (query: EventListQuery = {}): Promise<EventList> => this.request('GET', '/v1/events', { query: { ...query } }),
     get: (source: string, id: string): Promise<EventDetails> => this.request('GET', `/v1/events${path(source, id)}`),
     /** One event (an object) or a batch (an array, sent as application/cloudevents-batch+json). */
     post: (event: Record<string, unknown> | Record<string, unknown>[], options: EventPostOptions = {}): Promise<EventPostAnswer> =>
@@ -198,7 +198,7 @@ export class VrouterClient {
   async request<T>(method: string, route: string, options: RequestOptions = {}): Promise<T> {
     const url = new URL(`${this.url}${route}`);
     for (const [name, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(name, value);
+      if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
     }
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;

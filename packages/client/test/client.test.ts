@@ -1,25 +1,25 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import t from 'tap';
 import { ApiError, ConnectionError, VrouterClient } from '../src/index.js';
 import { startServer } from './server.js';
 
-describe('VrouterClient over real HTTP', () => {
+t.test('VrouterClient over real HTTP', async (t) => {
   let stub: Awaited<ReturnType<typeof startServer>>;
   let client: VrouterClient;
 
-  before(async () => {
+  t.before(async () => {
     stub = await startServer();
     client = new VrouterClient({ url: `${stub.url}/`, token: 'secret-token' });
   });
-  after(() => new Promise<void>((resolve) => stub.server.close(() => resolve())));
-  beforeEach(() => {
+  t.teardown(() => new Promise<void>((resolve) => stub.server.close(() => resolve())));
+  t.beforeEach(() => {
     stub.seen.length = 0;
     stub.reply({ status: 200, type: 'application/json', body: '{}' });
   });
 
-  it('sends the bearer token and JSON bodies', async () => {
+  t.test('sends the bearer token and JSON bodies', async () => {
     await client.pins.set('customer', 'acme', 'svc', { channel: 'beta', reason: 'canary' });
     const [request] = stub.seen;
     assert.equal(request!.method, 'PUT');
@@ -29,7 +29,7 @@ describe('VrouterClient over real HTTP', () => {
     assert.deepEqual(JSON.parse(request!.body), { channel: 'beta', reason: 'canary' });
   });
 
-  it('sends reason and force only when given', async () => {
+  t.test('sends reason and force only when given', async () => {
     await client.channels.promote('svc', 'stable', 'beta', { force: true, reason: 'hotfix' });
     await client.channels.rollback('svc', 'stable');
     await client.channels.set('svc', 'beta', 'v2', { reason: undefined });
@@ -43,12 +43,12 @@ describe('VrouterClient over real HTTP', () => {
     );
   });
 
-  it('sends no authorization header without a token', async () => {
+  t.test('sends no authorization header without a token', async () => {
     await new VrouterClient({ url: stub.url }).components.list();
     assert.equal(stub.seen[0]!.headers.authorization, undefined);
   });
 
-  it('encodes every path segment', async () => {
+  t.test('encodes every path segment', async () => {
     await client.events.get('/tour/a b', 'id?#1');
     await client.versions.delete('svc', 'v1.2');
     await client.tokens.revoke('ci/bot');
@@ -58,7 +58,7 @@ describe('VrouterClient over real HTTP', () => {
     );
   });
 
-  it('builds query strings, leaving out absent filters', async () => {
+  t.test('builds query strings, leaving out absent filters', async () => {
     await client.pins.list({ scope: 'customer', component: 'svc' });
     await client.resolve({ component: 'svc', customer: 'a&b' });
     await client.audit.list({ since: '2026-01-01T00:00:00.000Z' });
@@ -70,14 +70,14 @@ describe('VrouterClient over real HTTP', () => {
     assert.equal(stub.seen[3]!.headers['content-type'], 'application/cloudevents+json');
   });
 
-  it('decodes JSON answers and maps 204 to undefined', async () => {
+  t.test('decodes JSON answers and maps 204 to undefined', async () => {
     stub.reply({ status: 201, type: 'application/json', body: '{"name":"ci","token":"t0k"}' });
     assert.deepEqual(await client.tokens.create({ name: 'ci', scopes: ['read'] }), { name: 'ci', token: 't0k' });
     stub.reply({ status: 204 });
     assert.equal(await client.pins.unset('plan', 'free', 'svc'), undefined);
   });
 
-  it('turns a problem document into an ApiError with status, code, field and detail', async () => {
+  t.test('turns a problem document into an ApiError with status, code, field and detail', async () => {
     const problem = {
       type: 'urn:vrouter:error:VR_PIN_VERSION_UNKNOWN',
       title: 't',
@@ -97,7 +97,7 @@ describe('VrouterClient over real HTTP', () => {
     assert.deepEqual(error.problem, problem);
   });
 
-  it('falls back to the status when the error body is not JSON', async () => {
+  t.test('falls back to the status when the error body is not JSON', async () => {
     stub.reply({ status: 502, type: 'text/html', body: '<h1>Bad gateway</h1>' });
     const error = await client.components.get('svc').catch((e: unknown) => e);
     assert.ok(error instanceof ApiError);
@@ -108,14 +108,14 @@ describe('VrouterClient over real HTTP', () => {
     assert.equal(error.problem, undefined);
   });
 
-  it('rejects a URL that is not http(s)', () => {
+  t.test('rejects a URL that is not http(s)', async () => {
     assert.throws(() => new VrouterClient({ url: 'ftp://example.com' }), TypeError);
     assert.throws(() => new VrouterClient({ url: 'not a url' }), TypeError);
   });
 });
 
-describe('VrouterClient without a server', () => {
-  it('throws ConnectionError naming the URL when the connection is refused', async () => {
+t.test('VrouterClient without a server', async (t) => {
+  t.test('throws ConnectionError naming the URL when the connection is refused', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -129,7 +129,7 @@ describe('VrouterClient without a server', () => {
     assert.doesNotMatch(error.message, /secret-token/);
   });
 
-  it('throws ConnectionError when the server does not answer in time', async () => {
+  t.test('throws ConnectionError when the server does not answer in time', async () => {
     const server = createServer(() => {
       // never answers
     });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import t from 'tap';
 import { ApiError, type Replay, VrouterClient } from '../src/index.js';
 import { startServer } from './server.js';
 
@@ -23,21 +23,21 @@ const job: Replay = {
   remaining: 2,
 };
 
-describe('VrouterClient events.list and replays', () => {
+t.test('VrouterClient events.list and replays', async (t) => {
   let stub: Awaited<ReturnType<typeof startServer>>;
   let client: VrouterClient;
 
-  before(async () => {
+  t.before(async () => {
     stub = await startServer();
     client = new VrouterClient({ url: stub.url, token: 'secret-token' });
   });
-  after(() => new Promise<void>((resolve) => stub.server.close(() => resolve())));
-  beforeEach(() => {
+  t.teardown(() => new Promise<void>((resolve) => stub.server.close(() => resolve())));
+  t.beforeEach(() => {
     stub.seen.length = 0;
     stub.reply({ status: 200, type: 'application/json', body: '{}' });
   });
 
-  it('events.list sends every filter given as a query parameter, the limit as a number', async () => {
+  t.test('events.list sends every filter given as a query parameter, the limit as a number', async () => {
     const page = { from: '2026-01-01T00:00:00.000Z', to: '2026-01-01T01:00:00.000Z', items: [], cursor: 'next' };
     stub.reply({ status: 200, type: 'application/json', body: JSON.stringify(page) });
     const answer = await client.events.list({
@@ -71,7 +71,7 @@ describe('VrouterClient events.list and replays', () => {
     });
   });
 
-  it('events.list without filters asks for the default window, and leaves out absent ones', async () => {
+  t.test('events.list without filters asks for the default window, and leaves out absent ones', async () => {
     await client.events.list();
     await client.events.list({ component: 'svc', customer: undefined, limit: undefined });
     assert.deepEqual(
@@ -80,7 +80,7 @@ describe('VrouterClient events.list and replays', () => {
     );
   });
 
-  it('replays.create posts the request as JSON and returns the 202 answer', async () => {
+  t.test('replays.create posts the request as JSON and returns the 202 answer', async () => {
     const created = { id: 'rp_2', state: 'completed', dryRun: true, matched: 1, sample: [{ source: '/s', id: 'e1', component: 'svc', version: 'v1', status: 'failed' }] };
     stub.reply({ status: 202, type: 'application/json', body: JSON.stringify(created) });
     const input = {
@@ -99,7 +99,7 @@ describe('VrouterClient events.list and replays', () => {
     assert.deepEqual(JSON.parse(request!.body), input);
   });
 
-  it('replays.get, list and cancel call their routes, encoding the id', async () => {
+  t.test('replays.get, list and cancel call their routes, encoding the id', async () => {
     stub.reply({ status: 200, type: 'application/json', body: JSON.stringify(job) });
     assert.deepEqual(await client.replays.get('rp_1'), job);
     await client.replays.cancel('rp/1?');
@@ -115,7 +115,7 @@ describe('VrouterClient events.list and replays', () => {
     );
   });
 
-  it('cancelling a replay that is not running is an ApiError 409', async () => {
+  t.test('cancelling a replay that is not running is an ApiError 409', async () => {
     stub.reply({ status: 409, type: 'application/problem+json', body: JSON.stringify({ status: 409, code: 'VR_CONFLICT', detail: 'Replay rp_1 is completed, not running.' }) });
     const error = await client.replays.cancel('rp_1').catch((e: unknown) => e);
     assert.ok(error instanceof ApiError);
@@ -124,7 +124,7 @@ describe('VrouterClient events.list and replays', () => {
     assert.equal(error.detail, 'Replay rp_1 is completed, not running.');
   });
 
-  it('an unknown replay is an ApiError 404', async () => {
+  t.test('an unknown replay is an ApiError 404', async () => {
     stub.reply({ status: 404, type: 'application/problem+json', body: JSON.stringify({ status: 404, code: 'VR_NOT_FOUND', detail: 'Replay rp_nope does not exist.' }) });
     const error = await client.replays.get('rp_nope').catch((e: unknown) => e);
     assert.ok(error instanceof ApiError);

@@ -22,18 +22,19 @@ export type {
 } from './model.js';
 export { buildSnapshot, pinKey, EMPTY_SNAPSHOT, servedKey } from './snapshot.js';
 export type { RoutingSnapshot, ComponentRouting, SnapshotParts } from './snapshot.js';
-export { isPinLive, resolveVersion, routingContext } from './resolve.js';
+export { CONSIDERATION_OUTCOMES, isPinLive, resolveVersion, routingContext } from './resolve.js';
 export type { RoutingContext, Resolution, ResolveOptions, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
 export { subscriptionMatches, subscribedComponents } from './subscriptions.js';
 export { parseCloudEvent, eventRouting } from './cloudevent.js';
 export type { CloudEvent, EventRouting } from './cloudevent.js';
-export { ERROR_CODES, VrouterError, ValidationError, NotFoundError, isVrouterError } from './errors.js';
-export type { ErrorCode } from './errors.js';
+export { ERROR_CATALOGUE, ERROR_CODES, STATUS_BY_CODE, VrouterError, ValidationError, NotFoundError, isVrouterError } from './errors.js';
+export type { ErrorCode, ErrorDefinition, ErrorSurface } from './errors.js';
 export {
   COMPONENT_NAME,
   VERSION_NAME,
   SUBJECT_NAME,
   SUBSCRIPTION_PATTERN,
+  TOKEN_NAME,
   assertComponentName,
   assertVersionName,
   assertSubject,
@@ -74,6 +75,7 @@ export type {
   AuditQuery,
   AuditLog,
 } from './ports.js';
+export { AUDIT_ACTIONS, DISPATCH_STATUSES } from './ports.js';
 export { REPLAY_STATES, replayStatus } from './replay.js';
 export type { ReplayFilter, ReplayRequest, ReplayState, ReplayCounts, ReplayJob, ReplayProgress, ReplayStore } from './replay.js';
 export { inShadowSample } from './shadow.js';

@@ -5,6 +5,8 @@ export const COMPONENT_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 export const VERSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** Customers, projects and plans are named by the caller's own ids; `#` and `/` stay out so keys and paths are unambiguous. */
 export const SUBJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/;
+/** Named API tokens: lower-case, so a name reads the same in audit entries, logs and URLs. */
+export const TOKEN_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export const SUBSCRIPTION_PATTERN = /^(\*|[A-Za-z0-9][A-Za-z0-9._:/-]{0,255}?(\.\*)?)$/;
 
 function check(pattern: RegExp, value: unknown, field: string, what: string): string {

@@ -8,7 +8,8 @@ import type { RoutingSnapshot } from './snapshot.js';
  * them and only translate; the invariants live with the callers in core and the router service.
  */
 
-export type DispatchStatus = 'pending' | 'dispatched' | 'succeeded' | 'failed';
+export const DISPATCH_STATUSES = ['pending', 'dispatched', 'succeeded', 'failed'] as const;
+export type DispatchStatus = (typeof DISPATCH_STATUSES)[number];
 
 export interface DispatchKey {
   source: string;
@@ -219,22 +220,24 @@ export interface Written<T> {
   before: T | null;
 }
 
-export type AuditAction =
-  | 'component.put'
-  | 'component.delete'
-  | 'version.put'
-  | 'version.delete'
-  | 'channel.set'
-  | 'channel.promote'
-  | 'channel.rollback'
-  | 'pin.set'
-  | 'pin.delete'
-  | 'customer.put'
-  | 'project.put'
-  | 'token.create'
-  | 'token.revoke'
-  | 'shadow.set'
-  | 'shadow.delete';
+export const AUDIT_ACTIONS = [
+  'component.put',
+  'component.delete',
+  'version.put',
+  'version.delete',
+  'channel.set',
+  'channel.promote',
+  'channel.rollback',
+  'pin.set',
+  'pin.delete',
+  'customer.put',
+  'project.put',
+  'token.create',
+  'token.revoke',
+  'shadow.set',
+  'shadow.delete',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One change, as the audit log keeps it. Never contains token values. */
 export interface AuditEntry {

@@ -10,14 +10,16 @@ export interface RoutingContext {
   plan?: string;
 }
 
-export type ConsiderationOutcome =
-  | 'matched'
-  | 'no-subject' // the event names nobody at this scope
-  | 'no-pin'
-  | 'expired'
-  | 'channel-empty'
-  | 'version-unknown'
-  | 'not-reached'; // a more specific scope already matched
+export const CONSIDERATION_OUTCOMES = [
+  'matched',
+  'no-subject', // the event names nobody at this scope
+  'no-pin',
+  'expired',
+  'channel-empty',
+  'version-unknown',
+  'not-reached', // a more specific scope already matched
+] as const;
+export type ConsiderationOutcome = (typeof CONSIDERATION_OUTCOMES)[number];
 
 export interface Consideration {
   scope: PinScope | 'default';

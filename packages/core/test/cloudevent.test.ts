@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { eventRouting, parseCloudEvent, ValidationError } from '../src/index.js';
 
 const valid = { specversion: '1.0', id: 'e-1', source: '/ci', type: 'build.started', customerid: 'acme' };
@@ -11,25 +11,25 @@ function rejects(input: unknown, field: string) {
   );
 }
 
-describe('parseCloudEvent', () => {
-  it('accepts a valid event and reads its routing attributes', () => {
+t.test('parseCloudEvent', async (t) => {
+  t.test('accepts a valid event and reads its routing attributes', async () => {
     const event = parseCloudEvent({ ...valid, projectid: 'web', plan: 'pro', component: 'builder', data: { a: 1 } });
     assert.deepEqual(eventRouting(event), { customer: 'acme', project: 'web', plan: 'pro', component: 'builder' });
   });
 
   for (const field of ['id', 'source', 'type', 'specversion']) {
-    it(`names a missing ${field}`, () => {
+    t.test(`names a missing ${field}`, async () => {
       const { [field as keyof typeof valid]: _, ...rest } = valid;
       rejects(rest, field);
     });
   }
 
-  it('rejects a non-object', () => rejects([valid], 'body'));
-  it('rejects specversion 0.3', () => rejects({ ...valid, specversion: '0.3' }, 'specversion'));
-  it('rejects an empty id', () => rejects({ ...valid, id: '' }, 'id'));
-  it('rejects a malformed time', () => rejects({ ...valid, time: 'yesterday' }, 'time'));
-  it('rejects an attribute name that is not lower-case alphanumeric', () => rejects({ ...valid, customerId: 'x' }, 'customerId'));
-  it('rejects a malformed component', () => rejects({ ...valid, component: 'Bad Name' }, 'component'));
-  it('rejects a non-string customerid', () => rejects({ ...valid, customerid: 42 }, 'customerid'));
-  it('rejects an over-long id', () => rejects({ ...valid, id: 'x'.repeat(300) }, 'id'));
+  t.test('rejects a non-object', async () => rejects([valid], 'body'));
+  t.test('rejects specversion 0.3', async () => rejects({ ...valid, specversion: '0.3' }, 'specversion'));
+  t.test('rejects an empty id', async () => rejects({ ...valid, id: '' }, 'id'));
+  t.test('rejects a malformed time', async () => rejects({ ...valid, time: 'yesterday' }, 'time'));
+  t.test('rejects an attribute name that is not lower-case alphanumeric', async () => rejects({ ...valid, customerId: 'x' }, 'customerId'));
+  t.test('rejects a malformed component', async () => rejects({ ...valid, component: 'Bad Name' }, 'component'));
+  t.test('rejects a non-string customerid', async () => rejects({ ...valid, customerid: 42 }, 'customerid'));
+  t.test('rejects an over-long id', async () => rejects({ ...valid, id: 'x'.repeat(300) }, 'id'));
 });

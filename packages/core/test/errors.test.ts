@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { backoffDelay, ERROR_CODES, idempotencyKey, ValidationError, VrouterError } from '../src/index.js';
 
-describe('errors', () => {
-  it('every code is VR_-prefixed and described', () => {
+t.test('errors', async (t) => {
+  t.test('every code is VR_-prefixed and described', async () => {
     for (const [code, message] of Object.entries(ERROR_CODES)) {
       assert.match(code, /^VR_[A-Z_]+$/);
       assert.ok(message.length > 10);
     }
   });
 
-  it('carries code and field', () => {
+  t.test('carries code and field', async () => {
     const error = new ValidationError('channel', 'bad');
     assert.ok(error instanceof VrouterError);
     assert.equal(error.code, 'VR_VALIDATION');
@@ -18,8 +18,8 @@ describe('errors', () => {
   });
 });
 
-describe('idempotencyKey', () => {
-  it('is stable, 64 hex characters, and separates its parts unambiguously', () => {
+t.test('idempotencyKey', async (t) => {
+  t.test('is stable, 64 hex characters, and separates its parts unambiguously', async () => {
     const key = idempotencyKey('/ci', 'e-1', 'builder');
     assert.match(key, /^[0-9a-f]{64}$/);
     assert.equal(key, idempotencyKey('/ci', 'e-1', 'builder'));
@@ -28,20 +28,21 @@ describe('idempotencyKey', () => {
   });
 });
 
-describe('backoffDelay', () => {
+t.test('backoffDelay', async (t) => {
   const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
-  it('doubles the ceiling per attempt and caps it', () => {
+  t.test('doubles the ceiling per attempt and caps it', async () => {
     assert.deepEqual(
       [1, 2, 3, 4, 5, 6].map((a) => backoffDelay(policy, a, 0, () => 0.999999)),
       [99, 199, 399, 799, 999, 999],
     );
   });
-  it('is jittered from zero', () =>
+  t.test('is jittered from zero', async () =>
     assert.equal(
       backoffDelay(policy, 3, 0, () => 0),
       0,
-    ));
-  it('honours Retry-After, within the cap', () => {
+    ),
+  );
+  t.test('honours Retry-After, within the cap', async () => {
     assert.equal(
       backoffDelay(policy, 1, 500, () => 0),
       500,
@@ -53,8 +54,8 @@ describe('backoffDelay', () => {
   });
 });
 
-describe('SnapshotCache.ensureFresh', () => {
-  it('asks the store only when the last look is older than the limit', async () => {
+t.test('SnapshotCache.ensureFresh', async (t) => {
+  t.test('asks the store only when the last look is older than the limit', async () => {
     const { SnapshotCache, EMPTY_SNAPSHOT } = await import('../src/index.js');
     let revisions = 0;
     const cache = new SnapshotCache({
@@ -72,8 +73,8 @@ describe('SnapshotCache.ensureFresh', () => {
   });
 });
 
-describe('SnapshotCache.reload', () => {
-  it('resolves with a load that began after the call, even while another load runs', async () => {
+t.test('SnapshotCache.reload', async (t) => {
+  t.test('resolves with a load that began after the call, even while another load runs', async () => {
     const { SnapshotCache, buildSnapshot } = await import('../src/index.js');
     let revision = 1;
     let loads = 0;

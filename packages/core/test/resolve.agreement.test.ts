@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import t from 'tap';
 import { buildSnapshot, type ChannelName, CHANNELS, type Pin, type Resolution, resolveVersion, SCOPES } from '../src/index.js';
 
 // The fast path answers from decisions the snapshot made ahead of time; the explaining path walks every step.
@@ -61,8 +61,8 @@ const essentials = (r: Resolution) =>
     ? { resolved: true, component: r.component, version: r.version, channel: r.channel, source: r.source, pin: r.pin, target: r.target }
     : { resolved: false, component: r.component, reason: r.reason };
 
-describe('resolveVersion: fast and explaining paths agree', () => {
-  it('same version, channel, source, pin and target (or the same reason) for every configuration, event and instant', () => {
+t.test('resolveVersion: fast and explaining paths agree', async (t) => {
+  t.test('same version, channel, source, pin and target (or the same reason) for every configuration, event and instant', async () => {
     fc.assert(
       fc.property(config, context, fc.constantFrom(...components, 'unknown'), fc.integer({ min: -6_000, max: 6_000 }), (c, ctx, component, offset) => {
         const snapshot = snapshotOf(c);
@@ -76,7 +76,7 @@ describe('resolveVersion: fast and explaining paths agree', () => {
     );
   });
 
-  it('agree at the instant a pin expires and just before', () => {
+  t.test('agree at the instant a pin expires and just before', async () => {
     fc.assert(
       fc.property(config, context, fc.nat({ max: 11 }), fc.constantFrom(-1, 0), (c, ctx, which, delta) => {
         const timed = c.pins.filter((p) => p.expiresAt !== undefined && !Number.isNaN(Date.parse(p.expiresAt)));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import fc from 'fast-check';
 import { type ChannelName, type Pin, type PinScope, resolveVersion, SCOPES } from '../src/index.js';
 import { snapshotWith } from './fixtures.js';
@@ -55,8 +55,8 @@ function build(s: Scenario) {
   return { snapshot: snapshotWith({ pins, channels: chans }), chans };
 }
 
-describe('resolveVersion properties', () => {
-  it('the most specific honourable pin wins; else stable; else unresolved', () => {
+t.test('resolveVersion properties', async (t) => {
+  t.test('the most specific honourable pin wins; else stable; else unresolved', async () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const { snapshot, chans } = build(s);
@@ -81,7 +81,7 @@ describe('resolveVersion properties', () => {
     );
   });
 
-  it('an expired pin never changes the decision', () => {
+  t.test('an expired pin never changes the decision', async () => {
     fc.assert(
       fc.property(scenario, fc.constantFrom(...SCOPES), channel, fc.integer({ min: 0, max: 10 ** 10 }), (s, scope, c, ago) => {
         const withoutPin = { ...s, [scope]: null };
@@ -94,7 +94,7 @@ describe('resolveVersion properties', () => {
     );
   });
 
-  it('always resolves to a registered version and explains every scope once', () => {
+  t.test('always resolves to a registered version and explains every scope once', async () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const result = resolveVersion(build(s).snapshot, 'svc', context, now, { explain: true });

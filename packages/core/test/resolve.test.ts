@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { resolveVersion, routingContext } from '../src/index.js';
 import { snapshotWith } from './fixtures.js';
 
@@ -13,7 +13,7 @@ function resolved(result: ReturnType<typeof resolveVersion>) {
   return result;
 }
 
-describe('resolveVersion: edge cases', () => {
+t.test('resolveVersion: edge cases', async (t) => {
   const cases: {
     name: string;
     snapshot: Parameters<typeof snapshotWith>[0];
@@ -98,7 +98,7 @@ describe('resolveVersion: edge cases', () => {
   ];
 
   for (const c of cases) {
-    it(c.name, () => {
+    t.test(c.name, async () => {
       const snapshot = snapshotWith(c.snapshot);
       const result = resolveVersion(snapshot, 'svc', c.context, now, { explain: true });
       const fast = resolveVersion(snapshot, 'svc', c.context, now);
@@ -117,7 +117,7 @@ describe('resolveVersion: edge cases', () => {
     });
   }
 
-  it('explains every scope, in precedence order', () => {
+  t.test('explains every scope, in precedence order', async () => {
     const decision = resolved(
       resolveVersion(snapshotWith({ pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] }), 'svc', { customer: 'acme', plan: 'pro' }, now, { explain: true }),
     );
@@ -133,7 +133,7 @@ describe('resolveVersion: edge cases', () => {
     assert.equal(decision.channel, 'beta');
   });
 
-  it('an unknown component is unresolved, not thrown', () => {
+  t.test('an unknown component is unresolved, not thrown', async () => {
     for (const explain of [false, true]) {
       const result = resolveVersion(snapshotWith({}), 'nope', {}, now, { explain });
       assert.equal(result.resolved, false);
@@ -141,7 +141,7 @@ describe('resolveVersion: edge cases', () => {
     }
   });
 
-  it('without explain, the answer is shared and frozen, with no explanation', () => {
+  t.test('without explain, the answer is shared and frozen, with no explanation', async () => {
     const snapshot = snapshotWith({ pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] });
     const a = resolveVersion(snapshot, 'svc', { customer: 'acme' }, now);
     const b = resolveVersion(snapshot, 'svc', { customer: 'acme', plan: 'pro' }, now);
@@ -151,25 +151,25 @@ describe('resolveVersion: edge cases', () => {
     assert.throws(() => (a.considered as unknown[]).push(1), TypeError);
   });
 
-  it('a pin expiring exactly now is expired', () => {
+  t.test('a pin expiring exactly now is expired', async () => {
     const expiresAt = new Date(now).toISOString();
     const decision = resolved(resolveVersion(snapshotWith({ pins: [{ scope: 'customer', subject: 'acme', channel: 'beta', expiresAt }] }), 'svc', { customer: 'acme' }, now));
     assert.equal(decision.version, 'v1');
   });
 });
 
-describe('routingContext', () => {
+t.test('routingContext', async (t) => {
   const snapshot = snapshotWith({ customers: [{ id: 'acme', plan: 'pro' }], projects: [{ id: 'web', customer: 'acme' }] });
 
-  it('derives customer from project and plan from customer', () => {
+  t.test('derives customer from project and plan from customer', async () => {
     assert.deepEqual(routingContext(snapshot, { project: 'web' }), { customer: 'acme', project: 'web', plan: 'pro' });
   });
 
-  it('keeps what the event says', () => {
+  t.test('keeps what the event says', async () => {
     assert.deepEqual(routingContext(snapshot, { customer: 'globex', project: 'web', plan: 'free' }), { customer: 'globex', project: 'web', plan: 'free' });
   });
 
-  it('leaves unknowns undefined', () => {
+  t.test('leaves unknowns undefined', async () => {
     assert.deepEqual(routingContext(snapshot, { customer: 'nobody' }), { customer: 'nobody', project: undefined, plan: undefined });
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { buildSnapshot, subscribedComponents, subscriptionMatches } from '../src/index.js';
 
-describe('subscriptions', () => {
+t.test('subscriptions', async (t) => {
   const table: [string, string, boolean][] = [
     ['build.*', 'build.started', true],
     ['build.*', 'build.step.done', true],
@@ -13,10 +13,10 @@ describe('subscriptions', () => {
     ['*', 'anything', true],
   ];
   for (const [pattern, type, expected] of table) {
-    it(`${pattern} ${expected ? 'matches' : 'does not match'} ${type}`, () => assert.equal(subscriptionMatches(pattern, type), expected));
+    t.test(`${pattern} ${expected ? 'matches' : 'does not match'} ${type}`, async () => assert.equal(subscriptionMatches(pattern, type), expected));
   }
 
-  it('lists subscribed components in name order', () => {
+  t.test('lists subscribed components in name order', async () => {
     const at = '2026-01-01T00:00:00Z';
     const snapshot = buildSnapshot({
       revision: 1,
@@ -36,8 +36,8 @@ describe('subscriptions', () => {
   });
 });
 
-describe('inShadowSample', () => {
-  it('is sticky per customer and grows with the percentage', async () => {
+t.test('inShadowSample', async (t) => {
+  t.test('is sticky per customer and grows with the percentage', async () => {
     const { inShadowSample } = await import('../src/index.js');
     const customers = Array.from({ length: 2000 }, (_, i) => `c${i}`);
     const at = (percent: number) => new Set(customers.filter((c) => inShadowSample({ version: 'v2', percent }, 'svc', c)));

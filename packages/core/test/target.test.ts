@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { parseTarget, ValidationError } from '../src/index.js';
 
 function rejects(input: unknown, field: string) {
@@ -9,8 +9,8 @@ function rejects(input: unknown, field: string) {
   );
 }
 
-describe('parseTarget', () => {
-  it('accepts a lambda target and defaults the invocation type', () => {
+t.test('parseTarget', async (t) => {
+  t.test('accepts a lambda target and defaults the invocation type', async () => {
     assert.deepEqual(parseTarget({ kind: 'lambda', functionName: 'f', qualifier: '23' }), {
       kind: 'lambda',
       functionName: 'f',
@@ -18,16 +18,16 @@ describe('parseTarget', () => {
       invocationType: 'RequestResponse',
     });
   });
-  it('refuses $LATEST', () => rejects({ kind: 'lambda', functionName: 'f', qualifier: '$LATEST' }, 'target.qualifier'));
-  it('refuses an unknown invocation type', () => rejects({ kind: 'lambda', functionName: 'f', qualifier: '1', invocationType: 'Later' }, 'target.invocationType'));
-  it('accepts an ecs target with family:revision', () => {
+  t.test('refuses $LATEST', async () => rejects({ kind: 'lambda', functionName: 'f', qualifier: '$LATEST' }, 'target.qualifier'));
+  t.test('refuses an unknown invocation type', async () => rejects({ kind: 'lambda', functionName: 'f', qualifier: '1', invocationType: 'Later' }, 'target.invocationType'));
+  t.test('accepts an ecs target with family:revision', async () => {
     const target = parseTarget({ kind: 'ecs', cluster: 'c', taskDefinition: 'builder:7', containerName: 'app' });
     assert.equal(target.kind, 'ecs');
   });
-  it('refuses a bare task family', () => rejects({ kind: 'ecs', cluster: 'c', taskDefinition: 'builder', containerName: 'app' }, 'target.taskDefinition'));
-  it('accepts an http target', () => assert.equal(parseTarget({ kind: 'http', url: 'https://svc.example/hook' }).kind, 'http'));
-  it('refuses a non-http url', () => rejects({ kind: 'http', url: 'ftp://x/y' }, 'target.url'));
-  it('refuses credentials in the url', () => rejects({ kind: 'http', url: 'https://u:p@x/y' }, 'target.url'));
-  it('refuses an unknown kind', () => rejects({ kind: 'sqs' }, 'target.kind'));
-  it('refuses a non-object', () => rejects('lambda', 'target'));
+  t.test('refuses a bare task family', async () => rejects({ kind: 'ecs', cluster: 'c', taskDefinition: 'builder', containerName: 'app' }, 'target.taskDefinition'));
+  t.test('accepts an http target', async () => assert.equal(parseTarget({ kind: 'http', url: 'https://svc.example/hook' }).kind, 'http'));
+  t.test('refuses a non-http url', async () => rejects({ kind: 'http', url: 'ftp://x/y' }, 'target.url'));
+  t.test('refuses credentials in the url', async () => rejects({ kind: 'http', url: 'https://u:p@x/y' }, 'target.url'));
+  t.test('refuses an unknown kind', async () => rejects({ kind: 'sqs' }, 'target.kind'));
+  t.test('refuses a non-object', async () => rejects('lambda', 'target'));
 });

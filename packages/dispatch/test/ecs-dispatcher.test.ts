@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { DispatchRequest } from '@vrouter/core';
 import { LocalEcsServer, type StartedTask, containerEnvironment } from '@vrouter/local-targets';
@@ -11,18 +11,18 @@ function largeRequest(id = 'evt-large'): DispatchRequest {
   return request(ecsTarget(), { payload: payload({ blob: 'x'.repeat(9000) }, id) });
 }
 
-describe('EcsDispatcher against LocalEcsServer', () => {
+t.test('EcsDispatcher against LocalEcsServer', async (t) => {
   const server = new LocalEcsServer({ clusters: ['jobs'] });
   let client: ECSClient;
   let dispatcher: EcsDispatcher;
 
-  before(async () => {
+  t.before(async () => {
     server.registerTaskDefinition('worker:3', { containers: ['app'] });
     client = localEcsClient((await server.start()).url);
     dispatcher = new EcsDispatcher({ client });
   });
 
-  after(async () => {
+  t.teardown(async () => {
     client.destroy();
     await server.stop();
   });
@@ -33,7 +33,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     return started;
   }
 
-  it('starts one task and reports the handoff as dispatched with its ARN', async () => {
+  t.test('starts one task and reports the handoff as dispatched with its ARN', async () => {
     const outcome = await dispatcher.dispatch(request(ecsTarget(), { payload: payload({}, 'evt-ok'), traceparent: TRACEPARENT }));
     const started = lastStart();
     assert.deepEqual(outcome, { status: 'dispatched', response: started.taskArn });
@@ -43,7 +43,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     assert.match(started.clusterArn, /cluster\/jobs$/);
   });
 
-  it('hands the event and its metadata to the container in environment variables', async () => {
+  t.test('hands the event and its metadata to the container in environment variables', async () => {
     const sent = payload({ n: 1 }, 'evt-env');
     await dispatcher.dispatch(request(ecsTarget(), { payload: sent, traceparent: TRACEPARENT }));
     const environment = containerEnvironment(lastStart().overrides, 'app');
@@ -62,20 +62,20 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     assert.equal(lastStart().overrides.containerOverrides?.length, 1);
   });
 
-  it('adds no TRACEPARENT when the request has none, and passes the network configuration on', async () => {
+  t.test('adds no TRACEPARENT when the request has none, and passes the network configuration on', async () => {
     const networkConfiguration = { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } };
     await dispatcher.dispatch(request(ecsTarget({ networkConfiguration }), { payload: payload({}, 'evt-net') }));
     assert.equal('TRACEPARENT' in containerEnvironment(lastStart().overrides, 'app'), false);
     assert.deepEqual(lastStart().input.networkConfiguration, networkConfiguration);
   });
 
-  it('leaves the launch type to the cluster when the target has none', async () => {
+  t.test('leaves the launch type to the cluster when the target has none', async () => {
     await dispatcher.dispatch(request(ecsTarget({ launchType: undefined }), { payload: payload({}, 'evt-no-launch-type') }));
     assert.equal(lastStart().launchType, undefined);
     assert.equal('launchType' in lastStart().input, false);
   });
 
-  it('uses the idempotency key as clientToken, so the same delivery starts one task however often it is sent', async () => {
+  t.test('uses the idempotency key as clientToken, so the same delivery starts one task however often it is sent', async () => {
     const delivery = request(ecsTarget(), { payload: payload({}, 'evt-twice') });
     const first = await dispatcher.dispatch(delivery);
     const second = await dispatcher.dispatch(delivery);
@@ -86,7 +86,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     assert.deepEqual(second, first);
   });
 
-  it('reports a later attempt of a started delivery as dispatched with the task ECS already started', async () => {
+  t.test('reports a later attempt of a started delivery as dispatched with the task ECS already started', async () => {
     const base = payload({}, 'evt-retried');
     const first = await dispatcher.dispatch(request(ecsTarget(), { payload: base }));
     // Another attempt number changes the input: ECS answers ConflictException naming the existing task.
@@ -96,7 +96,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     assert.equal(server.startsFor(base.vrouter.idempotencyKey), 1);
   });
 
-  it('passes a large event by reference, without VROUTER_EVENT', async () => {
+  t.test('passes a large event by reference, without VROUTER_EVENT', async () => {
     const seen: DispatchRequest[] = [];
     const referencing = new EcsDispatcher({
       client,
@@ -116,7 +116,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     assert.equal(environment.VROUTER_IDEMPOTENCY_KEY, large.payload.vrouter.idempotencyKey);
   });
 
-  it('does not ask for a reference when the event fits inline', async () => {
+  t.test('does not ask for a reference when the event fits inline', async () => {
     let calls = 0;
     const referencing = new EcsDispatcher({
       client,
@@ -130,13 +130,13 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     assert.ok(containerEnvironment(lastStart().overrides, 'app').VROUTER_EVENT);
   });
 
-  it('honours maxInlineBytes below ECS limit', async () => {
+  t.test('honours maxInlineBytes below ECS limit', async () => {
     const strict = new EcsDispatcher({ client, maxInlineBytes: 100 });
     const outcome = await strict.dispatch(request(ecsTarget(), { payload: payload({}, 'evt-strict') }));
     assert.equal(outcome.error?.code, 'VR_PAYLOAD_TOO_LARGE');
   });
 
-  it('fails with VR_PAYLOAD_TOO_LARGE, not retryable, for a large event without a payload reference', async () => {
+  t.test('fails with VR_PAYLOAD_TOO_LARGE, not retryable, for a large event without a payload reference', async () => {
     const before = server.calls.length;
     const outcome = await dispatcher.dispatch(largeRequest('evt-too-large'));
     assert.equal(outcome.status, 'failed');
@@ -146,7 +146,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     assert.equal(server.calls.length, before, 'RunTask must not be called');
   });
 
-  it('fails when the payload reference fails or is still too large', async () => {
+  t.test('fails when the payload reference fails or is still too large', async () => {
     const throwing = new EcsDispatcher({
       client,
       payloadReference: async () => {
@@ -165,7 +165,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     assert.equal((await malformed.dispatch(largeRequest('evt-ref-bad'))).error?.code, 'VR_PAYLOAD_REFERENCE_FAILED');
   });
 
-  it('fails retryably on transient RunTask failures', async () => {
+  t.test('fails retryably on transient RunTask failures', async () => {
     for (const reason of ['RESOURCE:MEMORY', 'RESOURCE:CPU', 'AGENT', 'Capacity is unavailable at this time. Please try again later or in a different availability zone']) {
       server.failuresNext(1, reason, { arn: 'arn:aws:ecs:us-east-1:000000000000:container-instance/jobs/abc', detail: 'placement failed' });
       const outcome = await dispatcher.dispatch(request(ecsTarget(), { payload: payload({}, `evt-${reason.length}`) }));
@@ -176,7 +176,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     }
   });
 
-  it('fails, not retryably, on RunTask failures that need a configuration change', async () => {
+  t.test('fails, not retryably, on RunTask failures that need a configuration change', async () => {
     for (const reason of ['ATTRIBUTE', 'MISSING']) {
       server.failuresNext(1, reason);
       const outcome = await dispatcher.dispatch(request(ecsTarget(), { payload: payload({}, `evt-${reason}`) }));
@@ -185,7 +185,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     }
   });
 
-  it('fails, not retryably, for an unknown task definition, cluster or container', async () => {
+  t.test('fails, not retryably, for an unknown task definition, cluster or container', async () => {
     const cases = [
       { target: ecsTarget({ taskDefinition: 'worker:99' }), code: 'ClientException', message: 'TaskDefinition not found.' },
       { target: ecsTarget({ cluster: 'nope' }), code: 'ClusterNotFoundException', message: 'Cluster not found.' },
@@ -200,7 +200,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     }
   });
 
-  it('fails retryably on a server fault or throttling, and not on access denied', async () => {
+  t.test('fails retryably on a server fault or throttling, and not on access denied', async () => {
     server
       .failNext(1, { type: 'ServerException', message: 'ECS is unwell' })
       .failNext(1, { type: 'ThrottlingException', message: 'Rate exceeded' })
@@ -220,7 +220,7 @@ describe('EcsDispatcher against LocalEcsServer', () => {
     assert.equal(outcomes[0]?.error?.message, 'ECS is unwell');
   });
 
-  it('fails, without throwing, for targets of another kind and payloads that cannot be serialised', async () => {
+  t.test('fails, without throwing, for targets of another kind and payloads that cannot be serialised', async () => {
     assert.equal((await dispatcher.dispatch(request({ kind: 'http', url: 'http://x.test' }))).error?.code, 'VR_TARGET_UNSUPPORTED');
     const bigint = await dispatcher.dispatch({ target: ecsTarget(), payload: payload({ n: 1n }) });
     assert.equal(bigint.error?.code, 'TypeError');
@@ -228,8 +228,8 @@ describe('EcsDispatcher against LocalEcsServer', () => {
   });
 });
 
-describe('EcsDispatcher configuration', () => {
-  it('reaches ECS through AWS_ENDPOINT_URL_ECS', async () => {
+t.test('EcsDispatcher configuration', async (t) => {
+  t.test('reaches ECS through AWS_ENDPOINT_URL_ECS', async () => {
     const server = new LocalEcsServer({ clusters: ['jobs'] }).registerTaskDefinition('worker:3');
     const { url } = await server.start();
     const saved = process.env.AWS_ENDPOINT_URL_ECS;
@@ -247,7 +247,7 @@ describe('EcsDispatcher configuration', () => {
     }
   });
 
-  it('builds its own client from clientConfig', async () => {
+  t.test('builds its own client from clientConfig', async () => {
     const server = new LocalEcsServer({ clusters: ['jobs'] }).registerTaskDefinition('worker:3');
     const { url } = await server.start();
     const dispatcher = new EcsDispatcher({
@@ -261,7 +261,7 @@ describe('EcsDispatcher configuration', () => {
     }
   });
 
-  it('fails retryably when the endpoint refuses connections', async () => {
+  t.test('fails retryably when the endpoint refuses connections', async () => {
     const refused = localEcsClient(`http://127.0.0.1:${await closedPort()}`);
     try {
       const outcome = await new EcsDispatcher({ client: refused }).dispatch(request(ecsTarget()));
@@ -272,7 +272,7 @@ describe('EcsDispatcher configuration', () => {
     }
   });
 
-  it('refuses contradictory or invalid options', () => {
+  t.test('refuses contradictory or invalid options', async () => {
     const client = localEcsClient('http://127.0.0.1:1');
     assert.throws(() => new EcsDispatcher({ client, clientConfig: {} }), TypeError);
     assert.throws(() => new EcsDispatcher({ client, maxInlineBytes: -1 }), RangeError);
@@ -281,8 +281,8 @@ describe('EcsDispatcher configuration', () => {
   });
 });
 
-describe('ecsClientToken', () => {
-  it('keeps a key of up to 64 characters and hashes a longer one to 64 hex characters', () => {
+t.test('ecsClientToken', async (t) => {
+  t.test('keeps a key of up to 64 characters and hashes a longer one to 64 hex characters', async () => {
     const key = 'f'.repeat(64);
     assert.equal(ecsClientToken(key), key);
     const long = ecsClientToken(`${key}-a`);

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import type { DispatchRequest } from '@vrouter/core';
 import { LocalHttpTarget, type RecordedHttpRequest } from '@vrouter/local-targets';
 import { HttpDispatcher } from '../src/index.js';
 import { TRACEPARENT, closedPort, httpTarget, payload, request } from './fixtures.js';
 
-describe('HttpDispatcher against LocalHttpTarget', () => {
+t.test('HttpDispatcher against LocalHttpTarget', async (t) => {
   const target = new LocalHttpTarget();
   const dispatcher = new HttpDispatcher();
   let url: string;
 
-  before(async () => {
+  t.before(async () => {
     target
       .route('/hook', (received) => ({ status: 200, body: { handled: (received.body as { id?: string }).id } }))
       .route('/accepted', () => ({ status: 202 }))
@@ -20,7 +20,7 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     url = (await target.start()).url;
   });
 
-  after(async () => {
+  t.teardown(async () => {
     await target.stop();
   });
 
@@ -30,7 +30,7 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     return recorded;
   }
 
-  it('POSTs the payload as a structured CloudEvent and succeeds with the answer', async () => {
+  t.test('POSTs the payload as a structured CloudEvent and succeeds with the answer', async () => {
     const outcome = await dispatcher.dispatch(request(httpTarget(`${url}/hook`)));
     assert.deepEqual(outcome, { status: 'succeeded', response: '{"handled":"evt-1"}' });
     const received = last('/hook');
@@ -39,11 +39,11 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     assert.equal(received.headers['content-type'], 'application/json');
   });
 
-  it('succeeds on any 2xx, also without a body', async () => {
+  t.test('succeeds on any 2xx, also without a body', async () => {
     assert.deepEqual(await dispatcher.dispatch(request(httpTarget(`${url}/accepted`))), { status: 'succeeded', response: '' });
   });
 
-  it('sends the idempotency key, the trace context and the X-Vrouter-* headers', async () => {
+  t.test('sends the idempotency key, the trace context and the X-Vrouter-* headers', async () => {
     await dispatcher.dispatch(request(httpTarget(`${url}/hook`), { traceparent: TRACEPARENT }));
     const { headers } = last('/hook');
     assert.equal(headers['idempotency-key'], payload().vrouter.idempotencyKey);
@@ -57,7 +57,7 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     assert.equal(headers['x-vrouter-shadow'], undefined);
   });
 
-  it('marks replays and shadow deliveries, and leaves out what is not set', async () => {
+  t.test('marks replays and shadow deliveries, and leaves out what is not set', async () => {
     const base = payload();
     const replayed: DispatchRequest = {
       target: httpTarget(`${url}/hook`),
@@ -73,7 +73,7 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
   });
 
   for (const status of [500, 502, 503, 429, 408]) {
-    it(`fails retryably on ${status}`, async () => {
+    t.test(`fails retryably on ${status}`, async () => {
       target.failNext(1, status);
       const outcome = await dispatcher.dispatch(request(httpTarget(`${url}/hook`)));
       assert.equal(outcome.status, 'failed');
@@ -85,7 +85,7 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     });
   }
 
-  it('passes Retry-After of a 503 or 429 on as retryAfterMs', async () => {
+  t.test('passes Retry-After of a 503 or 429 on as retryAfterMs', async () => {
     target.failNext(1, 503, { retryAfter: 7 }).failNext(1, 429, { retryAfter: new Date(Date.now() + 60_000).toUTCString() });
     const unavailable = await dispatcher.dispatch(request(httpTarget(`${url}/hook`)));
     assert.equal(unavailable.retryAfterMs, 7000);
@@ -93,12 +93,12 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     assert.ok(throttled.retryAfterMs !== undefined && throttled.retryAfterMs > 50_000 && throttled.retryAfterMs <= 60_000, String(throttled.retryAfterMs));
   });
 
-  it('ignores Retry-After on other statuses', async () => {
+  t.test('ignores Retry-After on other statuses', async () => {
     target.failNext(1, 500, { retryAfter: 7 });
     assert.equal((await dispatcher.dispatch(request(httpTarget(`${url}/hook`)))).retryAfterMs, undefined);
   });
 
-  it('fails, not retryably, on other 4xx, keeping the answer', async () => {
+  t.test('fails, not retryably, on other 4xx, keeping the answer', async () => {
     const outcome = await dispatcher.dispatch(request(httpTarget(`${url}/missing`)));
     assert.deepEqual(outcome, {
       status: 'failed',
@@ -108,7 +108,7 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     });
   });
 
-  it('does not follow redirects, and fails without retry', async () => {
+  t.test('does not follow redirects, and fails without retry', async () => {
     const outcome = await dispatcher.dispatch(request(httpTarget(`${url}/moved`)));
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.error?.code, 'HTTP_302');
@@ -117,7 +117,7 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     assert.equal(target.requestsTo('/elsewhere').length, 0);
   });
 
-  it('times out after target.timeoutMs, retryably', async () => {
+  t.test('times out after target.timeoutMs, retryably', async () => {
     target.hangNext(1);
     const started = performance.now();
     const outcome = await dispatcher.dispatch(request(httpTarget(`${url}/hook`, { timeoutMs: 150 })));
@@ -125,7 +125,7 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     assert.deepEqual(outcome, { status: 'failed', error: { code: 'TIMEOUT', message: 'The target did not answer within 150 ms.' }, retryable: true });
   });
 
-  it('times out on a target that is slow to answer, too', async () => {
+  t.test('times out on a target that is slow to answer, too', async () => {
     target.delayMs = 300;
     try {
       const outcome = await dispatcher.dispatch(request(httpTarget(`${url}/hook`, { timeoutMs: 100 })));
@@ -136,7 +136,7 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     }
   });
 
-  it('truncates the response to maxResponseBytes without splitting a character', async () => {
+  t.test('truncates the response to maxResponseBytes without splitting a character', async () => {
     const outcome = await new HttpDispatcher({ maxResponseBytes: 100 }).dispatch(request(httpTarget(`${url}/big`)));
     assert.equal(outcome.status, 'succeeded');
     const response = outcome.response ?? '';
@@ -145,17 +145,17 @@ describe('HttpDispatcher against LocalHttpTarget', () => {
     assert.ok(!response.includes('\uFFFD'));
   });
 
-  it('truncates by default to 4096 bytes', async () => {
+  t.test('truncates by default to 4096 bytes', async () => {
     const outcome = await dispatcher.dispatch(request(httpTarget(`${url}/big`)));
     assert.ok(Buffer.byteLength(outcome.response ?? '') <= 4096);
     assert.ok(Buffer.byteLength(outcome.response ?? '') >= 4095);
   });
 });
 
-describe('HttpDispatcher without a target to answer', () => {
+t.test('HttpDispatcher without a target to answer', async (t) => {
   const dispatcher = new HttpDispatcher();
 
-  it('fails retryably when the connection is refused', async () => {
+  t.test('fails retryably when the connection is refused', async () => {
     const outcome = await dispatcher.dispatch(request(httpTarget(`http://127.0.0.1:${await closedPort()}/hook`)));
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.error?.code, 'ECONNREFUSED');
@@ -163,13 +163,13 @@ describe('HttpDispatcher without a target to answer', () => {
     assert.equal(outcome.retryable, true);
   });
 
-  it('fails, not retryably, for a port fetch never connects to', async () => {
+  t.test('fails, not retryably, for a port fetch never connects to', async () => {
     const outcome = await dispatcher.dispatch(request(httpTarget('http://127.0.0.1:6000/hook')));
     assert.equal(outcome.error?.code, 'VR_BLOCKED_PORT');
     assert.equal(outcome.retryable, false);
   });
 
-  it('fails, without throwing, for targets of another kind, bad targets and payloads that cannot be serialised', async () => {
+  t.test('fails, without throwing, for targets of another kind, bad targets and payloads that cannot be serialised', async () => {
     const lambda = await dispatcher.dispatch({ target: { kind: 'lambda', functionName: 'f', qualifier: 'v1', invocationType: 'Event' }, payload: payload() });
     assert.equal(lambda.error?.code, 'VR_TARGET_UNSUPPORTED');
     for (const target of [httpTarget('ftp://example.test/x'), httpTarget('not a url'), httpTarget('http://127.0.0.1:1/', { timeoutMs: 0 })]) {
@@ -182,14 +182,14 @@ describe('HttpDispatcher without a target to answer', () => {
     assert.equal(bigint.retryable, false);
   });
 
-  it('fails, not retryably, when a header value is one HTTP cannot carry', async () => {
+  t.test('fails, not retryably, when a header value is one HTTP cannot carry', async () => {
     const base = payload();
     const outcome = await dispatcher.dispatch({ target: httpTarget('http://127.0.0.1:1/'), payload: { ...base, vrouter: { ...base.vrouter, replayId: 'a\nb' } } });
     assert.equal(outcome.error?.code, 'TypeError');
     assert.equal(outcome.retryable, false);
   });
 
-  it('refuses an invalid maxResponseBytes', () => {
+  t.test('refuses an invalid maxResponseBytes', async () => {
     assert.throws(() => new HttpDispatcher({ maxResponseBytes: -1 }), RangeError);
   });
 });

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import type { InvocationResponse, LambdaClient } from '@aws-sdk/client-lambda';
 import type { DispatchRequest } from '@vrouter/core';
 import { type Invocation, LocalLambdaServer, exampleHandler } from '@vrouter/local-targets';
 import { LambdaDispatcher } from '../src/index.js';
 import { TRACEPARENT, closedPort, lambdaTarget, localClient, payload, request } from './fixtures.js';
 
-describe('LambdaDispatcher against LocalLambdaServer', () => {
+t.test('LambdaDispatcher against LocalLambdaServer', async (t) => {
   const server = new LocalLambdaServer();
   let client: LambdaClient;
   let dispatcher: LambdaDispatcher;
 
-  before(async () => {
+  t.before(async () => {
     server
       .register('example', 'v1', exampleHandler('example', 'v1'))
       .register('echo', 'v1', (event, context) => ({ event, clientContext: context.clientContext ?? null }))
@@ -24,7 +24,7 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
     dispatcher = new LambdaDispatcher({ client });
   });
 
-  after(async () => {
+  t.teardown(async () => {
     client.destroy();
     await server.stop();
   });
@@ -35,17 +35,17 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
     return invocation;
   }
 
-  it('succeeds with the response of a RequestResponse invocation', async () => {
+  t.test('succeeds with the response of a RequestResponse invocation', async () => {
     const outcome = await dispatcher.dispatch(request(lambdaTarget('example')));
     assert.deepEqual(outcome, { status: 'succeeded', response: JSON.stringify({ handledBy: 'example@v1', eventId: 'evt-1', type: 'build.started' }) });
   });
 
-  it('sends the CloudEvent with its vrouter metadata as the payload', async () => {
+  t.test('sends the CloudEvent with its vrouter metadata as the payload', async () => {
     await dispatcher.dispatch(request(lambdaTarget('plain')));
     assert.deepEqual(server.invocationsOf('plain', 'v1').at(-1)?.payload, payload());
   });
 
-  it('fails, never succeeds, when the function throws, with its errorType and errorMessage', async () => {
+  t.test('fails, never succeeds, when the function throws, with its errorType and errorMessage', async () => {
     const outcome = await dispatcher.dispatch({ target: lambdaTarget('example'), payload: payload({ fail: true }, 'evt-fail') });
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.retryable, false);
@@ -54,14 +54,14 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
     assert.equal((JSON.parse(outcome.response ?? '') as { errorType: string }).errorType, 'Error');
   });
 
-  it('reports a thrown non-Error by the thrown value', async () => {
+  t.test('reports a thrown non-Error by the thrown value', async () => {
     const outcome = await dispatcher.dispatch(request(lambdaTarget('quiet')));
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.error?.code, 'FunctionError:Error');
     assert.equal(outcome.error?.message, 'no error object');
   });
 
-  it('reports an accepted Event invocation as dispatched', async () => {
+  t.test('reports an accepted Event invocation as dispatched', async () => {
     const outcome = await dispatcher.dispatch(request(lambdaTarget('example', { invocationType: 'Event' }), { payload: payload({}, 'evt-async') }));
     assert.deepEqual(outcome, { status: 'dispatched' });
     await server.settled();
@@ -70,7 +70,7 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
     assert.equal(invocation?.outcome, 'ok');
   });
 
-  it('fails with ResourceNotFoundException, not retryable, for an unknown function or version', async () => {
+  t.test('fails with ResourceNotFoundException, not retryable, for an unknown function or version', async () => {
     for (const target of [lambdaTarget('missing'), lambdaTarget('example', { qualifier: 'v404' })]) {
       const outcome = await dispatcher.dispatch(request(target));
       assert.equal(outcome.status, 'failed');
@@ -80,7 +80,7 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
     }
   });
 
-  it('fails retryably when Lambda throttles or has a server fault', async () => {
+  t.test('fails retryably when Lambda throttles or has a server fault', async () => {
     server.injectError('example', 'v1', { statusCode: 429, errorType: 'TooManyRequestsException', message: 'Rate exceeded' });
     server.injectError('example', 'v1', { statusCode: 500, errorType: 'ServiceException', message: 'Lambda is unwell' });
     const throttled = await dispatcher.dispatch(request(lambdaTarget('example')));
@@ -89,14 +89,14 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
     assert.deepEqual(serverFault, { status: 'failed', error: { code: 'ServiceException', message: 'Lambda is unwell' }, retryable: true });
   });
 
-  it('hands the traceparent on in the payload and in the client context', async () => {
+  t.test('hands the traceparent on in the payload and in the client context', async () => {
     await dispatcher.dispatch(request(lambdaTarget('echo'), { traceparent: TRACEPARENT }));
     const invocation = lastInvocation('echo');
     assert.equal((invocation.payload as { traceparent?: string }).traceparent, TRACEPARENT);
     assert.deepEqual(invocation.clientContext, { custom: { traceparent: TRACEPARENT } });
   });
 
-  it('hands the traceparent to an Event invocation in the payload, as Lambda drops its client context', async () => {
+  t.test('hands the traceparent to an Event invocation in the payload, as Lambda drops its client context', async () => {
     await dispatcher.dispatch(request(lambdaTarget('echo', { invocationType: 'Event' }), { traceparent: TRACEPARENT }));
     await server.settled();
     const invocation = lastInvocation('echo');
@@ -104,14 +104,14 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
     assert.equal((invocation.payload as { traceparent?: string }).traceparent, TRACEPARENT);
   });
 
-  it('adds no traceparent when the request has none', async () => {
+  t.test('adds no traceparent when the request has none', async () => {
     await dispatcher.dispatch(request(lambdaTarget('echo')));
     const invocation = lastInvocation('echo');
     assert.equal('traceparent' in (invocation.payload as object), false);
     assert.equal(invocation.clientContext, undefined);
   });
 
-  it('truncates the response to maxResponseBytes without splitting a character', async () => {
+  t.test('truncates the response to maxResponseBytes without splitting a character', async () => {
     const small = new LambdaDispatcher({ client, maxResponseBytes: 100 });
     const outcome = await small.dispatch(request(lambdaTarget('big')));
     assert.equal(outcome.status, 'succeeded');
@@ -122,13 +122,13 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
     assert.ok(!response.includes('\uFFFD'));
   });
 
-  it('truncates by default to 4096 bytes', async () => {
+  t.test('truncates by default to 4096 bytes', async () => {
     const outcome = await dispatcher.dispatch(request(lambdaTarget('big')));
     assert.ok(Buffer.byteLength(outcome.response ?? '') <= 4096);
     assert.ok(Buffer.byteLength(outcome.response ?? '') >= 4095);
   });
 
-  it('fails retryably when the endpoint refuses connections', async () => {
+  t.test('fails retryably when the endpoint refuses connections', async () => {
     const refused = localClient(`http://127.0.0.1:${await closedPort()}`);
     try {
       const outcome = await new LambdaDispatcher({ client: refused }).dispatch(request(lambdaTarget('example')));
@@ -141,14 +141,14 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
     }
   });
 
-  it('fails, without throwing, for targets of another kind', async () => {
+  t.test('fails, without throwing, for targets of another kind', async () => {
     const outcome = await dispatcher.dispatch({ target: { kind: 'http', url: 'http://example.test' }, payload: payload() });
     assert.deepEqual(outcome.error?.code, 'VR_TARGET_UNSUPPORTED');
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.retryable, false);
   });
 
-  it('fails, without throwing, for a payload that cannot be serialised', async () => {
+  t.test('fails, without throwing, for a payload that cannot be serialised', async () => {
     const bad = { target: lambdaTarget('example'), payload: payload({ n: 1n }) } satisfies DispatchRequest;
     const outcome = await dispatcher.dispatch(bad);
     assert.equal(outcome.status, 'failed');
@@ -157,8 +157,8 @@ describe('LambdaDispatcher against LocalLambdaServer', () => {
   });
 });
 
-describe('LambdaDispatcher options', () => {
-  it('builds its own client from clientConfig', async () => {
+t.test('LambdaDispatcher options', async (t) => {
+  t.test('builds its own client from clientConfig', async () => {
     const server = new LocalLambdaServer().register('example', 'v1', exampleHandler('example', 'v1'));
     const { url } = await server.start();
     const dispatcher = new LambdaDispatcher({
@@ -172,7 +172,7 @@ describe('LambdaDispatcher options', () => {
     }
   });
 
-  it('refuses contradictory or invalid options', () => {
+  t.test('refuses contradictory or invalid options', async () => {
     const client = localClient('http://127.0.0.1:1');
     assert.throws(() => new LambdaDispatcher({ client, clientConfig: {} }), TypeError);
     assert.throws(() => new LambdaDispatcher({ client, maxResponseBytes: -1 }), RangeError);
@@ -186,8 +186,8 @@ function answering(output: Partial<InvocationResponse>): LambdaClient {
   return { send: async () => ({ $metadata: {}, ...output }) } as unknown as LambdaClient;
 }
 
-describe('LambdaDispatcher on unusual Lambda answers', () => {
-  it('uses the FunctionError header and the raw payload when the error document is not JSON', async () => {
+t.test('LambdaDispatcher on unusual Lambda answers', async (t) => {
+  t.test('uses the FunctionError header and the raw payload when the error document is not JSON', async () => {
     const dispatcher = new LambdaDispatcher({ client: answering({ StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode('Task timed out') }) });
     assert.deepEqual(await dispatcher.dispatch(request(lambdaTarget('f'))), {
       status: 'failed',
@@ -197,14 +197,14 @@ describe('LambdaDispatcher on unusual Lambda answers', () => {
     });
   });
 
-  it('says so when a failed function returns no payload at all', async () => {
+  t.test('says so when a failed function returns no payload at all', async () => {
     const dispatcher = new LambdaDispatcher({ client: answering({ StatusCode: 200, FunctionError: 'Handled' }) });
     const outcome = await dispatcher.dispatch(request(lambdaTarget('f')));
     assert.equal(outcome.error?.code, 'FunctionError:Handled');
     assert.match(outcome.error?.message ?? '', /without an error document/);
   });
 
-  it('fails when the status does not match the invocation type', async () => {
+  t.test('fails when the status does not match the invocation type', async () => {
     const dispatcher = new LambdaDispatcher({ client: answering({ StatusCode: 200 }) });
     const outcome = await dispatcher.dispatch(request(lambdaTarget('f', { invocationType: 'Event' })));
     assert.equal(outcome.status, 'failed');

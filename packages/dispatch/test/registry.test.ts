@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import type { Dispatcher, DispatchRequest, Target } from '@vrouter/core';
 import { DispatcherRegistry } from '../src/index.js';
 import { payload } from './fixtures.js';
@@ -19,8 +19,8 @@ const lambda: Target = { kind: 'lambda', functionName: 'f', qualifier: 'v1', inv
 const http: Target = { kind: 'http', url: 'http://example.test' };
 const ecs: Target = { kind: 'ecs', cluster: 'c', taskDefinition: 't', containerName: 'app' };
 
-describe('DispatcherRegistry', () => {
-  it('routes each request to the dispatcher of its target kind', async () => {
+t.test('DispatcherRegistry', async (t) => {
+  t.test('routes each request to the dispatcher of its target kind', async () => {
     const lambdaDispatcher = recording('lambda');
     const httpDispatcher = recording('http');
     const registry = new DispatcherRegistry({ lambda: lambdaDispatcher, http: httpDispatcher });
@@ -30,7 +30,7 @@ describe('DispatcherRegistry', () => {
     assert.equal(httpDispatcher.seen[0]?.target, http);
   });
 
-  it('fails with VR_TARGET_UNSUPPORTED, not retryable, for a kind without a dispatcher', async () => {
+  t.test('fails with VR_TARGET_UNSUPPORTED, not retryable, for a kind without a dispatcher', async () => {
     const registry = new DispatcherRegistry({ lambda: recording('lambda') });
     const outcome = await registry.dispatch({ target: ecs, payload: payload() });
     assert.deepEqual(outcome, {
@@ -42,7 +42,7 @@ describe('DispatcherRegistry', () => {
     assert.equal(registry.supports('ecs'), false);
   });
 
-  it('treats kinds outside the model as unsupported, even names of Object.prototype', async () => {
+  t.test('treats kinds outside the model as unsupported, even names of Object.prototype', async () => {
     const registry = new DispatcherRegistry({ lambda: recording('lambda') });
     for (const kind of ['sqs', 'toString', '__proto__']) {
       const target = { kind } as unknown as Target;

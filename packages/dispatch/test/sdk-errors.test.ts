@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { failureFromError, isRetryableError } from '../src/sdk-errors.js';
 
 function sdkError(name: string, status: number, fault: 'client' | 'server', extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(`${name} happened`), { name, $fault: fault, $metadata: { httpStatusCode: status }, ...extra });
 }
 
-describe('failureFromError', () => {
-  it('keeps the exception name as the code and classifies retries', () => {
+t.test('failureFromError', async (t) => {
+  t.test('keeps the exception name as the code and classifies retries', async () => {
     assert.deepEqual(failureFromError(sdkError('ResourceNotFoundException', 404, 'client')), {
       status: 'failed',
       error: { code: 'ResourceNotFoundException', message: 'ResourceNotFoundException happened' },
@@ -21,7 +21,7 @@ describe('failureFromError', () => {
     assert.equal(isRetryableError(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })), true);
   });
 
-  it('names bare network errors by their errno code, also inside an AggregateError', () => {
+  t.test('names bare network errors by their errno code, also inside an AggregateError', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
     assert.deepEqual(failureFromError(refused), {
       status: 'failed',
@@ -35,7 +35,7 @@ describe('failureFromError', () => {
     assert.equal(outcome.retryable, true);
   });
 
-  it('copes with things that are not errors', () => {
+  t.test('copes with things that are not errors', async () => {
     assert.deepEqual(failureFromError('boom'), { status: 'failed', error: { code: 'Error', message: 'boom' }, retryable: false });
     assert.deepEqual(failureFromError(undefined), { status: 'failed', error: { code: 'Error', message: 'Error' }, retryable: false });
   });

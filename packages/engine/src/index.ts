@@ -5,7 +5,7 @@ export { DispatchRunner, dispatchFields } from './dispatch-runner.js';
 export type { DispatchJob, DispatchRunnerOptions, RoutingFacts } from './dispatch-runner.js';
 export { EventRouter } from './ingest.js';
 export type { DispatchSummary, EventRouterOptions, IngestOptions, IngestResult } from './ingest.js';
-export { integer, object, only, optionalText, queryInteger } from './input.js';
+export { integer, object, only, optionalText } from './input.js';
 export type { Body } from './input.js';
 export { KeyedLimiter } from './limiter.js';
 export { SILENT_LOGGER } from './logger.js';

@@ -43,8 +43,3 @@ export function integer(value: unknown, field: string, fallback: number, min: nu
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new ValidationError(field, `${field} must be an integer from ${min} to ${max}.`);
   return value;
 }
-
-/** An integer query parameter (a string) in [min, max], or `fallback` when absent. */
-export function queryInteger(value: string | undefined, field: string, fallback: number, min: number, max: number): number {
-  return integer(value === undefined ? undefined : Number(value), field, fallback, min, max);
-}

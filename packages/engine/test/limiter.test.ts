@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import t from 'tap';
 import { KeyedLimiter } from '../src/limiter.js';
 
 /** A task that finishes only when told to, so the test controls every interleaving. */
@@ -11,7 +11,7 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-test('runs at most `limit` tasks per key at once, in arrival order, and never limits other keys', async () => {
+t.test('runs at most `limit` tasks per key at once, in arrival order, and never limits other keys', async () => {
   const limiter = new KeyedLimiter();
   const started: string[] = [];
   const gates = new Map<string, ReturnType<typeof gate>>();
@@ -39,7 +39,7 @@ test('runs at most `limit` tasks per key at once, in arrival order, and never li
   assert.equal(limiter.inFlight('b'), 0);
 });
 
-test('a task that throws frees its slot', async () => {
+t.test('a task that throws frees its slot', async () => {
   const limiter = new KeyedLimiter();
   await assert.rejects(
     limiter.run('k', 1, async () => {

@@ -96,6 +96,11 @@ export class LocalSqsServer {
     return this.#endpoint.url;
   }
 
+  /** How many ReceiveMessage calls are being answered now (long polls waiting for a message); tests wait on it. */
+  get waitingPolls(): number {
+    return this.#polls.size;
+  }
+
   /** Answers waiting long polls (empty), stops listening and closes idle keep-alive connections. Safe to call twice. */
   async stop(): Promise<void> {
     await this.#endpoint.stop({

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import {
   ClientException,
   ClusterNotFoundException,
@@ -33,11 +33,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe('LocalEcsServer through the real ECSClient', () => {
+t.test('LocalEcsServer through the real ECSClient', async (t) => {
   const server = new LocalEcsServer({ clusters: ['default', 'jobs'] });
   let client: ECSClient;
 
-  before(async () => {
+  t.before(async () => {
     server
       .registerTaskDefinition('worker:3', { containers: ['app'] })
       .registerTaskDefinition('worker:4')
@@ -45,12 +45,12 @@ describe('LocalEcsServer through the real ECSClient', () => {
     client = localEcsClient((await server.start()).url);
   });
 
-  after(async () => {
+  t.teardown(async () => {
     client.destroy();
     await server.stop();
   });
 
-  it('starts a task and answers it as PROVISIONING with the overrides', async () => {
+  t.test('starts a task and answers it as PROVISIONING with the overrides', async () => {
     const out = await client.send(runTask());
     assert.deepEqual(out.failures, []);
     assert.equal(out.tasks?.length, 1);
@@ -69,7 +69,7 @@ describe('LocalEcsServer through the real ECSClient', () => {
     assert.equal(server.calls.at(-1)?.outcome, 'started');
   });
 
-  it('resolves a bare family to its latest revision, and accepts ARNs', async () => {
+  t.test('resolves a bare family to its latest revision, and accepts ARNs', async () => {
     const bare = await client.send(runTask({ taskDefinition: 'worker', overrides: {} }));
     assert.match(bare.tasks?.[0]?.taskDefinitionArn ?? '', /task-definition\/worker:4$/);
     const byArn = await client.send(
@@ -78,12 +78,12 @@ describe('LocalEcsServer through the real ECSClient', () => {
     assert.match(byArn.tasks?.[0]?.taskDefinitionArn ?? '', /task-definition\/other:1$/);
   });
 
-  it('uses the default cluster when none is named', async () => {
+  t.test('uses the default cluster when none is named', async () => {
     const out = await client.send(runTask({ cluster: undefined }));
     assert.match(out.tasks?.[0]?.clusterArn ?? '', /cluster\/default$/);
   });
 
-  it('answers the same task again for the same clientToken and input, starting nothing', async () => {
+  t.test('answers the same task again for the same clientToken and input, starting nothing', async () => {
     const token = 'a'.repeat(64);
     const first = await client.send(runTask({ clientToken: token }));
     const second = await client.send(runTask({ clientToken: token }));
@@ -92,7 +92,7 @@ describe('LocalEcsServer through the real ECSClient', () => {
     assert.equal(server.calls.at(-1)?.outcome, 'replayed');
   });
 
-  it('raises ConflictException with the existing tasks for the same clientToken with another input', async () => {
+  t.test('raises ConflictException with the existing tasks for the same clientToken with another input', async () => {
     const token = 'b'.repeat(64);
     const first = await client.send(runTask({ clientToken: token }));
     const error = await rejection(client.send(runTask({ clientToken: token, startedBy: 'someone-else' })));
@@ -103,14 +103,14 @@ describe('LocalEcsServer through the real ECSClient', () => {
     assert.equal(server.calls.at(-1)?.outcome, 'conflict');
   });
 
-  it('raises ClusterNotFoundException for an unknown cluster', async () => {
+  t.test('raises ClusterNotFoundException for an unknown cluster', async () => {
     const error = await rejection(client.send(runTask({ cluster: 'nope' })));
     assert.ok(error instanceof ClusterNotFoundException, String(error));
     assert.equal(error.message, 'Cluster not found.');
     assert.equal(error.$metadata.httpStatusCode, 400);
   });
 
-  it('raises ClientException for an unknown task definition or revision', async () => {
+  t.test('raises ClientException for an unknown task definition or revision', async () => {
     for (const taskDefinition of ['missing:1', 'worker:9', 'missing']) {
       const error = await rejection(client.send(runTask({ taskDefinition })));
       assert.ok(error instanceof ClientException, `${taskDefinition}: ${String(error)}`);
@@ -119,7 +119,7 @@ describe('LocalEcsServer through the real ECSClient', () => {
     }
   });
 
-  it('raises InvalidParameterException for overrides past 8192 characters, or for a container not in the task definition', async () => {
+  t.test('raises InvalidParameterException for overrides past 8192 characters, or for a container not in the task definition', async () => {
     const big = { containerOverrides: [{ name: 'app', environment: [{ name: 'BIG', value: 'x'.repeat(8200) }] }] };
     const tooBig = await rejection(client.send(runTask({ overrides: big })));
     assert.ok(tooBig instanceof InvalidParameterException, String(tooBig));
@@ -129,11 +129,11 @@ describe('LocalEcsServer through the real ECSClient', () => {
     assert.match(stranger.message, /sidecar is not a container/);
   });
 
-  it('raises InvalidParameterException for a clientToken longer than 64 characters', async () => {
+  t.test('raises InvalidParameterException for a clientToken longer than 64 characters', async () => {
     assert.ok((await rejection(client.send(runTask({ clientToken: 'c'.repeat(65) })))) instanceof InvalidParameterException);
   });
 
-  it('fails injected calls with the given exception class and fault', async () => {
+  t.test('fails injected calls with the given exception class and fault', async () => {
     server.failNext(1, { type: 'ServerException', message: 'ECS is unwell' }).failNext(1, { type: 'ThrottlingException', message: 'Rate exceeded' });
     const serverFault = await rejection(client.send(runTask()));
     assert.ok(serverFault instanceof ServerException, String(serverFault));
@@ -149,7 +149,7 @@ describe('LocalEcsServer through the real ECSClient', () => {
     assert.equal((await client.send(runTask())).tasks?.length, 1);
   });
 
-  it('answers injected failures with no task, and leaves the clientToken free', async () => {
+  t.test('answers injected failures with no task, and leaves the clientToken free', async () => {
     const token = 'd'.repeat(64);
     const before = server.starts.length;
     server.failuresNext(1, 'RESOURCE:MEMORY', { detail: 'no room' });
@@ -161,15 +161,15 @@ describe('LocalEcsServer through the real ECSClient', () => {
     assert.equal((await client.send(runTask({ clientToken: token, startedBy: 'retry' }))).tasks?.length, 1);
   });
 
-  it('answers other operations with UnknownOperationException', async () => {
+  t.test('answers other operations with UnknownOperationException', async () => {
     const error = await rejection(client.send(new DescribeTasksCommand({ tasks: ['t'] })));
     assert.equal((error as Error).name, 'UnknownOperationException');
     assert.equal(server.calls.at(-1)?.outcome, 'error');
   });
 });
 
-describe('LocalEcsServer options and lifecycle', () => {
-  it('is reachable through AWS_ENDPOINT_URL_ECS', async () => {
+t.test('LocalEcsServer options and lifecycle', async (t) => {
+  t.test('is reachable through AWS_ENDPOINT_URL_ECS', async () => {
     const server = new LocalEcsServer().registerTaskDefinition('hello:1');
     const { url } = await server.start();
     const saved = process.env.AWS_ENDPOINT_URL_ECS;
@@ -187,7 +187,7 @@ describe('LocalEcsServer options and lifecycle', () => {
     }
   });
 
-  it('refuses invalid registrations and a second start', async () => {
+  t.test('refuses invalid registrations and a second start', async () => {
     const server = new LocalEcsServer({ region: 'eu-west-1', accountId: '123456789012' });
     assert.throws(() => server.registerTaskDefinition('worker'));
     assert.throws(() => server.registerTaskDefinition('bad name:1'));

@@ -1,31 +1,31 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { LocalLambdaServer, exampleHandler } from '../src/index.js';
 import { decode, encode, localClient } from './client.js';
 
-describe('exampleHandler', () => {
+t.test('exampleHandler', async (t) => {
   const server = new LocalLambdaServer();
   let client: LambdaClient;
 
-  before(async () => {
+  t.before(async () => {
     server.register('example', 'v2', exampleHandler('example', '2.0.0'));
     client = localClient((await server.start()).url);
   });
 
-  after(async () => {
+  t.teardown(async () => {
     client.destroy();
     await server.stop();
   });
 
-  it('says which version handled which event', async () => {
+  t.test('says which version handled which event', async () => {
     const event = { specversion: '1.0', id: 'e-1', source: '/test', type: 'build.started', data: {} };
     const out = await client.send(new InvokeCommand({ FunctionName: 'example', Qualifier: 'v2', Payload: encode(event) }));
     assert.equal(out.FunctionError, undefined);
     assert.deepEqual(decode(out.Payload), { handledBy: 'example@2.0.0', eventId: 'e-1', type: 'build.started' });
   });
 
-  it('fails with a FunctionError when data.fail is true', async () => {
+  t.test('fails with a FunctionError when data.fail is true', async () => {
     const event = { specversion: '1.0', id: 'e-2', source: '/test', type: 'build.started', data: { fail: true } };
     const out = await client.send(new InvokeCommand({ FunctionName: 'example', Qualifier: 'v2', Payload: encode(event) }));
     assert.equal(out.FunctionError, 'Unhandled');
@@ -34,7 +34,7 @@ describe('exampleHandler', () => {
     assert.match(body.errorMessage, /example@2\.0\.0 failed event e-2/);
   });
 
-  it('tolerates payloads that are not events', () => {
+  t.test('tolerates payloads that are not events', async () => {
     assert.deepEqual(exampleHandler('c', 'v')(42, { functionName: 'c', qualifier: 'v', invocationType: 'RequestResponse', awsRequestId: 'r' }), {
       handledBy: 'c@v',
       eventId: null,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { parseFunctionReference } from '../src/function-name.js';
 
-describe('parseFunctionReference', () => {
-  it('accepts every FunctionName form of the Invoke API', () => {
+t.test('parseFunctionReference', async (t) => {
+  t.test('accepts every FunctionName form of the Invoke API', async () => {
     assert.deepEqual(parseFunctionReference('my-fn'), { name: 'my-fn' });
     assert.deepEqual(parseFunctionReference('my-fn:live'), { name: 'my-fn', qualifier: 'live' });
     assert.deepEqual(parseFunctionReference('123456789012:function:my_fn'), { name: 'my_fn' });
@@ -12,7 +12,7 @@ describe('parseFunctionReference', () => {
     assert.deepEqual(parseFunctionReference('arn:aws-cn:lambda:cn-north-1:123456789012:function:my-fn:$LATEST'), { name: 'my-fn', qualifier: '$LATEST' });
   });
 
-  it('rejects malformed names and ARNs', () => {
+  t.test('rejects malformed names and ARNs', async () => {
     for (const raw of ['', 'a b', 'a:b:c', 'arn:aws:s3:::bucket', 'arn:aws:lambda:r:1:layer:x', 'arn:aws:lambda:r:1:function:x:y:z', 'fn:bad qualifier', 'x'.repeat(65)]) {
       assert.equal(parseFunctionReference(raw), null, raw);
     }

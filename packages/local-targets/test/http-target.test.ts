@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { LocalHttpTarget } from '../src/index.js';
 
 async function post(url: string, body: unknown, init: RequestInit = {}): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test': 'yes' }, body: JSON.stringify(body), ...init });
 }
 
-describe('LocalHttpTarget', () => {
+t.test('LocalHttpTarget', async (t) => {
   const target = new LocalHttpTarget();
   let url: string;
 
-  before(async () => {
+  t.before(async () => {
     target
       .route('/echo', (request) => ({ status: 201, headers: { 'x-seen': request.headers['x-test'] as string }, body: { got: request.body } }))
       .route('/text', () => ({ body: 'plain words' }))
@@ -20,11 +20,11 @@ describe('LocalHttpTarget', () => {
     url = (await target.start()).url;
   });
 
-  after(async () => {
+  t.teardown(async () => {
     await target.stop();
   });
 
-  it('records each request and answers 200 {"ok":true} on paths without a handler', async () => {
+  t.test('records each request and answers 200 {"ok":true} on paths without a handler', async () => {
     const response = await post(`${url}/anything?x=1`, { hello: 'world' });
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { ok: true });
@@ -38,7 +38,7 @@ describe('LocalHttpTarget', () => {
     assert.ok(typeof recorded?.at === 'number');
   });
 
-  it('answers with the handler of the path', async () => {
+  t.test('answers with the handler of the path', async () => {
     const response = await post(`${url}/echo`, [1, 2]);
     assert.equal(response.status, 201);
     assert.equal(response.headers.get('x-seen'), 'yes');
@@ -49,18 +49,18 @@ describe('LocalHttpTarget', () => {
     assert.equal(target.requestsTo('/echo').length, 1);
   });
 
-  it('keeps a body that is not JSON as text', async () => {
+  t.test('keeps a body that is not JSON as text', async () => {
     await fetch(`${url}/raw`, { method: 'POST', body: 'not json' });
     assert.equal(target.requestsTo('/raw').at(-1)?.body, 'not json');
   });
 
-  it('answers 500 with the message when a handler throws', async () => {
+  t.test('answers 500 with the message when a handler throws', async () => {
     const response = await post(`${url}/boom`, {});
     assert.equal(response.status, 500);
     assert.equal(await response.text(), 'handler broke');
   });
 
-  it('fails the next requests with the injected status and Retry-After, then recovers', async () => {
+  t.test('fails the next requests with the injected status and Retry-After, then recovers', async () => {
     target.failNext(2, 503, { retryAfter: 7 });
     for (let i = 0; i < 2; i++) {
       const response = await post(`${url}/echo`, {});
@@ -79,7 +79,7 @@ describe('LocalHttpTarget', () => {
     assert.throws(() => target.failNext(1, 42), RangeError);
   });
 
-  it('never answers hung requests, and does not wait for them in settled()', async () => {
+  t.test('never answers hung requests, and does not wait for them in settled()', async () => {
     target.hangNext(1);
     await assert.rejects(post(`${url}/echo`, { n: 1 }, { signal: AbortSignal.timeout(100) }), { name: 'TimeoutError' });
     await target.settled();
@@ -91,7 +91,7 @@ describe('LocalHttpTarget', () => {
     assert.equal((await post(`${url}/echo`, {})).status, 201);
   });
 
-  it('delays answers by delayMs', async () => {
+  t.test('delays answers by delayMs', async () => {
     target.delayMs = 120;
     try {
       const started = performance.now();
@@ -103,8 +103,8 @@ describe('LocalHttpTarget', () => {
   });
 });
 
-describe('LocalHttpTarget lifecycle', () => {
-  it('stops although a request hangs, refuses a second start, and stops twice', async () => {
+t.test('LocalHttpTarget lifecycle', async (t) => {
+  t.test('stops although a request hangs, refuses a second start, and stops twice', async () => {
     const target = new LocalHttpTarget();
     assert.throws(() => target.url);
     const { url } = await target.start();
@@ -117,7 +117,7 @@ describe('LocalHttpTarget lifecycle', () => {
     assert.ok((await hanging) instanceof Error);
   });
 
-  it('answers 413 past maxBodyBytes', async () => {
+  t.test('answers 413 past maxBodyBytes', async () => {
     const target = new LocalHttpTarget({ maxBodyBytes: 10 });
     const { url } = await target.start();
     try {

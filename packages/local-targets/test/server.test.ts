@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import {
   InvalidParameterValueException,
   InvalidRequestContentException,
@@ -12,11 +12,11 @@ import {
 import { LocalLambdaServer } from '../src/index.js';
 import { decode, encode, localClient } from './client.js';
 
-describe('LocalLambdaServer through the real LambdaClient', () => {
+t.test('LocalLambdaServer through the real LambdaClient', async (t) => {
   const server = new LocalLambdaServer();
   let client: LambdaClient;
 
-  before(async () => {
+  t.before(async () => {
     server
       .register('echo', '$LATEST', (payload, context) => ({ payload, qualifier: context.qualifier, clientContext: context.clientContext ?? null }))
       .register('echo', 'v1', (payload) => ({ v1: payload }))
@@ -30,12 +30,12 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
     client = localClient(url);
   });
 
-  after(async () => {
+  t.teardown(async () => {
     client.destroy();
     await server.stop();
   });
 
-  it('returns the handler result for RequestResponse, with status 200 and the executed version', async () => {
+  t.test('returns the handler result for RequestResponse, with status 200 and the executed version', async () => {
     const out = await client.send(new InvokeCommand({ FunctionName: 'echo', Payload: encode({ hello: 'world' }) }));
     assert.equal(out.StatusCode, 200);
     assert.equal(out.FunctionError, undefined);
@@ -43,7 +43,7 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
     assert.deepEqual(decode(out.Payload), { payload: { hello: 'world' }, qualifier: '$LATEST', clientContext: null });
   });
 
-  it('takes the qualifier from ?Qualifier= or from the ARN suffix', async () => {
+  t.test('takes the qualifier from ?Qualifier= or from the ARN suffix', async () => {
     const byQuery = await client.send(new InvokeCommand({ FunctionName: 'echo', Qualifier: 'v1', Payload: encode(1) }));
     assert.deepEqual(decode(byQuery.Payload), { v1: 1 });
     assert.equal(byQuery.ExecutedVersion, 'v1');
@@ -56,14 +56,14 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
     assert.equal(server.invocationsOf('echo', 'v1').length, 2);
   });
 
-  it('rejects a Qualifier that disagrees with the ARN suffix', async () => {
+  t.test('rejects a Qualifier that disagrees with the ARN suffix', async () => {
     await assert.rejects(
       client.send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:echo:v1', Qualifier: 'v2', Payload: encode(1) })),
       InvalidParameterValueException,
     );
   });
 
-  it('reports a throwing handler as FunctionError Unhandled with the error document', async () => {
+  t.test('reports a throwing handler as FunctionError Unhandled with the error document', async () => {
     const out = await client.send(new InvokeCommand({ FunctionName: 'boom', Payload: encode({}) }));
     assert.equal(out.StatusCode, 200);
     assert.equal(out.FunctionError, 'Unhandled');
@@ -73,7 +73,7 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
     assert.equal(server.invocationsOf('boom').at(-1)?.outcome, 'error');
   });
 
-  it('answers Event with 202 and runs the handler afterwards, recording its outcome', async () => {
+  t.test('answers Event with 202 and runs the handler afterwards, recording its outcome', async () => {
     const out = await client.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'Event', Payload: encode({ n: 1 }) }));
     assert.equal(out.StatusCode, 202);
     assert.equal(out.FunctionError, undefined);
@@ -85,7 +85,7 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
     assert.equal(recorded?.outcome, 'ok');
   });
 
-  it('swallows an Event handler error but records it', async () => {
+  t.test('swallows an Event handler error but records it', async () => {
     const out = await client.send(new InvokeCommand({ FunctionName: 'async-boom', InvocationType: 'Event', Payload: encode({}) }));
     assert.equal(out.StatusCode, 202);
     await server.settled();
@@ -94,7 +94,7 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
     assert.deepEqual(recorded?.error, { errorType: 'Error', errorMessage: 'later kaput' });
   });
 
-  it('answers DryRun with 204 without running the handler', async () => {
+  t.test('answers DryRun with 204 without running the handler', async () => {
     const before = server.invocationsOf('boom').length;
     const out = await client.send(new InvokeCommand({ FunctionName: 'boom', InvocationType: 'DryRun' }));
     assert.equal(out.StatusCode, 204);
@@ -103,7 +103,7 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
     assert.equal(recorded.at(-1)?.outcome, undefined);
   });
 
-  it('raises ResourceNotFoundException for an unknown function or qualifier', async () => {
+  t.test('raises ResourceNotFoundException for an unknown function or qualifier', async () => {
     for (const input of [{ FunctionName: 'nope' }, { FunctionName: 'echo', Qualifier: 'v9' }]) {
       const error = await client.send(new InvokeCommand({ ...input, Payload: encode({}) })).then(
         () => assert.fail('expected a rejection'),
@@ -117,33 +117,33 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
     }
   });
 
-  it('decodes the base64 JSON client context and hands it to a synchronous handler', async () => {
+  t.test('decodes the base64 JSON client context and hands it to a synchronous handler', async () => {
     const clientContext = { custom: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } };
     const out = await client.send(new InvokeCommand({ FunctionName: 'echo', Payload: encode({}), ClientContext: Buffer.from(JSON.stringify(clientContext)).toString('base64') }));
     assert.deepEqual((decode(out.Payload) as { clientContext: unknown }).clientContext, clientContext);
     assert.deepEqual(server.invocations.at(-1)?.clientContext, clientContext);
   });
 
-  it('rejects a client context that is not base64 JSON', async () => {
+  t.test('rejects a client context that is not base64 JSON', async () => {
     await assert.rejects(
       client.send(new InvokeCommand({ FunctionName: 'echo', Payload: encode({}), ClientContext: Buffer.from('not json').toString('base64') })),
       InvalidRequestContentException,
     );
   });
 
-  it('raises InvalidRequestContentException for a payload that is not JSON', async () => {
+  t.test('raises InvalidRequestContentException for a payload that is not JSON', async () => {
     await assert.rejects(
       client.send(new InvokeCommand({ FunctionName: 'echo', Payload: new TextEncoder().encode('{not json') })),
       (error: unknown) => error instanceof InvalidRequestContentException && error.$metadata.httpStatusCode === 400,
     );
   });
 
-  it('treats an empty payload as {} like Lambda does', async () => {
+  t.test('treats an empty payload as {} like Lambda does', async () => {
     const out = await client.send(new InvokeCommand({ FunctionName: 'echo' }));
     assert.deepEqual((decode(out.Payload) as { payload: unknown }).payload, {});
   });
 
-  it('raises RequestTooLargeException past 256 KiB for Event, but accepts it synchronously', async () => {
+  t.test('raises RequestTooLargeException past 256 KiB for Event, but accepts it synchronously', async () => {
     const big = encode({ blob: 'x'.repeat(300 * 1024) });
     await assert.rejects(
       client.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'Event', Payload: big })),
@@ -153,17 +153,17 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
     assert.equal(out.StatusCode, 200);
   });
 
-  it('raises RequestTooLargeException past 6 MiB for RequestResponse', async () => {
+  t.test('raises RequestTooLargeException past 6 MiB for RequestResponse', async () => {
     const huge = encode({ blob: 'x'.repeat(6 * 1024 * 1024) });
     await assert.rejects(client.send(new InvokeCommand({ FunctionName: 'echo', Payload: huge })), RequestTooLargeException);
   });
 
-  it('returns X-Amz-Log-Result for LogType Tail', async () => {
+  t.test('returns X-Amz-Log-Result for LogType Tail', async () => {
     const out = await client.send(new InvokeCommand({ FunctionName: 'echo', LogType: 'Tail', Payload: encode({}) }));
     assert.match(Buffer.from(out.LogResult ?? '', 'base64').toString(), /^START RequestId: .* Version: \$LATEST\n/);
   });
 
-  it('fails injected invocations with the given API error before running the handler', async () => {
+  t.test('fails injected invocations with the given API error before running the handler', async () => {
     const before = server.invocations.length;
     server.injectError('echo', '$LATEST', { statusCode: 429, errorType: 'TooManyRequestsException', message: 'Rate exceeded' });
     const error = await client.send(new InvokeCommand({ FunctionName: 'echo', Payload: encode({}) })).then(
@@ -178,8 +178,8 @@ describe('LocalLambdaServer through the real LambdaClient', () => {
   });
 });
 
-describe('LocalLambdaServer options and lifecycle', () => {
-  it('is reachable through AWS_ENDPOINT_URL_LAMBDA, the way dev mode points the router at it', async () => {
+t.test('LocalLambdaServer options and lifecycle', async (t) => {
+  t.test('is reachable through AWS_ENDPOINT_URL_LAMBDA, the way dev mode points the router at it', async () => {
     const server = new LocalLambdaServer().register('hello', '$LATEST', () => 'hi');
     const { url } = await server.start();
     const saved = process.env.AWS_ENDPOINT_URL_LAMBDA;
@@ -196,7 +196,7 @@ describe('LocalLambdaServer options and lifecycle', () => {
     }
   });
 
-  it('delays handlers by delayMs', async () => {
+  t.test('delays handlers by delayMs', async () => {
     const server = new LocalLambdaServer({ delayMs: 150 }).register('slow', '$LATEST', () => null);
     const { url } = await server.start();
     const client = localClient(url);
@@ -211,7 +211,7 @@ describe('LocalLambdaServer options and lifecycle', () => {
     }
   });
 
-  it('reports a response over the sync limit as Function.ResponseSizeTooLarge', async () => {
+  t.test('reports a response over the sync limit as Function.ResponseSizeTooLarge', async () => {
     const server = new LocalLambdaServer({ maxSyncPayloadBytes: 1024 }).register('chatty', '$LATEST', () => 'y'.repeat(2048));
     const { url } = await server.start();
     const client = localClient(url);
@@ -225,7 +225,7 @@ describe('LocalLambdaServer options and lifecycle', () => {
     }
   });
 
-  it('refuses invalid registrations and a second start', async () => {
+  t.test('refuses invalid registrations and a second start', async () => {
     const server = new LocalLambdaServer();
     assert.throws(() => server.register('arn:aws:lambda:us-east-1:1:function:x', '$LATEST', () => null));
     assert.throws(() => server.register('ok', 'bad qualifier', () => null));
@@ -240,7 +240,7 @@ describe('LocalLambdaServer options and lifecycle', () => {
     }
   });
 
-  it('waits in stop() for Event handlers still running', async () => {
+  t.test('waits in stop() for Event handlers still running', async () => {
     let finished = false;
     const server = new LocalLambdaServer().register('lazy', '$LATEST', async () => {
       await new Promise((resolve) => setTimeout(resolve, 100));

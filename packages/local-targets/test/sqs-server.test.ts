@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -28,7 +28,16 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('LocalSqsServer through the real SQSClient', () => {
+/** Polls `check` until it holds, for at most 30 s (a loaded machine is slow; the condition, not a sleep, decides). */
+async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+t.test('LocalSqsServer through the real SQSClient', async (t) => {
   const server = new LocalSqsServer();
   let sqs: SQSClient;
   let counter = 0;
@@ -49,17 +58,17 @@ describe('LocalSqsServer through the real SQSClient', () => {
     };
   };
 
-  before(async () => {
+  t.before(async () => {
     const { url } = await server.start();
     sqs = new SQSClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   });
 
-  after(async () => {
+  t.teardown(async () => {
     sqs.destroy();
     await server.stop();
   });
 
-  it('creates queues idempotently, finds them by name and reports their attributes', async () => {
+  t.test('creates queues idempotently, finds them by name and reports their attributes', async () => {
     const url = await queue({ VisibilityTimeout: '45' });
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/000000000000\/q-\d+$/);
     const name = url.slice(url.lastIndexOf('/') + 1);
@@ -73,7 +82,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.ok(conflict instanceof QueueNameExists, String(conflict));
   });
 
-  it('raises the modelled QueueDoesNotExist for an unknown queue', async () => {
+  t.test('raises the modelled QueueDoesNotExist for an unknown queue', async () => {
     const byName = await rejection(sqs.send(new GetQueueUrlCommand({ QueueName: 'nope' })));
     assert.ok(byName instanceof QueueDoesNotExist, String(byName));
     const byUrl = await rejection(sqs.send(new SendMessageCommand({ QueueUrl: `${server.url}/000000000000/nope`, MessageBody: 'x' })));
@@ -81,7 +90,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.equal((byUrl as QueueDoesNotExist).$fault, 'client');
   });
 
-  it('answers the real MD5 digests (the SDK verifies the body ones) and round-trips message attributes', async () => {
+  t.test('answers the real MD5 digests (the SDK verifies the body ones) and round-trips message attributes', async () => {
     const QueueUrl = await queue();
     const MessageAttributes = {
       traceparent: { DataType: 'String', StringValue: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
@@ -106,7 +115,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.equal(md5OfMessageAttributes({ timestamp: { DataType: 'Number', StringValue: '1493147359900' } }), '235c5c510d26fb653d073faed50ae77c');
   });
 
-  it('returns only the attributes asked for', async () => {
+  t.test('returns only the attributes asked for', async () => {
     const QueueUrl = await queue();
     await sqs.send(
       new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes: { 'app.a': { DataType: 'String', StringValue: '1' }, b: { DataType: 'String', StringValue: '2' } } }),
@@ -117,7 +126,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.deepEqual(Object.keys(message?.MessageAttributes ?? {}), ['app.a']);
   });
 
-  it('sends batches entry by entry: a bad entry fails alone', async () => {
+  t.test('sends batches entry by entry: a bad entry fails alone', async () => {
     const QueueUrl = await queue();
     const out = await sqs.send(
       new SendMessageBatchCommand({
@@ -141,22 +150,23 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.equal((await counts(QueueUrl)).visible, 2);
   });
 
-  it('refuses a message over MaximumMessageSize', async () => {
+  t.test('refuses a message over MaximumMessageSize', async () => {
     const QueueUrl = await queue({ MaximumMessageSize: '1024' });
     const error = await rejection(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x'.repeat(1025) })));
     assert.ok(error instanceof SQSServiceException);
     assert.equal(error.name, 'InvalidParameterValue');
   });
 
-  it('long polling answers as soon as a message arrives, and empty when the wait ends', async () => {
+  t.test('long polling answers as soon as a message arrives, and empty when the wait ends', async () => {
     const QueueUrl = await queue();
     const started = Date.now();
-    const waiting = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }));
-    await sleep(200);
+    const waiting = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    await until(() => server.waitingPolls === 1);
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'late' }));
     const out = await waiting;
     assert.equal(out.Messages?.[0]?.Body, 'late');
-    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    // Well inside the 20 s wait: the poll was answered by the message, not by the wait running out.
+    assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
 
     const emptyStarted = Date.now();
     const empty = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
@@ -164,14 +174,14 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.ok(Date.now() - emptyStarted >= 950, `answered after ${Date.now() - emptyStarted} ms`);
   });
 
-  it('hides a received message for its visibility timeout, then delivers it again with a new receipt handle', async () => {
+  t.test('hides a received message for its visibility timeout, then delivers it again with a new receipt handle', async () => {
     const QueueUrl = await queue();
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
     const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 1 }))).Messages?.[0];
     assert.ok(first);
     assert.deepEqual(await counts(QueueUrl), { visible: 0, inFlight: 1, delayed: 0 });
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages, undefined);
-    const second = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 3, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }))).Messages?.[0];
+    const second = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }))).Messages?.[0];
     assert.equal(second?.MessageId, first.MessageId);
     assert.notEqual(second?.ReceiptHandle, first.ReceiptHandle);
     assert.equal(second?.Attributes?.ApproximateReceiveCount, '2');
@@ -191,7 +201,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: second?.ReceiptHandle }));
   });
 
-  it('ChangeMessageVisibility extends a delivery, and 0 releases it at once', async () => {
+  t.test('ChangeMessageVisibility extends a delivery, and 0 releases it at once', async () => {
     const QueueUrl = await queue();
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
     const message = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 1 }))).Messages?.[0];
@@ -202,7 +212,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages?.[0]?.MessageId, message?.MessageId);
   });
 
-  it('refuses receipt handles it never issued', async () => {
+  t.test('refuses receipt handles it never issued', async () => {
     const QueueUrl = await queue();
     const error = await rejection(sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: 'garbage' })));
     assert.ok(error instanceof ReceiptHandleIsInvalid, String(error));
@@ -213,7 +223,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     );
   });
 
-  it('deletes in batches', async () => {
+  t.test('deletes in batches', async () => {
     const QueueUrl = await queue();
     await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [1, 2, 3].map((n) => ({ Id: `m${n}`, MessageBody: `body ${n}` })) }));
     const messages = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages ?? [];
@@ -223,7 +233,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.deepEqual(await counts(QueueUrl), { visible: 0, inFlight: 0, delayed: 0 });
   });
 
-  it('counts delayed messages and delivers them after their delay', async () => {
+  t.test('counts delayed messages and delivers them after their delay', async () => {
     const QueueUrl = await queue();
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 1 }));
     assert.deepEqual(await counts(QueueUrl), { visible: 0, inFlight: 0, delayed: 1 });
@@ -231,7 +241,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.equal(out.Messages?.[0]?.Body, 'later');
   });
 
-  it('moves a message past maxReceiveCount to the dead-letter queue', async () => {
+  t.test('moves a message past maxReceiveCount to the dead-letter queue', async () => {
     const dlq = await queue();
     const dlqArn = server.queueArn(dlq);
     const refused = await rejection(
@@ -252,7 +262,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.equal(moved?.Attributes?.ApproximateReceiveCount, '1');
   });
 
-  it('expireVisibility makes in-flight messages receivable again at once', async () => {
+  t.test('expireVisibility makes in-flight messages receivable again at once', async () => {
     const QueueUrl = await queue();
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
     await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 300 }));
@@ -261,7 +271,7 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.equal(again.Messages?.[0]?.Attributes?.ApproximateReceiveCount, '2');
   });
 
-  it('injects faults, per operation', async () => {
+  t.test('injects faults, per operation', async () => {
     const QueueUrl = await queue();
     server.failNext(1, { type: 'InternalError', operation: 'ReceiveMessage' });
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
@@ -272,18 +282,19 @@ describe('LocalSqsServer through the real SQSClient', () => {
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages?.length, 1);
   });
 
-  it('answers a waiting long poll when it stops', async () => {
+  t.test('answers a waiting long poll when it stops', async () => {
     const other = new LocalSqsServer();
     const { url } = await other.start();
     const client = new SQSClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
     try {
       const QueueUrl = other.createQueue('idle');
       const waiting = client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
-      await sleep(100);
+      await until(() => other.waitingPolls === 1);
       const started = Date.now();
       await other.stop();
       assert.equal((await waiting).Messages, undefined);
-      assert.ok(Date.now() - started < 2000);
+      // Well inside the 20 s wait: stop() answered it.
+      assert.ok(Date.now() - started < 15_000, `answered after ${Date.now() - started} ms`);
     } finally {
       client.destroy();
     }

@@ -26,7 +26,5 @@ export type { DynamoReplayStoreOptions } from './replay-store.js';
 export type { DynamoAuditLogOptions } from './audit-log.js';
 export { measureKeyShares } from './key-shares.js';
 export type { KeyShare, KeySharesOptions } from './key-shares.js';
-export { startEmbeddedDynamo } from './embedded.js';
-export type { EmbeddedDynamo, EmbeddedDynamoOptions } from './embedded.js';
 export { createDynamoClient } from './client.js';
 export type { DynamoClientOptions } from './client.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import type { AuditEntry } from '@vrouter/core';
 import { DynamoAuditLog } from '../src/index.js';
 import { startTestTable, type TestTable } from './support.js';
@@ -8,10 +8,10 @@ function entry(i: number, at: string, extra: Partial<AuditEntry> = {}): AuditEnt
   return { id: `e${String(i).padStart(4, '0')}`, at, actor: 'admin', action: 'pin.set', component: 'svc', subject: 'acme', before: null, after: { channel: 'beta' }, ...extra };
 }
 
-describe('DynamoAuditLog', () => {
+t.test('DynamoAuditLog', async (t) => {
   let table: TestTable;
   let log: DynamoAuditLog;
-  before(async () => {
+  t.before(async () => {
     table = await startTestTable();
     log = new DynamoAuditLog({ client: table.client, tableName: table.tableName });
     const entries = [
@@ -23,22 +23,22 @@ describe('DynamoAuditLog', () => {
     ];
     await log.append(entries);
   });
-  after(() => table.close());
+  t.teardown(() => table.close());
 
   const ids = (entries: AuditEntry[]) => entries.map((e) => e.id);
 
-  it('queries by component, newest first, exactly as written', async () => {
+  t.test('queries by component, newest first, exactly as written', async () => {
     const { entries } = await log.query({ component: 'svc', since: '2026-05-01T00:00:00Z', until: '2026-05-05T00:00:00Z' });
     assert.deepEqual(ids(entries), ['e0004', 'e0002', 'e0001']);
     assert.deepEqual(entries[2], entry(1, '2026-05-01T10:00:00.000Z'));
   });
 
-  it('queries by subject, and by component and subject', async () => {
+  t.test('queries by subject, and by component and subject', async () => {
     assert.deepEqual(ids((await log.query({ subject: 'acme', since: '2026-05-01T00:00:00Z', until: '2026-05-05T00:00:00Z' })).entries), ['e0003', 'e0001']);
     assert.deepEqual(ids((await log.query({ component: 'svc', subject: 'acme', since: '2026-05-01T00:00:00Z', until: '2026-05-05T00:00:00Z' })).entries), ['e0001']);
   });
 
-  it('queries by time across day partitions, with a cursor', async () => {
+  t.test('queries by time across day partitions, with a cursor', async () => {
     const first = await log.query({ since: '2026-05-02T00:00:00Z', until: '2026-05-04T23:59:59Z', limit: 50 });
     assert.equal(first.entries.length, 50);
     assert.ok(first.cursor);
@@ -49,7 +49,7 @@ describe('DynamoAuditLog', () => {
     assert.deepEqual(all.slice(-3), ['e0004', 'e0003', 'e0002']);
   });
 
-  it('refuses a cursor it did not issue', async () => {
+  t.test('refuses a cursor it did not issue', async () => {
     await assert.rejects(log.query({ cursor: 'not-a-cursor' }), (e: unknown) => (e as { code?: string }).code === 'VR_VALIDATION');
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ChannelPointer, Component, Customer, Pin, Project, Version } from '@vrouter/core';
@@ -31,7 +31,7 @@ function untagged<T extends { etag?: string }>(record: T | null | undefined): Om
   return rest;
 }
 
-describe('DynamoRoutingConfigStore', () => {
+t.test('DynamoRoutingConfigStore', async (t) => {
   let table: TestTable;
   // Each test gets its own table so that revisions and snapshots are its own.
   let tables = 0;
@@ -42,14 +42,14 @@ describe('DynamoRoutingConfigStore', () => {
     return new DynamoRoutingConfigStore({ client: table.client, tableName });
   };
 
-  before(async () => {
+  t.before(async () => {
     table = await startTestTable();
   });
-  after(async () => {
+  t.teardown(async () => {
     await table.close();
   });
 
-  it('starts empty at revision 0', async () => {
+  t.test('starts empty at revision 0', async () => {
     const store = await freshStore();
     assert.equal(await store.revision(), 0);
     const snapshot = await store.loadSnapshot();
@@ -58,7 +58,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal(snapshot.pins.size, 0);
   });
 
-  it('round-trips components, versions, channels, pins, customers and projects through loadSnapshot', async () => {
+  t.test('round-trips components, versions, channels, pins, customers and projects through loadSnapshot', async () => {
     const store = await freshStore();
     const builds = component('builds', { description: 'Build pipeline', subscriptions: ['build.*', 'deploy.finished'] });
     const ecs: Version = {
@@ -122,7 +122,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.deepEqual(pointer, { component: 'builds', channel: 'beta', version: '2.0.0-rc.1', previousVersion: '1.0.0', updatedAt: '2026-02-01T00:00:00.000Z' });
   });
 
-  it('never stores a pin expiry in the TTL attribute', async () => {
+  t.test('never stores a pin expiry in the TTL attribute', async () => {
     const store = await freshStore();
     await store.putPin({ scope: 'plan', subject: 'free', component: 'builds', channel: 'stable', expiresAt: '2030-01-01T00:00:00.000Z', createdAt: AT });
     const { Item } = await table.client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'CONFIG' }, sk: { S: 'PIN#plan#free#builds' } }, ConsistentRead: true }));
@@ -130,7 +130,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal(Item?.pinExpiresAt?.S, '2030-01-01T00:00:00.000Z');
   });
 
-  it('bumps the revision after every write, but not for deleting nothing', async () => {
+  t.test('bumps the revision after every write, but not for deleting nothing', async () => {
     const store = await freshStore();
     const writes: [string, () => Promise<unknown>][] = [
       ['putComponent', () => store.putComponent(component('builds'))],
@@ -155,7 +155,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal(await store.revision(), last);
   });
 
-  it('setChannel remembers the previous version, and keeps it when re-set to the same version', async () => {
+  t.test('setChannel remembers the previous version, and keeps it when re-set to the same version', async () => {
     const store = await freshStore();
     assert.equal(await store.getChannel('builds', 'stable'), null);
     const strip = ({ etag: _etag, ...pointer }: ChannelPointer) => pointer;
@@ -172,7 +172,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.deepEqual(await store.getChannel('builds', 'stable'), rolledBack.pointer);
   });
 
-  it('honours If-Match and If-None-Match, and returns what a write replaced', async () => {
+  t.test('honours If-Match and If-None-Match, and returns what a write replaced', async () => {
     const store = await freshStore();
     await store.putComponent(component('builds'));
     await store.putVersion(lambdaVersion('builds', '1.0.0'));
@@ -192,7 +192,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal((await store.setChannel('builds', 'stable', '1.0.0', AT, { ifMatch: channel.etag })).before?.etag, channel.etag);
   });
 
-  it('stores tokens by name with only their hash, and served markers once', async () => {
+  t.test('stores tokens by name with only their hash, and served markers once', async () => {
     const store = await freshStore();
     const token = { name: 'ci', hash: 'a'.repeat(64), scopes: ['events:write' as const], createdAt: AT, createdBy: 'admin' };
     await store.createToken(token);
@@ -212,7 +212,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal(await store.revision(), before + 1, 'one revision bump for the whole bulk');
   });
 
-  it('deleteComponent removes the component, reports whether it existed, and bumps the revision only then', async () => {
+  t.test('deleteComponent removes the component, reports whether it existed, and bumps the revision only then', async () => {
     const store = await freshStore();
     await store.putComponent(component('builds'));
     const before = await store.revision();
@@ -223,7 +223,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal(await store.revision(), before + 1, 'deleting nothing changes nothing');
   });
 
-  it('deleteVersion and deletePin report whether the item existed', async () => {
+  t.test('deleteVersion and deletePin report whether the item existed', async () => {
     const store = await freshStore();
     await store.putComponent(component('builds'));
     await store.putVersion(lambdaVersion('builds', '1.0.0'));
@@ -237,7 +237,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal(snapshot.pins.size, 0);
   });
 
-  it('skips unknown and garbled items instead of failing the load', async () => {
+  t.test('skips unknown and garbled items instead of failing the load', async () => {
     const store = await freshStore();
     await store.putComponent(component('builds'));
     const raw = async (item: Record<string, unknown>) => {
@@ -257,7 +257,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal(snapshot.customers.size, 0);
   });
 
-  it('loads a configuration larger than one Query page', async () => {
+  t.test('loads a configuration larger than one Query page', async () => {
     const store = await freshStore();
     // 120 components of 10 KB each exceed the 1 MB a Query page returns.
     const description = 'x'.repeat(10_000);
@@ -266,7 +266,7 @@ describe('DynamoRoutingConfigStore', () => {
     assert.equal(snapshot.components.size, 120);
   });
 
-  it('refuses key segments containing "#", which could alias another record', async () => {
+  t.test('refuses key segments containing "#", which could alias another record', async () => {
     const store = await freshStore();
     await assert.rejects(
       store.putPin({ scope: 'customer', subject: 'a#b', component: 'builds', channel: 'stable', createdAt: AT }),

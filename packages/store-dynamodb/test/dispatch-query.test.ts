@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { type DispatchRecord, type DispatchStatus, idempotencyKey } from '@vrouter/core';
 import { DynamoEventStore } from '../src/index.js';
 import { startTestTable, type TestTable } from './support.js';
@@ -8,12 +8,12 @@ import { startTestTable, type TestTable } from './support.js';
 const T0 = Date.parse('2026-06-01T10:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
-describe('listDispatches', () => {
+t.test('listDispatches', async (t) => {
   let table: TestTable;
   let store: DynamoEventStore;
   const rows: DispatchRecord[] = [];
 
-  before(async () => {
+  t.before(async () => {
     table = await startTestTable();
     store = new DynamoEventStore({ client: table.client, tableName: table.tableName });
     // 3 hours of traffic, one event a minute, for two components and three customers; every 7th fails.
@@ -47,7 +47,7 @@ describe('listDispatches', () => {
       }
     }
   });
-  after(() => table.close());
+  t.teardown(() => table.close());
 
   const expected = (filter: (r: DispatchRecord) => boolean) =>
     rows
@@ -56,7 +56,7 @@ describe('listDispatches', () => {
       .sort();
   const got = (items: DispatchRecord[]) => items.map((r) => `${r.component}/${r.id}`).sort();
 
-  it('failed events of one customer for one component in 15 minutes: reads about what it returns', async () => {
+  t.test('failed events of one customer for one component in 15 minutes: reads about what it returns', async () => {
     const from = at(60);
     const to = at(75);
     const page = await store.listDispatches({ from, to, component: 'builder', customer: 'acme', status: 'failed', limit: 100 });
@@ -65,7 +65,7 @@ describe('listDispatches', () => {
     assert.equal(page.scanned, page.items.length, 'the index holds exactly the failed rows of this customer and component');
   });
 
-  it('all events of a component in a window read exactly what they return', async () => {
+  t.test('all events of a component in a window read exactly what they return', async () => {
     const page = await store.listDispatches({ from: at(30), to: at(89), component: 'notifier', limit: 1000 });
     assert.equal(page.items.length, 60);
     assert.equal(page.scanned, 60);
@@ -75,13 +75,13 @@ describe('listDispatches', () => {
     );
   });
 
-  it('component and customer use their own index', async () => {
+  t.test('component and customer use their own index', async () => {
     const page = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', customer: 'globex', limit: 1000 });
     assert.equal(page.items.length, 60);
     assert.equal(page.scanned, 60);
   });
 
-  it('pages with a cursor, newest first by default and oldest first on request', async () => {
+  t.test('pages with a cursor, newest first by default and oldest first on request', async () => {
     const first = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', limit: 50 });
     assert.equal(first.items[0]!.id, 'e179');
     const second = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', limit: 500, cursor: first.cursor });
@@ -94,7 +94,7 @@ describe('listDispatches', () => {
     );
   });
 
-  it('without a component, walks hour buckets; failed without a component walks failed days', async () => {
+  t.test('without a component, walks hour buckets; failed without a component walks failed days', async () => {
     const all = await store.listDispatches({ from: at(50), to: at(130), limit: 1000 });
     assert.deepEqual(
       got(all.items),
@@ -110,14 +110,14 @@ describe('listDispatches', () => {
     assert.equal(v2.items.length, 90);
   });
 
-  it('moves a record out of the failed indexes when a later outcome succeeds', async () => {
+  t.test('moves a record out of the failed indexes when a later outcome succeeds', async () => {
     const record = rows.find((r) => r.status === 'failed' && r.component === 'builder')!;
     assert.equal(await store.completeDispatch(record, record.claimToken!, { status: 'succeeded', attempts: 2 }), true);
     const failed = await store.listDispatches({ from: at(0), to: at(179), component: 'builder', status: 'failed', limit: 1000 });
     assert.ok(!failed.items.some((r) => r.id === record.id));
   });
 
-  it('refuses a cursor it did not issue and a reversed window', async () => {
+  t.test('refuses a cursor it did not issue and a reversed window', async () => {
     await assert.rejects(store.listDispatches({ from: at(0), to: at(1), limit: 1, cursor: 'x' }), (e: unknown) => (e as { field?: string }).field === 'cursor');
     await assert.rejects(store.listDispatches({ from: at(5), to: at(1), limit: 1 }), (e: unknown) => (e as { field?: string }).field === 'from');
   });

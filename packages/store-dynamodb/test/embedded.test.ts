@@ -2,26 +2,27 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { isVrouterError } from '@vrouter/core';
-import { createDynamoClient, createTable, DynamoEventStore, DynamoRoutingConfigStore, startEmbeddedDynamo } from '../src/index.js';
+import { createDynamoClient, createTable, DynamoEventStore, DynamoRoutingConfigStore } from '../src/index.js';
+import { startEmbeddedDynamo } from '../src/embedded.js';
 
 const AT = '2026-01-31T12:00:00.000Z';
 
 const isUnavailable = (error: unknown): boolean => isVrouterError(error) && error.code === 'VR_STORE_UNAVAILABLE';
 
-describe('startEmbeddedDynamo', () => {
+t.test('startEmbeddedDynamo', async (t) => {
   let dir: string;
 
-  before(async () => {
+  t.before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vrouter-dynalite-'));
   });
-  after(async () => {
+  t.teardown(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('listens on a random loopback port by default', async () => {
+  t.test('listens on a random loopback port by default', async () => {
     const dynamo = await startEmbeddedDynamo();
     try {
       assert.match(dynamo.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -33,7 +34,7 @@ describe('startEmbeddedDynamo', () => {
     await dynamo.close();
   });
 
-  it('with a path, keeps data across a close and a restart on the same path', async () => {
+  t.test('with a path, keeps data across a close and a restart on the same path', async () => {
     const path = join(dir, 'db');
     const first = await startEmbeddedDynamo({ path });
     let client = createDynamoClient({ endpoint: first.endpoint });
@@ -74,7 +75,7 @@ describe('startEmbeddedDynamo', () => {
     }
   });
 
-  it('refuses a path another server is using, instead of crashing on the first request', async () => {
+  t.test('refuses a path another server is using, instead of crashing on the first request', async () => {
     const path = join(dir, 'locked');
     const first = await startEmbeddedDynamo({ path });
     try {
@@ -87,7 +88,7 @@ describe('startEmbeddedDynamo', () => {
     await again.close();
   });
 
-  it('rejects when the port is taken', async () => {
+  t.test('rejects when the port is taken', async () => {
     const first = await startEmbeddedDynamo();
     try {
       const port = Number(new URL(first.endpoint).port);
@@ -97,7 +98,7 @@ describe('startEmbeddedDynamo', () => {
     }
   });
 
-  it('without a path, starts empty every time', async () => {
+  t.test('without a path, starts empty every time', async () => {
     const dynamo = await startEmbeddedDynamo();
     const client = createDynamoClient({ endpoint: dynamo.endpoint });
     try {
@@ -110,8 +111,8 @@ describe('startEmbeddedDynamo', () => {
   });
 });
 
-describe('store errors', () => {
-  it('a missing table is VR_STORE_UNAVAILABLE', async () => {
+t.test('store errors', async (t) => {
+  t.test('a missing table is VR_STORE_UNAVAILABLE', async () => {
     const dynamo = await startEmbeddedDynamo();
     const client = createDynamoClient({ endpoint: dynamo.endpoint });
     try {
@@ -123,7 +124,7 @@ describe('store errors', () => {
     }
   });
 
-  it('an unreachable endpoint is VR_STORE_UNAVAILABLE, with the network error as cause', async () => {
+  t.test('an unreachable endpoint is VR_STORE_UNAVAILABLE, with the network error as cause', async () => {
     const dynamo = await startEmbeddedDynamo();
     await dynamo.close();
     // Nothing listens there any more; one attempt keeps the test fast.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { type CloudEvent, type DispatchRecord, type EventRecord, idempotencyKey, isVrouterError } from '@vrouter/core';
 import { DEFAULT_RETENTION_SECONDS, DynamoEventStore, GSI1, SHARDS } from '../src/index.js';
@@ -34,20 +34,20 @@ function dispatchRecord(source: string, id: string, component: string, extra: Pa
   };
 }
 
-describe('DynamoEventStore', () => {
+t.test('DynamoEventStore', async (t) => {
   let table: TestTable;
   let store: DynamoEventStore;
   const unique = () => `evt-${randomUUID()}`;
 
-  before(async () => {
+  t.before(async () => {
     table = await startTestTable();
     store = new DynamoEventStore({ client: table.client, tableName: table.tableName });
   });
-  after(async () => {
+  t.teardown(async () => {
     await table.close();
   });
 
-  it('recordEvent records once: true, then false, keeping the first record', async () => {
+  t.test('recordEvent records once: true, then false, keeping the first record', async () => {
     const id = unique();
     const first = eventRecord('urn:ci', id);
     assert.equal(await store.recordEvent(first), true);
@@ -55,7 +55,7 @@ describe('DynamoEventStore', () => {
     assert.deepEqual((await store.getEvent('urn:ci', id))?.event, first);
   });
 
-  it('writes the TTL and the hour-bucket index keys on the event item', async () => {
+  t.test('writes the TTL and the hour-bucket index keys on the event item', async () => {
     const id = unique();
     const before = Math.floor(Date.now() / 1000);
     await store.recordEvent(eventRecord('urn:ci', id, { receivedAt: '2026-03-04T07:06:07.890+02:00' }));
@@ -82,7 +82,7 @@ describe('DynamoEventStore', () => {
     assert.ok(Items?.some((item) => item.id?.S === id));
   });
 
-  it('honours retentionSeconds and refuses nonsense', async () => {
+  t.test('honours retentionSeconds and refuses nonsense', async () => {
     const short = new DynamoEventStore({ client: table.client, tableName: table.tableName, retentionSeconds: 60 });
     const id = unique();
     await short.claimDispatch(dispatchRecord('urn:ci', id, 'builds'));
@@ -95,7 +95,7 @@ describe('DynamoEventStore', () => {
     }
   });
 
-  it('claimDispatch: the second claim gets claimed:false and the existing record', async () => {
+  t.test('claimDispatch: the second claim gets claimed:false and the existing record', async () => {
     const id = unique();
     const first = dispatchRecord('urn:ci', id, 'builds', {
       version: null,
@@ -110,7 +110,7 @@ describe('DynamoEventStore', () => {
     assert.deepEqual(second, { claimed: false, existing: first });
   });
 
-  it('claimDispatch: of 50 concurrent claims of one key exactly one wins, and all see the winner', async () => {
+  t.test('claimDispatch: of 50 concurrent claims of one key exactly one wins, and all see the winner', async () => {
     const id = unique();
     const attempts = Array.from({ length: 50 }, () => dispatchRecord('urn:ci', id, 'builds'));
     const results = await Promise.all(attempts.map((record) => store.claimDispatch(record)));
@@ -122,7 +122,7 @@ describe('DynamoEventStore', () => {
     }
   });
 
-  it('completeDispatch only with the owning token, and then records the outcome', async () => {
+  t.test('completeDispatch only with the owning token, and then records the outcome', async () => {
     const id = unique();
     const claim = dispatchRecord('urn:ci', id, 'builds');
     const key = { source: 'urn:ci', id, component: 'builds' };
@@ -152,7 +152,7 @@ describe('DynamoEventStore', () => {
     assert.equal(record?.response, undefined);
   });
 
-  it('completeDispatch of a record that does not exist returns false and creates nothing', async () => {
+  t.test('completeDispatch of a record that does not exist returns false and creates nothing', async () => {
     const id = unique();
     assert.equal(await store.completeDispatch({ source: 'urn:ci', id, component: 'builds' }, 'token', { status: 'succeeded', attempts: 1 }), false);
     const { Items } = await table.client.send(
@@ -166,7 +166,7 @@ describe('DynamoEventStore', () => {
     assert.equal(Items?.length, 0);
   });
 
-  it('getEvent returns the event with its dispatches sorted by component, or null', async () => {
+  t.test('getEvent returns the event with its dispatches sorted by component, or null', async () => {
     const id = unique();
     const event = eventRecord('urn:ci', id);
     await store.recordEvent(event);
@@ -182,7 +182,7 @@ describe('DynamoEventStore', () => {
     assert.equal(await store.getEvent('urn:ci', unique()), null);
   });
 
-  it('round-trips sources and ids with "#", "/" and unicode without aliasing', async () => {
+  t.test('round-trips sources and ids with "#", "/" and unicode without aliasing', async () => {
     const id = `id#1/ü-${randomUUID()}`;
     const source = 'https://example.com/repos/a#b/ÄÖÜ/日本語/🚀';
     const event = eventRecord(source, id);
@@ -199,7 +199,7 @@ describe('DynamoEventStore', () => {
     assert.equal(await store.recordEvent(eventRecord('a', `b${suffix}#c`)), true);
   });
 
-  it('keeps the CloudEvent byte for byte, including keys and numbers a DynamoDB map would refuse', async () => {
+  t.test('keeps the CloudEvent byte for byte, including keys and numbers a DynamoDB map would refuse', async () => {
     const id = unique();
     const event: CloudEvent = {
       specversion: '1.0',
@@ -213,7 +213,7 @@ describe('DynamoEventStore', () => {
     assert.deepEqual((await store.getEvent('urn:ci', id))?.event.event, event);
   });
 
-  it('getEvent fails loudly on an unreadable dispatch item rather than hiding it', async () => {
+  t.test('getEvent fails loudly on an unreadable dispatch item rather than hiding it', async () => {
     const id = unique();
     await store.recordEvent(eventRecord('urn:ci', id));
     await table.client.send(
@@ -226,10 +226,10 @@ describe('DynamoEventStore', () => {
   });
 });
 
-describe('large events in the log', () => {
-  const fixture = eventStoreFixture();
+t.test('large events in the log', async (t) => {
+  const fixture = eventStoreFixture(t);
 
-  it('compresses an event over 64 KiB and reads it back as written', async () => {
+  t.test('compresses an event over 64 KiB and reads it back as written', async () => {
     const record = eventRecord('urn:big', `big-${randomUUID()}`);
     record.event = { ...record.event, data: { text: 'release notes '.repeat(20_000) } };
     assert.equal(await fixture.store.recordEvent(record), true);
@@ -241,7 +241,7 @@ describe('large events in the log', () => {
     assert.deepEqual((await fixture.store.getEvent('urn:big', record.id))?.event, record);
   });
 
-  it('refuses an event that does not fit an item even compressed, writing nothing', async () => {
+  t.test('refuses an event that does not fit an item even compressed, writing nothing', async () => {
     const { randomBytes } = await import('node:crypto');
     const record = eventRecord('urn:huge', `huge-${randomUUID()}`);
     record.event = { ...record.event, data: randomBytes(600 * 1024).toString('base64') };

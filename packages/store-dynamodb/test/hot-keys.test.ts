@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { type DispatchRecord, idempotencyKey } from '@vrouter/core';
 import { DynamoEventStore, type KeyShare, measureKeyShares } from '../src/index.js';
 import { startTestTable, type TestTable } from './support.js';
@@ -54,20 +54,20 @@ async function burst(store: DynamoEventStore, outcome: 'succeeded' | 'failed'): 
 const describeShares = (shares: KeyShare[]) => shares.map((s) => `${s.index}: ${(s.share * 100).toFixed(1)}% on ${s.hottestKey}`).join('; ');
 
 for (const outcome of ['succeeded', 'failed'] as const) {
-  describe(`a ${outcome === 'failed' ? 'failure burst of one version' : 'single-component burst'}`, () => {
+  t.test(`a ${outcome === 'failed' ? 'failure burst of one version' : 'single-component burst'}`, async (t) => {
     let table: TestTable;
     let shares: KeyShare[];
     let before_: KeyShare[];
 
-    before(async () => {
+    t.before(async () => {
       table = await startTestTable();
       await burst(new DynamoEventStore({ client: table.client, tableName: table.tableName }), outcome);
       shares = await measureKeyShares(table.client, table.tableName);
       before_ = await measureKeyShares(table.client, table.tableName, { unsharded: true });
     });
-    after(() => table.close());
+    t.teardown(() => table.close());
 
-    it(`leaves no key in the table or any index with more than ${BOUND * 100}% of the burst`, () => {
+    t.test(`leaves no key in the table or any index with more than ${BOUND * 100}% of the burst`, async () => {
       const indexes = shares.map((s) => s.index);
       for (const expected of ['table', 'gsi1', 'gsi3', 'gsi4', 'gsi2 leases', ...(outcome === 'failed' ? ['gsi2', 'gsi5', 'gsi6'] : [])])
         assert.ok(indexes.includes(expected), `${expected} was written`);
@@ -77,7 +77,7 @@ for (const outcome of ['succeeded', 'failed'] as const) {
       }
     });
 
-    it('would have put the time and component indexes on one key without shards', () => {
+    t.test('would have put the time and component indexes on one key without shards', async () => {
       const unsharded = new Map(before_.map((s) => [s.index, s]));
       // The measure itself can see a hot key: folded back onto the old keys, one component is one key.
       assert.equal(unsharded.get('gsi3')?.keys, 1);

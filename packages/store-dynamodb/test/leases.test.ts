@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import type { DispatchRecord } from '@vrouter/core';
 import { eventStoreFixture, pendingDispatch } from './support.js';
 
@@ -10,10 +10,10 @@ function pending(id: string, leaseUntil: string): DispatchRecord {
   return pendingDispatch('urn:lease', id, { leaseUntil });
 }
 
-describe('dispatch leases', () => {
-  const fixture = eventStoreFixture();
+t.test('dispatch leases', async (t) => {
+  const fixture = eventStoreFixture(t);
 
-  it('finds only pending claims whose lease ended, oldest first', async () => {
+  t.test('finds only pending claims whose lease ended, oldest first', async () => {
     const expiredA = pending(`a-${randomUUID()}`, at(-2000));
     const expiredB = pending(`b-${randomUUID()}`, at(-5000));
     const live = pending(`c-${randomUUID()}`, at(60_000));
@@ -30,7 +30,7 @@ describe('dispatch leases', () => {
     assert.equal(found.find((c) => c.id === expiredA.id)?.claimToken, expiredA.claimToken);
   });
 
-  it('exactly one of many concurrent recoverers takes an expired claim over', async () => {
+  t.test('exactly one of many concurrent recoverers takes an expired claim over', async () => {
     const record = pending(`t-${randomUUID()}`, at(-1000));
     await fixture.store.claimDispatch(record);
     const [expired] = (await fixture.store.findExpiredClaims(at(0), 100)).filter((c) => c.id === record.id);
@@ -45,14 +45,14 @@ describe('dispatch leases', () => {
     assert.equal(await fixture.store.completeDispatch(record, winners[0]!.claimToken!, { status: 'succeeded', attempts: 1 }), true);
   });
 
-  it('does not take over a claim whose lease is still running', async () => {
+  t.test('does not take over a claim whose lease is still running', async () => {
     const record = pending(`l-${randomUUID()}`, at(60_000));
     await fixture.store.claimDispatch(record);
     const taken = await fixture.store.takeOverClaim({ ...record, claimToken: record.claimToken!, leaseUntil: record.leaseUntil! }, randomUUID(), at(90_000), at(0));
     assert.equal(taken, null);
   });
 
-  it('renews a lease only for its owner, recording attempts and the last error', async () => {
+  t.test('renews a lease only for its owner, recording attempts and the last error', async () => {
     const record = pending(`r-${randomUUID()}`, at(1000));
     await fixture.store.claimDispatch(record);
     assert.equal(await fixture.store.renewClaim(record, randomUUID(), { leaseUntil: at(30_000), attempts: 1 }), false);

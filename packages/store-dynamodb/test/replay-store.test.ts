@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import type { ReplayJob } from '@vrouter/core';
 import { DynamoReplayStore } from '../src/index.js';
 import { startTestTable, type TestTable } from './support.js';
@@ -24,16 +24,16 @@ const job = (id: string): ReplayJob => ({
 });
 const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 
-describe('DynamoReplayStore', () => {
+t.test('DynamoReplayStore', async (t) => {
   let table: TestTable;
   let store: DynamoReplayStore;
-  before(async () => {
+  t.before(async () => {
     table = await startTestTable();
     store = new DynamoReplayStore({ client: table.client, tableName: table.tableName });
   });
-  after(() => table.close());
+  t.teardown(() => table.close());
 
-  it('creates, reads and lists jobs as written', async () => {
+  t.test('creates, reads and lists jobs as written', async () => {
     await store.createJob(job('r1'));
     const read = await store.getJob('r1');
     assert.deepEqual({ ...read, cursor: undefined }, { ...job('r1'), createdAt: read!.createdAt, updatedAt: read!.updatedAt, cursor: undefined });
@@ -41,7 +41,7 @@ describe('DynamoReplayStore', () => {
     assert.equal(await store.getJob('nope'), null);
   });
 
-  it('lets one owner hold a job until its lease ends, and saves progress only for the owner', async () => {
+  t.test('lets one owner hold a job until its lease ends, and saves progress only for the owner', async () => {
     await store.createJob(job('r2'));
     assert.ok(await store.claimJob('r2', 'router-a', at(30_000), at(0)));
     assert.equal(await store.claimJob('r2', 'router-b', at(30_000), at(0)), null, 'the lease is running');
@@ -54,7 +54,7 @@ describe('DynamoReplayStore', () => {
     assert.equal(resumed?.cursor, 'c1');
   });
 
-  it('cancels a running job once; progress cannot be saved after', async () => {
+  t.test('cancels a running job once; progress cannot be saved after', async () => {
     await store.createJob(job('r3'));
     await store.claimJob('r3', 'a', at(30_000), at(0));
     assert.equal((await store.cancelJob('r3'))?.state, 'cancelled');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, LEASE_SHARDS, SHARDS, startEmbeddedDynamo, tableDefinition, TTL_ATTRIBUTE } from '../src/index.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../src/embedded.js';
+import { createDynamoClient, createTable, DEFAULT_TABLE_NAME, GSI1, GSI2, LEASE_SHARDS, SHARDS, tableDefinition, TTL_ATTRIBUTE } from '../src/index.js';
 import { shardedKey, shardOf } from '../src/keys.js';
-import type { EmbeddedDynamo } from '../src/index.js';
 
-describe('tableDefinition', () => {
-  it('describes one on-demand table with pk/sk and six GSIs projecting everything', () => {
+t.test('tableDefinition', async (t) => {
+  t.test('describes one on-demand table with pk/sk and six GSIs projecting everything', async () => {
     const definition = tableDefinition('t1');
     assert.equal(definition.TableName, 't1');
     assert.equal(definition.BillingMode, 'PAY_PER_REQUEST');
@@ -31,7 +31,7 @@ describe('tableDefinition', () => {
     );
   });
 
-  it('exports the names infra needs', () => {
+  t.test('exports the names infra needs', async () => {
     assert.equal(DEFAULT_TABLE_NAME, 'vrouter');
     assert.equal(TTL_ATTRIBUTE, 'expiresAt');
     assert.deepEqual(GSI1, { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' });
@@ -41,7 +41,7 @@ describe('tableDefinition', () => {
     for (const [index, count] of Object.entries(SHARDS)) assert.ok(Number.isInteger(count) && count >= 1, `${index}: ${count}`);
   });
 
-  it('shards by a stable hash of the event key, spread evenly, and leaves a count of 1 unsharded', () => {
+  t.test('shards by a stable hash of the event key, spread evenly, and leaves a count of 1 unsharded', async () => {
     // Every router must compute the same shard for the same key, in every release: a changed hash would not lose rows
     // (readers query every shard) but would split one event's entries across shards.
     assert.equal(shardOf('EVENT#%2Fe2e#e-1', 32), shardOf('EVENT#%2Fe2e#e-1', 32));
@@ -55,20 +55,20 @@ describe('tableDefinition', () => {
   });
 });
 
-describe('createTable', () => {
+t.test('createTable', async (t) => {
   let dynamo: EmbeddedDynamo;
   let client: ReturnType<typeof createDynamoClient>;
 
-  before(async () => {
+  t.before(async () => {
     dynamo = await startEmbeddedDynamo();
     client = createDynamoClient({ endpoint: dynamo.endpoint });
   });
-  after(async () => {
+  t.teardown(async () => {
     client.destroy();
     await dynamo.close();
   });
 
-  it('creates the table ACTIVE with every index', async () => {
+  t.test('creates the table ACTIVE with every index', async () => {
     await createTable(client, 'created');
     const { Table } = await client.send(new DescribeTableCommand({ TableName: 'created' }));
     assert.equal(Table?.TableStatus, 'ACTIVE');
@@ -77,7 +77,7 @@ describe('createTable', () => {
 
   // DynamoDB adds the missing indexes with UpdateTable; dynalite ignores index creation, so here the
   // promise is the other half: a clear error instead of a query failing later.
-  it('adds the indexes a table made by an older release lacks, or says why it cannot', async () => {
+  t.test('adds the indexes a table made by an older release lacks, or says why it cannot', async () => {
     const old = tableDefinition('older');
     await client.send(
       new CreateTableCommand({
@@ -89,7 +89,7 @@ describe('createTable', () => {
     await assert.rejects(createTable(client, 'older'), /lacks index gsi3 .* delete \.vrouter/);
   });
 
-  it('is idempotent, also when called concurrently', async () => {
+  t.test('is idempotent, also when called concurrently', async () => {
     await createTable(client, 'twice');
     await createTable(client, 'twice');
     await Promise.all([createTable(client, 'racing'), createTable(client, 'racing'), createTable(client, 'racing')]);
@@ -97,15 +97,15 @@ describe('createTable', () => {
     assert.equal(Table?.TableStatus, 'ACTIVE');
   });
 
-  it('leaves TTL to infra (dynalite does not implement UpdateTimeToLive)', async () => {
+  t.test('leaves TTL to infra (dynalite does not implement UpdateTimeToLive)', async () => {
     await createTable(client, 'ttl');
     const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: 'ttl' }));
     assert.equal(TimeToLiveDescription?.TimeToLiveStatus, 'DISABLED');
   });
 });
 
-describe('createDynamoClient', () => {
-  it('with an endpoint, uses that endpoint, us-east-1 and dummy credentials', async () => {
+t.test('createDynamoClient', async (t) => {
+  t.test('with an endpoint, uses that endpoint, us-east-1 and dummy credentials', async () => {
     const client = createDynamoClient({ endpoint: 'http://127.0.0.1:1' });
     try {
       assert.equal(await client.config.region(), 'us-east-1');
@@ -119,7 +119,7 @@ describe('createDynamoClient', () => {
     }
   });
 
-  it('without an endpoint, keeps the region it is given', async () => {
+  t.test('without an endpoint, keeps the region it is given', async () => {
     const client = createDynamoClient({ region: 'eu-west-1' });
     try {
       assert.equal(await client.config.region(), 'eu-west-1');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { type DispatchRecord, idempotencyKey } from '@vrouter/core';
 import { eventStoreFixture, pendingDispatch } from './support.js';
 
@@ -8,10 +8,10 @@ function record(id: string, extra: Partial<DispatchRecord>): DispatchRecord {
   return pendingDispatch('/s', id, { receivedAt: new Date().toISOString(), customer: 'acme', ...extra });
 }
 
-describe('shadow dispatch records', () => {
-  const fixture = eventStoreFixture();
+t.test('shadow dispatch records', async (t) => {
+  const fixture = eventStoreFixture(t);
 
-  it('live beside the original, never change it, stay out of the listings, and pair up for comparison', async () => {
+  t.test('live beside the original, never change it, stay out of the listings, and pair up for comparison', async () => {
     const from = new Date(Date.now() - 60_000).toISOString();
     const primary = record('e1', {});
     const shadow = record('e1', { shadow: true, version: 'v2', idempotencyKey: idempotencyKey('/s', 'e1', 'svc', 'shadow') });

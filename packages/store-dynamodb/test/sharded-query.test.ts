@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type DispatchQuery, type DispatchRecord, type DispatchStatus, idempotencyKey, isVrouterError } from '@vrouter/core';
@@ -41,12 +41,12 @@ function record(component: string, i: number, extra: Partial<DispatchRecord> = {
 
 const isCursorError = (e: unknown) => isVrouterError(e) && e.code === 'VR_VALIDATION' && (e as { field?: string }).field === 'cursor';
 
-describe('listDispatches over sharded indexes', () => {
+t.test('listDispatches over sharded indexes', async (t) => {
   let table: TestTable;
   let store: DynamoEventStore;
   const rows: DispatchRecord[] = [];
 
-  before(async () => {
+  t.before(async () => {
     table = await startTestTable();
     store = new DynamoEventStore({ client: table.client, tableName: table.tableName, cursorKey: KEY });
     // Two components over three hours (crossing hour buckets); every fifth dispatch fails.
@@ -60,7 +60,7 @@ describe('listDispatches over sharded indexes', () => {
       }
     }
   });
-  after(() => table.close());
+  t.teardown(() => table.close());
 
   const from = at(0);
   const to = at(EVENTS);
@@ -112,7 +112,7 @@ describe('listDispatches over sharded indexes', () => {
   for (const [name, shape, shards] of shapes) {
     for (const order of ['desc', 'asc'] as const) {
       const sizes = name.startsWith('component (') || name.startsWith('time only') ? [1, 2, 7, 1000] : [2, 7, 1000];
-      it(`${name}, ${order}: same rows in the same order for page sizes ${sizes.join(', ')}`, async () => {
+      t.test(`${name}, ${order}: same rows in the same order for page sizes ${sizes.join(', ')}`, async () => {
         const q = { ...shape, order };
         const want = expected(q);
         assert.ok(want.length > 0);
@@ -128,14 +128,14 @@ describe('listDispatches over sharded indexes', () => {
     }
   }
 
-  it('bounds the Queries of one page on a long empty window, and the walk still ends', async () => {
+  t.test('bounds the Queries of one page on a long empty window, and the walk still ends', async () => {
     // An empty day without a component: 24 hour buckets of 33 partitions each, more than one page may Query (512).
     const { ids, pages } = await walk({ from: '2026-07-01T00:00:00Z', to: '2026-07-01T23:59:59Z' }, 10);
     assert.deepEqual(ids, []);
     assert.equal(pages, 2, 'the first page ran out of budget and returned an empty page with a cursor');
   });
 
-  it('refuses crafted, tampered or foreign cursors with VR_VALIDATION on cursor', async () => {
+  t.test('refuses crafted, tampered or foreign cursors with VR_VALIDATION on cursor', async () => {
     const q = { from, to, component: 'builder', limit: 5 };
     const { cursor } = await store.listDispatches(q);
     assert.ok(cursor);
@@ -160,7 +160,7 @@ describe('listDispatches over sharded indexes', () => {
     await assert.rejects(stranger.listDispatches({ ...q, cursor }), isCursorError);
   });
 
-  it('still lists rows a table written before sharding holds on the unsharded keys, merged in order', async () => {
+  t.test('still lists rows a table written before sharding holds on the unsharded keys, merged in order', async () => {
     // Rows the previous layout wrote: the same items with the unsharded index keys.
     const legacy = [1, 4, 31].map((i) => record('legacy', i));
     for (const r of legacy) {

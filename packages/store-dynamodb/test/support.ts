@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { after, before } from 'node:test';
+import type { Test } from 'tap';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DispatchRecord, idempotencyKey } from '@vrouter/core';
 import { DynamoEventStore } from '../src/event-store.js';
@@ -31,14 +31,14 @@ export async function startTestTable(options: EmbeddedDynamoOptions = {}, tableN
   };
 }
 
-/** A DynamoEventStore on a fresh table for the enclosing describe() (node:test hooks); read it inside tests. */
-export function eventStoreFixture(): { readonly store: DynamoEventStore; readonly table: TestTable } {
+/** A DynamoEventStore on a fresh table for the test `t` (its hooks); read it inside `t`'s subtests. */
+export function eventStoreFixture(t: Test): { readonly store: DynamoEventStore; readonly table: TestTable } {
   const fixture = {} as { store: DynamoEventStore; table: TestTable };
-  before(async () => {
+  t.before(async () => {
     fixture.table = await startTestTable();
     fixture.store = new DynamoEventStore({ client: fixture.table.client, tableName: fixture.table.tableName });
   });
-  after(() => fixture.table.close());
+  t.teardown(() => fixture.table.close());
   return fixture;
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { trace } from '@opentelemetry/api';
 import { capacityUnits, COST_MIDDLEWARE_OPTIONS, CostContext, contextLostCount, costMiddleware, inBackground, onContextLost, runWithCost } from '../src/index.js';
 import { registerSdk } from './setup.js';
@@ -20,8 +20,8 @@ function send(command: string, input: Record<string, unknown>, output: Record<st
   return { result: handler({ input }), seen };
 }
 
-describe('costMiddleware', () => {
-  it('counts each request and its consumed capacity on the current cost context', async () => {
+t.test('costMiddleware', async (t) => {
+  t.test('counts each request and its consumed capacity on the current cost context', async () => {
     const cost = new CostContext('event', 'e-1');
     await runWithCost(cost, async () => {
       await send('PutItemCommand', {}, { ConsumedCapacity: { TableName: 't', CapacityUnits: 1 } }).result;
@@ -32,7 +32,7 @@ describe('costMiddleware', () => {
     assert.equal(cost.dynamodbCapacity, 3.5);
   });
 
-  it('counts a request that fails, and passes its error on', async () => {
+  t.test('counts a request that fails, and passes its error on', async () => {
     const cost = new CostContext('event', 'e-2');
     const failing = costMiddleware()(
       async (_args: Args): Promise<Result> => {
@@ -47,7 +47,7 @@ describe('costMiddleware', () => {
     assert.equal(cost.dynamodbRequests, 1);
   });
 
-  it('asks for ConsumedCapacity when told to, on the operations that accept it, without touching the caller input', async () => {
+  t.test('asks for ConsumedCapacity when told to, on the operations that accept it, without touching the caller input', async () => {
     const input = { TableName: 't' };
     const put = send('PutItemCommand', input, {}, true);
     await put.result;
@@ -61,7 +61,7 @@ describe('costMiddleware', () => {
     assert.equal(explicit.seen[0]!.input.ReturnConsumedCapacity, 'INDEXES');
   });
 
-  it('reports requests made outside any cost context as context lost, never silently', async () => {
+  t.test('reports requests made outside any cost context as context lost, never silently', async () => {
     const lost: string[] = [];
     const stop = onContextLost((command) => lost.push(command));
     const before = contextLostCount();
@@ -72,7 +72,7 @@ describe('costMiddleware', () => {
     assert.equal(contextLostCount(), before + 2);
   });
 
-  it('does not count background work as lost, and traces none of it', async () => {
+  t.test('does not count background work as lost, and traces none of it', async () => {
     sdk.spans.reset();
     const before = contextLostCount();
     await inBackground('config-poll', async () => {
@@ -86,11 +86,11 @@ describe('costMiddleware', () => {
     assert.equal(sdk.finished('poll').length, 0);
   });
 
-  it('is placed in the initialize step under a fixed name, replacing itself', () => {
+  t.test('is placed in the initialize step under a fixed name, replacing itself', async () => {
     assert.deepEqual(COST_MIDDLEWARE_OPTIONS, { step: 'initialize', name: 'vrouterCost', override: true });
   });
 
-  it('reads capacity from objects and arrays, ignoring anything else', () => {
+  t.test('reads capacity from objects and arrays, ignoring anything else', async () => {
     assert.equal(capacityUnits({ CapacityUnits: 2 }), 2);
     assert.equal(capacityUnits([{ CapacityUnits: 2 }, { CapacityUnits: 'x' }, null]), 2);
     assert.equal(capacityUnits(undefined), 0);

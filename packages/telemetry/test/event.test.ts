@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   ATTR_COST_DISPATCH_ATTEMPTS,
@@ -36,8 +36,8 @@ function collectingLogger() {
   return { warnings, logger: { warn } };
 }
 
-describe('EventTrace', () => {
-  it("is a child of the event's traceparent and records routing, answer and cost", async () => {
+t.test('EventTrace', async (t) => {
+  t.test("is a child of the event's traceparent and records routing, answer and cost", async () => {
     sdk.spans.reset();
     const event = EventTrace.start({ id: 'e-1', source: '/src', type: 'build.finished', traceparent: TRACEPARENT });
     await event.run(async () => {
@@ -79,7 +79,7 @@ describe('EventTrace', () => {
     assert.equal(dispatch.parentSpanContext?.spanId, span.spanContext().spanId, 'dispatches run under the event span');
   });
 
-  it('warns, with the event id, when the event goes over a limit', () => {
+  t.test('warns, with the event id, when the event goes over a limit', async () => {
     sdk.spans.reset();
     const { warnings, logger } = collectingLogger();
     const event = EventTrace.start({ id: 'e-costly', source: '/src', type: 't' }, { logger, limits: { dynamodbRequests: 5, dispatchAttempts: 0 } });
@@ -98,7 +98,7 @@ describe('EventTrace', () => {
     assert.equal(warnings[0]!.log.span_id, span.spanContext().spanId, "logged in the event's span");
   });
 
-  it('does not warn at the limit', () => {
+  t.test('does not warn at the limit', async () => {
     const { warnings, logger } = collectingLogger();
     const event = EventTrace.start({ id: 'e-5' }, { logger });
     event.run(() => {
@@ -108,7 +108,7 @@ describe('EventTrace', () => {
     assert.equal(warnings.length, 0);
   });
 
-  it('keeps its cost context across awaits and timers, and separate per event', async () => {
+  t.test('keeps its cost context across awaits and timers, and separate per event', async () => {
     const a = EventTrace.start({ id: 'a' });
     const b = EventTrace.start({ id: 'b' });
     await Promise.all([
@@ -127,7 +127,7 @@ describe('EventTrace', () => {
     assert.equal(currentCost(), undefined);
   });
 
-  it('records a rejected event with its code and leaves the status unset; a failure sets ERROR', () => {
+  t.test('records a rejected event with its code and leaves the status unset; a failure sets ERROR', async () => {
     sdk.spans.reset();
     const rejected = EventTrace.start({ id: 7 });
     rejected.answered('rejected', 'VR_INVALID_EVENT');
@@ -143,7 +143,7 @@ describe('EventTrace', () => {
     assert.equal(second!.attributes[ATTR_ERROR_TYPE], 'TypeError');
   });
 
-  it('names a recovery span vrouter.recovery and takes extra attributes', () => {
+  t.test('names a recovery span vrouter.recovery and takes extra attributes', async () => {
     sdk.spans.reset();
     context.with(ROOT_CONTEXT, () => EventTrace.start({ id: 'r' }, { kind: 'recovery', attributes: { 'vrouter.recovered': true } }).end());
     assert.equal(sdk.finished(SPAN_RECOVERY)[0]?.attributes['vrouter.recovered'], true);

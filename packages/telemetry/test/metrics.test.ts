@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import type { DataPoint, Histogram, MetricData } from '@opentelemetry/sdk-metrics';
 import {
   ATTR_CHANNEL,
@@ -22,8 +22,8 @@ async function collect(): Promise<Map<string, MetricData>> {
   return new Map(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m]));
 }
 
-describe('metrics', () => {
-  it('counts finished dispatches by component, version, channel and outcome', async () => {
+t.test('metrics', async (t) => {
+  t.test('counts finished dispatches by component, version, channel and outcome', async () => {
     recordDispatch({ component: 'svc', version: 'v1', channel: 'stable' }, 'succeeded');
     recordDispatch({ component: 'svc', version: 'v1', channel: 'stable' }, 'succeeded');
     recordDispatch({ component: 'svc', version: 'v2', channel: null }, 'failed');
@@ -35,7 +35,7 @@ describe('metrics', () => {
     assert.equal(find('v2').attributes[ATTR_CHANNEL], undefined);
   });
 
-  it('records each attempt duration in ms by component and version', async () => {
+  t.test('records each attempt duration in ms by component and version', async () => {
     const base = {
       component: 'svc',
       version: 'v3',
@@ -58,7 +58,7 @@ describe('metrics', () => {
     assert.ok(point.value.sum! >= 15, `about 20 ms, got ${point.value.sum}`);
   });
 
-  it('counts DynamoDB requests with no cost context', async () => {
+  t.test('counts DynamoDB requests with no cost context', async () => {
     countDynamoRequest('ScanCommand');
     const points = (await collect()).get(METRIC_COST_CONTEXT_LOST)!.dataPoints as DataPoint<number>[];
     assert.equal(points.find((p) => p.attributes['vrouter.cost.command'] === 'ScanCommand')?.value, 1);

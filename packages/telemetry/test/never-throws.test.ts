@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { diag, DiagLogLevel, metrics, type Tracer, type TracerProvider, trace } from '@opentelemetry/api';
 import { EventTrace, recordDispatch, recordDispatchDuration, traceLogFields, withAdminSpan, withDispatchSpan } from '../src/index.js';
 
@@ -21,8 +21,8 @@ metrics.setGlobalMeterProvider({
 const reported: unknown[] = [];
 diag.setLogger({ error: (...args) => reported.push(args), warn() {}, info() {}, debug() {}, verbose() {} }, DiagLogLevel.ERROR);
 
-describe('with a tracer and a meter that throw', () => {
-  it('dispatch spans still run the attempt and return its result', async () => {
+t.test('with a tracer and a meter that throw', async (t) => {
+  t.test('dispatch spans still run the attempt and return its result', async () => {
     const result = await withDispatchSpan(
       {
         component: 'svc',
@@ -39,11 +39,11 @@ describe('with a tracer and a meter that throw', () => {
     assert.deepEqual(result, { status: 'failed', error: { code: 'undefined' } });
   });
 
-  it('admin spans still run the change', async () => {
+  t.test('admin spans still run the change', async () => {
     assert.equal(await withAdminSpan('pin.put', { a: 1 }, async () => 'ok'), 'ok');
   });
 
-  it('event traces still run their work and end', () => {
+  t.test('event traces still run their work and end', async () => {
     const event = EventTrace.start({ id: 'e', source: '/s', type: 't', traceparent: 'junk' });
     assert.equal(
       event.run(() => 5),
@@ -57,11 +57,11 @@ describe('with a tracer and a meter that throw', () => {
     event.end();
   });
 
-  it('metrics and log fields do not throw', () => {
+  t.test('metrics and log fields do not throw', async () => {
     recordDispatch({ component: 'svc', version: 'v1', channel: null }, 'succeeded');
     recordDispatchDuration({ component: 'svc', version: 'v1' }, 3);
     assert.deepEqual(traceLogFields(), {});
   });
 
-  it('reports the failures to diag', () => assert.ok(reported.length > 0));
+  t.test('reports the failures to diag', async () => assert.ok(reported.length > 0));
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { contextFromTraceparent, EventTrace, withDispatchSpan } from '../src/index.js';
 import { TRACEPARENT } from './setup.js';
 
 // No SDK and no context manager registered: what `vrouter` does with OTEL_SDK_DISABLED=true.
-describe('without an SDK', () => {
+t.test('without an SDK', async (t) => {
   const input = {
     component: 'svc',
     version: 'v1',
@@ -17,7 +17,7 @@ describe('without an SDK', () => {
     attempt: 1,
   };
 
-  it("hands the target the parent's traceparent unchanged", async () => {
+  t.test("hands the target the parent's traceparent unchanged", async () => {
     let handed: string | undefined;
     await withDispatchSpan(
       input,
@@ -30,7 +30,7 @@ describe('without an SDK', () => {
     assert.equal(handed, TRACEPARENT);
   });
 
-  it("passes the event's traceparent through an event trace to its dispatches", async () => {
+  t.test("passes the event's traceparent through an event trace to its dispatches", async () => {
     const event = EventTrace.start({ id: 'e', source: '/s', type: 't', traceparent: TRACEPARENT });
     let handed: string | undefined;
     await withDispatchSpan(
@@ -45,7 +45,7 @@ describe('without an SDK', () => {
     assert.equal(handed, TRACEPARENT);
   });
 
-  it('hands none when there is no trace to continue', async () => {
+  t.test('hands none when there is no trace to continue', async () => {
     let handed: string | undefined = 'unset';
     await withDispatchSpan(
       input,

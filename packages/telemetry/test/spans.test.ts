@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { context, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   ATTR_ADMIN_ACTION,
@@ -47,8 +47,8 @@ const input: DispatchSpanInput = {
   attempt: 1,
 };
 
-describe('withDispatchSpan', () => {
-  it('is a child of the parent, hands the target its own traceparent and records the variant', async () => {
+t.test('withDispatchSpan', async (t) => {
+  t.test('is a child of the parent, hands the target its own traceparent and records the variant', async () => {
     sdk.spans.reset();
     let handed: string | undefined;
     const result = await withDispatchSpan(
@@ -78,7 +78,7 @@ describe('withDispatchSpan', () => {
     assert.equal('vrouter.project.id' in span.attributes, false, 'undefined attributes are left out');
   });
 
-  it('runs the attempt with its span active, so client spans nest under it', async () => {
+  t.test('runs the attempt with its span active, so client spans nest under it', async () => {
     sdk.spans.reset();
     await withDispatchSpan(input, async () => {
       trace.getTracer('test').startSpan('client').end();
@@ -88,7 +88,7 @@ describe('withDispatchSpan', () => {
     assert.equal(sdk.finished('client')[0]?.parentSpanContext?.spanId, dispatch.spanContext().spanId);
   });
 
-  it('marks a failed attempt: status ERROR, error.type the code, retryable', async () => {
+  t.test('marks a failed attempt: status ERROR, error.type the code, retryable', async () => {
     sdk.spans.reset();
     await withDispatchSpan(input, async () => ({ status: 'failed', error: { code: 'Unhandled' }, retryable: false }));
     const span = sdk.finished(SPAN_DISPATCH)[0]!;
@@ -98,7 +98,7 @@ describe('withDispatchSpan', () => {
     assert.equal(span.attributes[ATTR_DISPATCH_RETRYABLE], false);
   });
 
-  it('records and rethrows what the attempt throws', async () => {
+  t.test('records and rethrows what the attempt throws', async () => {
     sdk.spans.reset();
     const boom = Object.assign(new Error('boom'), { code: 'ECONNRESET' });
     await assert.rejects(
@@ -113,7 +113,7 @@ describe('withDispatchSpan', () => {
     assert.equal(span.events[0]?.name, 'exception');
   });
 
-  it('counts the attempt on the current cost context', async () => {
+  t.test('counts the attempt on the current cost context', async () => {
     const cost = new CostContext('event', 'e-1');
     await runWithCost(cost, () => withDispatchSpan(input, async () => ({ status: 'succeeded' })));
     await runWithCost(cost, () => withDispatchSpan({ ...input, attempt: 2 }, async () => ({ status: 'succeeded' })));
@@ -121,8 +121,8 @@ describe('withDispatchSpan', () => {
   });
 });
 
-describe('withAdminSpan', () => {
-  it('records the action, the attributes and the cost of the change', async () => {
+t.test('withAdminSpan', async (t) => {
+  t.test('records the action, the attributes and the cost of the change', async () => {
     sdk.spans.reset();
     const result = await withAdminSpan('pin.put', { [ATTR_COMPONENT]: 'svc', [ATTR_PIN_SCOPE]: 'customer', 'vrouter.pin.subject': undefined }, async () => {
       countDynamoRequest('PutItemCommand');
@@ -138,7 +138,7 @@ describe('withAdminSpan', () => {
     assert.equal('vrouter.pin.subject' in span.attributes, false);
   });
 
-  it('marks the span failed with the error code and rethrows the same error', async () => {
+  t.test('marks the span failed with the error code and rethrows the same error', async () => {
     sdk.spans.reset();
     const error = Object.assign(new Error('unknown version'), { code: 'VR_PIN_VERSION_UNKNOWN' });
     await assert.rejects(
@@ -152,13 +152,13 @@ describe('withAdminSpan', () => {
     assert.equal(span.attributes[ATTR_ERROR_TYPE], 'VR_PIN_VERSION_UNKNOWN');
   });
 
-  it('accepts a synchronous function', async () => {
+  t.test('accepts a synchronous function', async () => {
     assert.equal(await withAdminSpan('token.delete', {}, () => 7), 7);
   });
 });
 
-describe('eventParent', () => {
-  it("prefers the event's own traceparent and links the request's span", () => {
+t.test('eventParent', async (t) => {
+  t.test("prefers the event's own traceparent and links the request's span", async () => {
     const request = trace.getTracer('test').startSpan('request');
     context.with(trace.setSpan(ROOT_CONTEXT, request), () => {
       const parent = eventParent(TRACEPARENT, '00-11111111111111111111111111111111-2222222222222222-01');
@@ -168,7 +168,7 @@ describe('eventParent', () => {
     request.end();
   });
 
-  it('uses the active span without an event traceparent, the header without an active span', () => {
+  t.test('uses the active span without an event traceparent, the header without an active span', async () => {
     const request = trace.getTracer('test').startSpan('request');
     context.with(trace.setSpan(ROOT_CONTEXT, request), () => {
       assert.equal(trace.getSpanContext(eventParent(undefined, TRACEPARENT).context)?.spanId, request.spanContext().spanId);
@@ -180,8 +180,8 @@ describe('eventParent', () => {
   });
 });
 
-describe('traceLogFields', () => {
-  it('gives the active span ids, and nothing outside a span', () => {
+t.test('traceLogFields', async (t) => {
+  t.test('gives the active span ids, and nothing outside a span', async () => {
     assert.deepEqual(traceLogFields(), {});
     const span = trace.getTracer('test').startSpan('log');
     context.with(trace.setSpan(ROOT_CONTEXT, span), () => {

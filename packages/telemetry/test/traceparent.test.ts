@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { contextFromTraceparent, formatTraceparent, parseTraceparent, traceparentOf } from '../src/index.js';
 
-describe('traceparent', () => {
-  it('parses a valid version-00 header, marked remote', () => {
+t.test('traceparent', async (t) => {
+  t.test('parses a valid version-00 header, marked remote', async () => {
     assert.deepEqual(parseTraceparent('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'), {
       traceId: '0af7651916cd43dd8448eb211c80319c',
       spanId: 'b7ad6b7169203331',
@@ -24,21 +24,21 @@ describe('traceparent', () => {
     ['garbage', 'hello'],
   ];
   for (const [what, value] of invalid) {
-    it(`refuses ${what}`, () => assert.equal(parseTraceparent(value), undefined));
+    t.test(`refuses ${what}`, async () => assert.equal(parseTraceparent(value), undefined));
   }
 
-  it('accepts a later version with more fields (forward compatible)', () => {
+  t.test('accepts a later version with more fields (forward compatible)', async () => {
     assert.equal(parseTraceparent('01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-what-ever')?.spanId, 'b7ad6b7169203331');
   });
 
-  it('formats what it parses, keeping only the sampled flag', () => {
+  t.test('formats what it parses, keeping only the sampled flag', async () => {
     const value = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
     assert.equal(formatTraceparent(parseTraceparent(value)), value);
     assert.equal(formatTraceparent(parseTraceparent('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-03')), '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     assert.equal(formatTraceparent(undefined), undefined);
   });
 
-  it('builds a parent context, or leaves the base alone when invalid', () => {
+  t.test('builds a parent context, or leaves the base alone when invalid', async () => {
     const parent = contextFromTraceparent('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     assert.equal(trace.getSpanContext(parent)?.traceId, '0af7651916cd43dd8448eb211c80319c');
     assert.equal(traceparentOf(parent), '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import type { AuditEntry } from '@vrouter/client';
 import { describeChange } from '../src/commands/audit.js';
 
-const entry = (action: string, before: unknown, after: unknown, extra: Partial<AuditEntry> = {}): AuditEntry => ({
+const entry = (action: AuditEntry['action'], before: unknown, after: unknown, extra: Partial<AuditEntry> = {}): AuditEntry => ({
   id: 'a1',
   at: '2026-01-01T00:00:00.000Z',
   actor: 'admin',
@@ -14,7 +14,7 @@ const entry = (action: string, before: unknown, after: unknown, extra: Partial<A
   ...extra,
 });
 
-describe('describeChange: one line per audit entry, in the words of its action', () => {
+t.test('describeChange: one line per audit entry, in the words of its action', async (t) => {
   const cases: [string, AuditEntry, string][] = [
     ['a channel move', entry('channel.set', { channel: 'stable', version: 'v1' }, { channel: 'stable', version: 'v2' }, { subject: 'stable' }), 'channel stable: v1 → v2'],
     ['a first channel pointer', entry('channel.set', null, { channel: 'beta', version: 'v2' }, { subject: 'beta' }), 'channel beta: (none) → v2'],
@@ -58,11 +58,11 @@ describe('describeChange: one line per audit entry, in the words of its action',
     ],
     ['a project recorded', entry('project.put', null, { id: 'web', customer: 'acme' }, { component: undefined, subject: 'web' }), 'project web: (none) → customer acme'],
     ['a token revoked', entry('token.revoke', { name: 'ci', scopes: ['read'] }, null, { component: undefined, subject: 'ci' }), 'token ci: read → (revoked)'],
-    ['an action it does not know', entry('future.thing', { a: 1 }, null), '{"a":1} → (none)'],
+    ['an action it does not know', entry('future.thing' as AuditEntry['action'], { a: 1 }, null), '{"a":1} → (none)'],
   ];
-  for (const [what, e, expected] of cases) it(what, () => assert.equal(describeChange(e), expected));
+  for (const [what, e, expected] of cases) t.test(what, async () => assert.equal(describeChange(e), expected));
 
-  it('never more than 100 characters', () => {
+  t.test('never more than 100 characters', async () => {
     const long = describeChange(entry('pin.set', null, { scope: 'customer', subject: 'x'.repeat(200), channel: 'beta' }, { subject: 'x'.repeat(200), scope: 'customer' }));
     assert.equal(long.length, 100);
     assert.ok(long.endsWith('…'));

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { program } from '../src/cli.js';
 import { completionScript, SHELLS } from '../src/commands/completion.js';
 
@@ -12,12 +12,12 @@ const topLevel = cli.commands.map((c) => c.name());
 let dir: string;
 let bashFile: string;
 
-before(() => {
+t.before(() => {
   dir = mkdtempSync(join(tmpdir(), 'vrouter-completion-'));
   bashFile = join(dir, 'vrouter.bash');
   writeFileSync(bashFile, completionScript(cli, 'bash'));
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What bash offers for the words typed so far (the last one is the word being completed), by running the script. */
 function complete(...words: string[]): string[] {
@@ -32,14 +32,14 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
   return result.stdout.split('\n').filter(Boolean).sort();
 }
 
-describe('vrouter completion', () => {
-  it('bash: the script is valid bash (bash -n)', () => {
+t.test('vrouter completion', async (t) => {
+  t.test('bash: the script is valid bash (bash -n)', async () => {
     const result = spawnSync('bash', ['-n', bashFile], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
   });
 
   for (const shell of SHELLS) {
-    it(`${shell}: names every top-level command and every subcommand`, () => {
+    t.test(`${shell}: names every top-level command and every subcommand`, async () => {
       const script = completionScript(cli, shell);
       for (const name of topLevel) assert.match(script, new RegExp(`\\b${name}\\b`), `${shell} script names ${name}`);
       for (const sub of ['create', 'list', 'set', 'unset', 'promote', 'rollback', 'register', 'remove', 'get', 'send', 'status', 'cancel', 'compare', 'revoke']) {
@@ -48,13 +48,13 @@ describe('vrouter completion', () => {
     });
   }
 
-  it('bash: completes the top-level commands and global options', () => {
+  t.test('bash: completes the top-level commands and global options', async () => {
     assert.deepEqual(complete(''), [...topLevel, 'help'].sort());
     assert.deepEqual(complete('pi'), ['pins']);
     assert.deepEqual(complete('--j'), ['--json']);
   });
 
-  it("bash: completes a group's subcommands, a command's options and their closed values", () => {
+  t.test("bash: completes a group's subcommands, a command's options and their closed values", async () => {
     assert.deepEqual(complete('pins', ''), ['help', 'list', 'set', 'unset']);
     assert.deepEqual(complete('events', 's'), ['send']);
     assert.ok(complete('pins', 'list', '--').includes('--scope'));
@@ -64,14 +64,14 @@ describe('vrouter completion', () => {
     assert.deepEqual(complete('completion', ''), ['bash', 'fish', 'zsh']);
   });
 
-  it('bash: completes positional arguments with closed values, skipping option values on the way', () => {
+  t.test('bash: completes positional arguments with closed values, skipping option values on the way', async () => {
     assert.deepEqual(complete('pins', 'set', ''), ['customer', 'plan', 'project']);
     assert.deepEqual(complete('--url', 'http://127.0.0.1:3000', 'pins', 'set', 'c'), ['customer']);
     assert.deepEqual(complete('channels', 'set', 'svc', ''), ['beta', 'experimental', 'stable']);
     assert.deepEqual(complete('pins', 'set', 'customer', ''), []);
   });
 
-  it('zsh and fish: register the completion for vrouter', () => {
+  t.test('zsh and fish: register the completion for vrouter', async () => {
     assert.match(completionScript(cli, 'zsh'), /^#compdef vrouter\n/);
     assert.match(completionScript(cli, 'zsh'), /compdef _vrouter vrouter/);
     const fish = completionScript(cli, 'fish');

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../bin/vrouter.js', import.meta.url));
@@ -15,14 +15,14 @@ const HEAVY = [/\/services\/router\//, /\/node_modules\/fastify\//, /\/node_modu
 let dir: string;
 let closedPort: number;
 
-before(async () => {
+t.before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vrouter-lazy-'));
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closedPort = (server.address() as { port: number }).port;
   await new Promise((resolve) => server.close(resolve));
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the built CLI with the module tracer; resolves with the exit code, stderr and every module URL it resolved. */
 function traced(name: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string; modules: string[] }> {
@@ -46,8 +46,8 @@ function traced(name: string, args: string[], env: Record<string, string> = {}):
   });
 }
 
-describe('the CLI loads the router only for the commands that run it', () => {
-  it('pins list loads neither the router nor fastify, the AWS SDK or the embedded store', async () => {
+t.test('the CLI loads the router only for the commands that run it', async (t) => {
+  t.test('pins list loads neither the router nor fastify, the AWS SDK or the embedded store', async () => {
     const { code, stderr, modules } = await traced('pins', ['pins', 'list', '--url', `http://127.0.0.1:${closedPort}`, '--token', 'x'.repeat(20)]);
     assert.equal(code, 7, stderr);
     assert.ok(
@@ -62,7 +62,7 @@ describe('the CLI loads the router only for the commands that run it', () => {
       );
   });
 
-  it('table create loads the router, and a refused configuration exits 2', async () => {
+  t.test('table create loads the router, and a refused configuration exits 2', async () => {
     const { code, stderr, modules } = await traced('table', ['table', 'create'], { VROUTER_LEASE_MS: 'soon' });
     assert.equal(code, 2, stderr);
     assert.match(stderr, /^vrouter: configuration error: /);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { ApiError, ConnectionError, type Replay, type VrouterClient } from '@vrouter/client';
 import { EXIT, UsageError } from '../src/commands/errors.js';
 import { type ProgressView, percentDone, plainLine, progressBar, ReplayProgress, ttyLine } from '../src/commands/progress.js';
@@ -27,8 +27,8 @@ function screen(text: string): string[] {
   return lines;
 }
 
-describe('progress lines', () => {
-  it('plain: state and counts, skipped only when any were', () => {
+t.test('progress lines', async (t) => {
+  t.test('plain: state and counts, skipped only when any were', async () => {
     assert.equal(plainLine(job({ matched: 3, dispatched: 1, succeeded: 1 })), 'replay rp_1 running: matched 3, dispatched 1, succeeded 1, failed 0, remaining 2');
     assert.equal(
       plainLine(job({ matched: 4, dispatched: 3, succeeded: 2, failed: 1, skipped: 1 }, 'completed')),
@@ -37,7 +37,7 @@ describe('progress lines', () => {
     assert.equal(plainLine(job({}, 'running', false)), 'replay rp_1 running: counting matches');
   });
 
-  it('bar and percentage: dispatched and skipped count as done; 100% once ended', () => {
+  t.test('bar and percentage: dispatched and skipped count as done; 100% once ended', async () => {
     assert.equal(progressBar(job({ matched: 4, dispatched: 1, skipped: 1 }), 10), '[#####.....]');
     assert.equal(percentDone(job({ matched: 3, dispatched: 1 })), 33);
     assert.equal(percentDone(job({ matched: 0 })), 0);
@@ -46,20 +46,20 @@ describe('progress lines', () => {
     assert.equal(progressBar(job({ matched: 2, dispatched: 2 }, 'completed'), 4), '[####]');
   });
 
-  it('terminal: one line with the bar, the counts and the id, cut to the width so it never wraps', () => {
+  t.test('terminal: one line with the bar, the counts and the id, cut to the width so it never wraps', async () => {
     const line = ttyLine(job({ matched: 3, dispatched: 1, succeeded: 1 }), undefined, 10);
     assert.equal(line, '[###.......]  33%  matched 3  dispatched 1  succeeded 1  failed 0  remaining 2  (rp_1 running)');
     assert.equal(ttyLine(job({ matched: 3, dispatched: 1, succeeded: 1 }), 30, 10), line.slice(0, 29));
   });
 
-  it('strips control characters from server data', () => {
+  t.test('strips control characters from server data', async () => {
     const line = plainLine({ ...job({ matched: 1 }), id: 'rp_\u001b[2J\nx' });
     assert.doesNotMatch(line, /\p{Cc}/u);
   });
 });
 
-describe('ReplayProgress on a terminal', () => {
-  it('redraws one line in place with \\r, padding over a longer line, and ends it on finish', () => {
+t.test('ReplayProgress on a terminal', async (t) => {
+  t.test('redraws one line in place with \\r, padding over a longer line, and ends it on finish', async () => {
     const out = sink(true);
     const progress = new ReplayProgress(out.stream, { barWidth: 10 });
     assert.equal(progress.tty, true);
@@ -75,7 +75,7 @@ describe('ReplayProgress on a terminal', () => {
     assert.deepEqual(screen(out.text()), ['[##########] 100%  matched 3  dispatched 3  succeeded 3  failed 0  remaining 0  (rp_1 completed)', '']);
   });
 
-  it('blanks out what a longer line left behind', () => {
+  t.test('blanks out what a longer line left behind', async () => {
     const out = sink(true);
     const progress = new ReplayProgress(out.stream, { barWidth: 4 });
     progress.update(job({ matched: 100, dispatched: 10, succeeded: 10 }));
@@ -84,7 +84,7 @@ describe('ReplayProgress on a terminal', () => {
     assert.equal(visible!.trimEnd(), '[....]   0%  counting matches  (rp_1 running)');
   });
 
-  it('keeps within the terminal width', () => {
+  t.test('keeps within the terminal width', async () => {
     const out = sink(true, 40);
     const progress = new ReplayProgress(out.stream);
     progress.update(job({ matched: 3, dispatched: 1, succeeded: 1 }));
@@ -92,7 +92,7 @@ describe('ReplayProgress on a terminal', () => {
     for (const chunk of out.chunks) assert.ok(chunk.length - 1 <= 39, `${JSON.stringify(chunk)} is wider than 39`);
   });
 
-  it('interrupt ends the line so the next message starts on its own; it does nothing before anything was drawn', () => {
+  t.test('interrupt ends the line so the next message starts on its own; it does nothing before anything was drawn', async () => {
     const out = sink(true);
     const progress = new ReplayProgress(out.stream);
     progress.interrupt();
@@ -105,8 +105,8 @@ describe('ReplayProgress on a terminal', () => {
   });
 });
 
-describe('ReplayProgress elsewhere (pipe, file, CI log)', () => {
-  it('prints a line per change, at most one a second, and the final line always', () => {
+t.test('ReplayProgress elsewhere (pipe, file, CI log)', async (t) => {
+  t.test('prints a line per change, at most one a second, and the final line always', async () => {
     let now = 0;
     const out = sink(false);
     const progress = new ReplayProgress(out.stream, { now: () => now });
@@ -132,7 +132,7 @@ describe('ReplayProgress elsewhere (pipe, file, CI log)', () => {
     assert.doesNotMatch(out.text(), /\r/);
   });
 
-  it('does not repeat the final line, and interrupt prints nothing', () => {
+  t.test('does not repeat the final line, and interrupt prints nothing', async () => {
     const out = sink(false);
     const progress = new ReplayProgress(out.stream, { now: () => 0 });
     progress.finish(job({ matched: 1, dispatched: 1, succeeded: 1 }, 'completed'));
@@ -141,7 +141,7 @@ describe('ReplayProgress elsewhere (pipe, file, CI log)', () => {
     assert.equal(out.text(), 'replay rp_1 completed: matched 1, dispatched 1, succeeded 1, failed 0, remaining 0\n');
   });
 
-  it('follows the stream: a terminal redraws, anything else prints lines', () => {
+  t.test('follows the stream: a terminal redraws, anything else prints lines', async () => {
     assert.equal(new ReplayProgress(sink(true).stream).tty, true);
     assert.equal(new ReplayProgress(sink(false).stream).tty, false);
     assert.equal(new ReplayProgress({ write: () => true }).tty, false);
@@ -149,8 +149,8 @@ describe('ReplayProgress elsewhere (pipe, file, CI log)', () => {
   });
 });
 
-describe('a followed replay', () => {
-  it('exits 0 when completed without failures, 8 with failures, 4 when cancelled, 1 when the job failed', () => {
+t.test('a followed replay', async (t) => {
+  t.test('exits 0 when completed without failures, 8 with failures, 4 when cancelled, 1 when the job failed', async () => {
     assert.equal(exitCodeForReplay(job({ matched: 2, dispatched: 2, succeeded: 2 }, 'completed')), EXIT.ok);
     assert.equal(exitCodeForReplay(job({ matched: 2, dispatched: 2, succeeded: 1, failed: 1 }, 'completed')), 8);
     assert.equal(exitCodeForReplay(job({ matched: 2, dispatched: 1 }, 'cancelled')), 4);
@@ -174,7 +174,7 @@ describe('a followed replay', () => {
     return { client: { replays: { get } } as unknown as VrouterClient, calls: () => calls };
   };
 
-  it('polls until the job ends, reporting each running state', async () => {
+  t.test('polls until the job ends, reporting each running state', async () => {
     const { client } = clientOf([full('running', 0), full('running', 1), full('completed', 3)]);
     const seen: number[] = [];
     const result = await followReplay(client, 'rp_1', { signal: new AbortController().signal, intervalMs: 1, onUpdate: (j) => seen.push(j.counts.dispatched) });
@@ -183,7 +183,7 @@ describe('a followed replay', () => {
     assert.deepEqual(seen, [0, 1]);
   });
 
-  it('rides out a few failed polls (cannot connect, 429, 5xx) but not others', async () => {
+  t.test('rides out a few failed polls (cannot connect, 429, 5xx) but not others', async () => {
     const refused = new ConnectionError('http://127.0.0.1:9/v1/replays/rp_1', new Error('ECONNREFUSED'));
     const limited = new ApiError(429, { code: 'VR_RATE_LIMITED', detail: 'slow down' }, 'x');
     const { client } = clientOf([refused, limited, full('completed', 3)]);
@@ -194,7 +194,7 @@ describe('a followed replay', () => {
     await assert.rejects(followReplay(clientOf([refused]).client, 'rp_1', { signal: new AbortController().signal, intervalMs: 1 }), ConnectionError);
   });
 
-  it('stops at once when interrupted, returning the last job seen', async () => {
+  t.test('stops at once when interrupted, returning the last job seen', async () => {
     const controller = new AbortController();
     const { client } = clientOf([full('running', 1)]);
     const following = followReplay(client, 'rp_1', { signal: controller.signal, intervalMs: 60_000, onUpdate: () => controller.abort() });
@@ -204,10 +204,10 @@ describe('a followed replay', () => {
   });
 });
 
-describe('replayInput', () => {
+t.test('replayInput', async (t) => {
   const now = new Date('2026-01-31T12:00:00.000Z');
 
-  it('builds the request: the window, the filters given, failed by default, the current version by default', () => {
+  t.test('builds the request: the window, the filters given, failed by default, the current version by default', async () => {
     assert.deepEqual(replayInput({ since: '15m', component: 'svc', customer: 'acme' }, now), {
       from: '2026-01-31T11:45:00.000Z',
       filter: { component: 'svc', customer: 'acme', status: 'failed' },
@@ -241,7 +241,7 @@ describe('replayInput', () => {
     );
   });
 
-  it('refuses, before sending anything: no start, both starts, a start after the end, --to-version without --component', () => {
+  t.test('refuses, before sending anything: no start, both starts, a start after the end, --to-version without --component', async () => {
     assert.throws(() => replayInput({}, now), UsageError);
     assert.throws(() => replayInput({ since: '15m', from: '2026-01-31T10:00:00Z' }, now), UsageError);
     assert.throws(() => replayInput({ from: '2026-01-31T11:00:00Z', to: '2026-01-31T10:00:00Z' }, now), UsageError);

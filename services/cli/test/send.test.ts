@@ -3,18 +3,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { UsageError } from '../src/commands/errors.js';
 import { describeResults, eventFromOptions, readEventFile } from '../src/commands/send.js';
 
 let dir: string;
-before(() => {
+t.before(() => {
   dir = mkdtempSync(join(tmpdir(), 'vrouter-send-'));
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('eventFromOptions', () => {
-  it('builds a structured-mode CloudEvent with the routing extensions and JSON data', () => {
+t.test('eventFromOptions', async (t) => {
+  t.test('builds a structured-mode CloudEvent with the routing extensions and JSON data', async () => {
     assert.deepEqual(
       eventFromOptions({ type: 'build.finished', customer: 'acme', project: 'web', plan: 'pro', component: 'svc', data: '{"n":1}' }, () => 'id-1'),
       {
@@ -33,21 +33,21 @@ describe('eventFromOptions', () => {
     assert.deepEqual(eventFromOptions({ type: 't', source: '/s', id: 'e' }), { specversion: '1.0', id: 'e', source: '/s', type: 't' });
   });
 
-  it('refuses a missing --type and data that is not JSON', () => {
+  t.test('refuses a missing --type and data that is not JSON', async () => {
     assert.throws(() => eventFromOptions({ customer: 'acme' }), UsageError);
     assert.throws(() => eventFromOptions({ type: 't', data: '{nope' }), /--data is not JSON/);
   });
 });
 
-describe('readEventFile', () => {
-  it('reads one event or a batch from a file, or from stdin with -', async () => {
+t.test('readEventFile', async (t) => {
+  t.test('reads one event or a batch from a file, or from stdin with -', async () => {
     const one = join(dir, 'one.json');
     writeFileSync(one, '{"id":"1"}');
     assert.deepEqual(await readEventFile({ file: one }), { id: '1' });
     assert.deepEqual(await readEventFile({ file: '-' }, Readable.from([Buffer.from('[{"id":"1"},'), Buffer.from('{"id":"2"}]')])), [{ id: '1' }, { id: '2' }]);
   });
 
-  it('refuses flags beside --file, unreadable files, other JSON and input over the limit', async () => {
+  t.test('refuses flags beside --file, unreadable files, other JSON and input over the limit', async () => {
     const one = join(dir, 'one.json');
     writeFileSync(one, '{"id":"1"}');
     await assert.rejects(readEventFile({ file: one, type: 't' }), /drop --type/);
@@ -57,8 +57,8 @@ describe('readEventFile', () => {
   });
 });
 
-describe('describeResults', () => {
-  it('prints a row per dispatch, and one for an event without dispatches', () => {
+t.test('describeResults', async (t) => {
+  t.test('prints a row per dispatch, and one for an event without dispatches', async () => {
     const text = describeResults({
       results: [
         {
@@ -68,7 +68,7 @@ describe('describeResults', () => {
           dispatches: [{ component: 'svc', version: 'v2', channel: 'beta', pin: { scope: 'customer', subject: 'acme' }, status: 'succeeded' }],
         },
         { source: '/s', id: '2', status: 'accepted', dispatches: [] },
-        { status: 'rejected', dispatches: [], error: { code: 'VR_EVENT_INVALID', detail: 'type is required' } },
+        { status: 'rejected', dispatches: [], error: { type: 'about:blank', title: 'Bad Request', status: 400, code: 'VR_EVENT_INVALID', detail: 'type is required' } },
       ],
     });
     assert.equal(

@@ -8,6 +8,7 @@ import { problemFor, toVrouterError } from './problem.js';
 // OpenAPI docs and admin rate limits (see the delimited block in buildApp).
 import { registerDocs } from './openapi/document.js';
 import { registerAdminRateLimit } from './rate-limit.js';
+import { addSchemas, validatorCompiler } from './validation.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventListRoutes } from './routes/event-list.js';
 import { eventRoutes } from './routes/events.js';
@@ -39,7 +40,7 @@ export interface RouteSummary {
 }
 
 export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate'>>;
+  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'publicUrl'>>;
   router: EventRouter;
   admin: AdminService;
   audit: AuditLog;
@@ -95,14 +96,18 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     return reply.code(404).type('application/problem+json').send(problem);
   });
 
-  // --- OpenAPI docs (/docs) and admin rate limits: before the routes, which they attach to as they are added. ---
-  // Route schemas are documentation only: AdminService and the core parse functions stay the validators (our codes
-  // and fields), and responses are sent as built (a schema serializer would silently drop undocumented fields).
-  app.setValidatorCompiler(() => () => true);
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  registerDocs(app);
+  // --- Schemas, OpenAPI docs (/docs) and admin rate limits: before the routes, which they attach to as they are added. ---
+  // Route schemas (from @vrouter/api) validate requests (failures become VR_VALIDATION naming the field, in the error
+  // handler above) and serialise answers.
+  addSchemas(app);
+  app.setValidatorCompiler(validatorCompiler());
+  // An absent body counts as `{}`, so an optional body may be left out and a required field is named as missing.
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.schema?.body && (request.body === undefined || request.body === null)) request.body = {};
+  });
+  registerDocs(app, { publicUrl: deps.config.publicUrl });
   registerAdminRateLimit(app, deps.config.adminRateLimitPerMinute);
-  // --- end of OpenAPI docs and rate limits ---
+  // --- end of schemas, OpenAPI docs and rate limits ---
 
   app.register(healthRoutes, deps);
   app.register(eventRoutes, deps);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { exampleHandler, LocalLambdaServer } from '@vrouter/local-targets';
-import { createDynamoClient, createTable, startEmbeddedDynamo } from '@vrouter/store-dynamodb';
+import { createDynamoClient, createTable } from '@vrouter/store-dynamodb';
 import { withAdminSpan } from '@vrouter/telemetry';
 import type { RouterConfig } from './config.js';
+import { loadDevDependencies } from './dev-dependencies.js';
 import { createRuntime } from './runtime.js';
 import { EXAMPLE_FUNCTIONS, seedExample } from './seed.js';
 import { tour } from './tour.js';
@@ -37,6 +37,7 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
+  const { startEmbeddedDynamo, LocalLambdaServer, exampleHandler } = await loadDevDependencies();
   const store = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), port: options.dynamoPort ?? 0 }).catch((error: unknown) => {
     throw new Error(`Could not open the embedded store in ${dataDir} (is another vrouter dev running?): ${error instanceof Error ? error.message : error}`);
   });

@@ -1,31 +1,8 @@
-import { ERROR_CODES, type ErrorCode, isVrouterError, VrouterError } from '@vrouter/core';
+import { isValidationError, validationProblem } from './validation.js';
+import { ERROR_CODES, type ErrorCode, isVrouterError, STATUS_BY_CODE, VrouterError } from '@vrouter/core';
 
-/** The one place where error codes become HTTP status codes. */
-export const STATUS_BY_CODE: Record<ErrorCode, number> = {
-  VR_VALIDATION: 400,
-  VR_BODY_MALFORMED: 400,
-  VR_BODY_TOO_LARGE: 413,
-  VR_PAYLOAD_TOO_LARGE: 413,
-  VR_UNSUPPORTED_MEDIA_TYPE: 415,
-  VR_EVENT_INVALID: 400,
-  VR_CUSTOMER_REQUIRED: 400,
-  VR_COMPONENT_UNKNOWN: 422,
-  VR_VERSION_UNKNOWN: 422,
-  VR_PIN_VERSION_UNKNOWN: 422,
-  VR_CHANNEL_EMPTY: 409,
-  VR_NO_ROUTABLE_VERSION: 409,
-  VR_NOT_FOUND: 404,
-  VR_CONFLICT: 409,
-  VR_PRECONDITION_FAILED: 412,
-  VR_SAFETY_CHECK: 409,
-  VR_RATE_LIMITED: 429,
-  VR_UNAUTHORIZED: 401,
-  VR_FORBIDDEN: 403,
-  VR_STORE_UNAVAILABLE: 503,
-  VR_DISPATCH_FAILED: 502,
-  VR_TARGET_UNSUPPORTED: 422,
-  VR_INTERNAL: 500,
-};
+/** Status codes come from core's catalogue (STATUS_BY_CODE); re-exported so hosts need one import. */
+export { STATUS_BY_CODE };
 
 /** An RFC 9457 problem document with our stable code and, for validation, the offending field. */
 export interface Problem {
@@ -60,9 +37,10 @@ interface FastifyLikeError {
   message: string;
 }
 
-/** Turns fastify's own errors (body parsing, size, media type) into ours; anything unknown is VR_INTERNAL. */
+/** Turns fastify's own errors (schema validation, body parsing, size, media type) into ours; anything unknown is VR_INTERNAL. */
 export function toVrouterError(error: unknown): VrouterError {
   if (isVrouterError(error)) return error;
+  if (isValidationError(error)) return validationProblem(error);
   const e = error as FastifyLikeError;
   switch (e?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { ConfigError, loadConfig } from '../src/config.js';
 
-describe('loadConfig: event bus settings', () => {
-  it('has the documented defaults', () => {
+t.test('loadConfig: event bus settings', async (t) => {
+  t.test('has the documented defaults', async () => {
     const config = loadConfig({});
     assert.equal(config.sqsQueueUrl, undefined);
     assert.equal(config.sqsWaitTimeSeconds, 20);
@@ -14,7 +14,7 @@ describe('loadConfig: event bus settings', () => {
     assert.equal(config.adminTokenParameter, undefined);
   });
 
-  it('reads every variable', () => {
+  t.test('reads every variable', async () => {
     const config = loadConfig({
       VROUTER_SQS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/vrouter-events',
       VROUTER_SQS_WAIT_TIME_SECONDS: '5',
@@ -43,7 +43,7 @@ describe('loadConfig: event bus settings', () => {
     ['VROUTER_EB_PLAN_PATH', 'detail.'],
   ];
   for (const [variable, value] of bad) {
-    it(`names ${variable} when it is ${JSON.stringify(value)}`, () => {
+    t.test(`names ${variable} when it is ${JSON.stringify(value)}`, async () => {
       assert.throws(
         () => loadConfig({ [variable]: value }),
         (error: unknown) => error instanceof ConfigError && error.variable === variable,
@@ -51,7 +51,7 @@ describe('loadConfig: event bus settings', () => {
     });
   }
 
-  it('refuses two sources for the admin token', () => {
+  t.test('refuses two sources for the admin token', async () => {
     assert.throws(
       () => loadConfig({ VROUTER_ADMIN_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x', VROUTER_ADMIN_TOKEN_PARAMETER: '/x' }),
       (error: unknown) => error instanceof ConfigError && error.variable === 'VROUTER_ADMIN_TOKEN_PARAMETER',

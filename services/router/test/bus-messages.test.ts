@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { type ErrorCode, VrouterError } from '@vrouter/core';
 import { decodeBody, type MessageOutcome, processMessage } from '../src/bus/messages.js';
 import type { IngestResult } from '@vrouter/engine';
@@ -31,8 +31,8 @@ function scripted(answer: IngestResult['status'] | ErrorCode | Error) {
 const cloudEvent = JSON.stringify({ specversion: '1.0', id: 'm-1', source: '/unit', type: 'build.finished', customerid: 'acme' });
 const kind = (outcome: MessageOutcome) => (outcome.kind === 'done' ? `done:${outcome.status}` : `${outcome.kind}:${outcome.code}`);
 
-describe('bus message outcomes', () => {
-  it('accepted and duplicate are done; settled is the ingest one', async () => {
+t.test('bus message outcomes', async (t) => {
+  t.test('accepted and duplicate are done; settled is the ingest one', async () => {
     for (const status of ['accepted', 'duplicate'] as const) {
       const router = scripted(status);
       const { outcome } = await processMessage(router, cloudEvent);
@@ -42,19 +42,19 @@ describe('bus message outcomes', () => {
     }
   });
 
-  it('store unavailable, rate limited and unexpected errors are retries', async () => {
+  t.test('store unavailable, rate limited and unexpected errors are retries', async () => {
     assert.equal(kind((await processMessage(scripted('VR_STORE_UNAVAILABLE'), cloudEvent)).outcome), 'retry:VR_STORE_UNAVAILABLE');
     assert.equal(kind((await processMessage(scripted('VR_RATE_LIMITED'), cloudEvent)).outcome), 'retry:VR_RATE_LIMITED');
     assert.equal(kind((await processMessage(scripted(new Error('socket hang up')), cloudEvent)).outcome), 'retry:VR_INTERNAL');
   });
 
-  it('validation rejections are poison', async () => {
+  t.test('validation rejections are poison', async () => {
     for (const code of ['VR_EVENT_INVALID', 'VR_CUSTOMER_REQUIRED', 'VR_COMPONENT_UNKNOWN', 'VR_PAYLOAD_TOO_LARGE'] as const) {
       assert.equal(kind((await processMessage(scripted(code), cloudEvent)).outcome), `poison:${code}`);
     }
   });
 
-  it('bodies that are not events are poison without reaching ingest', async () => {
+  t.test('bodies that are not events are poison without reaching ingest', async () => {
     const router = scripted('accepted');
     const outcomes = await Promise.all(['nope', '[1,2]', '"text"', '{"id":"x"}', 'x'.repeat(300)].map((body) => processMessage(router, body, { maxBytes: 200 })));
     assert.deepEqual(
@@ -64,13 +64,13 @@ describe('bus message outcomes', () => {
     assert.equal(router.calls.length, 0);
   });
 
-  it('counts the size limit in UTF-8 bytes', () => {
+  t.test('counts the size limit in UTF-8 bytes', async () => {
     const body = JSON.stringify({ specversion: '1.0', data: 'é'.repeat(60) });
     assert.ok(body.length <= 150 && Buffer.byteLength(body) > 150);
     assert.equal((decodeBody(body, { maxBytes: 150 }) as MessageOutcome).kind, 'poison');
   });
 
-  it('hands ingest the mapped EventBridge event, the body size and the traceparent', async () => {
+  t.test('hands ingest the mapped EventBridge event, the body size and the traceparent', async () => {
     const router = scripted('accepted');
     const envelope = JSON.stringify({
       version: '0',
@@ -99,7 +99,7 @@ describe('bus message outcomes', () => {
     ]);
   });
 
-  it('an EventBridge envelope without an id is poison', async () => {
+  t.test('an EventBridge envelope without an id is poison', async () => {
     const { outcome } = await processMessage(scripted('accepted'), JSON.stringify({ 'detail-type': 'x', source: 's' }));
     assert.equal(kind(outcome), 'poison:VR_EVENT_INVALID');
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { resolveAdminToken } from '../src/secrets.js';
 
@@ -51,29 +51,29 @@ async function startVault(values: { secret: string; parameter: string }): Promis
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-describe('the admin token from Secrets Manager or SSM', () => {
+t.test('the admin token from Secrets Manager or SSM', async (t) => {
   let vault: Awaited<ReturnType<typeof startVault>>;
   let clients: Parameters<typeof resolveAdminToken>[1];
   const values = { secret: `${TOKEN}\n`, parameter: TOKEN };
 
-  before(async () => {
+  t.before(async () => {
     vault = await startVault(values);
     const settings = { endpoint: vault.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
     clients = { secretsManager: settings, ssm: settings };
   });
-  after(() => {
+  t.teardown(() => {
     vault.server.closeAllConnections();
     vault.server.close();
   });
 
-  it('reads the SecretString of VROUTER_ADMIN_TOKEN_SECRET_ARN (trimmed) with GetSecretValue', async () => {
+  t.test('reads the SecretString of VROUTER_ADMIN_TOKEN_SECRET_ARN (trimmed) with GetSecretValue', async () => {
     vault.seen.length = 0;
     const config = await resolveAdminToken(loadConfig({ VROUTER_ADMIN_TOKEN_SECRET_ARN: SECRET_ARN }), clients);
     assert.equal(config.adminToken, TOKEN);
     assert.deepEqual(vault.seen, [{ target: 'secretsmanager.GetSecretValue', contentType: 'application/x-amz-json-1.1', body: { SecretId: SECRET_ARN } }]);
   });
 
-  it('reads the SecureString VROUTER_ADMIN_TOKEN_PARAMETER decrypted, with GetParameter', async () => {
+  t.test('reads the SecureString VROUTER_ADMIN_TOKEN_PARAMETER decrypted, with GetParameter', async () => {
     vault.seen.length = 0;
     const config = await resolveAdminToken(loadConfig({ VROUTER_ADMIN_TOKEN_PARAMETER: '/vrouter/admin-token' }), clients);
     assert.equal(config.adminToken, TOKEN);
@@ -83,7 +83,7 @@ describe('the admin token from Secrets Manager or SSM', () => {
     );
   });
 
-  it('asks nothing when VROUTER_ADMIN_TOKEN is set, or when no source is', async () => {
+  t.test('asks nothing when VROUTER_ADMIN_TOKEN is set, or when no source is', async () => {
     vault.seen.length = 0;
     const given = 'given-admin-token-0123456789';
     assert.equal((await resolveAdminToken(loadConfig({ VROUTER_ADMIN_TOKEN: given, VROUTER_ADMIN_TOKEN_SECRET_ARN: SECRET_ARN }), clients)).adminToken, given);
@@ -91,7 +91,7 @@ describe('the admin token from Secrets Manager or SSM', () => {
     assert.equal(vault.seen.length, 0);
   });
 
-  it('names the variable when the secret cannot be read', async () => {
+  t.test('names the variable when the secret cannot be read', async () => {
     const missing = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:nope-000000';
     await assert.rejects(resolveAdminToken(loadConfig({ VROUTER_ADMIN_TOKEN_SECRET_ARN: missing }), clients), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
@@ -105,7 +105,7 @@ describe('the admin token from Secrets Manager or SSM', () => {
     );
   });
 
-  it('refuses a value too short to be a token, without repeating it', async () => {
+  t.test('refuses a value too short to be a token, without repeating it', async () => {
     values.secret = 'short-secret';
     try {
       await assert.rejects(resolveAdminToken(loadConfig({ VROUTER_ADMIN_TOKEN_SECRET_ARN: SECRET_ARN }), clients), (error: unknown) => {
@@ -118,7 +118,7 @@ describe('the admin token from Secrets Manager or SSM', () => {
     }
   });
 
-  it('finds the endpoint through the standard AWS_ENDPOINT_URL_SECRETS_MANAGER variable', async () => {
+  t.test('finds the endpoint through the standard AWS_ENDPOINT_URL_SECRETS_MANAGER variable', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, { AWS_ENDPOINT_URL_SECRETS_MANAGER: vault.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
     try {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import t from 'tap';
 import { ConfigError, loadConfig } from '../src/index.js';
 
-describe('loadConfig', () => {
-  it('has sane defaults', () => {
+t.test('loadConfig', async (t) => {
+  t.test('has sane defaults', async () => {
     const config = loadConfig({});
     assert.equal(config.port, 3000);
     assert.equal(config.host, '127.0.0.1');
@@ -22,7 +22,7 @@ describe('loadConfig', () => {
     ['VROUTER_LOG_LEVEL', 'loud'],
   ];
   for (const [variable, value] of bad) {
-    it(`names ${variable} when it is ${JSON.stringify(value)}`, () => {
+    t.test(`names ${variable} when it is ${JSON.stringify(value)}`, async () => {
       assert.throws(
         () => loadConfig({ [variable]: value }),
         (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.startsWith(variable),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import t from 'tap';
 import { promisify } from 'node:util';
 
 /**
@@ -18,7 +18,7 @@ async function resolvedHeaders(env: Record<string, string>): Promise<string> {
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:otlp-headers-AbCdEf';
 
-describe('OTLP headers from Secrets Manager', () => {
+t.test('OTLP headers from Secrets Manager', async (t) => {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -27,19 +27,19 @@ describe('OTLP headers from Secrets Manager', () => {
     res.end(JSON.stringify(body.SecretId === ARN ? { ARN, SecretString: 'x-honeycomb-team=abc123\n' } : { __type: 'ResourceNotFoundException', message: 'no' }));
   });
   let url = '';
-  before(async () => {
+  t.before(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(() => server.close());
+  t.teardown(() => server.close());
 
   const base = () => ({ AWS_ENDPOINT_URL_SECRETS_MANAGER: url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
 
-  it('sets OTEL_EXPORTER_OTLP_HEADERS from the secret before the SDK starts', async () => {
+  t.test('sets OTEL_EXPORTER_OTLP_HEADERS from the secret before the SDK starts', async () => {
     assert.equal(await resolvedHeaders({ ...base(), OTEL_EXPORTER_OTLP_HEADERS_SECRET_ARN: ARN }), 'x-honeycomb-team=abc123');
   });
 
-  it('keeps headers set directly, and goes on without them when the secret cannot be read', async () => {
+  t.test('keeps headers set directly, and goes on without them when the secret cannot be read', async () => {
     assert.equal(await resolvedHeaders({ ...base(), OTEL_EXPORTER_OTLP_HEADERS: 'a=b', OTEL_EXPORTER_OTLP_HEADERS_SECRET_ARN: ARN }), 'a=b');
     assert.equal(await resolvedHeaders({ ...base(), OTEL_EXPORTER_OTLP_HEADERS_SECRET_ARN: `${ARN}-gone` }), '<unset>');
   });

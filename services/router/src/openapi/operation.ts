@@ -1,5 +1,6 @@
+import type { TSchema } from '@sinclair/typebox';
+import { ETAG_HEADER, Problem } from '@vrouter/api';
 import type { FastifySchema } from 'fastify';
-import { errorResponses } from './problems.js';
 
 /** The security scheme every /v1 route uses: `Authorization: Bearer <token>`. */
 export const BEARER_SCHEME = 'bearerAuth';
@@ -19,38 +20,11 @@ export const TAGS = [
 ] as const;
 export type Tag = (typeof TAGS)[number]['name'];
 
-type Schema = Record<string, unknown>;
-
-/** A 2xx JSON response; `headers` are documented response headers (e.g. ETag). */
-export function json(description: string, schema: Schema, headers?: Record<string, Schema>) {
-  return { description, ...(headers ? { headers } : {}), content: { 'application/json': { schema } } };
-}
-
-export const NO_CONTENT = { description: 'Done; no body.', type: 'null' };
-
-export const ETAG = { etag: { type: 'string', description: 'The entity tag of the record; send it in If-Match to change it only if nobody else has.' } };
-
-/** Conditional writes (see the `change` helper in ../routes/admin.ts). */
-export const PRECONDITIONS = {
-  type: 'object',
-  properties: {
-    'if-match': { type: 'string', description: 'Write only if the record’s entity tag is still this one (else 412 VR_PRECONDITION_FAILED).' },
-    'if-none-match': { type: 'string', enum: ['*'], description: 'Write only if the record does not exist yet.' },
-  },
-};
-
-/** Path parameters, all required. */
-export function pathParams(properties: Record<string, Schema>): Schema {
-  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
-}
-
-export function query(properties: Record<string, Schema>, required: string[] = []): Schema {
-  return { type: 'object', additionalProperties: false, ...(required.length > 0 ? { required } : {}), properties };
-}
-
-/** A JSON object body with exactly these fields: AdminService refuses unknown ones. */
-export function body(properties: Record<string, Schema>, required: string[] = [], extra: Schema = {}): Schema {
-  return { type: 'object', additionalProperties: false, ...(required.length > 0 ? { required } : {}), properties, ...extra };
+/** A documented answer: a JSON body (`schema`) or none (204); `etag` documents the ETag header. */
+export interface Answer {
+  description: string;
+  schema?: TSchema;
+  etag?: boolean;
 }
 
 export interface Operation {
@@ -58,31 +32,72 @@ export interface Operation {
   summary: string;
   description?: string;
   tag: Tag;
-  /** Health only: no token needed. */
+  /** Health and payload references only: no bearer token. */
   anonymous?: boolean;
-  params?: Schema;
-  querystring?: Schema;
-  headers?: Schema;
-  body?: Schema;
-  /** The 2xx responses; the problem responses are added. */
-  responses: Record<number, Schema>;
+  params?: TSchema;
+  querystring?: TSchema;
+  headers?: TSchema;
+  body?: TSchema;
+  /** The 2xx answers; the problem answers are added. */
+  responses: Record<number, Answer>;
+}
+
+/** A named schema is referred to (fastify and the document both know it by its `$id`); others are used as they are. */
+const named = (schema: TSchema): TSchema => (schema.$id ? ({ $ref: schema.$id } as unknown as TSchema) : schema);
+/** Parameters are documented one by one, so their object is used inline, without its `$id`. */
+function inline(schema: TSchema): TSchema {
+  const { $id: _id, ...rest } = schema;
+  return rest as TSchema;
+}
+
+const problem = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/problem+json': { schema: named(Problem) } },
+});
+
+/** The 429 of a rate-limited route; added by the document's transform for the routes rate-limit.ts limits. */
+export const RATE_LIMITED = problem('Too many admin requests from this token (or address) this minute.', {
+  'retry-after': { type: 'integer', description: 'Seconds until the window resets.' },
+});
+
+function errorResponses(authenticated: boolean) {
+  return {
+    ...(authenticated
+      ? {
+          401: problem('No bearer token, or not a valid one (VR_UNAUTHORIZED).', { 'www-authenticate': { type: 'string', description: '`Bearer`.' } }),
+          403: problem('The token lacks the scope this route needs (VR_FORBIDDEN).'),
+        }
+      : {}),
+    '4xx': problem('The request was refused; `code` says why and, for validation, `field` names the input.'),
+    '5xx': problem('The router or what it depends on failed.'),
+  };
 }
 
 /**
- * The route `schema` of one operation. Documentation only: app.ts compiles neither validators nor serializers from it,
- * so our own validation keeps producing our codes and responses are sent as the handlers build them.
+ * The route `schema` of one operation: fastify validates params, query, headers and body with it, serialises each
+ * answer with the schema of its status, and @fastify/swagger documents it. Schemas are the named ones of @vrouter/api.
  */
-export function operation(op: Operation): FastifySchema {
+/** The route schema, typed with the request parts' schemas so the TypeBox type provider infers params, query and body. */
+export type RouteSchema<O extends Operation> = FastifySchema & { params: O['params']; querystring: O['querystring']; headers: O['headers']; body: O['body'] };
+
+export function operation<const O extends Operation>(op: O): RouteSchema<O> {
+  const responses: Record<string, unknown> = {};
+  for (const [status, answer] of Object.entries(op.responses)) {
+    responses[status] = answer.schema
+      ? { description: answer.description, ...(answer.etag ? { headers: ETAG_HEADER } : {}), content: { 'application/json': { schema: named(answer.schema) } } }
+      : { description: answer.description, type: 'null' };
+  }
   return {
     operationId: op.operationId,
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
     tags: [op.tag],
     ...(op.anonymous ? {} : { security: [{ [BEARER_SCHEME]: [] }] }),
-    ...(op.params ? { params: op.params } : {}),
-    ...(op.querystring ? { querystring: op.querystring } : {}),
-    ...(op.headers ? { headers: op.headers } : {}),
-    ...(op.body ? { body: op.body } : {}),
-    response: { ...op.responses, ...errorResponses({ authenticated: !op.anonymous }) },
-  };
+    ...(op.params ? { params: inline(op.params) } : {}),
+    ...(op.querystring ? { querystring: inline(op.querystring) } : {}),
+    ...(op.headers ? { headers: inline(op.headers) } : {}),
+    ...(op.body ? { body: named(op.body) } : {}),
+    response: { ...responses, ...errorResponses(!op.anonymous) },
+  } as RouteSchema<O>;
 }

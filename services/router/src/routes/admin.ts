@@ -1,7 +1,8 @@
-import { assertComponentName, assertSubject, assertTimestamp, type ComponentRouting, resolveVersion, routingContext, ValidationError, VrouterError } from '@vrouter/core';
+import { assertTimestamp, type ComponentRouting, resolveVersion, routingContext, ValidationError, VrouterError } from '@vrouter/core';
 import { ATTR_ADMIN_ACTOR, ATTR_COMPONENT, ATTR_PIN_SCOPE, ATTR_PIN_SUBJECT, ATTR_VERSION, withAdminSpan } from '@vrouter/telemetry';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ChangeContext, queryInteger, type Tagged } from '@vrouter/engine';
+import type { ChangeContext, Tagged } from '@vrouter/engine';
 import type { AppDependencies } from '../app.js';
 import {
   auditSchema,
@@ -27,13 +28,7 @@ import {
   revokeTokenSchema,
   rollbackChannelSchema,
   setChannelSchema,
-} from '../openapi/admin.js';
-
-type ComponentParams = { component: string };
-type VersionParams = ComponentParams & { version: string };
-type ChannelParams = ComponentParams & { channel: string };
-type PinParams = { scope: string; subject: string; component: string };
-type ReasonQuery = { reason?: string };
+} from '../openapi/routes.js';
 
 function describeComponent(routing: ComponentRouting) {
   return {
@@ -96,7 +91,8 @@ function withEtag<T extends { etag?: string }>(reply: FastifyReply, record: T): 
   return record;
 }
 
-export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function adminRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { admin } = deps;
   const read = { config: { scope: 'read' as const } };
   const versionsWrite = { config: { scope: 'versions:write' as const } };
@@ -107,41 +103,37 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     const snapshot = await admin.config();
     return { components: [...snapshot.components.values()].map(describeComponent) };
   });
-  app.get<{ Params: ComponentParams }>('/v1/components/:component', { ...read, schema: getComponentSchema }, async (request, reply) =>
+  app.get('/v1/components/:component', { ...read, schema: getComponentSchema }, async (request, reply) =>
     withEtag(reply, describeComponent(await admin.routing(request.params.component))),
   );
-  app.put<{ Params: ComponentParams }>('/v1/components/:component', { ...versionsWrite, schema: putComponentSchema }, async (request, reply) =>
+  app.put('/v1/components/:component', { ...versionsWrite, schema: putComponentSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'component.put', () => admin.putComponent(request.params.component, request.body, change(request)))),
   );
 
-  app.delete<{ Params: ComponentParams; Querystring: ReasonQuery }>('/v1/components/:component', { ...versionsWrite, schema: deleteComponentSchema }, async (request, reply) => {
+  app.delete('/v1/components/:component', { ...versionsWrite, schema: deleteComponentSchema }, async (request, reply) => {
     await act(request, 'component.delete', () => admin.deleteComponent(request.params.component, change(request, request.query)));
     return reply.code(204).send();
   });
 
-  app.put<{ Params: VersionParams }>('/v1/components/:component/versions/:version', { ...versionsWrite, schema: putVersionSchema }, async (request, reply) =>
+  app.put('/v1/components/:component/versions/:version', { ...versionsWrite, schema: putVersionSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'version.put', () => admin.putVersion(request.params.component, request.params.version, request.body, change(request)))),
   );
-  app.delete<{ Params: VersionParams; Querystring: ReasonQuery }>(
-    '/v1/components/:component/versions/:version',
-    { ...versionsWrite, schema: deleteVersionSchema },
-    async (request, reply) => {
-      await act(request, 'version.delete', () => admin.deleteVersion(request.params.component, request.params.version, change(request, request.query)));
-      return reply.code(204).send();
-    },
-  );
+  app.delete('/v1/components/:component/versions/:version', { ...versionsWrite, schema: deleteVersionSchema }, async (request, reply) => {
+    await act(request, 'version.delete', () => admin.deleteVersion(request.params.component, request.params.version, change(request, request.query)));
+    return reply.code(204).send();
+  });
 
-  app.put<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel', { ...versionsWrite, schema: setChannelSchema }, async (request, reply) =>
+  app.put('/v1/components/:component/channels/:channel', { ...versionsWrite, schema: setChannelSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'channel.set', () => admin.setChannel(request.params.component, request.params.channel, request.body, change(request)))),
   );
-  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/promote', { ...versionsWrite, schema: promoteChannelSchema }, async (request, reply) =>
+  app.post('/v1/components/:component/channels/:channel/promote', { ...versionsWrite, schema: promoteChannelSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'channel.promote', () => admin.promote(request.params.component, request.params.channel, request.body, change(request)))),
   );
-  app.post<{ Params: ChannelParams }>('/v1/components/:component/channels/:channel/rollback', { ...versionsWrite, schema: rollbackChannelSchema }, async (request, reply) =>
+  app.post('/v1/components/:component/channels/:channel/rollback', { ...versionsWrite, schema: rollbackChannelSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'channel.rollback', () => admin.rollback(request.params.component, request.params.channel, request.body, change(request)))),
   );
 
-  app.get<{ Querystring: { scope?: string; subject?: string; component?: string } }>('/v1/pins', { ...read, schema: listPinsSchema }, async (request) => ({
+  app.get('/v1/pins', { ...read, schema: listPinsSchema }, async (request) => ({
     pins: await admin.listPins(request.query),
   }));
   app.post('/v1/pins/bulk', { ...pinsWrite, schema: bulkPinsSchema }, async (request, reply) => {
@@ -149,64 +141,53 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDependencies): 
     // 207: some operations were valid but could not be written; the body names each one.
     return reply.code(result.failed.length > 0 ? 207 : 200).send(result);
   });
-  app.get<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', { ...read, schema: getPinSchema }, async (request, reply) =>
+  app.get('/v1/pins/:scope/:subject/:component', { ...read, schema: getPinSchema }, async (request, reply) =>
     withEtag(reply, await admin.getPin(request.params.scope, request.params.subject, request.params.component)),
   );
-  app.put<{ Params: PinParams }>('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: putPinSchema }, async (request, reply) =>
+  app.put('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: putPinSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'pin.set', () => admin.putPin(request.params.scope, request.params.subject, request.params.component, request.body, change(request)))),
   );
-  app.delete<{ Params: PinParams; Querystring: ReasonQuery }>('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: deletePinSchema }, async (request, reply) => {
+  app.delete('/v1/pins/:scope/:subject/:component', { ...pinsWrite, schema: deletePinSchema }, async (request, reply) => {
     await act(request, 'pin.delete', () => admin.deletePin(request.params.scope, request.params.subject, request.params.component, change(request, request.query)));
     return reply.code(204).send();
   });
 
   app.get('/v1/customers', { ...read, schema: listCustomersSchema }, async () => ({ customers: await admin.listCustomers() }));
   app.get('/v1/projects', { ...read, schema: listProjectsSchema }, async () => ({ projects: await admin.listProjects() }));
-  app.put<{ Params: { customer: string } }>('/v1/customers/:customer', { ...pinsWrite, schema: putCustomerSchema }, async (request, reply) =>
+  app.put('/v1/customers/:customer', { ...pinsWrite, schema: putCustomerSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'customer.put', () => admin.putCustomer(request.params.customer, request.body, change(request)))),
   );
-  app.put<{ Params: { project: string } }>('/v1/projects/:project', { ...pinsWrite, schema: putProjectSchema }, async (request, reply) =>
+  app.put('/v1/projects/:project', { ...pinsWrite, schema: putProjectSchema }, async (request, reply) =>
     tagged(reply, await act(request, 'project.put', () => admin.putProject(request.params.project, request.body, change(request)))),
   );
 
-  app.get<{ Querystring: { component?: string; customer?: string; project?: string; plan?: string } }>('/v1/resolve', { ...read, schema: resolveSchema }, async (request) => {
+  app.get('/v1/resolve', { ...read, schema: resolveSchema }, async (request) => {
     const { component, customer, project, plan } = request.query;
-    if (!component) throw new ValidationError('component', 'Query parameter component is required.');
-    const name = assertComponentName(component);
     // The snapshot this router routes with, so the answer is what an event would get now.
     const snapshot = deps.cache.current();
-    if (!snapshot.components.has(name)) throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${name} is not registered.`, { field: 'component' });
-    const given = {
-      customer: customer ? assertSubject(customer, 'customer') : undefined,
-      project: project ? assertSubject(project, 'project') : undefined,
-      plan: plan ? assertSubject(plan, 'plan') : undefined,
-    };
-    const context = routingContext(snapshot, given);
-    return { ...resolveVersion(snapshot, name, context, Date.now(), { explain: true }), context, configRevision: snapshot.revision };
+    if (!snapshot.components.has(component)) throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${component} is not registered.`, { field: 'component' });
+    const context = routingContext(snapshot, { customer, project, plan });
+    return { ...resolveVersion(snapshot, component, context, Date.now(), { explain: true }), context, configRevision: snapshot.revision };
   });
 
-  app.get<{ Querystring: { component?: string; subject?: string; since?: string; until?: string; limit?: string; cursor?: string } }>(
-    '/v1/audit',
-    { ...read, schema: auditSchema },
-    async (request) => {
-      const { component, subject, since, until, limit, cursor } = request.query;
-      const parsedLimit = limit === undefined ? undefined : queryInteger(limit, 'limit', 100, 1, 1000);
-      return deps.audit.query({
-        ...(component ? { component: assertComponentName(component) } : {}),
-        ...(subject ? { subject: assertSubject(subject) } : {}),
-        ...(since ? { since: assertTimestamp(since, 'since') } : {}),
-        ...(until ? { until: assertTimestamp(until, 'until') } : {}),
-        ...(parsedLimit ? { limit: parsedLimit } : {}),
-        ...(cursor ? { cursor } : {}),
-      });
-    },
-  );
+  app.get('/v1/audit', { ...read, schema: auditSchema }, async (request) => {
+    const { component, subject, since, until, limit, cursor } = request.query;
+    return deps.audit.query({
+      ...(component ? { component } : {}),
+      ...(subject ? { subject } : {}),
+      // Normalised to UTC, as the log stores them.
+      ...(since ? { since: assertTimestamp(since, 'since') } : {}),
+      ...(until ? { until: assertTimestamp(until, 'until') } : {}),
+      ...(limit ? { limit } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+  });
 
   app.post('/v1/tokens', { ...adminOnly, schema: createTokenSchema }, async (request, reply) =>
     reply.code(201).send(await act(request, 'token.create', () => admin.createToken(request.body, change(request)))),
   );
   app.get('/v1/tokens', { ...adminOnly, schema: listTokensSchema }, async () => ({ tokens: await admin.listTokens() }));
-  app.delete<{ Params: { name: string }; Querystring: ReasonQuery }>('/v1/tokens/:name', { ...adminOnly, schema: revokeTokenSchema }, async (request, reply) => {
+  app.delete('/v1/tokens/:name', { ...adminOnly, schema: revokeTokenSchema }, async (request, reply) => {
     await act(request, 'token.revoke', () => admin.revokeToken(request.params.name, change(request, request.query)));
     return reply.code(204).send();
   });

@@ -1,9 +1,10 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type DispatchRecord, NotFoundError } from '@vrouter/core';
+import type { IngestResult } from '@vrouter/engine';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app.js';
-import { getEventSchema, postEventsSchema } from '../openapi/events.js';
-import type { IngestResult } from '@vrouter/engine';
 import { eventsFromHttp } from '../cloudevents-http.js';
+import { getEventSchema, postEventsSchema } from '../openapi/routes.js';
 import { problemFor } from '../problem.js';
 
 function present(result: IngestResult) {
@@ -11,10 +12,11 @@ function present(result: IngestResult) {
   return error ? { ...rest, error: problemFor(error) } : rest;
 }
 
-export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function eventRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   // Binary-mode events carry their data in any media type; only this route reads such bodies (as bytes).
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  app.post<{ Querystring: { wait?: string } }>('/v1/events', { config: { scope: 'events:write' }, schema: postEventsSchema }, async (request, reply) => {
+  app.post('/v1/events', { config: { scope: 'events:write' }, schema: postEventsSchema }, async (request, reply) => {
     const { inputs, batch } = eventsFromHttp(request.headers, request.body);
     const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
     const bodyBytes = Number(request.headers['content-length']) || undefined;
@@ -25,7 +27,7 @@ export async function eventRoutes(app: FastifyInstance, deps: AppDependencies): 
     return reply.code(202).send({ results: results.map(present) });
   });
 
-  app.get<{ Params: { source: string; id: string } }>('/v1/events/:source/:id', { config: { scope: 'read' }, schema: getEventSchema }, async (request) => {
+  app.get('/v1/events/:source/:id', { config: { scope: 'read' }, schema: getEventSchema }, async (request) => {
     const found = await deps.events.getEvent(request.params.source, request.params.id);
     if (!found) throw new NotFoundError(`Event ${request.params.id} from ${request.params.source}`);
     const { event, dispatches, replays, shadows } = found;

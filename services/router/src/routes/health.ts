@@ -1,9 +1,11 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { VrouterError } from '@vrouter/core';
 import type { AppDependencies } from '../app.js';
-import { healthzSchema, readyzSchema } from '../openapi/health.js';
+import { healthzSchema, readyzSchema } from '../openapi/routes.js';
 
-export async function healthRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
+export async function healthRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/healthz', { schema: healthzSchema }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: readyzSchema }, async () => {
     try {

@@ -66,8 +66,11 @@ t.test('a router killed with SIGKILL mid-flight', async (t) => {
   let stack: Stack;
   let victim: RouterProcess;
   t.before(async () => {
-    // The survivor sweeps often; the victim's leases are short so recovery does not wait long.
-    stack = await startStack({ env: { VROUTER_SWEEP_INTERVAL_MS: '300', VROUTER_LEASE_MS: '1000', VROUTER_DISPATCH_TIMEOUT_MS: '1000' } });
+    // The survivor sweeps often (it takes no claims itself, so it is kept from backing off); the victim's leases are
+    // short so recovery does not wait long.
+    stack = await startStack({
+      env: { VROUTER_SWEEP_INTERVAL_MS: '300', VROUTER_SWEEP_MAX_INTERVAL_MS: '300', VROUTER_LEASE_MS: '1000', VROUTER_DISPATCH_TIMEOUT_MS: '1000' },
+    });
     await seedSvc(stack.api);
     stack.lambda.register('svc', '1', async (payload) => {
       await sleep(50);

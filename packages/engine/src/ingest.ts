@@ -40,6 +40,8 @@ export interface EventRouterOptions {
   ecsByReference?: boolean;
   /** Per-event cost limits: an event over one is logged as a warning with its id. Default DEFAULT_COST_LIMITS. */
   costLimits?: CostLimits;
+  /** Told each time this router takes a claim: the recovery sweep stops backing off while traffic flows. */
+  onClaimed?: () => void;
 }
 
 interface Claimed {
@@ -258,6 +260,7 @@ export class EventRouter {
     const won = result.claimed ? result.record : result.existing;
     const summary = summarize(won);
     if (result.claimed && decision.resolved) {
+      this.options.onClaimed?.();
       const maxConcurrency = snapshot.components.get(decision.component)?.versions.get(decision.version)?.maxConcurrency;
       claimed.push({ record: won, target: decision.target, maxConcurrency, event, routing, summary });
       await this.claimShadow(snapshot, record, event, routing, claimed);

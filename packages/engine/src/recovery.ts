@@ -11,6 +11,8 @@ export interface ClaimSweeperOptions {
   runner: DispatchRunner;
   leaseMs: number;
   intervalMs: number;
+  /** A sweep that takes nothing over doubles the wait, up to this; wake() (a claim taken here) resets it. */
+  maxIntervalMs?: number;
   /** Claims taken over per sweep, at most. */
   batchSize?: number;
   logger: Logger;
@@ -26,7 +28,7 @@ export interface ClaimSweeperOptions {
  * span, a child of the event's traceparent, with its own cost.
  */
 export class ClaimSweeper {
-  private readonly sweeping: Periodic;
+  private readonly sweeping: Periodic<number>;
   private running: Promise<number> | undefined;
   private readonly inflight = new Set<Promise<void>>();
   /** Claims this process took over since it started; reported as repeated handoffs. */
@@ -37,7 +39,21 @@ export class ClaimSweeper {
       options.intervalMs,
       () => this.sweep(),
       (error) => options.logger.warn({ err: error }, 'recovery sweep failed; retrying next interval'),
+      options.maxIntervalMs !== undefined && options.maxIntervalMs > options.intervalMs ? { maxIntervalMs: options.maxIntervalMs, idle: (taken) => taken === 0 } : undefined,
     );
+  }
+
+  /**
+   * Traffic reached this router (it took a claim): sweep at the base interval again. An idle fleet sweeps rarely;
+   * one whose routers take claims sweeps often, since that is when leases can end with nobody finishing them.
+   */
+  wake(): void {
+    this.sweeping.wake();
+  }
+
+  /** The wait before the next sweep, as it stands (grows while sweeps find nothing). */
+  get currentIntervalMs(): number {
+    return this.sweeping.currentIntervalMs;
   }
 
   start(): void {

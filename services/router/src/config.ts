@@ -19,12 +19,16 @@ export interface RouterConfig {
   versionConcurrency: number;
   dispatchTimeoutMs: number;
   sweepIntervalMs: number;
+  /** The recovery sweep's longest wait while it finds nothing and this router takes no claims. */
+  sweepMaxIntervalMs: number;
   /** An event costing more DynamoDB requests than this is logged as a warning; 0: never. */
   costMaxDynamodbRequests: number;
   /** An event costing more dispatch attempts than this is logged as a warning; 0: never. */
   costMaxDispatchAttempts: number;
   experimentalPinTtlHours: number;
   replayPollIntervalMs: number;
+  /** The replay poll's longest wait while it finds no job to pick up. */
+  replayPollMaxIntervalMs: number;
   webhookUrls: string[];
   deadLetterQueueUrl: string | undefined;
   /** Where ECS tasks reach this router (e.g. the load balancer), for events passed by reference. */
@@ -150,6 +154,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** Reads the router's settings; AWS settings (region, credentials, endpoints) stay with the SDK's own chain. */
 export function loadConfig(env: Env = process.env): RouterConfig {
+  const sweepIntervalMs = integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000);
+  const replayPollIntervalMs = integer(env, 'VROUTER_REPLAY_POLL_INTERVAL_MS', 2000, 50, 3_600_000);
   const adminToken = env.VROUTER_ADMIN_TOKEN === '' ? undefined : env.VROUTER_ADMIN_TOKEN;
   if (adminToken !== undefined && adminToken.length < 16) throw new ConfigError('VROUTER_ADMIN_TOKEN', 'must be at least 16 characters.');
   const tableName = env.VROUTER_TABLE || 'vrouter';
@@ -173,14 +179,17 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     retryMaxMs: integer(env, 'VROUTER_RETRY_MAX_MS', 20_000, 1, 3_600_000),
     versionConcurrency: integer(env, 'VROUTER_VERSION_CONCURRENCY', 64, 1, 100_000),
     dispatchTimeoutMs: integer(env, 'VROUTER_DISPATCH_TIMEOUT_MS', 30_000, 100, 900_000),
-    sweepIntervalMs: integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
+    sweepIntervalMs,
+    // Idle routers back off to 60 intervals (5 min by default): the fleet's idle reads stay near the revision poll's.
+    sweepMaxIntervalMs: integer(env, 'VROUTER_SWEEP_MAX_INTERVAL_MS', sweepIntervalMs * 60, sweepIntervalMs, 24 * 3_600_000),
     costMaxDynamodbRequests: integer(env, 'VROUTER_COST_MAX_DYNAMODB_REQUESTS', 5, 0, 1_000_000),
     costMaxDispatchAttempts: integer(env, 'VROUTER_COST_MAX_DISPATCH_ATTEMPTS', 5, 0, 1_000_000),
     webhookUrls: webhookUrls(env.VROUTER_WEBHOOK_URLS),
     deadLetterQueueUrl: env.VROUTER_DEAD_LETTER_QUEUE_URL || undefined,
     publicUrl: publicUrl(env.VROUTER_PUBLIC_URL),
     payloadSecret: env.VROUTER_PAYLOAD_SECRET || undefined,
-    replayPollIntervalMs: integer(env, 'VROUTER_REPLAY_POLL_INTERVAL_MS', 2000, 50, 3_600_000),
+    replayPollIntervalMs,
+    replayPollMaxIntervalMs: integer(env, 'VROUTER_REPLAY_POLL_MAX_INTERVAL_MS', replayPollIntervalMs * 60, replayPollIntervalMs, 24 * 3_600_000),
     replayLeaseMs: integer(env, 'VROUTER_REPLAY_LEASE_MS', 30_000, 500, 3_600_000),
     experimentalPinTtlHours: integer(env, 'VROUTER_EXPERIMENTAL_PIN_TTL_HOURS', 7 * 24, 1, 365 * 24),
     adminRateLimitPerMinute: integer(env, 'VROUTER_ADMIN_RATE_LIMIT', 600, 1, 1_000_000),

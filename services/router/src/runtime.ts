@@ -106,8 +106,25 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     defaultConcurrency: config.versionConcurrency,
     logger,
   });
-  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, ecsByReference: payloadReferences !== undefined });
-  const sweeper = new ClaimSweeper({ events: eventStore, cache, runner, leaseMs: config.leaseMs, intervalMs: config.sweepIntervalMs, logger, costLimits });
+  const sweeper = new ClaimSweeper({
+    events: eventStore,
+    cache,
+    runner,
+    leaseMs: config.leaseMs,
+    intervalMs: config.sweepIntervalMs,
+    maxIntervalMs: config.sweepMaxIntervalMs,
+    logger,
+    costLimits,
+  });
+  const router = new EventRouter({
+    cache,
+    events: eventStore,
+    runner,
+    logger,
+    costLimits,
+    ecsByReference: payloadReferences !== undefined,
+    onClaimed: () => sweeper.wake(),
+  });
   sweeper.start();
   const replayStore = new DynamoReplayStore({ client: dynamo, tableName: config.tableName });
   const replayRunner = new ReplayRunner({
@@ -117,6 +134,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     runner,
     logger,
     pollIntervalMs: config.replayPollIntervalMs,
+    pollMaxIntervalMs: config.replayPollMaxIntervalMs,
     jobLeaseMs: config.replayLeaseMs,
     leaseMs: config.leaseMs,
   });

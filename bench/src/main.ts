@@ -99,6 +99,19 @@ console.log('');
 console.log(`${'benchmark'.padEnd(48)} ${'vrouter'.padStart(16)} ${'baseline'.padStart(16)} ${'ratio'.padStart(8)}   (ratio = vrouter cost / baseline cost)`);
 for (const line of await routerBench()) console.log(line);
 
+// --- Idle reads: a router with its default intervals and no traffic (idle.ts).
+const { idleBench } = await import('./idle.js');
+const idle = await idleBench(Number(process.env.BENCH_IDLE_MS ?? (QUICK ? 20_000 : 60_000)));
+console.log('');
+for (const line of idle.lines) console.log(line);
+recordNote(idle.lines.join('\n'));
+recordRatio({
+  name: 'idle reads/s over the 1.0 budget',
+  meaning: 'reads/s of an idle router over its first window / 1.0 (lower is better)',
+  ratio: { median: idle.readsPerSecond, min: idle.readsPerSecond, max: idle.readsPerSecond, rounds: 1 },
+  goal: { atMost: 1 },
+});
+
 // --- Telemetry (issue 6): the router with OpenTelemetry on vs off, each side in processes of its own (telemetry.ts).
 const { telemetryBench } = await import('./telemetry.js');
 console.log('');

@@ -112,12 +112,12 @@ recordRatio({
   goal: { atMost: 1 },
 });
 
-// --- Telemetry (issue 6): the router with OpenTelemetry on vs off, each side in processes of its own (telemetry.ts).
+// --- Telemetry: the router with OpenTelemetry on vs off, each side in processes of its own (telemetry.ts).
 const { telemetryBench } = await import('./telemetry.js');
 console.log('');
 for (const line of await telemetryBench(EVENTS, CONCURRENCY)) console.log(line);
 
-// --- Event log queries and replay (issue 5): replay.ts.
+// --- Event log queries and replay: replay.ts.
 const { replayBench } = await import('./replay.js');
 console.log('');
 for (const line of await replayBench(Math.min(EVENTS, 2000))) console.log(line);

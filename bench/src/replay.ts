@@ -1,4 +1,4 @@
-// Event log queries and replay (issue 5), in the same process as their baselines:
+// Event log queries and replay, in the same process as their baselines:
 //   reads per row:  DynamoDB items the store read per row a query returned (1.00 is the floor: no scan)
 //   replay:         events/s a replay job re-dispatches vs events/s the same router ingests and dispatches them live
 import { cloudEvent, seedSvc, startStack } from '../../test/src/stack.js';

@@ -31,8 +31,16 @@ t.test('idling', async (t) => {
     const sweepsInWindow = ((counter.counts.get('QueryCommand') ?? 0) - queriesBefore) / LEASE_SHARDS;
     assert.ok(sweepsInWindow <= 1, `${sweepsInWindow} sweeps in 1 s at a 1.6 s cap`);
 
+    // Sweeps after the claim find nothing and back off again, so the wait is read at the moment the claim woke it.
+    const seen: number[] = [];
+    const wake = sweeper.wake.bind(sweeper);
+    sweeper.wake = () => {
+      const before = sweeper.currentIntervalMs;
+      wake();
+      seen.push(before, sweeper.currentIntervalMs);
+    };
     const response = await stack.api<{ results: { dispatches: { status: string }[] }[] }>('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'acme' }));
     assert.equal(response.body.results[0]!.dispatches[0]!.status, 'succeeded');
-    assert.equal(sweeper.currentIntervalMs, 100, 'the claim woke the sweep');
+    assert.deepEqual(seen, [1600, 100], 'the claim woke the sweep: from its cap back to the base interval');
   });
 });

@@ -1,6 +1,12 @@
-import type { Pin, PinScope } from './model.js';
-import type { Consideration, Resolution } from './resolve.js';
-import type { ComponentRouting } from './snapshot.js';
+import type { ChannelName, Pin, PinScope, Version } from './model.js';
+import { NO_EXPLANATION, noStableReason, type Resolution } from './resolution.js';
+
+/** What precomputing reads of a component (the snapshot's ComponentRouting has this shape). */
+interface ComponentRouting {
+  component: { name: string };
+  versions: ReadonlyMap<string, Version>;
+  channels: Partial<Record<ChannelName, string>>;
+}
 
 /**
  * Decisions made once per snapshot rather than once per event: what each pin gives and what the default gives.
@@ -20,9 +26,6 @@ export interface ComponentDecisions {
   /** What resolution gives when no pin applies: the stable channel's version, or why there is none. */
   fallback: Resolution;
 }
-
-/** The explanation the fast path returns: none. Frozen, because the decision objects are shared by every event. */
-export const NO_EXPLANATION: Consideration[] = Object.freeze([]) as unknown as Consideration[];
 
 /** The version a pin gives today, or undefined when its channel is empty or its version unregistered. */
 function pinnedVersion(routing: ComponentRouting, pin: Pin): string | undefined {
@@ -71,14 +74,4 @@ function fallbackDecision(routing: ComponentRouting): Resolution {
     });
   }
   return Object.freeze({ resolved: false, component, reason: noStableReason(stable), considered: NO_EXPLANATION });
-}
-
-/** Shared with the explaining path so both give the same words. */
-export function noStableDetail(stable: string | undefined): string {
-  return stable ? `The stable channel points at ${stable}, which is not registered.` : 'The stable channel points at no version.';
-}
-
-export function noStableReason(stable: string | undefined): string {
-  const detail = noStableDetail(stable);
-  return `No pin applies and ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`;
 }

@@ -50,6 +50,9 @@ export const ERROR_CATALOGUE = {
   VR_BLOCKED_PORT: dispatch(422, 'The target URL uses a port that fetch never connects to (a Fetch standard bad port).'),
   VR_PAYLOAD_REFERENCE_FAILED: dispatch(502, 'A large event could not be stored for its ECS task to fetch by reference.'),
   VR_CONNECTION: client(503, 'The router could not be reached: no answer came back.'),
+  VR_CLI_USAGE: client(400, 'The command line is not valid: no or unknown command, unknown option, missing or bad argument, or bad configuration.'),
+  VR_CLI_CANNOT_CONNECT: client(503, 'The router did not answer: nothing listens at the URL, the name does not resolve, or the request timed out.'),
+  VR_CLI_UNEXPECTED: client(500, 'Something the CLI did not expect went wrong; the message says what.'),
 } as const satisfies Record<string, ErrorDefinition>;
 
 /** The code of each entry and its meaning (the problem `title`). */

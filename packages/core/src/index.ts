@@ -46,6 +46,15 @@ export {
 export { idempotencyKey } from './idempotency.js';
 export { parseTarget } from './target.js';
 export { backoffDelay, DEFAULT_RETRY_POLICY } from './retry.js';
+export { buildClaim, LEASE_MARGIN_MS, leaseDuration } from './claim.js';
+export type { ClaimPurpose, ClaimRoute, ClaimSpec } from './claim.js';
+export { REPLAY_OUTCOME_WAITS_FOR, replayOutcomeApplies, replayOutcomeUpdate, withReplayOutcome } from './replay-outcome.js';
+export type { ReplayOutcomeUpdate } from './replay-outcome.js';
+export { assertReplayRules, MAX_REPLAY_WINDOW_MS } from './replay-rules.js';
+export { assertComponentUnused, assertStableProven, assertVersionUnused, channelTarget, versionUsage } from './safety.js';
+export { pinExpiry, pinFor } from './pin-rules.js';
+export type { PinPolicy, PinRequest } from './pin-rules.js';
+export { isRecord } from './guards.js';
 export type { RetryPolicy } from './retry.js';
 export { SnapshotCache } from './snapshot-cache.js';
 export type { SnapshotCacheOptions } from './snapshot-cache.js';
@@ -68,6 +77,7 @@ export type {
   DispatchRequest,
   DispatchOutcome,
   Dispatcher,
+  DispatchLimits,
   WriteOptions,
   Written,
   AuditAction,
@@ -80,3 +90,4 @@ export { REPLAY_STATES, replayStatus } from './replay.js';
 export type { ReplayFilter, ReplayRequest, ReplayState, ReplayCounts, ReplayJob, ReplayProgress, ReplayStore } from './replay.js';
 export { inShadowSample } from './shadow.js';
 export { Periodic } from './periodic.js';
+export { InFlight } from './in-flight.js';

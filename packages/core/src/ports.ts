@@ -201,9 +201,21 @@ export interface DispatchOutcome {
   retryAfterMs?: number;
 }
 
+/** What one target accepts, as its dispatcher knows it: callers size and time calls by it, never by the target's kind. */
+export interface DispatchLimits {
+  /** Largest payload (the CloudEvent with its `vrouter` metadata, as UTF-8 JSON); undefined when the dispatcher knows of none. */
+  maxPayloadBytes?: number;
+  /** How the target's payload limit reads in an error message, e.g. "an Event Lambda invocation". */
+  payloadLimitOf?: string;
+  /** How long one call may take before the dispatcher gives up on it (a retryable failure). */
+  timeoutMs: number;
+}
+
 /** Hands a payload to one kind of target. Never throws for a target's failure: that is an outcome. */
 export interface Dispatcher {
   dispatch(request: DispatchRequest): Promise<DispatchOutcome>;
+  /** The limits of `target`; never throws (a target this dispatcher cannot handle gets its default timeout and no payload limit). */
+  limits(target: Target): DispatchLimits;
 }
 
 /** Conditions on a configuration write, from HTTP If-Match / If-None-Match. */

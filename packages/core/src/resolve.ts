@@ -1,6 +1,6 @@
-import type { ChannelName, Pin, PinScope, Target } from './model.js';
+import type { Pin, PinScope } from './model.js';
 import { SCOPES } from './model.js';
-import { NO_EXPLANATION, noStableDetail, noStableReason } from './decisions.js';
+import { type Consideration, NO_EXPLANATION, noStableDetail, noStableReason, type Resolution } from './resolution.js';
 import { type ComponentRouting, pinKey, type RoutingSnapshot } from './snapshot.js';
 
 /** Who an event is for. Missing fields are derived from the snapshot by routingContext(). */
@@ -10,40 +10,8 @@ export interface RoutingContext {
   plan?: string;
 }
 
-export const CONSIDERATION_OUTCOMES = [
-  'matched',
-  'no-subject', // the event names nobody at this scope
-  'no-pin',
-  'expired',
-  'channel-empty',
-  'version-unknown',
-  'not-reached', // a more specific scope already matched
-] as const;
-export type ConsiderationOutcome = (typeof CONSIDERATION_OUTCOMES)[number];
-
-export interface Consideration {
-  scope: PinScope | 'default';
-  subject: string | null;
-  outcome: ConsiderationOutcome;
-  /** What the pin (or the default) pointed at, when there was one. */
-  pin?: { channel?: ChannelName; version?: string; expiresAt?: string; reason?: string };
-  detail: string;
-}
-
-export type PinSource = PinScope | 'default';
-
-export type Resolution =
-  | {
-      resolved: true;
-      component: string;
-      version: string;
-      channel: ChannelName | null;
-      target: Target;
-      source: PinSource;
-      pin: { scope: PinScope; subject: string } | null;
-      considered: Consideration[];
-    }
-  | { resolved: false; component: string; reason: string; considered: Consideration[] };
+export { CONSIDERATION_OUTCOMES } from './resolution.js';
+export type { Consideration, ConsiderationOutcome, PinSource, Resolution } from './resolution.js';
 
 /**
  * Fills in what the event left out: the customer from a known project, the plan from the customer's record.

@@ -9,6 +9,7 @@ export function snapshotWith(options: {
   customers?: SnapshotParts['customers'];
   projects?: SnapshotParts['projects'];
   versions?: string[];
+  served?: string[];
 }): RoutingSnapshot {
   const versions = options.versions ?? ['v1', 'v2', 'v3'];
   const channels = options.channels ?? { stable: 'v1', beta: 'v2', experimental: 'v3' };
@@ -25,5 +26,6 @@ export function snapshotWith(options: {
     pins: (options.pins ?? []).map((pin) => ({ ...pin, component: 'svc', createdAt: at }) as Pin),
     customers: options.customers ?? [],
     projects: options.projects ?? [],
+    served: (options.served ?? []).map((version) => ({ component: 'svc', version })),
   });
 }

@@ -8,7 +8,8 @@ import {
   type RunTaskCommandOutput,
   type TaskOverride,
 } from '@aws-sdk/client-ecs';
-import type { Dispatcher, DispatchOutcome, DispatchRequest, EcsTarget } from '@vrouter/core';
+import type { DispatchLimits, Dispatcher, DispatchOutcome, DispatchRequest, EcsTarget, Target } from '@vrouter/core';
+import { timeoutOption, UNSUPPORTED_LIMITS } from './limits.js';
 import { ecsClientToken } from './ecs-client-token.js';
 import { ecsErrorOutcome } from './ecs-errors.js';
 import { ecsFailureOutcome } from './ecs-failures.js';
@@ -33,6 +34,8 @@ export interface EcsDispatcherOptions {
    * ends up in the task's overrides, which DescribeTasks shows to anyone allowed to call it: make it short-lived.
    */
   payloadReference?: EcsPayloadReferencer;
+  /** How long the router gives one RunTask call; default 30 s. */
+  timeoutMs?: number;
 }
 
 function failed(code: string, message: string, retryable: boolean): DispatchOutcome {
@@ -70,8 +73,9 @@ export class EcsDispatcher implements Dispatcher {
   readonly #ownsClient: boolean;
   readonly #maxInlineBytes: number;
   readonly #payloadReference: EcsPayloadReferencer | undefined;
+  readonly #timeoutMs: number;
 
-  /** Throws RangeError for a negative or fractional maxInlineBytes, TypeError when both client and clientConfig are given. */
+  /** Throws RangeError for a negative or fractional maxInlineBytes or a timeoutMs below 1, TypeError when both client and clientConfig are given. */
   constructor(options: EcsDispatcherOptions = {}) {
     const max = options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES;
     if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxInlineBytes must be a non-negative integer, got ${max}.`);
@@ -80,6 +84,7 @@ export class EcsDispatcher implements Dispatcher {
     }
     this.#maxInlineBytes = max;
     this.#payloadReference = options.payloadReference;
+    this.#timeoutMs = timeoutOption(options.timeoutMs);
     this.#ownsClient = options.client === undefined;
     this.#client = options.client ?? new ECSClient(options.clientConfig ?? {});
   }
@@ -96,6 +101,17 @@ export class EcsDispatcher implements Dispatcher {
       return ecsErrorOutcome(error);
     }
     return outcome(output);
+  }
+
+  /** Inline, an event must fit the overrides (8 KiB); by reference (a payloadReference is configured), any size goes. */
+  limits(target: Target): DispatchLimits {
+    if (target.kind !== 'ecs') return UNSUPPORTED_LIMITS;
+    if (this.#payloadReference !== undefined) return { timeoutMs: this.#timeoutMs };
+    return {
+      maxPayloadBytes: this.#maxInlineBytes,
+      payloadLimitOf: `an ECS task, whose container overrides hold ${Math.floor(this.#maxInlineBytes / 1024)} KiB (set VROUTER_PUBLIC_URL to pass larger events by reference)`,
+      timeoutMs: this.#timeoutMs,
+    };
   }
 
   /** Releases the sockets of a client this dispatcher built; a client passed in stays the caller's to destroy. */

@@ -1,4 +1,5 @@
-import type { Dispatcher, DispatchOutcome, DispatchRequest } from '@vrouter/core';
+import type { DispatchLimits, Dispatcher, DispatchOutcome, DispatchRequest, Target } from '@vrouter/core';
+import { UNSUPPORTED_LIMITS } from './limits.js';
 import { failureFromFetchError } from './fetch-errors.js';
 import { readBodyPrefix } from './http-body.js';
 import { dispatchHeaders } from './http-headers.js';
@@ -48,6 +49,12 @@ export class HttpDispatcher implements Dispatcher {
     const max = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxResponseBytes must be a non-negative integer, got ${max}.`);
     this.#maxResponseBytes = max;
+  }
+
+  /** An HTTP target sets its own timeout (`target.timeoutMs`, default 10 s); the router knows of no payload limit. */
+  limits(target: Target): DispatchLimits {
+    if (target.kind !== 'http') return UNSUPPORTED_LIMITS;
+    return { timeoutMs: target.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS };
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {

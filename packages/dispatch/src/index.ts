@@ -13,5 +13,6 @@ export { ecsClientToken, ECS_CLIENT_TOKEN_MAX } from './ecs-client-token.js';
 export { isTransientEcsFailure } from './ecs-failures.js';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './truncate.js';
 export { DispatcherRegistry } from './registry.js';
+export { DEFAULT_TIMEOUT_MS, LAMBDA_PAYLOAD_LIMITS, UNSUPPORTED_LIMITS } from './limits.js';
 export type { DispatchersByKind } from './registry.js';
 export { TARGET_UNSUPPORTED, unsupportedTarget } from './unsupported.js';

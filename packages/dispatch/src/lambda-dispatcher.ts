@@ -1,5 +1,6 @@
 import { type InvocationResponse, InvokeCommand, type InvokeCommandInput, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
-import type { Dispatcher, DispatchOutcome, DispatchRequest, LambdaTarget } from '@vrouter/core';
+import { type DispatchLimits, type Dispatcher, type DispatchOutcome, type DispatchRequest, isRecord, type LambdaTarget, type Target } from '@vrouter/core';
+import { LAMBDA_PAYLOAD_LIMITS, timeoutOption, UNSUPPORTED_LIMITS } from './limits.js';
 import { failureFromError } from './sdk-errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, truncateText, truncateUtf8 } from './truncate.js';
 import { unsupportedTarget } from './unsupported.js';
@@ -10,14 +11,12 @@ export interface LambdaDispatcherOptions {
   clientConfig?: LambdaClientConfig;
   /** Cut responses and error messages kept in the outcome to this many UTF-8 bytes; default 4096. */
   maxResponseBytes?: number;
+  /** How long the router gives one invocation (Lambda sets no limit of its own below the function's); default 30 s. */
+  timeoutMs?: number;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Builds the Invoke call; the trace context goes both on the payload and in ClientContext.custom. */
 function invokeInput(target: LambdaTarget, request: DispatchRequest): InvokeCommandInput {
@@ -44,8 +43,9 @@ export class LambdaDispatcher implements Dispatcher {
   readonly #client: LambdaClient;
   readonly #ownsClient: boolean;
   readonly #maxResponseBytes: number;
+  readonly #timeoutMs: number;
 
-  /** Throws RangeError for a negative or fractional maxResponseBytes, TypeError when both client and clientConfig are given. */
+  /** Throws RangeError for a negative or fractional maxResponseBytes or a timeoutMs below 1, TypeError when both client and clientConfig are given. */
   constructor(options: LambdaDispatcherOptions = {}) {
     const max = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     if (!Number.isInteger(max) || max < 0) throw new RangeError(`maxResponseBytes must be a non-negative integer, got ${max}.`);
@@ -53,6 +53,7 @@ export class LambdaDispatcher implements Dispatcher {
       throw new TypeError('Give LambdaDispatcher either a client or a clientConfig, not both.');
     }
     this.#maxResponseBytes = max;
+    this.#timeoutMs = timeoutOption(options.timeoutMs);
     this.#ownsClient = options.client === undefined;
     this.#client = options.client ?? new LambdaClient(options.clientConfig ?? {});
   }
@@ -67,6 +68,12 @@ export class LambdaDispatcher implements Dispatcher {
       return failureFromError(error);
     }
     return this.#outcome(target, output);
+  }
+
+  /** Lambda refuses payloads over 256 KiB for Event invocations and 6 MiB for RequestResponse. */
+  limits(target: Target): DispatchLimits {
+    if (target.kind !== 'lambda') return UNSUPPORTED_LIMITS;
+    return { maxPayloadBytes: LAMBDA_PAYLOAD_LIMITS[target.invocationType], payloadLimitOf: `a ${target.invocationType} Lambda invocation`, timeoutMs: this.#timeoutMs };
   }
 
   /** Releases the sockets of a client this dispatcher built; a client passed in stays the caller's to destroy. */

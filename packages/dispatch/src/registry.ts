@@ -1,4 +1,5 @@
-import type { Dispatcher, DispatchOutcome, DispatchRequest, TargetKind } from '@vrouter/core';
+import type { DispatchLimits, Dispatcher, DispatchOutcome, DispatchRequest, Target, TargetKind } from '@vrouter/core';
+import { UNSUPPORTED_LIMITS } from './limits.js';
 import { unsupportedTarget } from './unsupported.js';
 
 /** One dispatcher per target kind; a kind left out is reported as unsupported. */
@@ -22,6 +23,11 @@ export class DispatcherRegistry implements Dispatcher {
   /** Whether a dispatcher is configured for `kind`. */
   supports(kind: string): boolean {
     return this.#byKind.has(kind);
+  }
+
+  /** The limits the dispatcher for `target.kind` answers; UNSUPPORTED_LIMITS for a kind without one. */
+  limits(target: Target): DispatchLimits {
+    return this.#byKind.get(target.kind)?.limits(target) ?? UNSUPPORTED_LIMITS;
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {

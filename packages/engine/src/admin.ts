@@ -9,25 +9,29 @@ import {
   assertSubject,
   assertSubscription,
   assertTimestamp,
+  assertComponentUnused,
+  assertStableProven,
   assertVersionName,
+  assertVersionUnused,
   type ChannelName,
   type ChannelPointer,
+  channelTarget,
   type Component,
   type ComponentRouting,
   type Customer,
   NotFoundError,
   type Pin,
+  type PinPolicy,
   type PinScope,
   type Project,
   parseTarget,
+  pinFor,
   type RoutingConfigStore,
   type RoutingSnapshot,
   type SnapshotCache,
-  servedKey,
   TOKEN_SCOPES,
   type TokenRecord,
   type TokenScope,
-  isPinLive,
   ValidationError,
   type Version,
   VrouterError,
@@ -43,10 +47,7 @@ export interface ChangeContext extends WriteOptions {
   requestId?: string;
 }
 
-export interface AdminPolicy {
-  /** A pin to `experimental` without an expiry gets this one, so forgotten experiments end by themselves. */
-  experimentalPinTtlMs: number;
-}
+export type AdminPolicy = PinPolicy;
 
 export type Tagged<T> = { value: T; etag: string };
 
@@ -116,13 +117,7 @@ export class AdminService {
   async deleteComponent(name: string, ctx: ChangeContext & { reason?: string }): Promise<void> {
     const snapshot = await this.config();
     const routing = await this.routing(name, snapshot);
-    const versions = [...routing.versions.keys()];
-    const pins = [...snapshot.pins.values()].filter((p) => p.component === routing.component.name);
-    if (versions.length > 0 || pins.length > 0) {
-      throw new VrouterError('VR_CONFLICT', `Component ${name} still has ${versions.length} version(s) and ${pins.length} pin(s); remove them first.`, {
-        details: { versions, pins: pins.map(({ scope, subject }) => ({ scope, subject })) },
-      });
-    }
+    assertComponentUnused(snapshot, routing.component.name);
     const before = await this.store.deleteComponent(routing.component.name, ctx);
     if (!before) throw new NotFoundError(`Component ${name}`);
     await this.changed(ctx, 'component.delete', { component: routing.component.name }, before, null, ctx.reason);
@@ -176,16 +171,7 @@ export class AdminService {
     const snapshot = await this.config();
     const routing = await this.routing(componentName, snapshot);
     if (!routing.versions.has(versionName)) throw new NotFoundError(`Version ${versionName} of ${componentName}`);
-    const channels = Object.entries(routing.channels)
-      .filter(([, v]) => v === versionName)
-      .map(([c]) => c);
-    const now = Date.now();
-    const pins = [...snapshot.pins.values()].filter((p) => p.component === componentName && p.version === versionName && isPinLive(p, now));
-    if (channels.length > 0 || pins.length > 0) {
-      throw new VrouterError('VR_CONFLICT', `Version ${versionName} is in use by ${channels.length} channel(s) and ${pins.length} live pin(s); move them first.`, {
-        details: { channels, pins: pins.map(({ scope, subject }) => ({ scope, subject })) },
-      });
-    }
+    assertVersionUnused(snapshot, componentName, versionName, Date.now());
     const before = await this.store.deleteVersion(componentName, versionName, ctx);
     await this.changed(ctx, 'version.delete', { component: componentName, subject: versionName }, before, null, ctx.reason);
   }
@@ -203,8 +189,7 @@ export class AdminService {
     const channel = assertChannel(channelName);
     const from = assertChannel(body.from, 'from');
     const routing = await this.routing(componentName);
-    const version = routing.channels[from];
-    if (!version) throw new VrouterError('VR_CHANNEL_EMPTY', `Channel ${from} of ${componentName} points at no version.`, { field: 'from' });
+    const version = channelTarget(routing, from, 'from');
     return this.pointChannel(componentName, channel, version, 'channel.promote', override(body), ctx);
   }
 
@@ -230,15 +215,7 @@ export class AdminService {
     const snapshot = await this.config();
     const routing = await this.routing(componentName, snapshot);
     if (!routing.versions.has(version)) throw new VrouterError('VR_VERSION_UNKNOWN', `Version ${version} of ${componentName} is not registered.`, { field: 'version' });
-    const current = routing.channels[channel];
-    // Stable serves everyone without a pin: a version gets there only after it has served real events through beta or experimental.
-    if (channel === 'stable' && current !== undefined && current !== version && !snapshot.served.has(servedKey(componentName, version)) && !safety.force) {
-      throw new VrouterError(
-        'VR_SAFETY_CHECK',
-        `Version ${version} of ${componentName} has never served an event through beta or experimental; send "force": true with a "reason" to move stable anyway.`,
-        { field: 'version', details: { check: 'stable-unproven' } },
-      );
-    }
+    assertStableProven(snapshot, componentName, channel, version, safety.force);
     const written = await this.store.setChannel(componentName, channel, version, new Date().toISOString(), ctx);
     await this.changed(ctx, action, { component: componentName, subject: channel }, written.before, written.pointer, safety.reason, safety.force && action !== 'channel.rollback');
     return { value: written.pointer, etag: written.etag };
@@ -324,41 +301,22 @@ export class AdminService {
     const scope = assertScope(scopeName);
     const subject = assertSubject(subjectName);
     const component = assertComponentName(componentName);
-    const routing = snapshot.components.get(component);
-    if (!routing) throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${component} is not registered.`, { field: 'component' });
-    if ((body.channel === undefined) === (body.version === undefined)) throw new ValidationError('channel', 'Send exactly one of channel or version.');
     const safety = override(body);
-    let target: { channel: ChannelName } | { version: string };
-    if (body.channel !== undefined) {
-      const channel = assertChannel(body.channel);
-      // Forcing makes sense here: pin first, point the channel later; until then resolution skips the pin.
-      if (!routing.channels[channel] && !safety.force) {
-        throw new VrouterError('VR_CHANNEL_EMPTY', `Channel ${channel} of ${component} points at no version; send "force": true with a "reason" to pin anyway.`, {
-          field: 'channel',
-        });
-      }
-      target = { channel };
-    } else {
-      const version = assertVersionName(body.version);
-      if (!routing.versions.has(version)) throw new VrouterError('VR_PIN_VERSION_UNKNOWN', `Version ${version} of ${component} is not registered.`, { field: 'version' });
-      target = { version };
-    }
-    let expiresAt: string | undefined;
-    if (body.expiresAt !== undefined && body.expiresAt !== null) {
-      expiresAt = assertTimestamp(body.expiresAt, 'expiresAt');
-      if (Date.parse(expiresAt) <= Date.now()) throw new ValidationError('expiresAt', 'expiresAt is in the past.');
-    } else if ('channel' in target && target.channel === 'experimental') {
-      expiresAt = new Date(Date.now() + this.policy.experimentalPinTtlMs).toISOString();
-    }
-    const pin = {
-      scope,
-      subject,
-      component,
-      ...target,
-      createdAt: new Date().toISOString(),
-      ...(expiresAt ? { expiresAt } : {}),
-      ...(safety.reason ? { reason: safety.reason } : {}),
-    } as Pin;
+    const pin = pinFor(
+      snapshot,
+      {
+        scope,
+        subject,
+        component,
+        ...(body.channel !== undefined ? { channel: assertChannel(body.channel) } : {}),
+        ...(body.version !== undefined ? { version: assertVersionName(body.version) } : {}),
+        ...(body.expiresAt !== undefined && body.expiresAt !== null ? { expiresAt: assertTimestamp(body.expiresAt, 'expiresAt') } : {}),
+        ...(safety.reason ? { reason: safety.reason } : {}),
+        force: safety.force,
+      },
+      this.policy,
+      Date.now(),
+    );
     return { pin, forced: safety.force };
   }
 

@@ -3,9 +3,12 @@ import {
   type CloudEvent,
   type DispatchCompletion,
   type DispatchError,
+  type DispatchLimits,
   type DispatchRecord,
   type Dispatcher,
   type EventStore,
+  LEASE_MARGIN_MS,
+  leaseDuration,
   type RetryPolicy,
   type Target,
 } from '@vrouter/core';
@@ -45,9 +48,8 @@ export interface DispatchRunnerOptions {
   events: EventStore;
   dispatcher: Dispatcher;
   retry: RetryPolicy;
+  /** The shortest lease of a claim; a target whose calls may take longer gets a longer one (see leaseDuration). */
   leaseMs: number;
-  /** For targets without a timeout of their own. */
-  defaultTimeoutMs: number;
   defaultConcurrency: number;
   logger: Logger;
   /** Told about each dispatch that failed after its last attempt (not shadows), e.g. to copy it to a dead-letter queue. */
@@ -55,9 +57,6 @@ export interface DispatchRunnerOptions {
 }
 
 type AttemptCompletion = DispatchCompletion & { retryable?: boolean; retryAfterMs?: number };
-
-/** Time a router keeps a claim beyond the call's own timeout, to write the outcome. */
-const LEASE_MARGIN_MS = 5000;
 
 /**
  * Runs one claimed dispatch to a terminal state: attempts the target, retries what can succeed with backoff and
@@ -77,13 +76,14 @@ export class DispatchRunner {
     for (const wake of this.sleeping) wake();
   }
 
-  /** How long a claim on `target` is leased: long enough for one whole call plus recording its outcome. */
-  leaseMsFor(target: Target): number {
-    return Math.max(this.options.leaseMs, this.timeoutFor(target) + LEASE_MARGIN_MS);
+  /** What `target` accepts and how long a call to it may take, as its dispatcher answers. */
+  limits(target: Target): DispatchLimits {
+    return this.options.dispatcher.limits(target);
   }
 
-  private timeoutFor(target: Target): number {
-    return (target.kind === 'http' ? target.timeoutMs : undefined) ?? this.options.defaultTimeoutMs;
+  /** How long a claim on `target` is leased: long enough for one whole call plus recording its outcome. */
+  leaseMsFor(target: Target): number {
+    return leaseDuration(this.options.leaseMs, this.limits(target).timeoutMs);
   }
 
   inFlight(component: string, version: string): number {
@@ -99,8 +99,8 @@ export class DispatchRunner {
     const { record } = job;
     const parent = parentContext(job);
     const { retry, logger } = this.options;
-    const timeoutMs = this.timeoutFor(job.target);
-    const leaseMs = this.leaseMsFor(job.target);
+    const { timeoutMs } = this.limits(job.target);
+    const leaseMs = leaseDuration(this.options.leaseMs, timeoutMs);
     let attempts = record.attempts;
     let lastError: DispatchError | undefined = record.lastError;
     let leaseUntil = Date.parse(record.leaseUntil ?? '0');

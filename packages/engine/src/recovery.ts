@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { type DispatchRecord, type EventStore, Periodic, type SnapshotCache } from '@vrouter/core';
+import { type DispatchRecord, type EventStore, InFlight, Periodic, type SnapshotCache } from '@vrouter/core';
 import { ATTR_COMPONENT, ATTR_RECOVERED, type CostLimits, EventTrace, inBackground } from '@vrouter/telemetry';
 import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
 import type { Logger } from './logger.js';
@@ -30,7 +30,7 @@ export interface ClaimSweeperOptions {
 export class ClaimSweeper {
   private readonly sweeping: Periodic<number>;
   private running: Promise<number> | undefined;
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new InFlight();
   /** Claims this process took over since it started; reported as repeated handoffs. */
   takenOver = 0;
 
@@ -68,8 +68,8 @@ export class ClaimSweeper {
   }
 
   /** Resolves when the dispatches recovered so far have finished. */
-  async drain(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  drain(): Promise<void> {
+    return this.inflight.drain();
   }
 
   /** One sweep; returns how many claims it took over. Overlapping calls share one sweep. */
@@ -91,11 +91,11 @@ export class ClaimSweeper {
       this.takenOver += 1;
       this.options.logger.warn({ ...dispatchFields(record), previousLeaseUntil: claim.leaseUntil, attempts: record.attempts }, 'took over an expired dispatch claim');
       // The dispatch may retry for a while; the sweep goes on meanwhile.
-      const work = context
-        .with(ROOT_CONTEXT, () => this.finish(record))
-        .catch((error: unknown) => this.options.logger.error({ err: error, ...dispatchFields(record) }, 'recovered dispatch failed; it will be swept again'));
-      this.inflight.add(work);
-      work.finally(() => this.inflight.delete(work));
+      this.inflight.track(
+        context
+          .with(ROOT_CONTEXT, () => this.finish(record))
+          .catch((error: unknown) => this.options.logger.error({ err: error, ...dispatchFields(record) }, 'recovered dispatch failed; it will be swept again')),
+      );
     }
     return taken;
   }

@@ -1,4 +1,13 @@
-import { type Dispatcher, type DispatchOutcome, type DispatchRequest, type RoutingConfigStore, type SnapshotCache, servedKey } from '@vrouter/core';
+import {
+  type DispatchLimits,
+  type Dispatcher,
+  type DispatchOutcome,
+  type DispatchRequest,
+  type RoutingConfigStore,
+  type SnapshotCache,
+  servedKey,
+  type Target,
+} from '@vrouter/core';
 import type { Logger } from './logger.js';
 
 /** Channels whose successes prove a version for stable. */
@@ -18,6 +27,10 @@ export class ServedTracker implements Dispatcher {
     private readonly cache: Pick<SnapshotCache, 'current'>,
     private readonly logger: Logger,
   ) {}
+
+  limits(target: Target): DispatchLimits {
+    return this.inner.limits(target);
+  }
 
   async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
     const outcome = await this.inner.dispatch(request);

@@ -1,3 +1,4 @@
+import { isRecord } from '@vrouter/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EcsArns, parseClusterReference, parseTaskDefinitionReference } from './ecs-names.js';
@@ -35,10 +36,6 @@ type Fault = { kind: 'error'; spec: EcsErrorSpec } | { kind: 'failures'; spec: E
 interface TokenUse {
   fingerprint: string;
   tasks: Record<string, unknown>[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** JSON with object keys sorted, so two requests compare equal whatever order their fields were written in. */

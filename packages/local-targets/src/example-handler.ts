@@ -1,8 +1,5 @@
+import { isRecord } from '@vrouter/core';
 import type { LocalHandler } from './types.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The answer of the example component: which version handled which event. */
 export interface ExampleResult {

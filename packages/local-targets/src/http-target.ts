@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalEndpoint, readBody } from './http-server.js';
 import type { FailNextOptions, LocalHttpHandler, LocalHttpReply, RecordedHttpRequest } from './http-target-types.js';
+import { InFlight } from '@vrouter/core';
 
 export interface LocalHttpTargetOptions {
   /** Interface to listen on; default 127.0.0.1. */
@@ -65,7 +66,7 @@ export class LocalHttpTarget {
   readonly #maxBodyBytes: number;
   readonly #routes = new Map<string, LocalHttpHandler>();
   readonly #faults: LocalHttpReply[] = [];
-  readonly #pending = new Set<Promise<void>>();
+  readonly #pending = new InFlight();
   #hang = 0;
 
   constructor(options: LocalHttpTargetOptions = {}) {
@@ -104,9 +105,7 @@ export class LocalHttpTarget {
   /** Starts listening and returns the base URL (e.g. http://127.0.0.1:41234). Throws if already started or the port is taken. */
   start(): Promise<{ url: string }> {
     return this.#endpoint.start((req, res) => {
-      const handled = this.#handle(req, res);
-      this.#pending.add(handled);
-      void handled.finally(() => this.#pending.delete(handled));
+      this.#pending.track(this.#handle(req, res));
     });
   }
 
@@ -117,7 +116,7 @@ export class LocalHttpTarget {
 
   /** Resolves once every request received so far has been answered; hung requests do not count. */
   async settled(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    await this.#pending.drain();
   }
 
   /** Waits for requests being answered, then drops hung and keep-alive connections and stops. Safe to call twice. */

@@ -5,6 +5,7 @@ import { writeApiError } from './api-error.js';
 import { header, LocalEndpoint, readBody } from './http-server.js';
 import { isValidQualifier, parseFunctionReference } from './function-name.js';
 import { type ApiErrorSpec, INVOCATION_TYPES, type Invocation, type LocalHandler, type LocalInvocationContext } from './types.js';
+import { InFlight } from '@vrouter/core';
 
 /** Lambda's invocation payload quotas: 6 MiB for synchronous requests (and responses), 256 KiB for Event. */
 export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
@@ -82,7 +83,7 @@ export class LocalLambdaServer {
   readonly #maxEvent: number;
   readonly #handlers = new Map<string, LocalHandler>();
   readonly #injected = new Map<string, ApiErrorSpec[]>();
-  readonly #pending = new Set<Promise<void>>();
+  readonly #pending = new InFlight();
 
   constructor(options: LocalLambdaServerOptions = {}) {
     this.#endpoint = new LocalEndpoint('LocalLambdaServer', options.host ?? '127.0.0.1', options.port ?? 0);
@@ -133,7 +134,7 @@ export class LocalLambdaServer {
 
   /** Resolves once no Event handler is running; lets tests assert on asynchronous invocations. */
   async settled(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    await this.#pending.drain();
   }
 
   /** The recorded invocations of one function, optionally of one qualifier, in arrival order. */
@@ -196,8 +197,7 @@ export class LocalLambdaServer {
       const run = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         await this.#run(handler, payload, context, invocation);
       });
-      this.#pending.add(run);
-      void run.finally(() => this.#pending.delete(run));
+      this.#pending.track(run);
       return;
     }
 

@@ -1,13 +1,10 @@
+import { isRecord } from '@vrouter/core';
 import { SqsApiError } from './sqs-protocol.js';
 import type { SqsMessageAttribute } from './sqs-types.js';
 
 /** Reads and checks the members of an SQS JSON request the way the service does, naming the parameter on failure. */
 
 export type Input = Record<string, unknown>;
-
-export function isRecord(value: unknown): value is Input {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function invalid(message: string): never {
   throw new SqsApiError('InvalidParameterValue', message);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { InFlight, isRecord } from '@vrouter/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { header, LocalEndpoint, readBody } from './http-server.js';
 import {
   entries,
   type Input,
-  isRecord,
   messageAttributes,
   messageBody,
   messageSize,
@@ -61,7 +61,7 @@ export class LocalSqsServer {
   readonly #accountId: string;
   readonly #queues = new Map<string, LocalQueue>();
   readonly #faults: SqsErrorSpec[] = [];
-  readonly #polls = new Set<Promise<void>>();
+  readonly #polls = new InFlight();
   readonly #operations: Record<string, Operation>;
   #stopping = false;
 
@@ -107,7 +107,7 @@ export class LocalSqsServer {
       drain: async () => {
         this.#stopping = true;
         for (const queue of this.#queues.values()) queue.wake();
-        while (this.#polls.size > 0) await Promise.allSettled([...this.#polls]);
+        await this.#polls.drain();
       },
     });
   }
@@ -338,12 +338,7 @@ export class LocalSqsServer {
         await this.#waitForChange(queue, Math.min(deadline, queue.nextVisibleAt(now) ?? deadline) - now);
       }
     })();
-    this.#polls.add(poll);
-    try {
-      await poll;
-    } finally {
-      this.#polls.delete(poll);
-    }
+    await this.#polls.track(poll);
     if (taken.length === 0) return {};
     return { Messages: taken.map((m) => this.#present(m, systemNames, attributeNames)) };
   }

@@ -1,6 +1,6 @@
 import { BatchWriteItemCommand, type DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { type AuditEntry, type AuditLog, type AuditQuery, ValidationError, VrouterError } from '@vrouter/core';
+import { type AuditEntry, type AuditLog, type AuditQuery, backoffDelay, type RetryPolicy, ValidationError, VrouterError } from '@vrouter/core';
 import { storeCall } from './errors.js';
 import { fieldsOf, type Item, isString } from './item.js';
 import { GSI1, GSI2 } from './schema.js';
@@ -16,6 +16,8 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const BATCH = 25;
 const BATCH_ROUNDS = 5;
+/** Waits between rounds of unprocessed items (DynamoDB asks for backoff there). */
+const UNPROCESSED_RETRY: RetryPolicy = { maxAttempts: BATCH_ROUNDS, baseDelayMs: 50, maxDelayMs: 1000 };
 
 interface Cursor {
   /** The day partition being read, for time-only queries. */
@@ -41,7 +43,7 @@ export class DynamoAuditLog implements AuditLog {
         if (round === BATCH_ROUNDS) throw new VrouterError('VR_STORE_UNAVAILABLE', `${requests.length} audit entries could not be written.`);
         const output = await this.call((c) => c.send(new BatchWriteItemCommand({ RequestItems: { [this.options.tableName]: requests } })));
         requests = (output.UnprocessedItems?.[this.options.tableName] ?? []).flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
-        if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+        if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, backoffDelay(UNPROCESSED_RETRY, round + 1)));
       }
     }
   }

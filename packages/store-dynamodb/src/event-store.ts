@@ -11,6 +11,8 @@ import {
   type DispatchRecord,
   type EventRecord,
   type EventStore,
+  REPLAY_OUTCOME_WAITS_FOR,
+  replayOutcomeUpdate,
   VrouterError,
 } from '@vrouter/core';
 import { CursorSigner } from './cursor.js';
@@ -181,17 +183,18 @@ export class DynamoEventStore implements EventStore {
   }
 
   /**
-   * An event's status per component is its latest outcome: a replay's outcome becomes the original record's
-   * status (and moves it in or out of the failed indexes), unless the original is still in flight.
+   * Writes core's replayOutcomeUpdate onto the original record (moving it in or out of the failed indexes), on the
+   * condition of replayOutcomeApplies: the original exists and is not in flight.
    */
   private async applyReplayOutcome(key: DispatchKey & { replayId: string }, completion: DispatchCompletion): Promise<void> {
-    const index = statusIndexUpdate(completion.status);
+    const update = replayOutcomeUpdate(key.replayId, completion, new Date().toISOString());
+    const index = statusIndexUpdate(update.status);
     const set = ['#status = :status', '#updatedAt = :updatedAt', '#lastReplayId = :replayId', ...index.set];
     const remove = [...index.remove];
-    const values: Record<string, unknown> = { ':status': completion.status, ':updatedAt': new Date().toISOString(), ':replayId': key.replayId, ':pending': 'pending' };
-    if (completion.error) {
+    const values: Record<string, unknown> = { ':status': update.status, ':updatedAt': update.updatedAt, ':replayId': update.lastReplayId, ':pending': REPLAY_OUTCOME_WAITS_FOR };
+    if (update.lastError) {
       set.push('#lastError = :lastError');
-      values[':lastError'] = { code: completion.error.code, message: completion.error.message };
+      values[':lastError'] = update.lastError;
     } else {
       remove.push('#lastError');
     }

@@ -1,9 +1,8 @@
-import { type AuditLog, type EventStore, type SnapshotCache, VrouterError } from '@vrouter/core';
+import { VrouterError } from '@vrouter/core';
 import { traceLogFields } from '@vrouter/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import type { AdminService, EventRouter, PayloadReferences, ReplayService } from '@vrouter/engine';
-import { type Authenticator, authorize, type Principal, type TokenScope } from './auth.js';
-import type { RouterConfig } from './config.js';
+import type { AppDependencies, RouteSummary } from './app-deps.js';
+import { authorize } from './auth.js';
 import { problemFor, toVrouterError } from './problem.js';
 // OpenAPI docs and admin rate limits (see the delimited block in buildApp).
 import { registerDocs } from './openapi/document.js';
@@ -16,43 +15,8 @@ import { replayRoutes } from './routes/replays.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { payloadRoutes } from './routes/payloads.js';
 import { healthRoutes } from './routes/health.js';
-import { requestCost } from './telemetry/cost.js';
+import { requestCost } from './telemetry/request-cost.js';
 import { uiRoutes } from './ui.js';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The token scope a route needs; routes without one are public (health only). */
-    scope?: TokenScope;
-  }
-  interface FastifyRequest {
-    principal?: Principal;
-  }
-  interface FastifyInstance {
-    /** Every route with the scope it needs, for the docs and the authorization tests. */
-    vrouterRoutes: RouteSummary[];
-  }
-}
-
-export interface RouteSummary {
-  method: string;
-  url: string;
-  scope: TokenScope | null;
-}
-
-export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'publicUrl'>>;
-  router: EventRouter;
-  admin: AdminService;
-  audit: AuditLog;
-  events: EventStore;
-  replays: ReplayService;
-  /** Serves large ECS events by reference; absent when VROUTER_PUBLIC_URL is not set. */
-  payloadReferences?: PayloadReferences;
-  cache: SnapshotCache;
-  authenticator: Authenticator;
-  /** Throws when the store cannot be reached; backs /readyz. */
-  checkReady: () => Promise<void>;
-}
 
 const CLOUDEVENTS_TYPES = ['application/cloudevents+json', 'application/cloudevents-batch+json'];
 

@@ -38,7 +38,7 @@ export interface RouterConfig {
   adminRateLimitPerMinute: number;
   /** Links event traces on the web page: a URL with `{traceId}` in it. */
   traceUrlTemplate: string | undefined;
-  // --- Event bus (issue 7): SQS worker, EventBridge mapping, admin token from Secrets Manager / SSM ---
+  // --- Event bus: SQS worker, EventBridge mapping, admin token from Secrets Manager / SSM ---
   /** `vrouter serve` also consumes this queue when set (VROUTER_SQS_QUEUE_URL or --sqs-queue-url). */
   sqsQueueUrl: string | undefined;
   /** ReceiveMessage long-polling wait, 0-20 seconds. */
@@ -75,7 +75,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-// --- Event bus (issue 7) ---
+// --- Event bus ---
 function optional(env: Env, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw === '' ? undefined : raw;

@@ -1,4 +1,5 @@
 import { SQSClient, type SQSClientConfig, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { InFlight } from '@vrouter/core';
 import type { DeadLetter, Logger } from '@vrouter/engine';
 
 /**
@@ -8,7 +9,7 @@ import type { DeadLetter, Logger } from '@vrouter/engine';
  */
 export class SqsDeadLetters {
   private readonly client: SQSClient;
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new InFlight();
 
   constructor(
     private readonly queueUrl: string,
@@ -40,19 +41,19 @@ export class SqsDeadLetters {
       version: { DataType: 'String', StringValue: record.version ?? 'none' },
       errorCode: { DataType: 'String', StringValue: completion.error?.code ?? 'unknown' },
     };
-    const work = this.client
-      .send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body), MessageAttributes: attributes }))
-      .then(() => undefined)
-      .catch((error: unknown) =>
-        this.logger.error({ err: error, source: record.source, id: record.id, component: record.component }, 'could not copy a failed dispatch to the dead-letter queue'),
-      );
-    this.inflight.add(work);
-    void work.finally(() => this.inflight.delete(work));
+    this.inflight.track(
+      this.client
+        .send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body), MessageAttributes: attributes }))
+        .then(() => undefined)
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, source: record.source, id: record.id, component: record.component }, 'could not copy a failed dispatch to the dead-letter queue'),
+        ),
+    );
   }
 
   /** Waits for copies being sent, then releases the client. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.inflight]);
+    await this.inflight.drain();
     this.client.destroy();
   }
 }

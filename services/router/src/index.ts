@@ -1,5 +1,5 @@
 export { buildApp } from './app.js';
-export type { AppDependencies } from './app.js';
+export type { AppDependencies, RouteSummary } from './app-deps.js';
 export { type AdminPolicy, AdminService, type ChangeContext, type DispatchSummary, EventRouter, type IngestResult, tokenHash } from '@vrouter/engine';
 export { TokenAuthenticator, authorize, TOKEN_SCOPES } from './auth.js';
 export type { Authenticator, Principal, TokenScope } from './auth.js';

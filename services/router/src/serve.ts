@@ -10,7 +10,7 @@ import { SqsWorker } from './sqs/worker.js';
  * receiving first and finishes the in-flight messages.
  */
 export async function startServe(config: RouterConfig): Promise<Runtime> {
-  // --- Event bus (issue 7): admin token from Secrets Manager / SSM, SQS worker ---
+  // --- Event bus: admin token from Secrets Manager / SSM, SQS worker ---
   const resolved = await resolveAdminToken(config);
   const runtime = await createRuntime({ config: resolved });
   await runtime.app.listen({ host: config.host, port: config.port });

@@ -37,7 +37,7 @@ class ScriptedRouter {
   #settledNow = 0;
   maxUnsettled = 0;
 
-  async ingest(inputs: unknown[], options: { traceparent?: string } = {}): Promise<{ results: IngestResult[]; settled: Promise<void> }> {
+  async ingest(inputs: unknown[], options: { traceparent?: string } = {}): Promise<{ results: IngestResult[]; settled: Promise<IngestResult[]> }> {
     const input = inputs[0] as Record<string, unknown>;
     const id = String(input.id);
     this.inputs.push(input);
@@ -52,9 +52,11 @@ class ScriptedRouter {
         : { source: String(input.source), id, status: answer, dispatches: [] };
     this.#settledNow += 1;
     this.maxUnsettled = Math.max(this.maxUnsettled, this.#settledNow);
-    const settled = (this.hold ? new Promise<void>((resolve) => this.#releases.set(id, resolve)) : Promise.resolve()).finally(() => {
-      this.#settledNow -= 1;
-    });
+    const settled = (this.hold ? new Promise<void>((resolve) => this.#releases.set(id, resolve)) : Promise.resolve())
+      .finally(() => {
+        this.#settledNow -= 1;
+      })
+      .then(() => [result]);
     return { results: [result], settled };
   }
 

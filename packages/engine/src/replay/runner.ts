@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import {
+  buildClaim,
+  type ClaimRoute,
   type DispatchRecord,
   type EventStore,
-  idempotencyKey,
   isVrouterError,
   Periodic,
   type ReplayCounts,
@@ -28,7 +29,6 @@ export interface ReplayRunnerOptions {
   /** A poll that starts no job doubles the wait, up to this; a replay created here starts at once (kick) anyway. */
   pollMaxIntervalMs?: number;
   jobLeaseMs: number;
-  leaseMs: number;
 }
 
 /** `already`: this job replayed the event before (a page read again after a restart); counted then, not now. */
@@ -210,45 +210,31 @@ export class ReplayRunner {
   }
 
   private async replayOne(job: ReplayJob, original: DispatchRecord): Promise<Outcome> {
-    const { events, cache, runner, leaseMs } = this.options;
+    const { events, cache, runner } = this.options;
     // Still in flight: its own dispatch will finish it; replaying now could run it twice at once.
     if (original.status === 'pending') return 'skipped';
     const snapshot = cache.current();
     const routing = snapshot.components.get(original.component);
-    let version: string | undefined;
-    let channel: DispatchRecord['channel'] = null;
-    let pin: DispatchRecord['pin'] = null;
-    let pinSource: DispatchRecord['pinSource'] = null;
+    let route: ClaimRoute | undefined;
     if (job.request.target === 'current') {
       const decision = resolveVersion(snapshot, original.component, { customer: original.customer, project: original.project, plan: original.plan });
-      if (decision.resolved) ({ version, channel, pin, pinSource } = { version: decision.version, channel: decision.channel, pin: decision.pin, pinSource: decision.source });
+      if (decision.resolved) route = { version: decision.version, channel: decision.channel, pin: decision.pin, pinSource: decision.source };
     } else {
-      version = job.request.target.version;
+      route = { version: job.request.target.version, channel: null, pin: null, pinSource: null };
     }
-    const target = version ? routing?.versions.get(version) : undefined;
-    if (!version || !target) return 'skipped';
-    const now = Date.now();
-    const record: DispatchRecord = {
+    const target = route ? routing?.versions.get(route.version) : undefined;
+    if (!route || !target) return 'skipped';
+    const record = buildClaim({
       source: original.source,
       id: original.id,
       component: original.component,
-      replayId: job.id,
-      idempotencyKey: idempotencyKey(original.source, original.id, original.component, job.id),
-      status: 'pending',
-      version,
-      channel,
-      pin,
-      pinSource,
-      attempts: 0,
-      claimedAt: new Date(now).toISOString(),
-      updatedAt: new Date(now).toISOString(),
-      leaseUntil: new Date(now + Math.max(leaseMs, runner.leaseMsFor(target.target))).toISOString(),
-      claimToken: randomUUID(),
-      ...(original.customer ? { customer: original.customer } : {}),
-      ...(original.project ? { project: original.project } : {}),
-      ...(original.plan ? { plan: original.plan } : {}),
+      purpose: { kind: 'replay', replayId: job.id },
+      route,
+      who: { customer: original.customer, project: original.project, plan: original.plan },
       ...(original.receivedAt ? { receivedAt: original.receivedAt } : {}),
-    };
+      now: Date.now(),
+      lease: { token: randomUUID(), ms: runner.leaseMsFor(target.target) },
+    });
     const claim = await events.claimDispatch(record);
     if (!claim.claimed) return 'already';
     const stored = await events.getEvent(original.source, original.id);

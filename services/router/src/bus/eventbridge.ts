@@ -1,4 +1,4 @@
-import { ValidationError } from '@vrouter/core';
+import { isRecord, ValidationError } from '@vrouter/core';
 
 /**
  * The envelope EventBridge delivers to every target (and, as the message body, to SQS):
@@ -26,10 +26,6 @@ export interface EventBridgePaths {
 }
 
 export const DEFAULT_EVENTBRIDGE_PATHS: EventBridgePaths = { customer: 'detail.customerId', project: 'detail.projectId', plan: 'detail.plan' };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Whether a parsed message body is an EventBridge envelope: EventBridge always sets `detail-type`, CloudEvents cannot. */
 export function isEventBridgeEnvelope(value: unknown): value is Record<string, unknown> {

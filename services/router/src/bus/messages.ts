@@ -7,7 +7,8 @@ import { DEFAULT_EVENTBRIDGE_PATHS, type EventBridgePaths, eventBridgeToCloudEve
  * What became of one bus message (an SQS message, or an EventBridge event handed to a Lambda function). The
  * semantics every bus entry point shares:
  * - `done`: accepted, or a duplicate by its idempotency key (a redelivered message). Its claims are durable; the
- *   message may be deleted once `settled` resolves (the won dispatches are finished and recorded). A dispatch that
+ *   message may be deleted once `settled` resolves (the won dispatches are finished and recorded), with the result
+ *   as it is then (each dispatch's final status). A dispatch that
  *   fails after acceptance is still `done`: the router records it as failed, and it is replayable.
  * - `retry`: a failure a later attempt could get past (store unavailable or throttled, an unexpected error). Keep
  *   the message; the queue delivers it again.
@@ -16,8 +17,8 @@ import { DEFAULT_EVENTBRIDGE_PATHS, type EventBridgePaths, eventBridgeToCloudEve
  *   maxReceiveCount: nothing is dropped silently.
  */
 export type MessageOutcome =
-  | { kind: 'done'; status: 'accepted' | 'duplicate'; result: IngestResult; settled: Promise<void> }
-  | { kind: 'retry' | 'poison'; code: ErrorCode; reason: string; result?: IngestResult; settled: Promise<void> };
+  | { kind: 'done'; status: 'accepted' | 'duplicate'; result: IngestResult; settled: Promise<IngestResult> }
+  | { kind: 'retry' | 'poison'; code: ErrorCode; reason: string; result?: IngestResult; settled: Promise<IngestResult | undefined> };
 
 /** Log lines of the bus entry points; pino's (and so fastify's) logger fits. */
 export interface BusLogger {
@@ -40,7 +41,7 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['VR_STORE_UNAVAILA
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
 
-const nothingToWaitFor = Promise.resolve();
+const nothingToWaitFor = Promise.resolve(undefined);
 
 function poison(code: ErrorCode, reason: string): MessageOutcome {
   return { kind: 'poison', code, reason, settled: nothingToWaitFor };
@@ -105,8 +106,9 @@ export async function ingestDecoded(router: Pick<EventRouter, 'ingest'>, decoded
     const code: ErrorCode = isVrouterError(error) ? error.code : 'VR_INTERNAL';
     return { kind: 'retry', code, reason: error instanceof Error ? error.message : String(error), settled: nothingToWaitFor };
   }
-  const { results, settled } = answer;
+  const { results } = answer;
   const result = results[0]!;
+  const settled = answer.settled.then((finals) => finals[0] ?? result);
   if (result.status !== 'rejected') return { kind: 'done', status: result.status, result, settled };
   const code = result.error?.code ?? 'VR_INTERNAL';
   return { kind: RETRYABLE.has(code) ? 'retry' : 'poison', code, reason: result.error?.message ?? 'rejected', result, settled };

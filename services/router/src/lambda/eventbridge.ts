@@ -2,9 +2,9 @@ import { VrouterError } from '@vrouter/core';
 import type { EventBridgeEvent, EventBridgePaths } from '../bus/eventbridge.js';
 import { type BusLogger, decodeValue, ingestDecoded, isOutcome, logOutcome, type MessageOutcome } from '../bus/messages.js';
 import type { IngestResult } from '@vrouter/engine';
-import type { Runtime } from '../runtime.js';
+import { consoleLogger } from '../console-logger.js';
 import { containerRuntime } from './runtime.js';
-import type { LambdaContext } from './types.js';
+import type { HandlerRuntime, LambdaContext } from './types.js';
 
 export interface EventBridgeHandlerOptions {
   /** Where the routing attributes are in the envelope; default detail.customerId, detail.projectId, detail.plan. */
@@ -27,15 +27,15 @@ export type EventBridgeHandler = (event: EventBridgeEvent, context?: LambdaConte
  * on-failure destination or dead-letter queue. A retry helps only with a retryable error (VR_STORE_UNAVAILABLE...);
  * a poison event (VR_CUSTOMER_REQUIRED, VR_EVENT_INVALID...) is logged with its reason and fails every attempt.
  */
-export function createEventBridgeHandler(runtime: Pick<Runtime, 'router' | 'app'>, options: EventBridgeHandlerOptions = {}): EventBridgeHandler {
-  const logger = options.logger ?? runtime.app.log;
+export function createEventBridgeHandler(runtime: HandlerRuntime, options: EventBridgeHandlerOptions = {}): EventBridgeHandler {
+  const logger = options.logger ?? runtime.logger ?? consoleLogger('info');
   return async (event, context) => {
     const decoded = decodeValue(event, options.paths ? { paths: options.paths } : {});
     const outcome: MessageOutcome = isOutcome(decoded) ? decoded : await ingestDecoded(runtime.router, decoded);
     logOutcome(logger, outcome, isOutcome(decoded) ? undefined : decoded, { eventBridgeId: event?.id, ...(context?.awsRequestId ? { awsRequestId: context.awsRequestId } : {}) });
-    await outcome.settled;
+    const final = await outcome.settled;
     if (outcome.kind === 'done') {
-      const { error: _error, ...result } = outcome.result;
+      const { error: _error, ...result } = final ?? outcome.result;
       return result;
     }
     throw outcome.result?.error ?? new VrouterError(outcome.code, outcome.reason);

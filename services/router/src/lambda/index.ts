@@ -3,8 +3,8 @@ export type { EventBridgeHandler, EventBridgeHandlerOptions, EventBridgeHandlerR
 export { createSqsHandler, handler as sqsHandler } from './sqs.js';
 export type { SqsHandler, SqsHandlerOptions } from './sqs.js';
 export { containerRuntime } from './runtime.js';
-export type { ContainerRuntime } from './runtime.js';
+export type { ContainerRuntime, LambdaRuntime } from './runtime.js';
 export { eventBridgeToCloudEvent, isEventBridgeEnvelope, DEFAULT_EVENTBRIDGE_PATHS } from '../bus/eventbridge.js';
 export type { EventBridgeEvent, EventBridgePaths } from '../bus/eventbridge.js';
 export type { MessageOutcome, BusLogger } from '../bus/messages.js';
-export type { SqsEvent, SqsRecord, SqsRecordMessageAttribute, SqsBatchResponse, LambdaContext } from './types.js';
+export type { HandlerRuntime, SqsEvent, SqsRecord, SqsRecordMessageAttribute, SqsBatchResponse, LambdaContext } from './types.js';

@@ -1,9 +1,14 @@
+import type { BusLogger } from '../bus/messages.js';
 import { loadConfig, type RouterConfig } from '../config.js';
-import { createRuntime, type Runtime } from '../runtime.js';
+import { consoleLogger } from '../console-logger.js';
+import { createIngestRuntime, type IngestRuntime } from '../ingest-runtime.js';
 import { resolveAdminToken } from '../secrets.js';
 
+/** What the handlers run on: ingest alone (no HTTP app, no admin service), logging JSON lines to stdout. */
+export type LambdaRuntime = IngestRuntime & { logger: BusLogger };
+
 export interface ContainerRuntime {
-  runtime: Runtime;
+  runtime: LambdaRuntime;
   config: RouterConfig;
 }
 
@@ -12,9 +17,9 @@ let pending: Promise<ContainerRuntime> | undefined;
 /**
  * The one runtime of this Lambda container, made on the first invocation and reused by every later one (of either
  * handler): configuration from the environment (loadConfig), the admin token from Secrets Manager or SSM when so
- * configured, the store and dispatchers from the SDK's standard configuration. A failed creation is not kept: the
- * next invocation tries again. The runtime is never closed: the container is frozen between invocations, and the
- * handlers answer only once their dispatches are recorded.
+ * configured (it keys payload references), the store and dispatchers from the SDK's standard configuration. A failed
+ * creation is not kept: the next invocation tries again. The runtime is never closed: the container is frozen
+ * between invocations, and the handlers answer only once their dispatches are recorded.
  */
 export async function containerRuntime(env: Record<string, string | undefined> = process.env): Promise<ContainerRuntime> {
   pending ??= create(env).catch((error: unknown) => {
@@ -29,7 +34,7 @@ export async function containerRuntime(env: Record<string, string | undefined> =
 
 async function create(env: Record<string, string | undefined>): Promise<ContainerRuntime> {
   const config = await resolveAdminToken(loadConfig(env));
-  // The handlers take no HTTP request: without an admin token, no token authenticates rather than refusing to start.
-  const runtime = await createRuntime({ config, ...(config.adminToken ? {} : { authenticator: { authenticate: async () => null } }) });
-  return { runtime, config };
+  const logger = consoleLogger(config.logLevel);
+  const ingest = await createIngestRuntime({ config, logger });
+  return { runtime: { ...ingest, logger }, config };
 }

@@ -1,8 +1,8 @@
 import type { EventBridgePaths } from '../bus/eventbridge.js';
 import { type BusLogger, logOutcome, processMessage } from '../bus/messages.js';
-import type { Runtime } from '../runtime.js';
+import { consoleLogger } from '../console-logger.js';
 import { containerRuntime } from './runtime.js';
-import type { LambdaContext, SqsBatchResponse, SqsEvent } from './types.js';
+import type { HandlerRuntime, LambdaContext, SqsBatchResponse, SqsEvent } from './types.js';
 
 export interface SqsHandlerOptions {
   /** Where the routing attributes are in an EventBridge envelope delivered through SQS. */
@@ -27,8 +27,8 @@ export type SqsHandler = (event: SqsEvent, context?: LambdaContext) => Promise<S
  *   limit): logged once with its reason and ALSO in batchItemFailures, so the queue's redrive policy moves it to the
  *   dead-letter queue after maxReceiveCount. Nothing is dropped silently.
  */
-export function createSqsHandler(runtime: Pick<Runtime, 'router' | 'app'>, options: SqsHandlerOptions = {}): SqsHandler {
-  const logger = options.logger ?? runtime.app.log;
+export function createSqsHandler(runtime: HandlerRuntime, options: SqsHandlerOptions = {}): SqsHandler {
+  const logger = options.logger ?? runtime.logger ?? consoleLogger('info');
   return async (event) => {
     const records = event.Records ?? [];
     const processed = await Promise.all(

@@ -1,4 +1,13 @@
+import type { EventRouter } from '@vrouter/engine';
+import type { BusLogger } from '../bus/messages.js';
+
 /** The Lambda event shapes the handlers read (no @types/aws-lambda dependency). */
+
+/** What a handler needs of a runtime: the event router, and a logger unless the handler is given one. */
+export interface HandlerRuntime {
+  router: Pick<EventRouter, 'ingest'>;
+  logger?: BusLogger;
+}
 
 /** A message attribute as Lambda's SQS event source hands it over (camel-cased, binary values base64). */
 export interface SqsRecordMessageAttribute {

@@ -3,7 +3,8 @@ import { ATTR_ADMIN_ACTOR, ATTR_COMPONENT, ATTR_PIN_SCOPE, ATTR_PIN_SUBJECT, ATT
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeContext, Tagged } from '@vrouter/engine';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
+import { act, change, tagged, withEtag } from './change.js';
 import {
   auditSchema,
   bulkPinsSchema,
@@ -36,59 +37,6 @@ function describeComponent(routing: ComponentRouting) {
     channels: routing.channels,
     versions: [...routing.versions.values()].sort((a, b) => a.registeredAt.localeCompare(b.registeredAt) || a.name.localeCompare(b.name)),
   };
-}
-
-/** An entity tag as HTTP writes it; weak validators (`W/`) compare by their opaque part. */
-const quoted = (etag: string): string => `"${etag}"`;
-function unquoted(header: string | string[] | undefined, name: string): string | undefined {
-  if (header === undefined) return undefined;
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = /^\s*(?:W\/)?"([^"]*)"\s*$/.exec(value ?? '');
-  if (!match) throw new ValidationError(name, `${name} must be one entity tag, e.g. "${'abc123'}".`);
-  return match[1];
-}
-
-/**
- * Runs an admin change in its own span (who changed what: action, actor, component, pin scope and subject),
- * so configuration changes can be lined up with error rates in the same backend.
- */
-export function act<T>(request: FastifyRequest, action: string, fn: () => Promise<T>): Promise<T> {
-  const params = (request.params ?? {}) as Record<string, string | undefined>;
-  return withAdminSpan(
-    action,
-    {
-      [ATTR_ADMIN_ACTOR]: request.principal?.name,
-      [ATTR_COMPONENT]: params.component,
-      [ATTR_PIN_SCOPE]: params.scope,
-      [ATTR_PIN_SUBJECT]: params.subject ?? params.customer ?? params.project ?? params.name,
-      [ATTR_VERSION]: params.version,
-    },
-    fn,
-  );
-}
-
-/** Who is changing what, from the request: the token's name, the request id, and If-Match / If-None-Match. */
-export function change(request: FastifyRequest, extra: { reason?: string } = {}): ChangeContext & { reason?: string } {
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch !== undefined && ifNoneMatch !== '*') throw new ValidationError('if-none-match', 'Only If-None-Match: * is supported on writes.');
-  const ifMatch = unquoted(request.headers['if-match'], 'if-match');
-  return {
-    actor: request.principal?.name ?? 'unknown',
-    requestId: request.id,
-    ...(ifMatch !== undefined ? { ifMatch } : {}),
-    ...(ifNoneMatch === '*' ? { ifNoneMatch: true } : {}),
-    ...(extra.reason ? { reason: extra.reason } : {}),
-  };
-}
-
-export function tagged<T>(reply: FastifyReply, result: Tagged<T>): T {
-  reply.header('etag', quoted(result.etag));
-  return result.value;
-}
-
-function withEtag<T extends { etag?: string }>(reply: FastifyReply, record: T): T {
-  if (record.etag) reply.header('etag', quoted(record.etag));
-  return record;
 }
 
 export async function adminRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {

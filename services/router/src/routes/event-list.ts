@@ -1,7 +1,7 @@
 import { assertTimestamp, type DispatchRecord } from '@vrouter/core';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { listEventsSchema } from '../openapi/routes.js';
 
 const DEFAULT_WINDOW_MS = 3_600_000;

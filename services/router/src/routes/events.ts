@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type DispatchRecord, NotFoundError } from '@vrouter/core';
 import type { IngestResult } from '@vrouter/engine';
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { eventsFromHttp } from '../cloudevents-http.js';
 import { getEventSchema, postEventsSchema } from '../openapi/routes.js';
 import { problemFor } from '../problem.js';
@@ -23,8 +23,8 @@ export async function eventRoutes(instance: FastifyInstance, deps: AppDependenci
     const { results, settled } = await deps.router.ingest(inputs, { traceparent, bodyBytes });
     // A single malformed event is a plain 4xx; in a batch, each event answers for itself.
     if (!batch && results[0]?.error) throw results[0].error;
-    if (request.query.wait === 'true') await settled;
-    return reply.code(202).send({ results: results.map(present) });
+    const answers = request.query.wait === 'true' ? await settled : results;
+    return reply.code(202).send({ results: answers.map(present) });
   });
 
   app.get('/v1/events/:source/:id', { config: { scope: 'read' }, schema: getEventSchema }, async (request) => {

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { VrouterError } from '@vrouter/core';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { healthzSchema, readyzSchema } from '../openapi/routes.js';
 
 export async function healthRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { getPayloadSchema } from '../openapi/routes.js';
 
 /** `GET /v1/payloads/{token}`: the event an ECS task was started for, when it was too large to pass inline. */

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { cancelReplaySchema, createReplaySchema, getReplaySchema, listReplaysSchema } from '../openapi/routes.js';
 
 export async function replayRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {

@@ -1,10 +1,10 @@
 import { assertTimestamp } from '@vrouter/core';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../app-deps.js';
 import { compareShadow } from '@vrouter/engine';
 import { compareShadowSchema, deleteShadowSchema, putShadowSchema } from '../openapi/routes.js';
-import { act, change, tagged } from './admin.js';
+import { act, change, tagged } from './change.js';
 
 export async function shadowRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();

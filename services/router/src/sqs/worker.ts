@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { EventBridgePaths } from '../bus/eventbridge.js';
 import { type BusLogger, logOutcome, type MessageOutcome, processMessage } from '../bus/messages.js';
+import { backoffDelay, InFlight } from '@vrouter/core';
 import type { EventRouter } from '@vrouter/engine';
 
 export interface SqsWorkerOptions {
@@ -56,8 +57,8 @@ export class SqsWorker {
   readonly #concurrency: number;
   readonly #visibilityTimeout: number;
   readonly #abort = new AbortController();
-  readonly #inFlight = new Set<Promise<void>>();
-  readonly #ingesting = new Set<Promise<unknown>>();
+  readonly #inFlight = new InFlight();
+  readonly #ingesting = new InFlight();
   #loop: Promise<void> | undefined;
   #stopping = false;
   /** Wakes the receive loop waiting for a free slot, or pausing after a failure. */
@@ -94,12 +95,12 @@ export class SqsWorker {
     this.#slotFreed?.();
     this.#pauseOver?.();
     await this.#loop;
-    while (this.#ingesting.size > 0) await Promise.allSettled([...this.#ingesting]);
+    await this.#ingesting.drain();
   }
 
   /** Resolves once every received message is finished: deleted after its outcome was recorded, or left in the queue. */
-  async drain(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  drain(): Promise<void> {
+    return this.#inFlight.drain();
   }
 
   /** Graceful stop: no more receiving, in-flight messages finished, then the client (if it made it) closed. */
@@ -138,21 +139,23 @@ export class SqsWorker {
       } catch (error) {
         if (this.#stopping) break;
         failures += 1;
-        const pauseMs = Math.min(MAX_RECEIVE_BACKOFF_MS, (this.#options.receiveBackoffMs ?? 1000) * 2 ** (failures - 1));
+        const pauseMs = backoffDelay({ maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: this.#options.receiveBackoffMs ?? 1000, maxDelayMs: MAX_RECEIVE_BACKOFF_MS }, failures);
         this.#logger.warn({ err: error, queueUrl, pauseMs }, 'SQS ReceiveMessage failed; trying again after a pause');
         await this.#pause(pauseMs);
         continue;
       }
       for (const message of messages) {
         this.stats.received += 1;
-        const work = this.#handle(message)
-          .catch((error: unknown) => this.#logger.error({ err: error, messageId: message.MessageId }, 'unexpected error handling an SQS message; it stays in the queue'))
-          .finally(() => {
-            this.#inFlight.delete(work);
-            this.#slotFreed?.();
-            this.#slotFreed = undefined;
-          });
-        this.#inFlight.add(work);
+        const work = this.#inFlight.track(
+          this.#handle(message).catch((error: unknown) =>
+            this.#logger.error({ err: error, messageId: message.MessageId }, 'unexpected error handling an SQS message; it stays in the queue'),
+          ),
+        );
+        // After the tracker forgot it (its callback was registered first), so the loop sees the free slot.
+        void work.then(() => {
+          this.#slotFreed?.();
+          this.#slotFreed = undefined;
+        });
       }
     }
   }
@@ -165,13 +168,13 @@ export class SqsWorker {
     let outcome: MessageOutcome;
     try {
       const traceparent = message.MessageAttributes?.traceparent?.StringValue;
-      const ingesting = processMessage(this.#options.router, message.Body ?? '', {
-        ...(this.#options.paths ? { paths: this.#options.paths } : {}),
-        ...(this.#options.maxMessageBytes === undefined ? {} : { maxBytes: this.#options.maxMessageBytes }),
-        ...(traceparent ? { traceparent } : {}),
-      });
-      this.#ingesting.add(ingesting);
-      const processed = await ingesting.finally(() => this.#ingesting.delete(ingesting));
+      const processed = await this.#ingesting.track(
+        processMessage(this.#options.router, message.Body ?? '', {
+          ...(this.#options.paths ? { paths: this.#options.paths } : {}),
+          ...(this.#options.maxMessageBytes === undefined ? {} : { maxBytes: this.#options.maxMessageBytes }),
+          ...(traceparent ? { traceparent } : {}),
+        }),
+      );
       outcome = processed.outcome;
       logOutcome(this.#logger, outcome, processed.decoded, fields);
       // Claims won are dispatched even for a rejected event; its message stays in flight until they finish.

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
+import { SnapshotCache } from '@vrouter/core';
+import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
+import { ClaimSweeper, type DeadLetter, DispatchRunner, EventRouter, type Logger, PayloadReferences, ServedTracker } from '@vrouter/engine';
+import { createDynamoClient, DynamoEventStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
+import { inBackground } from '@vrouter/telemetry';
+import type { RouterConfig } from './config.js';
+import { SqsDeadLetters } from './dead-letters.js';
+import { reportContextLost, trackDynamoCost } from './telemetry/cost.js';
+import { flushTelemetry } from './telemetry/flush.js';
+
+/**
+ * The key that signs event-list cursors: every router of a deployment must derive the same one, because a replay
+ * job saves a cursor and any router may resume it. From VROUTER_PAYLOAD_SECRET, else the admin token; without
+ * either the store picks a random key and cursors work only on the router that issued them.
+ */
+function cursorKey(config: RouterConfig): Buffer | undefined {
+  const secret = config.payloadSecret ?? config.adminToken;
+  return secret ? createHash('sha256').update(`vrouter-cursor:${secret}`).digest() : undefined;
+}
+
+export interface IngestRuntimeOptions {
+  config: RouterConfig;
+  /** Where the engine reports what it could not do. */
+  logger: Logger;
+  /** A ready client, e.g. pointed at an embedded store; else the SDK's standard configuration applies. */
+  dynamo?: DynamoDBClient;
+  /** Lambda client settings; by default the SDK's standard chain (region, credentials, AWS_ENDPOINT_URL_LAMBDA). */
+  lambda?: LambdaClientConfig;
+  /** ECS client settings; by default the SDK's standard chain (AWS_ENDPOINT_URL_ECS and so on). */
+  ecs?: EcsDispatcherOptions['clientConfig'];
+}
+
+/** What routing an event needs, and nothing else: what a Lambda handler runs on, and what the HTTP host builds on. */
+export interface IngestRuntime {
+  dynamo: DynamoDBClient;
+  cache: SnapshotCache;
+  configStore: DynamoRoutingConfigStore;
+  eventStore: DynamoEventStore;
+  runner: DispatchRunner;
+  router: EventRouter;
+  sweeper: ClaimSweeper;
+  /** Signs references for ECS events too large to pass inline; absent when VROUTER_PUBLIC_URL is not set. */
+  payloadReferences?: PayloadReferences;
+  costLimits: { dynamodbRequests: number; dispatchAttempts: number };
+  /** Takes no new recoveries and no more retries (dispatches waiting to retry release their claims). */
+  beginShutdown(): Promise<void>;
+  /** beginShutdown, then lets in-flight dispatches finish, stops polling, releases the clients, flushes telemetry. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires ingest: stores on DynamoDB, the in-memory routing snapshot (loaded before this resolves, so the first event
+ * is routed with real configuration), one dispatcher per target kind, the dispatch runner, the event router and
+ * recovery of expired claims. Throws the store's error when the configuration cannot be read.
+ */
+export async function createIngestRuntime(options: IngestRuntimeOptions): Promise<IngestRuntime> {
+  const { config, logger } = options;
+  const dynamo = options.dynamo ?? createDynamoClient();
+  trackDynamoCost(dynamo);
+  const configStore = new DynamoRoutingConfigStore({ client: dynamo, tableName: config.tableName });
+  const eventStore = new DynamoEventStore({ client: dynamo, tableName: config.tableName, retentionSeconds: config.retentionSeconds, cursorKey: cursorKey(config) });
+  const stopReportingContextLost = reportContextLost(logger);
+  const cache = new SnapshotCache(configStore, {
+    pollIntervalMs: config.pollIntervalMs,
+    onError: (error) => logger.warn({ err: error }, 'routing configuration poll failed; routing with the last snapshot'),
+  });
+  // The poll's timers keep the background context: no trace per poll, and its requests are not "context lost".
+  await inBackground('config-poll', () => cache.start());
+  const costLimits = { dynamodbRequests: config.costMaxDynamodbRequests, dispatchAttempts: config.costMaxDispatchAttempts };
+  const payloadReferences = config.publicUrl ? new PayloadReferences(config.publicUrl, config.payloadSecret, config.adminToken) : undefined;
+  // One SDK attempt per router attempt: retries are the runner's, with lease renewal and a visible count.
+  const registry = new DispatcherRegistry({
+    lambda: new LambdaDispatcher({ clientConfig: { maxAttempts: 1, ...options.lambda }, maxResponseBytes: config.maxResponseBytes, timeoutMs: config.dispatchTimeoutMs }),
+    ecs: new EcsDispatcher({
+      clientConfig: { maxAttempts: 1, ...options.ecs },
+      timeoutMs: config.dispatchTimeoutMs,
+      ...(payloadReferences ? { payloadReference: payloadReferences.reference } : {}),
+    }),
+    http: new HttpDispatcher({ maxResponseBytes: config.maxResponseBytes }),
+  });
+  const dispatcher = new ServedTracker(registry, configStore, cache, logger);
+  const deadLetters = config.deadLetterQueueUrl ? new SqsDeadLetters(config.deadLetterQueueUrl, logger) : undefined;
+  const runner = new DispatchRunner({
+    ...(deadLetters ? { onFailed: (letter: DeadLetter) => deadLetters.send(letter) } : {}),
+    events: eventStore,
+    dispatcher,
+    retry: { maxAttempts: config.maxAttempts, baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs },
+    leaseMs: config.leaseMs,
+    defaultConcurrency: config.versionConcurrency,
+    logger,
+  });
+  const sweeper = new ClaimSweeper({
+    events: eventStore,
+    cache,
+    runner,
+    leaseMs: config.leaseMs,
+    intervalMs: config.sweepIntervalMs,
+    maxIntervalMs: config.sweepMaxIntervalMs,
+    logger,
+    costLimits,
+  });
+  // A claim taken here means traffic flows: the sweep stops backing off.
+  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, onClaimed: () => sweeper.wake() });
+  sweeper.start();
+  const beginShutdown = async () => {
+    await sweeper.stop();
+    runner.beginShutdown();
+  };
+  return {
+    dynamo,
+    cache,
+    configStore,
+    eventStore,
+    runner,
+    router,
+    sweeper,
+    ...(payloadReferences ? { payloadReferences } : {}),
+    costLimits,
+    beginShutdown,
+    async close() {
+      // Order matters: no new recoveries, no more retries, then let in-flight dispatches finish.
+      await beginShutdown();
+      await sweeper.drain();
+      await router.drain();
+      await deadLetters?.close();
+      cache.stop();
+      if (!options.dynamo) dynamo.destroy();
+      stopReportingContextLost();
+      await flushTelemetry();
+    },
+  };
+}

@@ -11,7 +11,7 @@ const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const USER_SCRIPT = fileURLToPath(new URL('./fixtures/use-packages.mjs', import.meta.url));
 /** The packages meant for users. */
-const PUBLISHED = ['@vrouter/core', '@vrouter/client', '@vrouter/store-dynamodb', '@vrouter/infra'];
+const PUBLISHED = ['@vrouter/core', '@vrouter/api', '@vrouter/client', '@vrouter/store-dynamodb', '@vrouter/infra'];
 
 /** Third-party packages the scratch app installs itself, at the versions this repository has (in the npm cache). */
 function installedVersion(name: string): string {
@@ -92,7 +92,7 @@ t.test('the published packages, packed and installed into a scratch project', as
     const installed = readdirSync(join(scratch, 'node_modules'));
     for (const name of ['dynalite', 'classic-level', 'level']) assert.ok(!installed.includes(name), name);
     const ours = readdirSync(join(scratch, 'node_modules', '@vrouter')).sort();
-    assert.deepEqual(ours, ['client', 'core', 'infra', 'store-dynamodb']);
+    assert.deepEqual(ours, ['api', 'client', 'core', 'infra', 'store-dynamodb']);
   });
 
   t.test('resolves a version with @vrouter/core', async () => {

@@ -86,7 +86,7 @@ t.test('vrouter events list and vrouter replay against a running router: "replay
     assert.deepEqual(dry.sample.map((s) => s.id).sort(), idsOf('acme').sort());
     const text = ok(await vrouter('replay', '--since', '15m', '--customer', 'acme', '--component', 'svc', '--dry-run')).stdout;
     assert.match(text, /^dry run: 3 dispatches match \(component svc, customer acme, status failed; \S+ to now\); nothing was dispatched\n/);
-    assert.match(text, /^RECEIVED\s+SOURCE\s+ID\s+COMPONENT\s+VERSION\s+STATUS\s+CUSTOMER$/m);
+    assert.match(text, /^RECEIVED\s+SOURCE\s+ID\s+COMPONENT\s+VERSION\s+NOW\s+STATUS\s+CUSTOMER$/m);
     assert.equal(stack.lambda.invocations.length, before);
   });
 

@@ -242,6 +242,15 @@ t.test('OpenAPI document at /docs', async (t) => {
       await check('DELETE', '/v1/tokens/{name}', '/v1/tokens/docs-reader', 204);
     });
 
+    t.test('overrides and the signing key', async () => {
+      const minted = await check('POST', '/v1/overrides', '/v1/overrides', 201, { versions: { svc: 'v1' }, ttlSeconds: 60, subject: 'docs', reason: 'docs' });
+      const event = cloudEvent({ customerid: 'acme', vrouteroverride: (minted as { token: string }).token });
+      await check('POST', '/v1/events', '/v1/events?wait=true', 202, event);
+      await check('GET', '/v1/events/{source}/{id}', `/v1/events/${encodeURIComponent(String(event.source))}/${event.id}`, 200);
+      await check('POST', '/v1/overrides', '/v1/overrides', 400, { versions: {}, ttlSeconds: 60 });
+      await check('POST', '/v1/signing-key/rotate', '/v1/signing-key/rotate', 200, { reason: 'docs' });
+    });
+
     t.test('shadow', async () => {
       await check('PUT', '/v1/components/{component}/versions/{version}', '/v1/components/svc/versions/docs-cand', 200, {
         target: { kind: 'lambda', functionName: 'svc', qualifier: '2' },

@@ -10,10 +10,12 @@ type Lookup = { dispatches: { status: string; attempts: number; lastError: { cod
 t.test('HTTP and ECS targets through the router', async (t) => {
   let stack: Stack;
   let http: LocalHttpTarget;
+  let httpUrl: string;
 
   t.before(async () => {
     http = new LocalHttpTarget();
     const { url } = await http.start();
+    httpUrl = url;
     stack = await startStack({ env: { VROUTER_MAX_ATTEMPTS: '3', VROUTER_RETRY_BASE_MS: '10', VROUTER_RETRY_MAX_MS: '50' } });
     const { api } = stack;
     await api('PUT', '/v1/components/hooks', { subscriptions: ['hook.*'] });
@@ -48,6 +50,15 @@ t.test('HTTP and ECS targets through the router', async (t) => {
       assert.match(String(request.headers.traceparent), /^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-0[01]$/);
       assert.equal(request.headers['x-vrouter-version'], 'v1');
       assert.equal(request.headers['x-vrouter-component'], 'hooks');
+      assert.equal(record.response, null, "the target's answer is not kept unless the version opts in");
+    });
+
+    t.test("keeps the target's answer when the version opts in with recordResponse", async () => {
+      const put = await stack.api('PUT', '/v1/components/hooks/versions/v1', { target: { kind: 'http', url: `${httpUrl}/hook`, timeoutMs: 300 }, recordResponse: true });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      const { record } = await send({ type: 'hook.fired' });
+      assert.equal(record.response, '{"ok":true}');
+      await stack.api('PUT', '/v1/components/hooks/versions/v1', { target: { kind: 'http', url: `${httpUrl}/hook`, timeoutMs: 300 } });
     });
 
     t.test('retries 503s and succeeds on the third attempt', async () => {

@@ -54,6 +54,8 @@ export interface StackOptions {
   dynamo?: (endpoint: string) => DynamoDBClient;
   /** Listen on this port (default: any free one). */
   port?: number;
+  /** A store already running (e.g. DynamoDB Local in a child process, for fault tests); else an embedded dynalite. */
+  storeEndpoint?: string;
 }
 
 /**
@@ -61,47 +63,59 @@ export interface StackOptions {
  * example versions (release-coordinator v1..v3 as qualifiers 1..3), and the router listening on a random port.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const store = await startEmbeddedDynamo();
-  const dynamo = options.dynamo ? options.dynamo(store.endpoint) : createDynamoClient({ endpoint: store.endpoint });
-  await createTable(dynamo, TABLE);
-  const lambda = new LocalLambdaServer();
-  for (const qualifier of ['1', '2', '3']) lambda.register('svc', qualifier, exampleHandler('svc', `v${qualifier}`));
-  const { url: lambdaUrl } = await lambda.start();
-  const ecs = new LocalEcsServer();
-  const { url: ecsUrl } = await ecs.start();
-  const config = loadConfig({
-    VROUTER_ADMIN_TOKEN: TOKEN,
-    VROUTER_TABLE: TABLE,
-    VROUTER_LOG_LEVEL: 'silent',
-    VROUTER_POLL_INTERVAL_MS: '200',
-    // Tests poll the admin API far faster than people do.
-    VROUTER_ADMIN_RATE_LIMIT: '1000000',
-    ...options.env,
-  });
-  const runtime = await createRuntime({
-    config,
-    dynamo,
-    lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 },
-    ecs: { endpoint: ecsUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS },
-  });
-  const url = await runtime.app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
-  return {
-    url,
-    api: apiClient(url),
-    runtime,
-    lambda,
-    lambdaUrl,
-    ecs,
-    dynamoEndpoint: store.endpoint,
-    dynamo,
-    async close() {
-      await runtime.close();
-      await lambda.stop();
-      await ecs.stop();
-      dynamo.destroy();
-      await store.close();
-    },
+  // Whatever started before a failure is stopped again, so a bad setting fails the test instead of hanging its file.
+  const started: (() => Promise<void> | void)[] = [];
+  const closeStarted = async () => {
+    for (const stop of started.reverse()) await stop();
   };
+  try {
+    const store = options.storeEndpoint ? { endpoint: options.storeEndpoint, close: async () => undefined } : await startEmbeddedDynamo();
+    started.push(() => store.close());
+    // Generous store timeouts: the embedded store shares this loaded process; the chaos suite tests tight ones.
+    const dynamo = options.dynamo ? options.dynamo(store.endpoint) : createDynamoClient({ endpoint: store.endpoint, requestTimeoutMs: 10_000, maxAttempts: 3 });
+    started.push(() => dynamo.destroy());
+    await createTable(dynamo, TABLE);
+    const lambda = new LocalLambdaServer();
+    for (const qualifier of ['1', '2', '3']) lambda.register('svc', qualifier, exampleHandler('svc', `v${qualifier}`));
+    const { url: lambdaUrl } = await lambda.start();
+    started.push(() => lambda.stop());
+    const ecs = new LocalEcsServer();
+    const { url: ecsUrl } = await ecs.start();
+    started.push(() => ecs.stop());
+    const config = loadConfig({
+      VROUTER_ADMIN_TOKEN: TOKEN,
+      VROUTER_TABLE: TABLE,
+      VROUTER_LOG_LEVEL: 'silent',
+      VROUTER_POLL_INTERVAL_MS: '200',
+      // Tests poll the admin API far faster than people do.
+      VROUTER_ADMIN_RATE_LIMIT: '1000000',
+      // The tests' HTTP targets listen on loopback, as dev mode's do.
+      VROUTER_HTTP_TARGET_ALLOW: '127.0.0.0/8,::1/128,localhost',
+      ...options.env,
+    });
+    const runtime = await createRuntime({
+      config,
+      dynamo,
+      lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 },
+      ecs: { endpoint: ecsUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS },
+    });
+    started.push(() => runtime.close());
+    const url = await runtime.app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+    return {
+      url,
+      api: apiClient(url),
+      runtime,
+      lambda,
+      lambdaUrl,
+      ecs,
+      dynamoEndpoint: store.endpoint,
+      dynamo,
+      close: closeStarted,
+    };
+  } catch (error) {
+    await closeStarted();
+    throw error;
+  }
 }
 
 /** Registers component `svc` (subscribed to build.*) with versions v1..v3 on stable/beta/experimental. */
@@ -150,6 +164,11 @@ export function serveEnv(stack: Stack, extra: Record<string, string> = {}): Reco
     VROUTER_TABLE: TABLE,
     VROUTER_ADMIN_TOKEN: TOKEN,
     VROUTER_LOG_LEVEL: 'error',
+    // Generous store bounds, as the in-process router's client has: the embedded store shares this loaded machine.
+    // (10 s lease heartbeat + (4 s + 1 s) × 2 stays below the default 30 s lease.)
+    VROUTER_STORE_TIMEOUT_MS: '4000',
+    VROUTER_STORE_CONNECT_TIMEOUT_MS: '1000',
+    VROUTER_STORE_MAX_ATTEMPTS: '2',
     ...extra,
   };
 }

@@ -1,5 +1,5 @@
 import { type Static, type TSchema, type TUnsafe, Type } from '@sinclair/typebox';
-import { CHANNELS, COMPONENT_NAME, DISPATCH_STATUSES, SCOPES, SUBJECT_NAME, TOKEN_SCOPES, VERSION_NAME } from '@vrouter/core';
+import { CHANNELS, COMPONENT_NAME, DISPATCH_STATUSES, PIN_SOURCES, SCOPES, SUBJECT_NAME, TOKEN_SCOPES, VERSION_NAME } from '@vrouter/core';
 
 /**
  * Building blocks of the contract. Names and closed sets come from core, so the validated patterns are the ones
@@ -32,7 +32,7 @@ export const ChannelName = closed(CHANNELS);
 export const PinScope = closed(SCOPES);
 export const TokenScope = closed(TOKEN_SCOPES);
 export const DispatchStatus = closed(DISPATCH_STATUSES);
-export const PinSource = closed([...SCOPES, 'default'] as const);
+export const PinSource = closed(PIN_SOURCES, { description: 'What decided the version: `override`, `chain`, a pin scope, or `default` (stable).' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339.' });
 export const Reason = text(1024, 'Why, for the audit log.');
 export const Force = nullable(Type.Boolean(), { description: 'Override a safety check; needs a `reason`. Default: false.' });

@@ -1,5 +1,5 @@
 import { type Static, type TOptional, Type } from '@sinclair/typebox';
-import { CHANNELS, LAMBDA_INVOCATION_TYPES, SUBSCRIPTION_PATTERN } from '@vrouter/core';
+import { CHAIN_MODES, CHANNELS, LAMBDA_INVOCATION_TYPES, SUBSCRIPTION_PATTERN } from '@vrouter/core';
 import { ChannelName, ComponentName, closed, Etag, Force, nullable, Reason, ref, text, Timestamp, VersionName } from './common.js';
 
 export const LambdaTarget = Type.Object(
@@ -49,11 +49,16 @@ export const ShadowConfig = Type.Object(
 );
 
 const Subscription = Type.String({ pattern: SUBSCRIPTION_PATTERN.source });
+const ChainMode = closed(CHAIN_MODES, {
+  description: 'In a chain of events: `keep` (the default) gives this component the version the chain already decided; `resolve` resolves it afresh on every hop.',
+});
+
 const componentFields = {
   name: ComponentName,
   description: Type.Optional(Type.String()),
   subscriptions: Type.Array(Subscription, { description: 'Event types: exact, a prefix (`build.*`) or `*`.' }),
   shadow: Type.Optional(ref(ShadowConfig)),
+  chain: Type.Optional(ChainMode),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   etag: Type.Optional(Etag),
@@ -67,6 +72,7 @@ export const Version = Type.Object(
     name: VersionName,
     target: ref(Target),
     maxConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'In-flight dispatches per router process.' })),
+    recordResponse: Type.Optional(Type.Boolean({ description: "Whether the target's answer (its first VROUTER_MAX_RESPONSE_BYTES) is kept on the dispatch." })),
     registeredAt: Timestamp,
     etag: Type.Optional(Etag),
   },
@@ -105,6 +111,7 @@ export const ComponentInput = Type.Object(
   {
     description: Type.Optional(nullable(text(1024))),
     subscriptions: Type.Optional(Type.Array(Subscription, { maxItems: 50, description: 'Default: none.' })),
+    chain: Type.Optional(ChainMode),
     reason: Type.Optional(nullable(Reason)),
   },
   { $id: 'ComponentInput', additionalProperties: false },
@@ -114,6 +121,9 @@ export const VersionInput = Type.Object(
   {
     target: ref(Target),
     maxConcurrency: Type.Optional(nullable(Type.Integer({ minimum: 1, maximum: 100_000, description: 'In-flight dispatches per router process.' }))),
+    recordResponse: Type.Optional(
+      nullable(Type.Boolean({ description: "Keep the target's answer (capped at VROUTER_MAX_RESPONSE_BYTES) on each dispatch, readable with the read scope. Default: false." })),
+    ),
     reason: Type.Optional(nullable(Reason)),
   },
   { $id: 'VersionInput', additionalProperties: false },

@@ -46,6 +46,8 @@ export const DispatchSummary = Type.Object(
     version: nullable(VersionName, { description: 'Null when no version could be resolved.' }),
     channel: nullable(ChannelName),
     pin: PinRef,
+    pinSource: Type.Optional(PinSource),
+    overrideSubject: Type.Optional(Type.String({ description: 'The subject of the override token that decided the version.' })),
     status: DispatchStatus,
     error: Type.Optional(ref(DispatchError)),
   },
@@ -78,6 +80,7 @@ const dispatchDetailFields = {
   channel: nullable(ChannelName),
   pin: PinRef,
   pinSource: nullable(PinSource),
+  overrideSubject: Type.Optional(Type.String({ description: 'Set when an override decided the version: the token’s subject (never the token).' })),
   status: DispatchStatus,
   attempts: Type.Integer({ minimum: 0 }),
   idempotencyKey: Type.String(),
@@ -111,6 +114,16 @@ export const EventDetails = Type.Object(
     plan: nullable(Type.String()),
     components: Type.Array(ComponentName),
     event: ref(CloudEvent),
+    chain: Type.Object(
+      {
+        root: Type.Object({ source: Type.String(), id: Type.String() }, { additionalProperties: false }),
+        depth: Type.Integer({ minimum: 0 }),
+      },
+      { additionalProperties: false, description: 'The chain the event belongs to: the event that started it (this one, at depth 0, unless it carried a context back).' },
+    ),
+    override: nullable(Type.Object({ subject: Type.Optional(Type.String()), expiresAt: Timestamp }, { additionalProperties: false }), {
+      description: 'The override the event (or its chain) ran under: its subject and expiry, never the token.',
+    }),
     dispatches: Type.Array(ref(DispatchDetails), { description: 'The original dispatch to each component.' }),
     replays: Type.Array(ref(ReplayDispatchDetails), { description: 'The dispatches of replays of this event.' }),
     shadows: Type.Array(ref(ShadowDispatchDetails), { description: 'The shadow dispatches of this event (to a component’s candidate version); they never change its status.' }),

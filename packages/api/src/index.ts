@@ -55,6 +55,7 @@ import {
   ResolveQuery,
   RoutingContext,
 } from './pins.js';
+import { OverrideCreated, OverrideInput, SigningKeyRotated, SigningKeyRotateInput } from './overrides.js';
 import { Problem } from './problem.js';
 import { Replay, ReplayCounts, ReplayCreated, ReplayFilterInput, ReplayInput, ReplayList, ReplaySampleItem, ReplayState, ReplayTarget } from './replays.js';
 import { ShadowComparison, ShadowOutcome } from './shadow.js';
@@ -106,6 +107,8 @@ export {
   Health,
   HttpTarget,
   LambdaTarget,
+  OverrideCreated,
+  OverrideInput,
   Pin,
   PinFilter,
   PinInput,
@@ -137,6 +140,8 @@ export {
   ShadowDispatchDetails,
   ShadowInput,
   ShadowOutcome,
+  SigningKeyRotated,
+  SigningKeyRotateInput,
   Target,
   TokenInfo,
   TokenInput,
@@ -208,6 +213,10 @@ export const SCHEMAS: readonly TSchema[] = [
   ReplayCounts,
   Replay,
   ReplayList,
+  OverrideInput,
+  OverrideCreated,
+  SigningKeyRotateInput,
+  SigningKeyRotated,
   ShadowOutcome,
   ShadowComparison,
   TokenInput,
@@ -260,6 +269,10 @@ export type EventRow = Static<typeof EventRow>;
 export type Health = Static<typeof Health>;
 export type HttpTarget = Static<typeof HttpTarget>;
 export type LambdaTarget = Static<typeof LambdaTarget>;
+export type OverrideCreated = Static<typeof OverrideCreated>;
+export type OverrideInput = Static<typeof OverrideInput>;
+export type SigningKeyRotated = Static<typeof SigningKeyRotated>;
+export type SigningKeyRotateInput = Static<typeof SigningKeyRotateInput>;
 export type Pin = Static<typeof Pin>;
 export type PinFilter = Static<typeof PinFilter>;
 export type PinInput = Static<typeof PinInput>;

@@ -16,9 +16,10 @@ const FilterStatus = closed(['failed', 'all'] as const, { description: 'Replay o
 /** Which logged dispatches a replay takes. */
 export const ReplayFilterInput = Type.Object({ ...filterFields, status: Type.Optional(FilterStatus) }, { $id: 'ReplayFilterInput', additionalProperties: false });
 
-export const ReplayTarget = Type.Union([Type.Literal('current'), Type.Object({ version: VersionName }, { additionalProperties: false })], {
+export const ReplayTarget = Type.Union([Type.Literal('current'), Type.Literal('original'), Type.Object({ version: VersionName }, { additionalProperties: false })], {
   $id: 'ReplayTarget',
-  description: '`current`: the version each event would be routed to now; or one registered version of `filter.component`.',
+  description:
+    '`current`: the version each event would be routed to now; `original`: the version it was first dispatched to, however pins moved since; or one registered version of `filter.component`.',
 });
 
 /** `POST /v1/replays`. The window (`from`, `to`) is at most 31 days and within the event log's retention. */
@@ -40,7 +41,8 @@ export const ReplaySampleItem = Type.Object(
     source: Type.String(),
     id: Type.String(),
     component: ComponentName,
-    version: nullable(VersionName),
+    version: nullable(VersionName, { description: 'The version the event was first dispatched to.' }),
+    currentVersion: nullable(VersionName, { description: 'The version it would be routed to now (null: none).' }),
     status: DispatchStatus,
     customer: Type.Optional(SubjectId),
     receivedAt: Type.Optional(Timestamp),

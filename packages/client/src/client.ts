@@ -11,6 +11,10 @@ import type {
   ComponentInput,
   ComponentList,
   CreatedToken,
+  OverrideCreated,
+  OverrideInput,
+  SigningKeyRotated,
+  SigningKeyRotateInput,
   CustomerList,
   CustomerRecord,
   EventDetails,
@@ -182,6 +186,13 @@ export class VrouterClient {
     /** `pause`, `resume`, `promote` (finish now) or `abort`, with an optional reason for the audit log. */
     act: (component: string, action: 'pause' | 'resume' | 'promote' | 'abort', reason?: string): Promise<unknown> =>
       this.request('POST', `${path('v1', 'components', component)}/rollout/${action}`, { body: reason ? { reason } : {} }),
+  };
+
+  readonly overrides = {
+    /** A signed per-event override token; events carrying it as `vrouteroverride` go to these versions. */
+    create: (input: OverrideInput): Promise<OverrideCreated> => this.request('POST', '/v1/overrides', { body: input }),
+    /** Replaces the key that signs override tokens and chain contexts; the previous one verifies for a grace period. */
+    rotateKey: (input: SigningKeyRotateInput = {}): Promise<SigningKeyRotated> => this.request('POST', '/v1/signing-key/rotate', { body: input }),
   };
 
   readonly tokens = {

@@ -1,3 +1,5 @@
+export { chainContextOf, continueChain } from './chain.js';
+export type { Received } from './chain.js';
 export { VrouterClient } from './client.js';
 export type { ClientOptions } from './client.js';
 export { ApiError, ConnectionError } from './errors.js';
@@ -17,6 +19,10 @@ export type {
   ComponentInput,
   ComponentList,
   CreatedToken,
+  OverrideCreated,
+  OverrideInput,
+  SigningKeyRotated,
+  SigningKeyRotateInput,
   CustomerList,
   CustomerRecord,
   DispatchDetails,

@@ -72,7 +72,8 @@ export function buildClaim(spec: ClaimSpec): DispatchRecord {
     ...(spec.who.project ? { project: spec.who.project } : {}),
     ...(spec.who.plan ? { plan: spec.who.plan } : {}),
     ...(routed
-      ? { leaseUntil: new Date(spec.now + spec.lease.ms).toISOString(), claimToken: spec.lease.token }
+      ? // The claim is the handoff mark of attempt 1: the call follows it without another write.
+        { leaseUntil: new Date(spec.now + spec.lease.ms).toISOString(), claimToken: spec.lease.token, handedOffAttempt: 1 }
       : { lastError: { code: 'VR_NO_ROUTABLE_VERSION', message: (spec.route as { unroutable: string }).unroutable } }),
   };
 }

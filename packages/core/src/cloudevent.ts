@@ -53,6 +53,26 @@ function optionalString(event: Record<string, unknown>, field: string): string |
 }
 
 /**
+ * How deeply `data` (and any extension value) may nest. The store's marshalling, serialisation and telemetry walk
+ * values recursively; a document nested thousands of levels deep would overflow the stack there.
+ */
+export const MAX_DATA_DEPTH = 64;
+
+/** The nesting depth of a JSON value, counted without recursion, stopping as soon as it passes `limit`. */
+function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
  * Checks that `input` is a structured-mode CloudEvents 1.0 event and returns it typed.
  * Throws ValidationError (VR_EVENT_INVALID) naming the first offending attribute.
  */
@@ -77,6 +97,11 @@ export function parseCloudEvent(input: unknown): CloudEvent {
     }
   }
   for (const name of ['subject', 'datacontenttype', 'dataschema', 'data_base64', 'traceparent', 'tracestate']) optionalString(event, name);
+  for (const [name, value] of Object.entries(event)) {
+    if (exceedsDepth(value, MAX_DATA_DEPTH)) {
+      throw new ValidationError(name, `CloudEvent attribute ${name} nests deeper than ${MAX_DATA_DEPTH} levels.`, 'VR_EVENT_INVALID');
+    }
+  }
   return event as CloudEvent;
 }
 

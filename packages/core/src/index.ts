@@ -1,5 +1,6 @@
-export { CHANNELS, SCOPES, TARGET_KINDS, LAMBDA_INVOCATION_TYPES, TOKEN_SCOPES } from './model.js';
+export { CHAIN_MODES, CHANNELS, SCOPES, TARGET_KINDS, LAMBDA_INVOCATION_TYPES, TOKEN_SCOPES } from './model.js';
 export type {
+  ChainMode,
   ChannelName,
   PinScope,
   TargetKind,
@@ -22,10 +23,10 @@ export type {
 } from './model.js';
 export { buildSnapshot, pinKey, EMPTY_SNAPSHOT, servedKey } from './snapshot.js';
 export type { RoutingSnapshot, ComponentRouting, SnapshotParts } from './snapshot.js';
-export { CONSIDERATION_OUTCOMES, isPinLive, resolveVersion, routingContext } from './resolve.js';
+export { CONSIDERATION_OUTCOMES, isPinLive, PIN_SOURCES, resolveVersion, routingContext } from './resolve.js';
 export type { RoutingContext, Resolution, ResolveOptions, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
 export { subscriptionMatches, subscribedComponents } from './subscriptions.js';
-export { parseCloudEvent, eventRouting } from './cloudevent.js';
+export { MAX_DATA_DEPTH, parseCloudEvent, eventRouting } from './cloudevent.js';
 export type { CloudEvent, EventRouting } from './cloudevent.js';
 export { ERROR_CATALOGUE, ERROR_CODES, STATUS_BY_CODE, VrouterError, ValidationError, NotFoundError, isVrouterError } from './errors.js';
 export type { ErrorCode, ErrorDefinition, ErrorSurface } from './errors.js';
@@ -45,6 +46,8 @@ export {
 } from './names.js';
 export { idempotencyKey } from './idempotency.js';
 export { parseTarget } from './target.js';
+export { AddressPolicy, FORBIDDEN_RANGES, describeRefusal, parseIpAddress } from './address-policy.js';
+export type { AddressRefusal, IpBytes } from './address-policy.js';
 export { backoffDelay, DEFAULT_RETRY_POLICY } from './retry.js';
 export { buildClaim, LEASE_MARGIN_MS, leaseDuration } from './claim.js';
 export type { ClaimPurpose, ClaimRoute, ClaimSpec } from './claim.js';
@@ -90,4 +93,13 @@ export { REPLAY_STATES, replayStatus } from './replay.js';
 export type { ReplayFilter, ReplayRequest, ReplayState, ReplayCounts, ReplayJob, ReplayProgress, ReplayStore } from './replay.js';
 export { inShadowSample } from './shadow.js';
 export { Periodic } from './periodic.js';
+export type { Backoff } from './periodic.js';
+export { newSigningKey, rotateSigningKeys, verificationKeys, SIGNING_PURPOSES } from './signing.js';
+export type { SigningKey, SigningKeys, SigningPurpose } from './signing.js';
+export { encodeOverride, decodeOverride, MAX_OVERRIDE_TOKEN_LENGTH, MAX_OVERRIDE_COMPONENTS } from './override-token.js';
+export type { OverrideClaims } from './override-token.js';
+export { encodeContext, decodeContext, nextContext, MAX_CONTEXT_LENGTH, MAX_CHAIN_DEPTH } from './chain-context.js';
+export type { ChainContext } from './chain-context.js';
+export { assertOverrideRoutable, decideVersion } from './decide.js';
+export type { Directives } from './decide.js';
 export { InFlight } from './in-flight.js';

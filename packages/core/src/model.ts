@@ -40,6 +40,13 @@ export interface Tagged {
   etag?: string;
 }
 
+/**
+ * How a component treats the chain an event continues: `keep` (the default) gives it the version the chain already
+ * decided for it; `resolve` resolves it afresh on every hop.
+ */
+export const CHAIN_MODES = ['keep', 'resolve'] as const;
+export type ChainMode = (typeof CHAIN_MODES)[number];
+
 export interface Component extends Tagged {
   name: string;
   description?: string;
@@ -47,6 +54,8 @@ export interface Component extends Tagged {
   subscriptions: string[];
   /** Mirror a sticky share of customers' live events to a candidate version; its outcomes never affect the primary. */
   shadow?: ShadowConfig;
+  /** Unset: `keep`. */
+  chain?: ChainMode;
   createdAt: string;
   updatedAt: string;
 }
@@ -63,6 +72,8 @@ export interface Version extends Tagged {
   target: Target;
   /** At most this many dispatches to this version at once, per router process; unset: the router's default. */
   maxConcurrency?: number;
+  /** Keep the target's answer on each dispatch; off by default, since any `read` token can see it. */
+  recordResponse?: boolean;
   registeredAt: string;
 }
 

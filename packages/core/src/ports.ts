@@ -1,6 +1,7 @@
 import type { CloudEvent } from './cloudevent.js';
 import type { ChannelName, ChannelPointer, Component, Customer, Pin, PinScope, Project, Target, TokenRecord, Version } from './model.js';
 import type { PinSource } from './resolve.js';
+import type { SigningKeys } from './signing.js';
 import type { RoutingSnapshot } from './snapshot.js';
 
 /**
@@ -52,6 +53,14 @@ export interface DispatchRecord extends DispatchKey {
   plan?: string;
   /** The replay that last dispatched this event for this component, if any. */
   lastReplayId?: string;
+  /**
+   * While pending: the attempt last handed (or about to be handed) to the target, whose outcome is not recorded.
+   * A recoverer that finds it knows the target may already have the event: it dispatches again with the same
+   * idempotency key (at-least-once), never as a first delivery.
+   */
+  handedOffAttempt?: number;
+  /** Set when an override decided the version (pinSource `override`): the token's subject, never the token. */
+  overrideSubject?: string;
 }
 
 /** Which dispatch records to list: a time window and optional filters, one row per (event, component). */
@@ -86,6 +95,12 @@ export interface EventRecord {
   plan?: string;
   components: string[];
   event: CloudEvent;
+  /** Set when the event continued a chain (it carried a context back): the chain's first event and this one's depth. */
+  chain?: { root: { source: string; id: string }; depth: number };
+  /** Set when the event (or its chain) carried an override: whose, and until when; never the token. */
+  override?: { subject?: string; expiresAt: string };
+  /** The signed chain context its targets were handed, so recovery and replays hand on the same one. */
+  context?: string;
 }
 
 export type ClaimResult = { claimed: true; record: DispatchRecord } | { claimed: false; existing: DispatchRecord };
@@ -119,6 +134,11 @@ export interface EventStore {
   /** Pending claims whose lease ended before `now`, oldest first, without scanning the table. May be slightly stale. */
   findExpiredClaims(now: string, limit: number): Promise<ExpiredClaim[]>;
   /**
+   * The safety net under findExpiredClaims: pending claims made before `claimedBefore` whose lease ended before `now`,
+   * found through an index of their own (not the lease index, whose entry may be missing), at most `limit`, no scan.
+   */
+  findStalePendingClaims(claimedBefore: string, now: string, limit: number): Promise<ExpiredClaim[]>;
+  /**
    * Takes over a pending claim whose lease has ended, if it is still held by `expected.claimToken`: exactly one of
    * several concurrent recoverers succeeds. Returns the record as taken over, or null.
    */
@@ -129,6 +149,8 @@ export interface ClaimRenewal {
   leaseUntil: string;
   attempts: number;
   lastError?: DispatchError;
+  /** The attempt about to be (or being) handed to the target; absent keeps what the record says. */
+  handedOffAttempt?: number;
 }
 
 export interface ExpiredClaim extends DispatchKey {
@@ -166,6 +188,10 @@ export interface RoutingConfigStore {
   deleteToken(name: string): Promise<TokenRecord | null>;
   /** Records that `version` served an event through beta or experimental (once; later calls change nothing). */
   markServed(component: string, version: string): Promise<void>;
+  /** The deployment's signing keys, created (once, whichever router comes first) when there are none yet. */
+  ensureSigningKeys(): Promise<SigningKeys>;
+  /** Replaces the current key with a fresh one, keeping the old one as `previous`; VR_PRECONDITION_FAILED on a concurrent rotation. */
+  rotateSigningKeys(): Promise<SigningKeys>;
 }
 
 /** What a target receives: the CloudEvent plus the router's metadata. */
@@ -177,6 +203,8 @@ export interface DispatchMetadata {
   attempt: number;
   replayId?: string;
   shadow?: boolean;
+  /** The signed chain context: an event that carries it back continues this event's chain. */
+  context?: string;
 }
 
 export type DispatchPayload = CloudEvent & { vrouter: DispatchMetadata };
@@ -248,6 +276,8 @@ export const AUDIT_ACTIONS = [
   'token.revoke',
   'shadow.set',
   'shadow.delete',
+  'override.create',
+  'signing-key.rotate',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -23,7 +23,8 @@ export function assertReplayRules(request: ReplayRequest, snapshot: RoutingSnaps
   if (component && !snapshot.components.has(component)) {
     throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${component} is not registered.`, { field: 'filter.component' });
   }
-  if (request.target === 'current') return;
+  // current and original name no version: each event's own (now, or first) decides.
+  if (request.target === 'current' || request.target === 'original') return;
   const { version } = request.target;
   if (!component) throw new ValidationError('filter.component', 'A replay to an explicit version needs filter.component: versions belong to one component.');
   if (!snapshot.components.get(component)?.versions.has(version)) {

@@ -14,8 +14,8 @@ export interface ReplayRequest {
   from: string;
   to: string;
   filter: ReplayFilter;
-  /** `current`: the version each event would be routed to now; or one explicit version. */
-  target: 'current' | { version: string };
+  /** `current`: the version each event would be routed to now; `original`: the one it was first dispatched to; or one explicit version. */
+  target: 'current' | 'original' | { version: string };
   dryRun: boolean;
   /** Dispatches per second at most, for this job. */
   ratePerSecond: number;

@@ -1,4 +1,7 @@
+import type { ChainContext } from './chain-context.js';
 import type { ChannelName, PinScope, Target } from './model.js';
+import { SCOPES } from './model.js';
+import type { OverrideClaims } from './override-token.js';
 
 // What resolution answers, with or without its explanation: the types both paths share.
 
@@ -10,19 +13,25 @@ export const CONSIDERATION_OUTCOMES = [
   'channel-empty',
   'version-unknown',
   'not-reached', // a more specific scope already matched
+  'opted-out', // the component resolves afresh in chains (chain: "resolve")
 ] as const;
 export type ConsiderationOutcome = (typeof CONSIDERATION_OUTCOMES)[number];
 
+/**
+ * What decided the version, in precedence order: an override token, the chain the event continues, a pin's scope,
+ * or the default (stable).
+ */
+export const PIN_SOURCES = ['override', 'chain', ...SCOPES, 'default'] as const;
+export type PinSource = (typeof PIN_SOURCES)[number];
+
 export interface Consideration {
-  scope: PinScope | 'default';
+  scope: PinSource;
   subject: string | null;
   outcome: ConsiderationOutcome;
   /** What the pin (or the default) pointed at, when there was one. */
   pin?: { channel?: ChannelName; version?: string; expiresAt?: string; reason?: string };
   detail: string;
 }
-
-export type PinSource = PinScope | 'default';
 
 export type Resolution =
   | {
@@ -33,12 +42,26 @@ export type Resolution =
       target: Target;
       source: PinSource;
       pin: { scope: PinScope; subject: string } | null;
+      /** Set when an override decided: the token's subject, never the token. */
+      override?: { subject?: string };
       considered: Consideration[];
     }
   | { resolved: false; component: string; reason: string; considered: Consideration[] };
 
+/** What an event says about its versions beyond its routing attributes: an override token, and the chain it continues. */
+export interface Directives {
+  /** The override token the event carries itself, verified. */
+  override?: OverrideClaims;
+  /** The chain context the event carries back, verified. */
+  chain?: ChainContext;
+}
+
 /** The explanation the fast path returns: none. Frozen, because the decision objects are shared by every event. */
 export const NO_EXPLANATION: Consideration[] = Object.freeze([]) as unknown as Consideration[];
+
+export function unregistered(component: string, considered: Consideration[]): Resolution {
+  return { resolved: false, component, reason: `Component ${component} is not registered.`, considered };
+}
 
 /** Shared with the explaining path so both give the same words. */
 export function noStableDetail(stable: string | undefined): string {

@@ -1,6 +1,7 @@
+import { resolveFast } from './decisions.js';
 import type { Pin, PinScope } from './model.js';
 import { SCOPES } from './model.js';
-import { type Consideration, NO_EXPLANATION, noStableDetail, noStableReason, type Resolution } from './resolution.js';
+import { type Consideration, noStableDetail, noStableReason, type Resolution, unregistered } from './resolution.js';
 import { type ComponentRouting, pinKey, type RoutingSnapshot } from './snapshot.js';
 
 /** Who an event is for. Missing fields are derived from the snapshot by routingContext(). */
@@ -10,8 +11,13 @@ export interface RoutingContext {
   plan?: string;
 }
 
-export { CONSIDERATION_OUTCOMES } from './resolution.js';
+export { CONSIDERATION_OUTCOMES, PIN_SOURCES } from './resolution.js';
 export type { Consideration, ConsiderationOutcome, PinSource, Resolution } from './resolution.js';
+
+export interface ResolveOptions {
+  /** Fill `considered` with every step and why it did or did not decide; off, `considered` is empty. */
+  explain?: boolean;
+}
 
 /**
  * Fills in what the event left out: the customer from a known project, the plan from the customer's record.
@@ -32,13 +38,9 @@ function describe(pin: Pin): NonNullable<Consideration['pin']> {
   return { channel: pin.channel, version: pin.version, expiresAt: pin.expiresAt, reason: pin.reason };
 }
 
-export interface ResolveOptions {
-  /** Fill `considered` with every step and why it did or did not decide; off, `considered` is empty. */
-  explain?: boolean;
-}
-
 /**
- * Decides which version of `component` handles an event for `context` at `now`.
+ * Decides which version of `component` handles an event for `context` at `now`, from configuration alone (for an
+ * event's override and chain, see decideVersion).
  * The most specific live pin wins (project, then customer, then plan), else the stable channel.
  * A pin that cannot be honoured (expired, empty channel, unknown version) is skipped, and explained when asked.
  * Without `explain`, the answer is one the snapshot decided ahead of time, shared and frozen: read it, copy it, never
@@ -47,19 +49,7 @@ export interface ResolveOptions {
  */
 export function resolveVersion(snapshot: RoutingSnapshot, component: string, context: RoutingContext, now: number = Date.now(), options?: ResolveOptions): Resolution {
   if (options?.explain) return explainVersion(snapshot, component, context, now);
-  const decisions = snapshot.decisions.get(component);
-  if (!decisions) return unregistered(component, NO_EXPLANATION);
-  for (const scope of SCOPES) {
-    const subject = context[scope];
-    if (subject == null) continue;
-    const decided = decisions.pins[scope].get(subject);
-    if (decided !== undefined && decided.until > now) return decided.decision;
-  }
-  return decisions.fallback;
-}
-
-function unregistered(component: string, considered: Consideration[]): Resolution {
-  return { resolved: false, component, reason: `Component ${component} is not registered.`, considered };
+  return resolveFast(snapshot.decisions.get(component), component, context, now);
 }
 
 /** The same decision as the fast path, step by step, each step saying why it did or did not decide. */

@@ -1,5 +1,6 @@
 import { type ComponentDecisions, precomputeDecisions } from './decisions.js';
 import type { ChannelName, Component, Customer, Pin, PinScope, Project, TokenRecord, Version } from './model.js';
+import type { SigningKeys } from './signing.js';
 
 /** Everything resolution needs, held in memory so routing an event reads nothing from the store. */
 export interface RoutingSnapshot {
@@ -16,6 +17,8 @@ export interface RoutingSnapshot {
   tokensByHash: ReadonlyMap<string, TokenRecord>;
   /** Versions that have served an event through beta or experimental, as `component@version`. */
   served: ReadonlySet<string>;
+  /** The deployment's keys for override tokens and chain contexts; absent until the first router created them. */
+  signingKeys?: SigningKeys;
 }
 
 export interface ComponentRouting {
@@ -34,6 +37,7 @@ export interface SnapshotParts {
   projects: Project[];
   tokens?: TokenRecord[];
   served?: { component: string; version: string }[];
+  signingKeys?: SigningKeys;
 }
 
 export function pinKey(scope: PinScope, subject: string, component: string): string {
@@ -62,6 +66,7 @@ export function buildSnapshot(parts: SnapshotParts): RoutingSnapshot {
     projects: new Map(parts.projects.map((p) => [p.id, p])),
     tokensByHash: new Map((parts.tokens ?? []).map((t) => [t.hash, t])),
     served: new Set((parts.served ?? []).map((s) => servedKey(s.component, s.version))),
+    ...(parts.signingKeys ? { signingKeys: parts.signingKeys } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { AddressPolicy, describeRefusal } from './address-policy.js';
 import { ValidationError } from './errors.js';
 import { LAMBDA_INVOCATION_TYPES, type LambdaInvocationType, type Target, TARGET_KINDS } from './model.js';
 
@@ -46,7 +47,7 @@ function ecsTarget(input: Fields): Target {
   };
 }
 
-function httpTarget(input: Fields): Target {
+function httpTarget(input: Fields, policy: AddressPolicy): Target {
   const raw = text(input, 'url', 2048);
   let url: URL;
   try {
@@ -56,6 +57,8 @@ function httpTarget(input: Fields): Target {
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') throw new ValidationError('target.url', 'target.url must be an http(s) URL with a host.');
   if (url.username || url.password) throw new ValidationError('target.url', 'target.url must not embed credentials.');
+  const refusal = policy.urlAllowed(url);
+  if (refusal) throw new ValidationError('target.url', `target.url is refused: ${describeRefusal(refusal)}.`, 'VR_TARGET_FORBIDDEN');
   const timeoutMs = input.timeoutMs ?? 10_000;
   if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 900_000) {
     throw new ValidationError('target.timeoutMs', 'target.timeoutMs must be an integer from 1 to 900000.');
@@ -63,8 +66,14 @@ function httpTarget(input: Fields): Target {
   return { kind: 'http', url: url.toString(), timeoutMs };
 }
 
-/** Validates a version's target as registered through the admin API; throws ValidationError naming the field. */
-export function parseTarget(input: unknown): Target {
+/** With no allow list: https to public addresses only. */
+const DEFAULT_POLICY = new AddressPolicy();
+
+/**
+ * Validates a version's target as registered through the admin API; throws ValidationError naming the field
+ * (VR_TARGET_FORBIDDEN for an HTTP URL the address policy refuses).
+ */
+export function parseTarget(input: unknown, policy: AddressPolicy = DEFAULT_POLICY): Target {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('target', 'target must be an object with a kind.');
   const fields = input as Fields;
   switch (fields.kind) {
@@ -73,7 +82,7 @@ export function parseTarget(input: unknown): Target {
     case 'ecs':
       return ecsTarget(fields);
     case 'http':
-      return httpTarget(fields);
+      return httpTarget(fields, policy);
     default:
       throw new ValidationError('target.kind', `target.kind must be one of ${TARGET_KINDS.join(', ')}.`);
   }

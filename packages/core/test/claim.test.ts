@@ -35,6 +35,7 @@ t.test('buildClaim', async (t) => {
       plan: 'pro',
       leaseUntil: '2026-03-01T12:00:30.000Z',
       claimToken: 'tok',
+      handedOffAttempt: 1,
     });
   });
 

@@ -14,6 +14,7 @@ import { ecsClientToken } from './ecs-client-token.js';
 import { ecsErrorOutcome } from './ecs-errors.js';
 import { ecsFailureOutcome } from './ecs-failures.js';
 import { DEFAULT_MAX_INLINE_BYTES, deliveryEnvironment, type EcsPayloadReference, inlineEvent, overrideSize, referencedEvent, taskOverride } from './ecs-overrides.js';
+import { callDeadline, sdkRequestHandler, timeoutOutcome } from './sdk-deadline.js';
 import { failureFromError, isRetryableError } from './sdk-errors.js';
 import { unsupportedTarget } from './unsupported.js';
 
@@ -86,7 +87,7 @@ export class EcsDispatcher implements Dispatcher {
     this.#payloadReference = options.payloadReference;
     this.#timeoutMs = timeoutOption(options.timeoutMs);
     this.#ownsClient = options.client === undefined;
-    this.#client = options.client ?? new ECSClient(options.clientConfig ?? {});
+    this.#client = options.client ?? new ECSClient({ requestHandler: sdkRequestHandler(), ...options.clientConfig });
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
@@ -94,10 +95,12 @@ export class EcsDispatcher implements Dispatcher {
     if (target.kind !== 'ecs') return unsupportedTarget(target.kind);
     const prepared = await this.#overrides(target, request);
     if (prepared.failure !== undefined) return prepared.failure;
+    const deadline = callDeadline(request.timeoutMs);
     let output: RunTaskCommandOutput;
     try {
-      output = await this.#client.send(new RunTaskCommand(runTaskInput(target, request, prepared.overrides)));
+      output = await this.#client.send(new RunTaskCommand(runTaskInput(target, request, prepared.overrides)), { abortSignal: deadline.signal });
     } catch (error) {
+      if (deadline.signal.aborted) return timeoutOutcome(deadline.timeoutMs, 'ECS RunTask');
       return ecsErrorOutcome(error);
     }
     return outcome(output);

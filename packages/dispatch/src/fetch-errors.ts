@@ -32,6 +32,7 @@ export function failureFromFetchError(error: unknown, timeoutMs: number): Dispat
   if (name === 'TimeoutError' || (typeof causeCode === 'string' && UNDICI_TIMEOUTS.has(causeCode))) {
     return failed(TIMEOUT, `The target did not answer within ${timeoutMs} ms.`, true);
   }
+  if (causeCode === 'VR_TARGET_ADDRESS_FORBIDDEN') return failed(causeCode, errorMessage(cause), false);
   // fetch reports every network failure as TypeError "fetch failed" with the reason in `cause`.
   const message = [errorMessage(error), errorMessage(cause)].filter((m) => m !== '').join(': ');
   const errno = networkErrorCode(error);

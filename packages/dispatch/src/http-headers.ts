@@ -7,6 +7,9 @@ import type { DispatchRequest } from '@vrouter/core';
  */
 export const DELIVERY_MEDIA_TYPE = 'application/json';
 
+/** The W3C baggage member that carries the chain context. */
+export const CONTEXT_BAGGAGE_MEMBER = 'vroutercontext';
+
 /**
  * The headers of a POST to an HTTP target. `Idempotency-Key` is the delivery's key, the same on every attempt, so a
  * target can drop duplicates; the X-Vrouter-* headers repeat the payload's `vrouter` metadata so a target (or a proxy)
@@ -25,5 +28,8 @@ export function dispatchHeaders(request: DispatchRequest): Record<string, string
   if (meta.replayId !== undefined) headers['x-vrouter-replay'] = meta.replayId;
   if (meta.shadow === true) headers['x-vrouter-shadow'] = 'true';
   if (request.traceparent !== undefined) headers.traceparent = request.traceparent;
+  // W3C baggage, so a target whose OpenTelemetry SDK propagates baggage hands the context on to its own calls,
+  // the follow-up event to this router included. The context is base64url and dots: a valid baggage value as is.
+  if (meta.context !== undefined) headers.baggage = `${CONTEXT_BAGGAGE_MEMBER}=${meta.context}`;
   return headers;
 }

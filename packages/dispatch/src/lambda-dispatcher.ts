@@ -1,6 +1,7 @@
 import { type InvocationResponse, InvokeCommand, type InvokeCommandInput, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { type DispatchLimits, type Dispatcher, type DispatchOutcome, type DispatchRequest, isRecord, type LambdaTarget, type Target } from '@vrouter/core';
 import { LAMBDA_PAYLOAD_LIMITS, timeoutOption, UNSUPPORTED_LIMITS } from './limits.js';
+import { callDeadline, sdkRequestHandler, timeoutOutcome } from './sdk-deadline.js';
 import { failureFromError } from './sdk-errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, truncateText, truncateUtf8 } from './truncate.js';
 import { unsupportedTarget } from './unsupported.js';
@@ -36,7 +37,8 @@ function invokeInput(target: LambdaTarget, request: DispatchRequest): InvokeComm
 /**
  * Dispatches to AWS Lambda with Invoke. Outcomes: Event accepted (202) → `dispatched`; RequestResponse without
  * FunctionError → `succeeded` with the (truncated) response; a FunctionError → `failed`, not retryable; an SDK
- * exception or network error → `failed`, retryable for throttling, 5xx and network failures.
+ * exception or network error → `failed`, retryable for throttling, 5xx and network failures; no answer within the
+ * request's `timeoutMs` (default and at most 15 minutes, Lambda's own limit) → TIMEOUT, retryable.
  * `dispatch` never throws; targets of another kind fail with VR_TARGET_UNSUPPORTED.
  */
 export class LambdaDispatcher implements Dispatcher {
@@ -55,16 +57,18 @@ export class LambdaDispatcher implements Dispatcher {
     this.#maxResponseBytes = max;
     this.#timeoutMs = timeoutOption(options.timeoutMs);
     this.#ownsClient = options.client === undefined;
-    this.#client = options.client ?? new LambdaClient(options.clientConfig ?? {});
+    this.#client = options.client ?? new LambdaClient({ requestHandler: sdkRequestHandler(), ...options.clientConfig });
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
     const { target } = request;
     if (target.kind !== 'lambda') return unsupportedTarget(target.kind);
+    const deadline = callDeadline(request.timeoutMs);
     let output: InvocationResponse;
     try {
-      output = await this.#client.send(new InvokeCommand(invokeInput(target, request)));
+      output = await this.#client.send(new InvokeCommand(invokeInput(target, request)), { abortSignal: deadline.signal });
     } catch (error) {
+      if (deadline.signal.aborted) return timeoutOutcome(deadline.timeoutMs, 'The function');
       return failureFromError(error);
     }
     return this.#outcome(target, output);

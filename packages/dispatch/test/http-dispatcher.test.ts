@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import t from 'tap';
-import type { DispatchRequest } from '@vrouter/core';
+import { AddressPolicy, type DispatchRequest } from '@vrouter/core';
 import { LocalHttpTarget, type RecordedHttpRequest } from '@vrouter/local-targets';
 import { HttpDispatcher } from '../src/index.js';
 import { TRACEPARENT, closedPort, httpTarget, payload, request } from './fixtures.js';
 
+/** The targets here listen on loopback, which the router refuses unless allowed. */
+const addressPolicy = new AddressPolicy(['127.0.0.0/8', '::1/128']);
+
 t.test('HttpDispatcher against LocalHttpTarget', async (t) => {
   const target = new LocalHttpTarget();
-  const dispatcher = new HttpDispatcher();
+  const dispatcher = new HttpDispatcher({ addressPolicy });
   let url: string;
 
   t.before(async () => {
@@ -137,7 +140,7 @@ t.test('HttpDispatcher against LocalHttpTarget', async (t) => {
   });
 
   t.test('truncates the response to maxResponseBytes without splitting a character', async () => {
-    const outcome = await new HttpDispatcher({ maxResponseBytes: 100 }).dispatch(request(httpTarget(`${url}/big`)));
+    const outcome = await new HttpDispatcher({ maxResponseBytes: 100, addressPolicy }).dispatch(request(httpTarget(`${url}/big`)));
     assert.equal(outcome.status, 'succeeded');
     const response = outcome.response ?? '';
     assert.ok(Buffer.byteLength(response) <= 100 && Buffer.byteLength(response) >= 99);
@@ -153,7 +156,7 @@ t.test('HttpDispatcher against LocalHttpTarget', async (t) => {
 });
 
 t.test('HttpDispatcher without a target to answer', async (t) => {
-  const dispatcher = new HttpDispatcher();
+  const dispatcher = new HttpDispatcher({ addressPolicy });
 
   t.test('fails retryably when the connection is refused', async () => {
     const outcome = await dispatcher.dispatch(request(httpTarget(`http://127.0.0.1:${await closedPort()}/hook`)));

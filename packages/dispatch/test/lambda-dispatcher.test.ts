@@ -40,6 +40,14 @@ t.test('LambdaDispatcher against LocalLambdaServer', async (t) => {
     assert.deepEqual(outcome, { status: 'succeeded', response: JSON.stringify({ handledBy: 'example@v1', eventId: 'evt-1', type: 'build.started' }) });
   });
 
+  t.test('gives up on a function that outlives the request timeout: TIMEOUT, retryable, instead of waiting for it', async () => {
+    const outcome = await dispatcher.dispatch({ target: lambdaTarget('example'), payload: payload({ delayMs: 5_000 }, 'evt-slow'), timeoutMs: 300 });
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.retryable, true);
+    assert.equal(outcome.error?.code, 'TIMEOUT');
+    assert.match(outcome.error?.message ?? '', /within 300 ms/);
+  });
+
   t.test('sends the CloudEvent with its vrouter metadata as the payload', async () => {
     await dispatcher.dispatch(request(lambdaTarget('plain')));
     assert.deepEqual(server.invocationsOf('plain', 'v1').at(-1)?.payload, payload());

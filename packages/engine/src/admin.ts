@@ -1,8 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  CHAIN_MODES,
+  type ChainMode,
   type AuditAction,
   type AuditEntry,
   type AuditLog,
+  AddressPolicy,
   assertChannel,
   assertComponentName,
   assertScope,
@@ -47,7 +50,13 @@ export interface ChangeContext extends WriteOptions {
   requestId?: string;
 }
 
-export type AdminPolicy = PinPolicy;
+export type AdminPolicy = PinPolicy & {
+  /** Which addresses HTTP targets may point at (VROUTER_HTTP_TARGET_ALLOW); default: https to public hosts only. */
+  httpTargets?: AddressPolicy;
+};
+
+/** Names the router gives its own principals: a token under one of them would share their rate limit and audit trail. */
+export const RESERVED_TOKEN_NAMES = ['admin', 'anonymous', 'bootstrap', 'router', 'system'] as const;
 
 export type Tagged<T> = { value: T; etag: string };
 
@@ -61,6 +70,9 @@ function override(body: Body): { force: boolean; reason: string | undefined } {
 }
 
 const TOKEN_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const DEFAULT_HTTP_TARGETS = new AddressPolicy();
+/** The smallest positive share a percentage may give: finer than any customer population needs. */
+const MIN_PERCENT = 0.0001;
 
 /**
  * Admin operations: validate, check references and safety rules against the stored configuration, write
@@ -88,8 +100,10 @@ export class AdminService {
   }
 
   async putComponent(name: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Component>> {
-    const body = only(object(input), ['description', 'subscriptions', 'reason']);
+    const body = only(object(input), ['description', 'subscriptions', 'chain', 'reason']);
     const component = assertComponentName(name);
+    if (body.chain !== undefined && !CHAIN_MODES.includes(body.chain as ChainMode)) throw new ValidationError('chain', `chain must be one of ${CHAIN_MODES.join(', ')}.`);
+    const chain = body.chain as ChainMode | undefined;
     const subscriptions = body.subscriptions ?? [];
     if (!Array.isArray(subscriptions) || subscriptions.length > 50)
       throw new ValidationError('subscriptions', 'subscriptions must be an array of at most 50 event types or patterns.');
@@ -104,6 +118,7 @@ export class AdminService {
       updatedAt: now,
       ...(description ? { description } : {}),
       ...(existing?.shadow ? { shadow: existing.shadow } : {}),
+      ...(chain === 'resolve' ? { chain } : {}),
     };
     const written = await this.store.putComponent(record, ctx);
     await this.changed(ctx, 'component.put', { component }, written.before, record, optionalText(body, 'reason', 1024));
@@ -130,7 +145,10 @@ export class AdminService {
     const version = assertVersionName(body.version);
     if (!routing.versions.has(version)) throw new VrouterError('VR_VERSION_UNKNOWN', `Version ${version} of ${componentName} is not registered.`, { field: 'version' });
     const percent = body.percent;
-    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100) throw new ValidationError('percent', 'percent must be a number from 0 to 100.');
+    // DynamoDB numbers stop at 1e-130: a positive share below MIN_PERCENT would fail in the store, not here.
+    if (typeof percent !== 'number' || !Number.isFinite(percent) || percent < 0 || percent > 100 || (percent > 0 && percent < MIN_PERCENT)) {
+      throw new ValidationError('percent', `percent must be 0 or a number from ${MIN_PERCENT} to 100.`);
+    }
     const record: Component = { ...routing.component, shadow: { version, percent }, updatedAt: new Date().toISOString() };
     delete record.etag;
     const written = await this.store.putComponent(record, ctx);
@@ -147,7 +165,9 @@ export class AdminService {
   }
 
   async putVersion(componentName: string, versionName: string, input: unknown, ctx: ChangeContext): Promise<Tagged<Version>> {
-    const body = only(object(input), ['target', 'maxConcurrency', 'reason']);
+    const body = only(object(input), ['target', 'maxConcurrency', 'recordResponse', 'reason']);
+    const recordResponse = body.recordResponse ?? false;
+    if (typeof recordResponse !== 'boolean') throw new ValidationError('recordResponse', 'recordResponse must be true or false.');
     const routing = await this.routing(componentName);
     const maxConcurrency = body.maxConcurrency ?? undefined;
     if (maxConcurrency !== undefined && (typeof maxConcurrency !== 'number' || !Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 100_000)) {
@@ -157,8 +177,9 @@ export class AdminService {
     const version: Version = {
       component: routing.component.name,
       name,
-      target: parseTarget(body.target),
+      target: parseTarget(body.target, this.policy.httpTargets ?? DEFAULT_HTTP_TARGETS),
       ...(maxConcurrency !== undefined ? { maxConcurrency: maxConcurrency as number } : {}),
+      ...(recordResponse ? { recordResponse } : {}),
       registeredAt: routing.versions.get(name)?.registeredAt ?? new Date().toISOString(),
     };
     const written = await this.store.putVersion(version, ctx);
@@ -377,6 +398,9 @@ export class AdminService {
   async createToken(input: unknown, ctx: ChangeContext): Promise<{ name: string; token: string; scopes: TokenScope[] }> {
     const body = only(object(input), ['name', 'scopes', 'reason']);
     if (typeof body.name !== 'string' || !TOKEN_NAME.test(body.name)) throw new ValidationError('name', `name must match ${TOKEN_NAME.source}.`);
+    if ((RESERVED_TOKEN_NAMES as readonly string[]).includes(body.name)) {
+      throw new ValidationError('name', `${body.name} is reserved: ${RESERVED_TOKEN_NAMES.join(', ')} name the router's own principals.`, 'VR_TOKEN_NAME_RESERVED');
+    }
     const scopes = body.scopes;
     if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => TOKEN_SCOPES.includes(s as TokenScope))) {
       throw new ValidationError('scopes', `scopes must be a non-empty array of ${TOKEN_SCOPES.join(', ')}.`);

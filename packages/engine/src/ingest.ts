@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { type CostLimits, EventTrace } from '@vrouter/telemetry';
+import { CONTEXT_ATTRIBUTE, type Keyring, OVERRIDE_ATTRIBUTE, readDirectives } from './chain.js';
 import { type DispatchRunner, dispatchFields, type RoutingFacts } from './dispatch-runner.js';
+import { settleBounded } from './bounded.js';
 import { type Logger, SILENT_LOGGER } from './logger.js';
 import {
   buildClaim,
   type CloudEvent,
+  decideVersion,
+  type Directives,
+  encodeContext,
+  nextContext,
   type DispatchRecord,
   type EventStore,
   eventRouting,
@@ -14,7 +20,6 @@ import {
   isVrouterError,
   parseCloudEvent,
   type Resolution,
-  resolveVersion,
   routingContext,
   type RoutingSnapshot,
   type SnapshotCache,
@@ -23,7 +28,8 @@ import {
   VrouterError,
 } from '@vrouter/core';
 
-export type DispatchSummary = Pick<DispatchRecord, 'component' | 'version' | 'channel' | 'pin' | 'status'> & { error?: DispatchRecord['lastError'] };
+export type DispatchSummary = Pick<DispatchRecord, 'component' | 'version' | 'channel' | 'pin' | 'status'> &
+  Partial<Pick<DispatchRecord, 'overrideSubject'>> & { pinSource?: NonNullable<DispatchRecord['pinSource']>; error?: DispatchRecord['lastError'] };
 
 export interface IngestResult {
   source?: string;
@@ -40,9 +46,21 @@ export interface EventRouterOptions {
   logger?: Logger;
   /** Per-event cost limits: an event over one is logged as a warning with its id. Default DEFAULT_COST_LIMITS. */
   costLimits?: CostLimits;
+  /** Signs the chain context handed to every target and verifies overrides and contexts; without it, neither works. */
+  keyring?: Keyring;
+  /** Events per ingest call at most (VROUTER_MAX_BATCH); a larger batch is refused whole. Default DEFAULT_MAX_BATCH. */
+  maxBatch?: number;
   /** Told each time this router takes a claim: the recovery sweep stops backing off while traffic flows. */
   onClaimed?: () => void;
 }
+
+/** Events per batch by default. */
+export const DEFAULT_MAX_BATCH = 500;
+/** Events of one batch accepted at once: bounds what a batch holds in flight, whatever its size. */
+export const BATCH_CONCURRENCY = 32;
+
+/** The chain an event belongs to: its first event and how deep this one is (0 for the first). */
+type ChainFacts = { root: { source: string; id: string }; depth: number };
 
 interface Claimed {
   record: DispatchRecord;
@@ -54,6 +72,9 @@ interface Claimed {
   index?: number;
   /** A mirror to the component's shadow version: dispatched like the primary, reported apart. */
   shadow?: boolean;
+  /** The signed context handed to the target, and the chain it describes. */
+  context?: string;
+  chain?: ChainFacts;
 }
 
 /** One input's answer, the claims it won (to dispatch) and its telemetry, which ends once they are dispatched. */
@@ -68,6 +89,11 @@ export interface IngestOptions {
   traceparent?: string;
   /** Size of the request body, when known: events in small bodies need no size check. */
   bodyBytes?: number;
+  /**
+   * A chain context the request carried beside its events (the `baggage` member `vroutercontext`, an SQS message
+   * attribute), for events that carry none themselves; `field` names where it came from in a rejection.
+   */
+  context?: { context: string; field: string };
 }
 
 const KIB = 1024;
@@ -117,7 +143,14 @@ export class EventRouter {
    * dispatch whose outcome could not be recorded stays `pending`: recovery finishes it).
    */
   async ingest(inputs: unknown[], options: IngestOptions = {}): Promise<{ results: IngestResult[]; settled: Promise<IngestResult[]> }> {
-    const outcomes = await Promise.allSettled(inputs.map((input) => this.accept(input, options.bodyBytes, options.traceparent)));
+    const maxBatch = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
+    if (inputs.length > maxBatch) {
+      throw new VrouterError('VR_BATCH_TOO_LARGE', `The batch holds ${inputs.length} events; at most ${maxBatch} are accepted per request. Nothing was accepted.`, {
+        field: 'body',
+        details: { maxBatch },
+      });
+    }
+    const outcomes = await settleBounded(inputs, BATCH_CONCURRENCY, (input) => this.accept(input, options));
     const accepted: Accepted[] = [];
     let failure: { reason: unknown } | undefined;
     for (const outcome of outcomes) {
@@ -143,15 +176,15 @@ export class EventRouter {
    * Routes one input inside its event span and cost context (the span's parent: the event's own traceparent, else
    * the request's). The span stays open until the claims are dispatched (see dispatchAll).
    */
-  private accept(input: unknown, bodyBytes: number | undefined, headerTraceparent: string | undefined): Promise<Accepted> {
-    const trace = EventTrace.start(isRecord(input) ? input : {}, { headerTraceparent, logger: this.logger, limits: this.options.costLimits });
+  private accept(input: unknown, options: IngestOptions): Promise<Accepted> {
+    const trace = EventTrace.start(isRecord(input) ? input : {}, { headerTraceparent: options.traceparent, logger: this.logger, limits: this.options.costLimits });
     return trace.run(async () => {
       const claims: Claimed[] = [];
       let event: CloudEvent | undefined;
       try {
         event = parseCloudEvent(input);
         trace.identify(event);
-        const result = await this.route(event, claims, bodyBytes, trace);
+        const result = await this.route(event, claims, options.bodyBytes, trace, options.context);
         trace.answered(result.status);
         return { result, claims, trace };
       } catch (error) {
@@ -183,10 +216,20 @@ export class EventRouter {
     }
   }
 
-  private async route(event: CloudEvent, claimed: Claimed[], bodyBytes: number | undefined, trace: EventTrace): Promise<IngestResult> {
-    const given = eventRouting(event);
+  private async route(sent: CloudEvent, claimed: Claimed[], bodyBytes: number | undefined, trace: EventTrace, fromRequest: IngestOptions['context']): Promise<IngestResult> {
+    const given = eventRouting(sent);
     const snapshot = this.options.cache.current();
-    const context = routingContext(snapshot, given);
+    const now = Date.now();
+    const directives = await readDirectives(sent, fromRequest, this.options.keyring, snapshot, now);
+    // The token and the context are the router's: neither is logged nor handed on (targets get a fresh context).
+    const event = withoutDirectives(sent);
+    const { chain } = directives;
+    // What the event leaves out, the chain it continues says.
+    const context = routingContext(snapshot, {
+      customer: given.customer ?? chain?.customer,
+      project: given.project ?? chain?.project,
+      plan: given.plan ?? chain?.plan,
+    });
     if (!context.customer) {
       const detail = given.project
         ? `Project ${given.project} has no known customer; send customerid.`
@@ -198,9 +241,10 @@ export class EventRouter {
     }
     const components = given.component ? [given.component] : subscribedComponents(snapshot, event.type);
     trace.routed({ ...context, components: components.length });
-    const now = Date.now();
-    const decisions = components.map((component) => resolveVersion(snapshot, component, context, now));
+    const decisions = components.map((component) => decideVersion(snapshot, component, context, now, directives));
     assertFitsTargets(event, decisions, this.options.runner, bodyBytes);
+    const { facts, override, outbound } = await this.chainOf(event, directives, context, decisions, now);
+    trace.chained({ ...facts, ...(override?.subject !== undefined ? { overrideSubject: override.subject } : {}) });
     const receivedAt = new Date(now).toISOString();
     const isNew = await this.options.events.recordEvent({
       source: event.source,
@@ -210,11 +254,37 @@ export class EventRouter {
       ...context,
       components,
       event,
+      ...(chain ? { chain: facts } : {}),
+      ...(override ? { override: { ...(override.subject !== undefined ? { subject: override.subject } : {}), expiresAt: new Date(override.expiresAt).toISOString() } } : {}),
+      ...(outbound ? { context: outbound } : {}),
     });
     const routing: RoutingFacts = context;
-    const outcomes = await Promise.all(decisions.map((decision, index) => this.claim(snapshot, event, decision, index, now, claimed, routing)));
+    const handed = { chain: facts, ...(outbound ? { context: outbound } : {}) };
+    const outcomes = await Promise.all(decisions.map((decision, index) => this.claim(snapshot, event, decision, index, now, claimed, routing, handed)));
     const allDuplicates = components.length > 0 ? outcomes.every((o) => o.duplicate) : !isNew;
     return { source: event.source, id: event.id, status: allDuplicates ? 'duplicate' : 'accepted', dispatches: outcomes.map((o) => o.summary) };
+  }
+
+  /**
+   * The chain the event belongs to, the override it runs under (its own, else its chain's while live), and the
+   * signed context its targets get: the chain's versions with this event's decisions on top.
+   */
+  private async chainOf(
+    event: CloudEvent,
+    directives: Directives,
+    context: RoutingFacts,
+    decisions: Resolution[],
+    now: number,
+  ): Promise<{ facts: ChainFacts; override: Directives['override']; outbound?: string }> {
+    const { chain } = directives;
+    const override = directives.override ?? (chain?.override && chain.override.expiresAt > now ? chain.override : undefined);
+    const facts = chain ? { root: chain.root, depth: chain.depth + 1 } : { root: { source: event.source, id: event.id }, depth: 0 };
+    const decided: Record<string, string> = {};
+    for (const decision of decisions) if (decision.resolved) decided[decision.component] = decision.version;
+    const { keyring } = this.options;
+    if (!keyring || Object.keys(decided).length === 0) return { facts, override };
+    const next = nextContext(event, chain, { ...context, ...(override ? { override } : {}) }, decided);
+    return { facts, override, outbound: encodeContext(next, await keyring.signing()) };
   }
 
   private async claim(
@@ -225,8 +295,9 @@ export class EventRouter {
     now: number,
     claimed: Claimed[],
     routing: RoutingFacts,
+    handed: { chain: ChainFacts; context?: string },
   ): Promise<{ duplicate: boolean; summary: DispatchSummary }> {
-    const record = buildClaim({
+    const claim = buildClaim({
       source: event.source,
       id: event.id,
       component: decision.component,
@@ -235,14 +306,16 @@ export class EventRouter {
       now,
       lease: { token: randomUUID(), ms: decision.resolved ? this.options.runner.leaseMsFor(decision.target) : 0 },
     });
+    const subject = decision.resolved ? decision.override?.subject : undefined;
+    const record: DispatchRecord = subject !== undefined ? { ...claim, overrideSubject: subject } : claim;
     const result = await this.options.events.claimDispatch(record);
     const won = result.claimed ? result.record : result.existing;
     const summary = summarize(won);
     if (result.claimed && decision.resolved) {
       this.options.onClaimed?.();
       const maxConcurrency = snapshot.components.get(decision.component)?.versions.get(decision.version)?.maxConcurrency;
-      claimed.push({ record: won, target: decision.target, maxConcurrency, event, routing, index });
-      await this.claimShadow(snapshot, record, event, routing, now, claimed);
+      claimed.push({ record: won, target: decision.target, maxConcurrency, event, routing, index, ...handed });
+      await this.claimShadow(snapshot, record, event, routing, now, claimed, handed);
     }
     return { duplicate: !result.claimed, summary };
   }
@@ -251,7 +324,15 @@ export class EventRouter {
    * Mirrors the dispatch to the component's shadow version when the customer is in its sample: a claim of its own
    * (so a redelivery does not mirror twice), marked shadow, whose outcome is recorded apart from the primary's.
    */
-  private async claimShadow(snapshot: RoutingSnapshot, primary: DispatchRecord, event: CloudEvent, routing: RoutingFacts, now: number, claimed: Claimed[]): Promise<void> {
+  private async claimShadow(
+    snapshot: RoutingSnapshot,
+    primary: DispatchRecord,
+    event: CloudEvent,
+    routing: RoutingFacts,
+    now: number,
+    claimed: Claimed[],
+    handed: { chain: ChainFacts; context?: string },
+  ): Promise<void> {
     const component = snapshot.components.get(primary.component);
     const shadow = component?.component.shadow;
     const version = shadow ? component?.versions.get(shadow.version) : undefined;
@@ -269,7 +350,7 @@ export class EventRouter {
     try {
       const result = await this.options.events.claimDispatch(record);
       // The shadow's outcome is its own: it never reaches the primary's answer.
-      if (result.claimed) claimed.push({ record, target: version.target, maxConcurrency: version.maxConcurrency, event, routing, shadow: true });
+      if (result.claimed) claimed.push({ record, target: version.target, maxConcurrency: version.maxConcurrency, event, routing, shadow: true, ...handed });
     } catch (error) {
       this.logger.warn({ err: error, ...dispatchFields(record) }, 'shadow dispatch could not be claimed; the primary is unaffected');
     }
@@ -287,6 +368,8 @@ export class EventRouter {
         parent: trace.context,
         maxConcurrency: claim.maxConcurrency,
         ...(claim.shadow ? { shadow: true } : {}),
+        ...(claim.context !== undefined ? { context: claim.context } : {}),
+        ...(claim.chain ? { chain: claim.chain } : {}),
       });
       if (!completion) return undefined;
       const { error: _previous, ...summary } = summarize(record);
@@ -299,12 +382,20 @@ export class EventRouter {
   }
 }
 
+function withoutDirectives(event: CloudEvent): CloudEvent {
+  if (event[OVERRIDE_ATTRIBUTE] === undefined && event[CONTEXT_ATTRIBUTE] === undefined) return event;
+  const { [OVERRIDE_ATTRIBUTE]: _token, [CONTEXT_ATTRIBUTE]: _context, ...rest } = event;
+  return rest as CloudEvent;
+}
+
 function summarize(record: DispatchRecord): DispatchSummary {
   return {
     component: record.component,
     version: record.version,
     channel: record.channel,
     pin: record.pin,
+    ...(record.pinSource ? { pinSource: record.pinSource } : {}),
+    ...(record.overrideSubject !== undefined ? { overrideSubject: record.overrideSubject } : {}),
     status: record.status,
     ...(record.lastError ? { error: record.lastError } : {}),
   };

@@ -43,8 +43,10 @@ export class PayloadReferences {
   /** The dispatch payload a valid token names. Throws VR_UNAUTHORIZED for a forged or expired token, VR_NOT_FOUND when the event is gone. */
   async resolve(token: string, events: EventStore): Promise<unknown> {
     const [body, signature] = token.split('.');
-    const expected = body ? this.sign(body) : '';
-    if (!body || !signature || signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
+    const expected = Buffer.from(body ? this.sign(body) : '');
+    // timingSafeEqual throws on buffers of different lengths: compare byte lengths (a character may be several bytes).
+    const given = Buffer.from(signature ?? '');
+    if (!body || given.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new VrouterError('VR_UNAUTHORIZED', 'The payload token is not valid.');
     }
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Claims;

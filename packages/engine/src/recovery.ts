@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { type DispatchRecord, type EventStore, InFlight, Periodic, type SnapshotCache } from '@vrouter/core';
-import { ATTR_COMPONENT, ATTR_RECOVERED, type CostLimits, EventTrace, inBackground } from '@vrouter/telemetry';
+import { type Backoff, type DispatchRecord, type EventStore, type ExpiredClaim, InFlight, Periodic, type SnapshotCache } from '@vrouter/core';
+import { ATTR_COMPONENT, ATTR_RECOVERED, type CostLimits, EventTrace, inBackground, recordRedelivery } from '@vrouter/telemetry';
 import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
 import type { Logger } from './logger.js';
 
@@ -11,8 +11,19 @@ export interface ClaimSweeperOptions {
   runner: DispatchRunner;
   leaseMs: number;
   intervalMs: number;
-  /** A sweep that takes nothing over doubles the wait, up to this; wake() (a claim taken here) resets it. */
+  /**
+   * A sweep that finds nothing expired doubles the wait, up to this (the safety net's too, from its own interval);
+   * wake() (a claim taken here) resets both.
+   */
   maxIntervalMs?: number;
+  /**
+   * How long an expired claim must stay unchanged (same token, same lease end) between two sightings before it is
+   * taken over: longer than a live holder needs to renew once the store answers again (its heartbeat interval plus
+   * one store call), so a store outage that outlasted a lease does not hand a live claim to a second router.
+   */
+  confirmMs: number;
+  /** How often the safety net looks for stale pending claims missing from the lease index; 0: never. */
+  safetyNetIntervalMs?: number;
   /** Claims taken over per sweep, at most. */
   batchSize?: number;
   logger: Logger;
@@ -29,26 +40,53 @@ export interface ClaimSweeperOptions {
  */
 export class ClaimSweeper {
   private readonly sweeping: Periodic<number>;
+  private readonly safetyNet: Periodic<number> | undefined;
   private running: Promise<number> | undefined;
+  private netRunning: Promise<number> | undefined;
   private readonly inflight = new InFlight();
+  /** Expired claims seen once, by key, per pass: taken over when seen again unchanged after confirmMs. Bounded by the batch size. */
+  private readonly suspects = new Map<string, Suspect>();
+  private readonly netSuspects = new Map<string, Suspect>();
   /** Claims this process took over since it started; reported as repeated handoffs. */
   takenOver = 0;
+  /** Of those, claims whose last attempt had been handed to the target without a recorded outcome (at-least-once). */
+  redelivered = 0;
 
   constructor(private readonly options: ClaimSweeperOptions) {
     this.sweeping = new Periodic(
       options.intervalMs,
       () => this.sweep(),
       (error) => options.logger.warn({ err: error }, 'recovery sweep failed; retrying next interval'),
-      options.maxIntervalMs !== undefined && options.maxIntervalMs > options.intervalMs ? { maxIntervalMs: options.maxIntervalMs, idle: (taken) => taken === 0 } : undefined,
+      this.backoff(options.intervalMs, this.suspects),
     );
+    if (options.safetyNetIntervalMs) {
+      this.safetyNet = new Periodic(
+        options.safetyNetIntervalMs,
+        () => this.sweepSafetyNet(),
+        (error) => options.logger.warn({ err: error }, 'recovery safety net failed; retrying next interval'),
+        this.backoff(options.safetyNetIntervalMs, this.netSuspects),
+      );
+    }
   }
 
   /**
-   * Traffic reached this router (it took a claim): sweep at the base interval again. An idle fleet sweeps rarely;
-   * one whose routers take claims sweeps often, since that is when leases can end with nobody finishing them.
+   * A pass is idle when it took nothing over and has no expired claim waiting to be confirmed: one seen once must be
+   * seen again after confirmMs, so the pass after it comes at the base interval, not a backed-off one.
+   */
+  private backoff(intervalMs: number, suspects: ReadonlyMap<string, Suspect>): Backoff<number> | undefined {
+    const { maxIntervalMs } = this.options;
+    if (maxIntervalMs === undefined || maxIntervalMs <= intervalMs) return undefined;
+    return { maxIntervalMs, idle: (taken) => taken === 0 && suspects.size === 0 };
+  }
+
+  /**
+   * Traffic reached this router (it took a claim): sweep at the base interval again, and run the safety net at its
+   * own. An idle fleet sweeps rarely; one whose routers take claims sweeps often, since that is when leases can end
+   * with nobody finishing them.
    */
   wake(): void {
     this.sweeping.wake();
+    this.safetyNet?.wake();
   }
 
   /** The wait before the next sweep, as it stands (grows while sweeps find nothing). */
@@ -56,15 +94,24 @@ export class ClaimSweeper {
     return this.sweeping.currentIntervalMs;
   }
 
+  /** The wait before the next safety-net pass, as it stands; undefined without a safety net. */
+  get currentSafetyNetIntervalMs(): number | undefined {
+    return this.safetyNet?.currentIntervalMs;
+  }
+
   start(): void {
     // Timers started in the background context keep it: every sweep runs untraced.
-    inBackground('recovery-sweep', () => this.sweeping.start());
+    inBackground('recovery-sweep', () => {
+      this.sweeping.start();
+      this.safetyNet?.start();
+    });
   }
 
   /** Stops sweeping; dispatches it already recovered go on (see drain). */
   async stop(): Promise<void> {
     this.sweeping.stop();
-    await this.running;
+    this.safetyNet?.stop();
+    await Promise.all([this.running, this.netRunning]);
   }
 
   /** Resolves when the dispatches recovered so far have finished. */
@@ -80,16 +127,64 @@ export class ClaimSweeper {
     return this.running;
   }
 
+  /**
+   * One pass of the safety net: pending claims older than a lease whose lease ended, found through the pending index
+   * rather than the lease index (whose entry may be missing), confirmed and taken over like the sweep's.
+   */
+  sweepSafetyNet(): Promise<number> {
+    this.netRunning ??= (async () => {
+      const now = Date.now();
+      const stale = await this.options.events.findStalePendingClaims(new Date(now - this.options.leaseMs).toISOString(), new Date(now).toISOString(), this.options.batchSize ?? 25);
+      return this.takeOver(stale, this.netSuspects);
+    })().finally(() => {
+      this.netRunning = undefined;
+    });
+    return this.netRunning;
+  }
+
   private async sweepOnce(): Promise<number> {
-    const now = new Date().toISOString();
-    const expired = await this.options.events.findExpiredClaims(now, this.options.batchSize ?? 25);
-    let taken = 0;
+    const expired = await this.options.events.findExpiredClaims(new Date().toISOString(), this.options.batchSize ?? 25);
+    return this.takeOver(expired, this.suspects);
+  }
+
+  /**
+   * Takes over the claims that were seen expired before, at least confirmMs ago, with the same token and lease end
+   * (all of them at once when confirmMs is 0); remembers the others to confirm next time and forgets those no
+   * longer seen.
+   */
+  private async takeOver(expired: ExpiredClaim[], suspects: Map<string, Suspect>): Promise<number> {
+    const seenAt = Date.now();
+    const confirmed: ExpiredClaim[] = [];
+    const seen = new Set<string>();
     for (const claim of expired) {
+      const key = claimKey(claim);
+      seen.add(key);
+      const suspect = suspects.get(key);
+      if (this.options.confirmMs <= 0) confirmed.push(claim);
+      else if (suspect && suspect.claim.claimToken === claim.claimToken && suspect.claim.leaseUntil === claim.leaseUntil) {
+        if (seenAt - suspect.seenAt >= this.options.confirmMs) confirmed.push(claim);
+      } else {
+        suspects.set(key, { claim, seenAt });
+      }
+    }
+    for (const key of suspects.keys()) if (!seen.has(key)) suspects.delete(key);
+    const now = new Date().toISOString();
+    let taken = 0;
+    for (const claim of confirmed) {
+      suspects.delete(claimKey(claim));
       const record = await this.options.events.takeOverClaim(claim, randomUUID(), new Date(Date.now() + this.options.leaseMs).toISOString(), now);
       if (!record) continue; // Completed meanwhile, or another router took it.
       taken += 1;
       this.takenOver += 1;
-      this.options.logger.warn({ ...dispatchFields(record), previousLeaseUntil: claim.leaseUntil, attempts: record.attempts }, 'took over an expired dispatch claim');
+      if (record.handedOffAttempt !== undefined) {
+        // The dead router had handed this attempt to the target and recorded no outcome: delivering again is at-least-once.
+        this.redelivered += 1;
+        recordRedelivery({ component: record.component, version: record.version ?? '' });
+      }
+      this.options.logger.warn(
+        { ...dispatchFields(record), previousLeaseUntil: claim.leaseUntil, attempts: record.attempts, handedOffAttempt: record.handedOffAttempt },
+        'took over an expired dispatch claim',
+      );
       // The dispatch may retry for a while; the sweep goes on meanwhile.
       this.inflight.track(
         context
@@ -132,6 +227,9 @@ export class ClaimSweeper {
           // A recovered replay or shadow dispatch stays one: same metadata for the target, same record kind.
           ...(record.replayId ? { replayId: record.replayId } : {}),
           ...(record.shadow ? { shadow: true } : {}),
+          // The same chain context the first attempt handed on.
+          ...(logged.context !== undefined ? { context: logged.context } : {}),
+          chain: logged.chain ?? { root: { source: logged.source, id: logged.id }, depth: 0 },
         }),
       );
     } catch (error) {
@@ -141,4 +239,13 @@ export class ClaimSweeper {
       trace.end();
     }
   }
+}
+
+interface Suspect {
+  claim: ExpiredClaim;
+  seenAt: number;
+}
+
+function claimKey(claim: ExpiredClaim): string {
+  return [claim.source, claim.id, claim.component, claim.replayId ?? '', claim.shadow ? 'shadow' : ''].join('\u0000');
 }

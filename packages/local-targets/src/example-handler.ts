@@ -8,20 +8,59 @@ export interface ExampleResult {
   type: string | null;
 }
 
+/** Longest `data.delayMs` honoured: a demo of a slow function, not a way to park the local server. */
+export const MAX_EXAMPLE_DELAY_MS = 120_000;
+
+export interface ExampleOptions {
+  /** Posts an event to the router (dev mode: POST /v1/events); how the example emits a follow-up. */
+  emit?: (event: Record<string, unknown>) => Promise<unknown>;
+}
+
+/**
+ * The follow-up the example emits for a `release.requested` event with `data.followUp: true`: a `release.followup`
+ * carrying the chain context it received, as `continueChain` of @vrouter/client would make it, so the router sends
+ * it to the versions the chain already decided (however pins move meanwhile).
+ */
+export function followUpOf(payload: Record<string, unknown>): Record<string, unknown> {
+  const meta = isRecord(payload.vrouter) ? payload.vrouter : {};
+  return {
+    specversion: '1.0',
+    id: `${String(payload.id)}-followup`,
+    source: '/example/release-coordinator',
+    type: 'release.followup',
+    data: { after: payload.id },
+    ...(typeof meta.context === 'string' ? { vroutercontext: meta.context } : {}),
+  };
+}
+
 /**
  * The handler of the example component used in dev mode and demos. Returns `{ handledBy, eventId, type }`
  * for a CloudEvent payload; throws an Error, which Lambda reports as a FunctionError, when the event's
- * `data.fail` is `true`, so a demo can show a failing version.
+ * `data.fail` is `true`, so a demo can show a failing version. With `data.delayMs` (a positive integer, capped
+ * at MAX_EXAMPLE_DELAY_MS) it answers that much later, like a slow synchronous function. With `emit`, a
+ * `release.requested` event whose `data.followUp` is `true` makes it post a follow-up event back through the router
+ * (see followUpOf).
  */
-export function exampleHandler(component: string, version: string): LocalHandler {
+export function exampleHandler(component: string, version: string, options: ExampleOptions = {}): LocalHandler {
   const handledBy = `${component}@${version}`;
-  return (payload): ExampleResult => {
+  const handle = (payload: unknown): ExampleResult => {
     const event = isRecord(payload) ? payload : {};
     const eventId = typeof event.id === 'string' ? event.id : null;
     const type = typeof event.type === 'string' ? event.type : null;
     if (isRecord(event.data) && event.data.fail === true) {
       throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'} because its data.fail is true.`);
     }
+    if (options.emit && type === 'release.requested' && isRecord(event.data) && event.data.followUp === true) {
+      // After answering: the router records this dispatch while the follow-up is on its way.
+      setImmediate(() => void options.emit!(followUpOf(event)).catch(() => undefined));
+    }
     return { handledBy, eventId, type };
+  };
+  // Answers synchronously unless asked to be slow.
+  return (payload) => {
+    const data = isRecord(payload) && isRecord(payload.data) ? payload.data : {};
+    const delayMs = data.delayMs;
+    if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs <= 0) return handle(payload);
+    return new Promise((resolve) => setTimeout(resolve, Math.min(delayMs, MAX_EXAMPLE_DELAY_MS))).then(() => handle(payload));
   };
 }

@@ -1,7 +1,7 @@
 export { LocalLambdaServer, SYNC_PAYLOAD_LIMIT, EVENT_PAYLOAD_LIMIT } from './server.js';
 export type { LocalLambdaServerOptions } from './server.js';
-export { exampleHandler } from './example-handler.js';
-export type { ExampleResult } from './example-handler.js';
+export { exampleHandler, followUpOf } from './example-handler.js';
+export type { ExampleOptions, ExampleResult } from './example-handler.js';
 export type { LocalHandler, LocalInvocationContext, Invocation, InvocationType, ApiErrorSpec } from './types.js';
 export { LocalHttpTarget } from './http-target.js';
 export type { LocalHttpTargetOptions } from './http-target.js';

@@ -42,3 +42,11 @@ t.test('exampleHandler', async (t) => {
     });
   });
 });
+
+t.test('exampleHandler data.delayMs', async (t) => {
+  t.test('answers after the delay, like a slow function', async () => {
+    const answer = exampleHandler('c', 'v')({ id: 'e1', type: 't', data: { delayMs: 30 } }, {} as never);
+    assert.ok(answer instanceof Promise, 'a delayed answer is asynchronous');
+    assert.deepEqual(await answer, { handledBy: 'c@v', eventId: 'e1', type: 't' });
+  });
+});

@@ -1,6 +1,7 @@
 import { BatchWriteItemCommand, type DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { type AuditEntry, type AuditLog, type AuditQuery, backoffDelay, type RetryPolicy, ValidationError, VrouterError } from '@vrouter/core';
+import { CursorSigner } from './cursor.js';
 import { storeCall } from './errors.js';
 import { fieldsOf, type Item, isString } from './item.js';
 import { GSI1, GSI2 } from './schema.js';
@@ -8,10 +9,14 @@ import { GSI1, GSI2 } from './schema.js';
 export interface DynamoAuditLogOptions {
   client: DynamoDBClient;
   tableName: string;
+  /** Signs page cursors; every router of a deployment must share it (see CursorSigner). Default: a random key. */
+  cursorKey?: string | Uint8Array;
 }
 
-/** How far back a query without component or subject walks day partitions, at most. */
+/** How far back a query without `since` reaches. */
 const MAX_DAYS = 90;
+/** Day partitions one page of a time-only query reads at most; past them the page ends with a cursor. */
+const MAX_DAYS_PER_PAGE = 31;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const BATCH = 25;
@@ -33,7 +38,11 @@ const previousDay = (day: string): string => new Date(Date.parse(`${day}T00:00:0
  * queries, and indexed by component (gsi1) and subject (gsi2) so those queries read only matching entries.
  */
 export class DynamoAuditLog implements AuditLog {
-  constructor(private readonly options: DynamoAuditLogOptions) {}
+  private readonly signer: CursorSigner;
+
+  constructor(private readonly options: DynamoAuditLogOptions) {
+    this.signer = new CursorSigner(options.cursorKey);
+  }
 
   /** Writes the entries (25 per request), retrying unprocessed ones; throws VR_STORE_UNAVAILABLE if some never land. */
   async append(entries: AuditEntry[]): Promise<void> {
@@ -48,12 +57,20 @@ export class DynamoAuditLog implements AuditLog {
     }
   }
 
-  /** Newest first, within [since, until]; the cursor is opaque. Throws ValidationError for a cursor it did not issue. */
+  /**
+   * Newest first, within [since, until]. A page reads at most MAX_DAYS_PER_PAGE day partitions, however long the
+   * window: a page may then hold fewer than `limit` entries and still carry a cursor. The cursor is signed and bound
+   * to the query; throws ValidationError for one it did not issue, or for `since` after `until`.
+   */
   async query(query: AuditQuery): Promise<{ entries: AuditEntry[]; cursor?: string }> {
     const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
     const until = query.until ?? new Date().toISOString();
     const since = query.since ?? new Date(Date.parse(until) - MAX_DAYS * 86_400_000).toISOString();
-    const cursor = decodeCursor(query.cursor);
+    if (Date.parse(since) > Date.parse(until)) throw new ValidationError('since', `since (${since}) must not be later than until (${until}).`);
+    // Bound to the query: a cursor issued for one filter or window is refused for another.
+    const scope = JSON.stringify([query.component ?? null, query.subject ?? null, query.since ?? null, query.until ?? null]);
+    const cursor = decodeCursor(this.signer, scope, query.cursor);
+    const encodeCursor = (value: Cursor) => this.signer.encode(scope, value);
     const range = { ':since': { S: since }, ':until': { S: `${until}~` } };
     const entries: AuditEntry[] = [];
 
@@ -75,7 +92,7 @@ export class DynamoAuditLog implements AuditLog {
     // Time only: walk day partitions from `until` back to `since`.
     let day = cursor.day ?? dayOf(until);
     let key = cursor.key;
-    while (day >= dayOf(since) && entries.length < limit) {
+    for (let days = 0; day >= dayOf(since) && entries.length < limit && days < MAX_DAYS_PER_PAGE; ) {
       const page = await this.page({
         KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :since AND :until',
         ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
@@ -90,9 +107,10 @@ export class DynamoAuditLog implements AuditLog {
       } else {
         key = undefined;
         day = previousDay(day);
+        days++;
       }
     }
-    return { entries, ...(day >= dayOf(since) ? { cursor: encodeCursor({ day }) } : {}) };
+    return { entries, ...(day >= dayOf(since) ? { cursor: encodeCursor(key ? { day, key } : { day }) } : {}) };
   }
 
   private async page(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ entries: AuditEntry[]; next?: Item }> {
@@ -125,17 +143,18 @@ export class DynamoAuditLog implements AuditLog {
   }
 }
 
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
+const isKey = (value: unknown): value is Item =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.values(value).every((attribute) => typeof attribute === 'object' && attribute !== null && typeof (attribute as { S?: unknown }).S === 'string');
 
-function decodeCursor(raw: string | undefined): Cursor {
+function decodeCursor(signer: CursorSigner, scope: string, raw: string | undefined): Cursor {
   if (raw === undefined || raw === '') return {};
-  try {
-    const cursor = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof cursor !== 'object' || cursor === null || (cursor.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(cursor.day))) throw new Error('shape');
-    return cursor;
-  } catch {
-    throw new ValidationError('cursor', 'cursor is not one this API issued.');
+  const cursor = signer.decode(scope, raw) as Cursor | null;
+  // Signed, so only a bug could make it malformed; checked anyway, because it becomes a DynamoDB start key.
+  if (typeof cursor !== 'object' || cursor === null || (cursor.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(cursor.day)) || (cursor.key !== undefined && !isKey(cursor.key))) {
+    throw new ValidationError('cursor', 'cursor is not one this API issued for this query.');
   }
+  return cursor;
 }

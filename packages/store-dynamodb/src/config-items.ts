@@ -1,5 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
+  CHAIN_MODES,
+  type ChainMode,
   CHANNELS,
   type ChannelName,
   type ChannelPointer,
@@ -9,6 +11,8 @@ import {
   type PinScope,
   type Project,
   SCOPES,
+  type SigningKey,
+  type SigningKeys,
   TOKEN_SCOPES,
   type TokenRecord,
   type TokenScope,
@@ -18,7 +22,7 @@ import {
   type Version,
 } from '@vrouter/core';
 import { type Fields, fieldsOf, type Item, isObject, isOptionalString, isString, isStringArray, compact } from './item.js';
-import { componentKey, customerKey, type ItemKey, pinKey, projectKey, SK_PREFIX, servedVersionKey, tokenKey, versionKey } from './keys.js';
+import { componentKey, customerKey, type ItemKey, pinKey, projectKey, SIGNING_KEYS_SK, SK_PREFIX, servedVersionKey, signingKeysKey, tokenKey, versionKey } from './keys.js';
 
 /**
  * Translation between routing records and config items. Records are stored field by field (readable in
@@ -28,10 +32,25 @@ import { componentKey, customerKey, type ItemKey, pinKey, projectKey, SK_PREFIX,
 const toItem = (key: ItemKey, fields: Fields): Item => marshall({ ...fields, pk: key.pk, sk: key.sk }, { removeUndefinedValues: true });
 
 export const componentItem = (c: Component): Item =>
-  toItem(componentKey(c.name), { name: c.name, description: c.description, subscriptions: c.subscriptions, shadow: c.shadow, createdAt: c.createdAt, updatedAt: c.updatedAt });
+  toItem(componentKey(c.name), {
+    name: c.name,
+    description: c.description,
+    subscriptions: c.subscriptions,
+    shadow: c.shadow,
+    chain: c.chain,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  });
 
 export const versionItem = (v: Version): Item =>
-  toItem(versionKey(v.component, v.name), { component: v.component, name: v.name, target: v.target, maxConcurrency: v.maxConcurrency, registeredAt: v.registeredAt });
+  toItem(versionKey(v.component, v.name), {
+    component: v.component,
+    name: v.name,
+    target: v.target,
+    maxConcurrency: v.maxConcurrency,
+    recordResponse: v.recordResponse,
+    registeredAt: v.registeredAt,
+  });
 
 export const pinItem = (p: Pin): Item =>
   toItem(pinKey(p.scope, p.subject, p.component), {
@@ -52,6 +71,19 @@ export const projectItem = (p: Project): Item => toItem(projectKey(p.id), { id: 
 
 export const tokenItem = (t: TokenRecord): Item => toItem(tokenKey(t.name), { name: t.name, hash: t.hash, scopes: t.scopes, createdAt: t.createdAt, createdBy: t.createdBy });
 
+/** The deployment's signing keys: secrets, so never part of an audit entry or a log line. */
+export const signingKeysItem = (k: SigningKeys): Item => toItem(signingKeysKey(), { current: k.current, previous: k.previous });
+
+const isSigningKey = (value: unknown): value is SigningKey => isObject(value) && isString(value.id) && isString(value.secret) && isString(value.createdAt);
+
+function decodeSigningKeys(f: Fields): SigningKeys | undefined {
+  if (!isSigningKey(f.current)) return undefined;
+  const current = { id: f.current.id, secret: f.current.secret, createdAt: f.current.createdAt };
+  const p = f.previous;
+  if (!isSigningKey(p) || !isObject(p) || !isString(p.retiredAt)) return { current };
+  return { current, previous: { id: p.id, secret: p.secret, createdAt: p.createdAt, retiredAt: p.retiredAt } };
+}
+
 export const servedItem = (component: string, version: string, at: string): Item => toItem(servedVersionKey(component, version), { component, version, at });
 
 function decodeToken(f: Fields): TokenRecord | undefined {
@@ -71,13 +103,15 @@ const isTarget = (value: unknown): value is Target => isObject(value) && TARGET_
 function decodeComponent(f: Fields): Component | undefined {
   if (!isString(f.name) || !isStringArray(f.subscriptions) || !isString(f.createdAt) || !isString(f.updatedAt) || !isOptionalString(f.description)) return undefined;
   const shadow = isObject(f.shadow) && isString(f.shadow.version) && typeof f.shadow.percent === 'number' ? { version: f.shadow.version, percent: f.shadow.percent } : undefined;
-  return compact({ name: f.name, description: f.description, subscriptions: f.subscriptions, shadow, createdAt: f.createdAt, updatedAt: f.updatedAt });
+  const chain = CHAIN_MODES.includes(f.chain as ChainMode) ? (f.chain as ChainMode) : undefined;
+  return compact({ name: f.name, description: f.description, subscriptions: f.subscriptions, shadow, chain, createdAt: f.createdAt, updatedAt: f.updatedAt });
 }
 
 function decodeVersion(f: Fields): Version | undefined {
   if (!isString(f.component) || !isString(f.name) || !isTarget(f.target) || !isString(f.registeredAt)) return undefined;
   if (f.maxConcurrency !== undefined && typeof f.maxConcurrency !== 'number') return undefined;
-  return compact({ component: f.component, name: f.name, target: f.target, maxConcurrency: f.maxConcurrency, registeredAt: f.registeredAt });
+  if (f.recordResponse !== undefined && typeof f.recordResponse !== 'boolean') return undefined;
+  return compact({ component: f.component, name: f.name, target: f.target, maxConcurrency: f.maxConcurrency, recordResponse: f.recordResponse, registeredAt: f.registeredAt });
 }
 
 /** Decodes a channel item; exported because setChannel returns the pointer it stored. */
@@ -114,7 +148,8 @@ export type ConfigEntry =
   | { kind: 'customer'; value: Customer }
   | { kind: 'project'; value: Project }
   | { kind: 'token'; value: TokenRecord }
-  | { kind: 'served'; value: { component: string; version: string } };
+  | { kind: 'served'; value: { component: string; version: string } }
+  | { kind: 'signingKeys'; value: SigningKeys };
 
 /** Decodes one item of the CONFIG partition by its sort key prefix; undefined for the revision, unknown kinds and garbled items. */
 export function decodeConfigItem(item: Item): ConfigEntry | undefined {
@@ -132,5 +167,6 @@ export function decodeConfigItem(item: Item): ConfigEntry | undefined {
   if (sk.startsWith(SK_PREFIX.project)) return entry('project', decodeProject(fields));
   if (sk.startsWith(SK_PREFIX.token)) return entry('token', decodeToken(fields));
   if (sk.startsWith(SK_PREFIX.served)) return entry('served', decodeServed(fields));
+  if (sk === SIGNING_KEYS_SK) return entry('signingKeys', decodeSigningKeys(fields));
   return undefined;
 }

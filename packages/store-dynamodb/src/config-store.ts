@@ -22,15 +22,18 @@ import {
   type TokenRecord,
   type WriteOptions,
   type Written,
+  newSigningKey,
   type RoutingSnapshot,
+  rotateSigningKeys,
+  type SigningKeys,
   type SnapshotParts,
   type Version,
   VrouterError,
 } from '@vrouter/core';
-import { componentItem, customerItem, decodeChannel, decodeConfigItem, pinItem, projectItem, servedItem, tokenItem, versionItem } from './config-items.js';
+import { componentItem, customerItem, decodeChannel, decodeConfigItem, pinItem, projectItem, servedItem, signingKeysItem, tokenItem, versionItem } from './config-items.js';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import { fieldsOf, type Item } from './item.js';
-import { CONFIG_PK, channelKey, componentKey, type ItemKey, keyAttributes, pinKey, revisionKey, tokenKey, versionKey } from './keys.js';
+import { CONFIG_PK, channelKey, componentKey, type ItemKey, keyAttributes, pinKey, revisionKey, signingKeysKey, tokenKey, versionKey } from './keys.js';
 import { PARTITION_KEY } from './schema.js';
 
 export interface DynamoRoutingConfigStoreOptions {
@@ -106,7 +109,7 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
   async loadSnapshot(): Promise<RoutingSnapshot> {
     // The revision is read before the items: writes bump it after writing, so every write counted in this
     // revision is in the Query below. A newer write may slip in too; the next poll then reloads again.
-    const parts: Required<SnapshotParts> = {
+    const parts = {
       revision: await this.revision(),
       components: [],
       versions: [],
@@ -116,7 +119,7 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
       projects: [],
       tokens: [],
       served: [],
-    };
+    } as Required<Omit<SnapshotParts, 'signingKeys'>> & Pick<SnapshotParts, 'signingKeys'>;
     let startKey: Item | undefined;
     do {
       const page = await this.call((c) =>
@@ -141,6 +144,7 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
         else if (entry.kind === 'customer') parts.customers.push(entry.value);
         else if (entry.kind === 'project') parts.projects.push(entry.value);
         else if (entry.kind === 'token') parts.tokens.push(entry.value);
+        else if (entry.kind === 'signingKeys') parts.signingKeys = entry.value;
         else parts.served.push(entry.value);
       }
       startKey = page.LastEvaluatedKey;
@@ -323,6 +327,35 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
     } catch (error) {
       if (!(error instanceof VrouterError && error.code === 'VR_PRECONDITION_FAILED')) throw error;
     }
+  }
+
+  async ensureSigningKeys(): Promise<SigningKeys> {
+    const stored = await this.getSigningKeys();
+    if (stored) return stored;
+    try {
+      const keys = { current: newSigningKey(new Date()) };
+      const { etag } = await this.put<SigningKeys>(signingKeysItem(keys), { ifNoneMatch: true });
+      return { ...keys, etag };
+    } catch (error) {
+      // Another router created them first: theirs are the deployment's.
+      if (!(error instanceof VrouterError && error.code === 'VR_PRECONDITION_FAILED')) throw error;
+      const created = await this.getSigningKeys();
+      if (!created) throw error;
+      return created;
+    }
+  }
+
+  async rotateSigningKeys(): Promise<SigningKeys> {
+    const stored = await this.ensureSigningKeys();
+    const rotated = rotateSigningKeys(stored, new Date());
+    const { etag } = await this.put<SigningKeys>(signingKeysItem(rotated), stored.etag !== undefined ? { ifMatch: stored.etag } : {});
+    return { ...rotated, etag };
+  }
+
+  private async getSigningKeys(): Promise<SigningKeys | null> {
+    const { Item: item } = await this.call((c) => c.send(new GetItemCommand({ TableName: this.tableName, Key: keyAttributes(signingKeysKey()), ConsistentRead: true })));
+    const entry = item ? decodeConfigItem(item) : undefined;
+    return entry?.kind === 'signingKeys' ? entry.value : null;
   }
 
   private async put<T>(item: Item, options?: WriteOptions): Promise<Written<T>> {

@@ -1,6 +1,6 @@
 import type { DispatchRecord } from '@vrouter/core';
-import { dispatchKey, eventPartition, eventRef, leaseShard, shardedKey, shardOf } from './keys.js';
-import { GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, SHARDS } from './schema.js';
+import { dispatchKey, eventPartition, eventRef, leaseShard, pendingShard, shardedKey, shardOf } from './keys.js';
+import { GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7, SHARDS } from './schema.js';
 
 /**
  * Index keys of a DISPATCH item (layout: schema.ts). The status-dependent ones (lease while pending, failed
@@ -15,6 +15,16 @@ export function arrivalSortKey(record: Pick<DispatchRecord, 'source' | 'id'> & {
 }
 
 export function dispatchIndexKeys(record: DispatchRecord): Record<string, string> {
+  return { ...pendingIndexKeys(record), ...listingIndexKeys(record) };
+}
+
+/** gsi7, the safety net's index: every pending claim, by claim time, until it completes. */
+function pendingIndexKeys(record: DispatchRecord): Record<string, string> {
+  if (record.status !== 'pending') return {};
+  return { [GSI7.partitionKey]: pendingShard(dispatchKey(record).pk), [GSI7.sortKey]: new Date(record.claimedAt).toISOString() };
+}
+
+function listingIndexKeys(record: DispatchRecord): Record<string, string> {
   // A replay's or shadow's own record is looked up through its event, by recovery while pending, and (shadow)
   // by component for comparison; never in the listing indexes, which show each event's original dispatch.
   if (record.replayId !== undefined || record.shadow) {
@@ -66,4 +76,9 @@ export function statusIndexUpdate(status: DispatchRecord['status']): { set: stri
     };
   }
   return { set: [], remove: ['#g2pk', '#g2sk', '#g5pk', '#g5sk', '#g6pk', '#g6sk'], names };
+}
+
+/** UpdateExpression parts that take a completed DISPATCH item out of the pending index (gsi7) and drop its handoff mark. */
+export function completionIndexUpdate(): { remove: string[]; names: Record<string, string> } {
+  return { remove: ['#g7pk', '#g7sk', '#handedOffAttempt'], names: { '#g7pk': GSI7.partitionKey, '#g7sk': GSI7.sortKey, '#handedOffAttempt': 'handedOffAttempt' } };
 }

@@ -26,10 +26,19 @@ const MAX_BUCKETS = 24 * 31;
 /** Queries one page may issue before it returns what it has with a cursor: sharding multiplies queries per bucket. */
 const MAX_QUERIES_PER_PAGE = 512;
 
+/**
+ * The time buckets of a window, oldest first. A window over MAX_BUCKETS buckets is refused rather than cut: cutting
+ * it would silently drop one end of the window (the newest rows, for the default order).
+ */
 function buckets(from: string, to: string, sizeMs: number, prefix: string, width: number): string[] {
-  const out: string[] = [];
   const start = Math.floor(Date.parse(from) / sizeMs) * sizeMs;
-  for (let t = start; t <= Date.parse(to) && out.length < MAX_BUCKETS; t += sizeMs) out.push(`${prefix}${new Date(t).toISOString().slice(0, width)}`);
+  const count = Math.floor((Date.parse(to) - start) / sizeMs) + 1;
+  if (count > MAX_BUCKETS) {
+    const unit = sizeMs === HOUR ? 'hours' : 'days';
+    throw new ValidationError('from', `The window spans ${count} ${unit}; at most ${MAX_BUCKETS} ${unit} can be listed at once: narrow from/to, or filter by component.`);
+  }
+  const out: string[] = [];
+  for (let t = start; t <= Date.parse(to); t += sizeMs) out.push(`${prefix}${new Date(t).toISOString().slice(0, width)}`);
   return out;
 }
 

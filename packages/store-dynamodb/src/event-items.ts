@@ -10,6 +10,7 @@ import {
   type DispatchStatus,
   type EventRecord,
   type PinScope,
+  PIN_SOURCES,
   type PinSource,
   SCOPES,
 } from '@vrouter/core';
@@ -21,7 +22,6 @@ import { TTL_ATTRIBUTE } from './schema.js';
 /** Translation between event and dispatch records and their items. */
 
 const DISPATCH_STATUSES: readonly DispatchStatus[] = ['pending', 'dispatched', 'succeeded', 'failed'];
-const PIN_SOURCES: readonly PinSource[] = [...SCOPES, 'default'];
 
 /**
  * The EVENT item. The CloudEvent is kept as a JSON string rather than a map: events may carry keys and
@@ -39,6 +39,9 @@ export function eventItem(record: EventRecord, expiresAt: number): Item {
       project: record.project,
       plan: record.plan,
       components: record.components,
+      chain: record.chain,
+      override: record.override,
+      context: record.context,
       ...eventBody(record.event),
       ...eventTimeKeys(record.receivedAt, record.source, record.id),
       [TTL_ATTRIBUTE]: expiresAt,
@@ -73,8 +76,10 @@ export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
       project: record.project,
       plan: record.plan,
       lastReplayId: record.lastReplayId,
+      overrideSubject: record.overrideSubject,
       replayId: record.replayId,
       shadow: record.shadow,
+      handedOffAttempt: record.status === 'pending' ? record.handedOffAttempt : undefined,
       [TTL_ATTRIBUTE]: expiresAt,
       ...dispatchIndexKeys(record),
       ...dispatchKey(record),
@@ -141,7 +146,18 @@ function decodeEvent(f: Fields): EventRecord | undefined {
     plan: f.plan,
     components: f.components,
     event,
+    chain: decodeChain(f.chain),
+    override:
+      isObject(f.override) && isString(f.override.expiresAt) && isOptionalString(f.override.subject)
+        ? compact({ subject: f.override.subject, expiresAt: f.override.expiresAt })
+        : undefined,
+    context: isString(f.context) ? f.context : undefined,
   });
+}
+
+function decodeChain(value: unknown): EventRecord['chain'] {
+  if (!isObject(value) || !isObject(value.root) || !isString(value.root.source) || !isString(value.root.id) || typeof value.depth !== 'number') return undefined;
+  return { root: { source: value.root.source, id: value.root.id }, depth: value.depth };
 }
 
 function decodePin(value: unknown): { scope: PinScope; subject: string } | null | undefined {
@@ -189,8 +205,10 @@ export function decodeDispatch(f: Fields): DispatchRecord | undefined {
     project: isString(f.project) ? f.project : undefined,
     plan: isString(f.plan) ? f.plan : undefined,
     lastReplayId: isString(f.lastReplayId) ? f.lastReplayId : undefined,
+    overrideSubject: isString(f.overrideSubject) ? f.overrideSubject : undefined,
     replayId: isString(f.replayId) ? f.replayId : undefined,
     shadow: f.shadow === true ? true : undefined,
+    handedOffAttempt: typeof f.handedOffAttempt === 'number' ? f.handedOffAttempt : undefined,
   });
 }
 

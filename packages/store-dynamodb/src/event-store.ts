@@ -16,13 +16,13 @@ import {
   VrouterError,
 } from '@vrouter/core';
 import { CursorSigner } from './cursor.js';
-import { statusIndexUpdate } from './dispatch-index.js';
+import { completionIndexUpdate, statusIndexUpdate } from './dispatch-index.js';
 import { listDispatches } from './dispatch-query.js';
 import { decodeDispatchItem, decodeEventPartitionItem, dispatchItem, eventItem } from './event-items.js';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import type { Item } from './item.js';
-import { dispatchKey, eventPartition, type ItemKey, keyAttributes, leaseShards } from './keys.js';
-import { GSI2, GSI3, PARTITION_KEY } from './schema.js';
+import { dispatchKey, eventPartition, type ItemKey, keyAttributes, leaseShards, pendingShards } from './keys.js';
+import { GSI2, GSI3, GSI7, PARTITION_KEY } from './schema.js';
 
 export interface DynamoEventStoreOptions {
   client: DynamoDBClient;
@@ -133,10 +133,12 @@ export class DynamoEventStore implements EventStore {
   async completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean> {
     // Out of the lease index; an original dispatch also into the failed indexes when it failed.
     const index = key.replayId === undefined && !key.shadow ? statusIndexUpdate(completion.status) : statusIndexUpdate('succeeded');
+    const pending = completionIndexUpdate();
     const set = ['#status = :status', '#attempts = :attempts', '#updatedAt = :updatedAt', ...index.set];
-    const remove = ['#leaseUntil', ...index.remove];
+    const remove = ['#leaseUntil', ...index.remove, ...pending.remove];
     const names: Record<string, string> = {
       ...index.names,
+      ...pending.names,
       '#status': 'status',
       '#attempts': 'attempts',
       '#updatedAt': 'updatedAt',
@@ -273,6 +275,10 @@ export class DynamoEventStore implements EventStore {
       set.push('#lastError = :lastError');
       values[':lastError'] = { code: renewal.lastError.code, message: renewal.lastError.message };
     }
+    if (renewal.handedOffAttempt !== undefined) {
+      set.push('#handedOffAttempt = :handedOffAttempt');
+      values[':handedOffAttempt'] = renewal.handedOffAttempt;
+    }
     return this.conditionalUpdate(key, {
       UpdateExpression: `SET ${set.join(', ')}`,
       ConditionExpression: `${CLAIM_IS_OURS} AND ${STILL_PENDING}`,
@@ -284,6 +290,7 @@ export class DynamoEventStore implements EventStore {
         '#attempts': 'attempts',
         '#updatedAt': 'updatedAt',
         ...(renewal.lastError ? { '#lastError': 'lastError' } : {}),
+        ...(renewal.handedOffAttempt !== undefined ? { '#handedOffAttempt': 'handedOffAttempt' } : {}),
       },
       ExpressionAttributeValues: marshall(values),
       ReturnValues: 'NONE',
@@ -311,14 +318,33 @@ export class DynamoEventStore implements EventStore {
         ),
       ),
     );
-    const claims: ExpiredClaim[] = [];
-    for (const item of pages.flatMap((page) => page.Items ?? [])) {
-      const record = decodeDispatchItem(item);
-      if (record?.status === 'pending' && record.claimToken && record.leaseUntil) {
-        claims.push({ source: record.source, id: record.id, component: record.component, claimToken: record.claimToken, leaseUntil: record.leaseUntil });
-      }
-    }
-    return claims.sort((a, b) => (a.leaseUntil < b.leaseUntil ? -1 : a.leaseUntil > b.leaseUntil ? 1 : 0)).slice(0, limit);
+    return expiredClaimsOf(pages.flatMap((page) => page.Items ?? [])).slice(0, limit);
+  }
+
+  /**
+   * Pending claims made before `claimedBefore` whose lease ended before `now`, from the sparse pending index (gsi7):
+   * the safety net for claims whose lease-index entry is missing. One Query per shard, each reading at most `limit`
+   * index entries (the lease filter applies after the limit, so the read stays bounded), oldest first.
+   */
+  async findStalePendingClaims(claimedBefore: string, now: string, limit: number): Promise<ExpiredClaim[]> {
+    const pages = await Promise.all(
+      pendingShards().map((shard) =>
+        this.call((c) =>
+          c.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: GSI7.indexName,
+              KeyConditionExpression: '#shard = :shard AND #claimed < :before',
+              FilterExpression: '#leaseUntil < :now',
+              ExpressionAttributeNames: { '#shard': GSI7.partitionKey, '#claimed': GSI7.sortKey, '#leaseUntil': 'leaseUntil' },
+              ExpressionAttributeValues: { ':shard': { S: shard }, ':before': { S: claimedBefore }, ':now': { S: now } },
+              Limit: limit,
+            }),
+          ),
+        ),
+      ),
+    );
+    return expiredClaimsOf(pages.flatMap((page) => page.Items ?? [])).slice(0, limit);
   }
 
   /**
@@ -408,4 +434,24 @@ export class DynamoEventStore implements EventStore {
   private call<T>(send: (client: DynamoDBClient) => Promise<T>): Promise<T> {
     return storeCall(this.tableName, () => send(this.client));
   }
+}
+
+/** The pending claims among index items, oldest lease first; a replay's or shadow's key keeps its kind. */
+function expiredClaimsOf(items: Item[]): ExpiredClaim[] {
+  const claims: ExpiredClaim[] = [];
+  for (const item of items) {
+    const record = decodeDispatchItem(item);
+    if (record?.status === 'pending' && record.claimToken && record.leaseUntil) {
+      claims.push({
+        source: record.source,
+        id: record.id,
+        component: record.component,
+        claimToken: record.claimToken,
+        leaseUntil: record.leaseUntil,
+        ...(record.replayId !== undefined ? { replayId: record.replayId } : {}),
+        ...(record.shadow ? { shadow: true } : {}),
+      });
+    }
+  }
+  return claims.sort((a, b) => (a.leaseUntil < b.leaseUntil ? -1 : a.leaseUntil > b.leaseUntil ? 1 : 0));
 }

@@ -9,6 +9,7 @@ export {
   GSI4,
   GSI5,
   GSI6,
+  GSI7,
   INDEXES,
   LEASE_SHARDS,
   SHARDS,
@@ -28,3 +29,5 @@ export { measureKeyShares } from './key-shares.js';
 export type { KeyShare, KeySharesOptions } from './key-shares.js';
 export { createDynamoClient } from './client.js';
 export type { DynamoClientOptions } from './client.js';
+export { startDynamoDbLocal } from './dynamodb-local.js';
+export type { DynamoDbLocal, DynamoDbLocalOptions } from './dynamodb-local.js';

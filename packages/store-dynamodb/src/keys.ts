@@ -12,6 +12,7 @@ export interface ItemKey {
 
 export const CONFIG_PK = 'CONFIG';
 export const REVISION_SK = 'REVISION';
+export const SIGNING_KEYS_SK = 'SIGNING_KEYS';
 export const EVENT_SK = 'EVENT';
 
 export const SK_PREFIX = {
@@ -37,6 +38,7 @@ function segment(value: string, field: string): string {
 const config = (sk: string): ItemKey => ({ pk: CONFIG_PK, sk });
 
 export const revisionKey = (): ItemKey => config(REVISION_SK);
+export const signingKeysKey = (): ItemKey => config(SIGNING_KEYS_SK);
 export const componentKey = (component: string): ItemKey => config(`${SK_PREFIX.component}${segment(component, 'component')}`);
 export const versionKey = (component: string, version: string): ItemKey => config(`${SK_PREFIX.version}${segment(component, 'component')}#${segment(version, 'version')}`);
 export const channelKey = (component: string, channel: ChannelName): ItemKey => config(`${SK_PREFIX.channel}${segment(component, 'component')}#${segment(channel, 'channel')}`);
@@ -107,6 +109,11 @@ export function eventTimeKeys(receivedAt: string, source: string, id: string): {
 export const leaseShard = (pk: string): string => `LEASES#${shardOf(pk, LEASE_SHARDS)}`;
 
 export const leaseShards = (): string[] => Array.from({ length: LEASE_SHARDS }, (_, i) => `LEASES#${i}`);
+
+/** The pending-index shard of an event partition: the lease shard's number under its own prefix. */
+export const pendingShard = (pk: string): string => leaseShard(pk).replace('LEASES#', 'PENDING#');
+
+export const pendingShards = (): string[] => Array.from({ length: LEASE_SHARDS }, (_, i) => `PENDING#${i}`);
 
 /** The key in the wire format of GetItem, UpdateItem and DeleteItem. */
 export const keyAttributes = (key: ItemKey): Record<string, AttributeValue> => ({

@@ -11,6 +11,7 @@
  *   CONFIG                                  PIN#<scope>#<subject>#<c>     Pin, its expiry in `pinExpiresAt`
  *   CONFIG                                  CUSTOMER#<id>                 Customer
  *   CONFIG                                  PROJECT#<id>                  Project
+ *   CONFIG                                  SIGNING_KEYS                  SigningKeys: HMAC keys of override tokens and chain contexts
  *   EVENT#<enc(source)>#<enc(id)>           EVENT                         EventRecord, the CloudEvent as a JSON string
  *   EVENT#<enc(source)>#<enc(id)>           DISPATCH#<c>                  DispatchRecord: the idempotency claim
  *
@@ -25,6 +26,9 @@
  *   gsi2  failed DISPATCH items also: gsi2pk `FAILED#<yyyy-mm-dd>#<s>`, same sort key (failed events of any component).
  *   gsi2  pending DISPATCH items only (sparse): gsi2pk `LEASES#<s>`, gsi2sk `<leaseUntil>`, so recovery finds claims
  *         whose router died with one small Query per shard instead of a scan.
+ *   gsi7  pending DISPATCH items only (sparse; replays' and shadows' too): gsi7pk `PENDING#<s>` (the lease shard),
+ *         gsi7sk `<claimedAt>`, removed on completion. Recovery's safety net: it finds pending claims older than a lease
+ *         whose gsi2 entry is missing (a store killed between writing an item and its index entry), without a scan.
  *   Every index key above that many writes share is sharded (SHARDS): one partition key takes about 1,000 writes/s,
  *   and a throttled index throttles the table writes behind it. Readers query every shard in parallel and merge by
  *   sort key (dispatch-query.ts). Tables written before sharding hold the same keys without `#<s>`; readers also
@@ -104,7 +108,10 @@ export const GSI5: IndexKeys = { indexName: 'gsi5', partitionKey: 'gsi5pk', sort
 /** Failed dispatches by component (sparse), in arrival order. */
 export const GSI6: IndexKeys = { indexName: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk' };
 
-export const INDEXES: readonly IndexKeys[] = [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6];
+/** Pending dispatch claims by claim time (sparse), sharded: recovery's safety net beside the lease index. */
+export const GSI7: IndexKeys = { indexName: 'gsi7', partitionKey: 'gsi7pk', sortKey: 'gsi7sk' };
+
+export const INDEXES: readonly IndexKeys[] = [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7];
 
 const stringAttribute = (name: string): AttributeDefinition => ({ AttributeName: name, AttributeType: 'S' });
 

@@ -49,7 +49,49 @@ t.test('DynamoAuditLog', async (t) => {
     assert.deepEqual(all.slice(-3), ['e0004', 'e0003', 'e0002']);
   });
 
-  t.test('refuses a cursor it did not issue', async () => {
-    await assert.rejects(log.query({ cursor: 'not-a-cursor' }), (e: unknown) => (e as { code?: string }).code === 'VR_VALIDATION');
+  t.test('refuses a cursor it did not issue, or issued for another query', async () => {
+    const refused = (e: unknown) => (e as { code?: string; field?: string }).code === 'VR_VALIDATION' && (e as { field?: string }).field === 'cursor';
+    await assert.rejects(log.query({ cursor: 'not-a-cursor' }), refused);
+    const unsigned = Buffer.from(JSON.stringify({ day: '2026-05-04', key: { pk: { S: 'CONFIG' }, sk: { S: 'x' } } })).toString('base64url');
+    await assert.rejects(log.query({ cursor: unsigned }), refused);
+    const issued = await log.query({ since: '2026-05-02T00:00:00Z', until: '2026-05-04T23:59:59Z', limit: 1 });
+    assert.ok(issued.cursor);
+    await assert.rejects(log.query({ since: '2026-05-01T00:00:00Z', until: '2026-05-04T23:59:59Z', limit: 1, cursor: issued.cursor }), refused);
+  });
+
+  t.test('a window back to 2000 reads at most 31 day partitions per page, and pages on to every entry', async () => {
+    let queries = 0;
+    const counted = new DynamoAuditLog({ client: table.client, tableName: table.tableName });
+    const handler = table.client.middlewareStack;
+    const name = 'count-audit-queries';
+    handler.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'QueryCommand') queries++;
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    t.teardown(() => {
+      handler.remove(name);
+    });
+    const query = { since: '2000-01-01T00:00:00Z', until: '2026-06-30T00:00:00Z', limit: 1000 };
+    const found: AuditEntry[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      queries = 0;
+      const page = await counted.query({ ...query, ...(cursor ? { cursor } : {}) });
+      assert.ok(queries <= 31, `page ${pages} ran ${queries} queries`);
+      found.push(...page.entries);
+      cursor = page.cursor;
+      pages++;
+      // Past the entries: stop once every one is found (walking back to 2000 would take some 300 pages).
+    } while (cursor && found.length < 64 && pages < 20);
+    assert.equal(found.length, 64);
+    assert.ok(pages > 1, 'the first page stopped at its day budget');
+  });
+
+  t.test('refuses since after until', async () => {
+    await assert.rejects(log.query({ since: '2026-05-05T00:00:00Z', until: '2026-05-01T00:00:00Z' }), (e: unknown) => (e as { field?: string }).field === 'since');
   });
 });

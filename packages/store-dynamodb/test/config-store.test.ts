@@ -212,6 +212,29 @@ t.test('DynamoRoutingConfigStore', async (t) => {
     assert.equal(await store.revision(), before + 1, 'one revision bump for the whole bulk');
   });
 
+  t.test('creates the signing keys once for every router, loads them into the snapshot, and rotates keeping the previous key', async () => {
+    const store = await freshStore();
+    const other = new DynamoRoutingConfigStore({ client: table.client, tableName });
+    const [a, b] = await Promise.all([store.ensureSigningKeys(), other.ensureSigningKeys()]);
+    assert.equal(a.current.secret, b.current.secret, 'concurrent first uses agree on one key');
+    assert.equal(Buffer.from(a.current.secret, 'base64url').length, 32);
+    assert.equal((await store.loadSnapshot()).signingKeys?.current.id, a.current.id);
+    const rotated = await store.rotateSigningKeys();
+    assert.notEqual(rotated.current.secret, a.current.secret);
+    assert.equal(rotated.previous?.secret, a.current.secret);
+    assert.ok(rotated.previous?.retiredAt);
+    const snapshot = await store.loadSnapshot();
+    assert.equal(snapshot.signingKeys?.current.id, rotated.current.id);
+    assert.equal(snapshot.signingKeys?.previous?.id, a.current.id);
+    assert.equal((await other.ensureSigningKeys()).current.id, rotated.current.id);
+  });
+
+  t.test("keeps a component's chain mode", async () => {
+    const store = await freshStore();
+    await store.putComponent(component('builds', { chain: 'resolve' }));
+    assert.equal((await store.loadSnapshot()).components.get('builds')?.component.chain, 'resolve');
+  });
+
   t.test('deleteComponent removes the component, reports whether it existed, and bumps the revision only then', async () => {
     const store = await freshStore();
     await store.putComponent(component('builds'));

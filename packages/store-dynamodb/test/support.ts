@@ -8,19 +8,39 @@ import { type EmbeddedDynamo, type EmbeddedDynamoOptions, startEmbeddedDynamo } 
 import { createTable } from '../src/schema.js';
 
 export interface TestTable {
-  dynamo: EmbeddedDynamo;
   client: DynamoDBClient;
   tableName: string;
   close(): Promise<void>;
 }
 
-/** A real dynalite with the table created, for one test file. */
+/**
+ * Which DynamoDB-compatible server the suite runs against: dynalite (embedded, the default) or, when the test
+ * script started one (test/with-dynamodb-local.ts), AWS's DynamoDB Local at this endpoint.
+ */
+export const DYNAMODB_LOCAL_ENDPOINT = process.env.VROUTER_TEST_DYNAMODB_LOCAL;
+export const STORE_UNDER_TEST: 'dynalite' | 'dynamodb-local' = DYNAMODB_LOCAL_ENDPOINT ? 'dynamodb-local' : 'dynalite';
+
+/** Generous timeouts: the servers share a loaded machine; the store's own defaults are for DynamoDB. */
+const TEST_CLIENT = { requestTimeoutMs: 10_000, maxAttempts: 3 };
+
+/** A table on a real server, for one test file: a fresh dynalite, or a fresh table on the shared DynamoDB Local. */
 export async function startTestTable(options: EmbeddedDynamoOptions = {}, tableName = 'vrouter-test'): Promise<TestTable> {
-  const dynamo = await startEmbeddedDynamo(options);
-  const client = createDynamoClient({ endpoint: dynamo.endpoint });
+  if (DYNAMODB_LOCAL_ENDPOINT) {
+    const client = createDynamoClient({ endpoint: DYNAMODB_LOCAL_ENDPOINT, ...TEST_CLIENT });
+    const name = `${tableName}-${randomUUID()}`;
+    await createTable(client, name);
+    return {
+      client,
+      tableName: name,
+      async close() {
+        client.destroy();
+      },
+    };
+  }
+  const dynamo: EmbeddedDynamo = await startEmbeddedDynamo(options);
+  const client = createDynamoClient({ endpoint: dynamo.endpoint, ...TEST_CLIENT });
   await createTable(client, tableName);
   return {
-    dynamo,
     client,
     tableName,
     async close() {

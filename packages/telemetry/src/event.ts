@@ -2,6 +2,8 @@ import { type Attributes, type Context, context, type Span, SpanKind, trace } fr
 import { CostContext, type CostLimits, costAttributes, DEFAULT_COST_LIMITS, exceededLimits, runWithCost } from './cost.js';
 import { guard } from './guard.js';
 import {
+  ATTR_CHAIN_DEPTH,
+  ATTR_CHAIN_ROOT,
   ATTR_CUSTOMER_ID,
   ATTR_DUPLICATE,
   ATTR_ERROR_TYPE,
@@ -10,6 +12,7 @@ import {
   ATTR_EVENT_SOURCE,
   ATTR_EVENT_STATUS,
   ATTR_EVENT_TYPE,
+  ATTR_OVERRIDE_SUBJECT,
   ATTR_PLAN,
   ATTR_PROJECT_ID,
   SPAN_EVENT,
@@ -110,6 +113,11 @@ export class EventTrace {
     this.#set(
       definedAttributes({ [ATTR_CUSTOMER_ID]: routing.customer, [ATTR_PROJECT_ID]: routing.project, [ATTR_PLAN]: routing.plan, [ATTR_EVENT_COMPONENTS]: routing.components }),
     );
+  }
+
+  /** Records the chain the event belongs to and the override subject it runs under, if any. */
+  chained(chain: { root: { source: string; id: string }; depth: number; overrideSubject?: string }): void {
+    this.#set(definedAttributes({ [ATTR_CHAIN_ROOT]: `${chain.root.source} ${chain.root.id}`, [ATTR_CHAIN_DEPTH]: chain.depth, [ATTR_OVERRIDE_SUBJECT]: chain.overrideSubject }));
   }
 
   /** Records the event's answer; `errorCode` (a VR_* code) for a rejected event. A rejection is the sender's error, not the router's: the span status stays unset. */

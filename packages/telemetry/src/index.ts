@@ -27,6 +27,9 @@ export {
   ATTR_PIN_SOURCE,
   ATTR_PIN_SUBJECT,
   ATTR_PLAN,
+  ATTR_OVERRIDE_SUBJECT,
+  ATTR_CHAIN_ROOT,
+  ATTR_CHAIN_DEPTH,
   ATTR_PROJECT_ID,
   ATTR_RECOVERED,
   ATTR_REPLAY_ID,
@@ -38,6 +41,7 @@ export {
   INSTRUMENTATION_SCOPE,
   METRIC_COST_CONTEXT_LOST,
   METRIC_DISPATCH_DURATION,
+  METRIC_REDELIVERIES,
   METRIC_DISPATCHES,
   SPAN_ADMIN,
   SPAN_DISPATCH,
@@ -68,7 +72,7 @@ export {
   runWithCost,
 } from './cost.js';
 export type { CostKind, CostLimits, CostMiddleware, CostMiddlewareOptions } from './cost.js';
-export { recordDispatch, recordDispatchDuration } from './metrics.js';
+export { recordDispatch, recordDispatchDuration, recordRedelivery } from './metrics.js';
 export type { DispatchMetricAttributes } from './metrics.js';
 export { traceLogFields } from './logs.js';
 export type { TraceLogFields } from './logs.js';

@@ -10,6 +10,7 @@ import {
   METRIC_COST_CONTEXT_LOST,
   METRIC_DISPATCH_DURATION,
   METRIC_DISPATCHES,
+  METRIC_REDELIVERIES,
 } from './semconv.js';
 
 interface Instruments {
@@ -17,6 +18,7 @@ interface Instruments {
   dispatches: Counter;
   duration: Histogram;
   contextLost: Counter;
+  redeliveries: Counter;
 }
 
 let instruments: Instruments | undefined;
@@ -34,6 +36,10 @@ function current(): Instruments {
     dispatches: meter.createCounter(METRIC_DISPATCHES, { description: 'Deliveries finished, by component, version, channel and outcome.', unit: '{dispatch}' }),
     duration: meter.createHistogram(METRIC_DISPATCH_DURATION, { description: 'Duration of each dispatch attempt (the call to the target).', unit: 'ms' }),
     contextLost: meter.createCounter(METRIC_COST_CONTEXT_LOST, { description: 'DynamoDB requests made outside any cost context.', unit: '{request}' }),
+    redeliveries: meter.createCounter(METRIC_REDELIVERIES, {
+      description: 'Recovered dispatches delivered again (at-least-once) because their router died after handing them to the target.',
+      unit: '{dispatch}',
+    }),
   };
   return instruments;
 }
@@ -66,4 +72,9 @@ export function recordDispatchDuration(dispatch: Pick<DispatchMetricAttributes, 
 /** Counts one DynamoDB request made outside any cost context. */
 export function countContextLost(command: string): void {
   guard('recording vrouter.cost.context_lost', () => current().contextLost.add(1, { [ATTR_COST_COMMAND]: command }), undefined);
+}
+
+/** Counts one at-least-once redelivery by recovery (the previous attempt reached the target, its outcome unrecorded). Never throws. */
+export function recordRedelivery(dispatch: Pick<DispatchMetricAttributes, 'component' | 'version'>): void {
+  guard('recording vrouter.dispatch.redeliveries', () => current().redeliveries.add(1, { [ATTR_COMPONENT]: dispatch.component, [ATTR_VERSION]: dispatch.version }), undefined);
 }

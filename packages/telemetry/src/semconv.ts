@@ -29,11 +29,17 @@ export const ATTR_VERSION = 'vrouter.version';
 export const ATTR_CHANNEL = 'vrouter.channel';
 export const ATTR_PIN_SCOPE = 'vrouter.pin.scope';
 export const ATTR_PIN_SUBJECT = 'vrouter.pin.subject';
-/** Why the version was chosen: a project, customer or plan pin, or `default` (the stable channel): core's PinSource. */
+/** Why the version was chosen: an override, the chain, a project, customer or plan pin, or `default` (stable): core's PinSource. */
 export const ATTR_PIN_SOURCE = 'vrouter.pin.source';
 export const ATTR_CUSTOMER_ID = 'vrouter.customer.id';
 export const ATTR_PROJECT_ID = 'vrouter.project.id';
 export const ATTR_PLAN = 'vrouter.plan';
+/** The subject of the override token an event (or its chain) carries; never the token. */
+export const ATTR_OVERRIDE_SUBJECT = 'vrouter.override.subject';
+/** The event that started the chain an event continues, as `<source> <id>`; on every event, a root names itself. */
+export const ATTR_CHAIN_ROOT = 'vrouter.chain.root';
+/** How many events deep in its chain an event is: 0 for the root. */
+export const ATTR_CHAIN_DEPTH = 'vrouter.chain.depth';
 
 // The event.
 export const ATTR_EVENT_ID = 'vrouter.event.id';
@@ -86,6 +92,8 @@ export const SPAN_ADMIN = 'vrouter.admin';
 export const METRIC_DISPATCHES = 'vrouter.dispatches';
 /** Histogram of each dispatch attempt's duration in milliseconds, by component and version. */
 export const METRIC_DISPATCH_DURATION = 'vrouter.dispatch.duration';
+/** Counter of recovered dispatches whose previous attempt had reached the target with no recorded outcome. */
+export const METRIC_REDELIVERIES = 'vrouter.dispatch.redeliveries';
 /** Counter of DynamoDB requests made outside any cost context, by command. */
 export const METRIC_COST_CONTEXT_LOST = 'vrouter.cost.context_lost';
 

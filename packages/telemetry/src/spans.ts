@@ -34,6 +34,9 @@ import {
   ATTR_PIN_SOURCE,
   ATTR_PIN_SUBJECT,
   ATTR_PLAN,
+  ATTR_OVERRIDE_SUBJECT,
+  ATTR_CHAIN_ROOT,
+  ATTR_CHAIN_DEPTH,
   ATTR_PROJECT_ID,
   ATTR_REPLAY_ID,
   ATTR_SHADOW,
@@ -120,6 +123,8 @@ export interface DispatchSpanInput {
   attempt: number;
   replayId?: string;
   shadow?: boolean;
+  overrideSubject?: string;
+  chain?: { root: { source: string; id: string }; depth: number };
 }
 
 /** What withDispatchSpan needs to know of an attempt's outcome. */
@@ -151,6 +156,9 @@ function dispatchAttributes(input: DispatchSpanInput): Attributes {
     [ATTR_DISPATCH_ATTEMPT]: input.attempt,
     [ATTR_REPLAY_ID]: input.replayId,
     [ATTR_SHADOW]: input.shadow,
+    [ATTR_OVERRIDE_SUBJECT]: input.overrideSubject,
+    [ATTR_CHAIN_ROOT]: input.chain ? `${input.chain.root.source} ${input.chain.root.id}` : undefined,
+    [ATTR_CHAIN_DEPTH]: input.chain?.depth,
   });
 }
 

@@ -1,5 +1,5 @@
 import type { AuditLog, EventStore, SnapshotCache } from '@vrouter/core';
-import type { AdminService, EventRouter, PayloadReferences, ReplayService } from '@vrouter/engine';
+import type { AdminService, EventRouter, OverrideService, PayloadReferences, ReplayService } from '@vrouter/engine';
 import type { Authenticator, Principal, TokenScope } from './auth.js';
 import type { RouterConfig } from './config.js';
 
@@ -26,12 +26,14 @@ export interface RouteSummary {
 }
 
 export interface AppDependencies {
-  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> & Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'publicUrl'>>;
+  config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> &
+    Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'publicUrl' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'connectionTimeoutMs'>>;
   router: EventRouter;
   admin: AdminService;
   audit: AuditLog;
   events: EventStore;
   replays: ReplayService;
+  overrides: OverrideService;
   /** Serves large ECS events by reference; absent when VROUTER_PUBLIC_URL is not set. */
   payloadReferences?: PayloadReferences;
   cache: SnapshotCache;

@@ -3,6 +3,7 @@ import { traceLogFields } from '@vrouter/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { AppDependencies, RouteSummary } from './app-deps.js';
 import { authorize } from './auth.js';
+import { clientErrorHandler, frameworkErrors } from './client-errors.js';
 import { problemFor, toVrouterError } from './problem.js';
 // OpenAPI docs and admin rate limits (see the delimited block in buildApp).
 import { registerDocs } from './openapi/document.js';
@@ -11,6 +12,7 @@ import { addSchemas, validatorCompiler } from './validation.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventListRoutes } from './routes/event-list.js';
 import { eventRoutes } from './routes/events.js';
+import { overrideRoutes } from './routes/overrides.js';
 import { replayRoutes } from './routes/replays.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { payloadRoutes } from './routes/payloads.js';
@@ -20,9 +22,29 @@ import { uiRoutes } from './ui.js';
 
 const CLOUDEVENTS_TYPES = ['application/cloudevents+json', 'application/cloudevents-batch+json'];
 
+/** Retry-After on a 503 VR_STORE_UNAVAILABLE, in seconds. */
+const STORE_RETRY_AFTER_SECONDS = '1';
+
+/** Server timeouts when the configuration leaves them out (see loadConfig for the variables). */
+const TIMEOUT_DEFAULTS = { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5000, connectionTimeoutMs: 300_000 };
+
 /** Builds the HTTP app without listening, so tests can inject() or listen on a port of their choosing. */
 export function buildApp(deps: AppDependencies): FastifyInstance {
+  const timeouts = { ...TIMEOUT_DEFAULTS, ...deps.config };
   const app = Fastify({
+    // Slow clients: a request must arrive whole within requestTimeout and its headers within headersTimeout (what
+    // cuts off a slow-loris client), an idle keep-alive socket closes after keepAliveTimeout and a silent one after
+    // connectionTimeout. Node checks the first two every connectionsCheckingInterval, so that bounds the cut-off too.
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    connectionTimeout: timeouts.connectionTimeoutMs,
+    http: {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.headersTimeoutMs / 4))),
+    },
+    clientErrorHandler,
+    frameworkErrors,
     bodyLimit: deps.config.maxBodyBytes,
     // mixin: every log line carries the active span's trace_id and span_id.
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization'], mixin: traceLogFields },
@@ -53,6 +75,8 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     const problem = problemFor(vrError, request.url, request.id);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    // The store is unreachable: nothing was acknowledged, and a retry in a moment is the right move.
+    if (vrError.code === 'VR_STORE_UNAVAILABLE') reply.header('retry-after', STORE_RETRY_AFTER_SECONDS);
     return reply.code(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -78,6 +102,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
   app.register(adminRoutes, deps);
   app.register(eventListRoutes, deps);
   app.register(replayRoutes, deps);
+  app.register(overrideRoutes, deps);
   app.register(shadowRoutes, deps);
   app.register(payloadRoutes, deps);
   app.register(uiRoutes, { traceUrlTemplate: deps.config.traceUrlTemplate });

@@ -5,6 +5,8 @@ export { TOKEN_SCOPES };
 export type { TokenScope };
 
 export interface Principal {
+  /** The token's identity: the hex SHA-256 of the token; what rate limits count by. */
+  id: string;
   name: string;
   scopes: ReadonlySet<TokenScope>;
 }
@@ -33,9 +35,10 @@ export class TokenAuthenticator implements Authenticator {
 
   async authenticate(token: string): Promise<Principal | null> {
     const hash = digest(token);
-    if (this.bootstrap && timingSafeEqual(hash, this.bootstrap)) return { name: 'admin', scopes: new Set(TOKEN_SCOPES) };
-    const record = this.cache?.current().tokensByHash.get(hash.toString('hex'));
-    return record ? { name: record.name, scopes: new Set(record.scopes) } : null;
+    const id = hash.toString('hex');
+    if (this.bootstrap && timingSafeEqual(hash, this.bootstrap)) return { id, name: 'admin', scopes: new Set(TOKEN_SCOPES) };
+    const record = this.cache?.current().tokensByHash.get(id);
+    return record ? { id, name: record.name, scopes: new Set(record.scopes) } : null;
   }
 }
 

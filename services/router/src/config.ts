@@ -1,3 +1,4 @@
+import { AddressPolicy } from '@vrouter/core';
 import type { EventBridgePaths } from './bus/eventbridge.js';
 
 /** Configuration, parsed once from the environment. Every failure names the variable. */
@@ -19,13 +20,27 @@ export interface RouterConfig {
   versionConcurrency: number;
   dispatchTimeoutMs: number;
   sweepIntervalMs: number;
-  /** The recovery sweep's longest wait while it finds nothing and this router takes no claims. */
+  /** The recovery sweep's (and its safety net's) longest wait while they find nothing and this router takes no claims. */
   sweepMaxIntervalMs: number;
+  /** How often a held claim's lease is renewed; see deliveryTiming for how it relates to the lease and the store. */
+  heartbeatMs: number;
+  /** How long a router keeps retrying an outcome write the store fails, holding the lease meanwhile. */
+  outcomeRetryMs: number;
+  /** How often recovery's safety net looks for pending claims missing from the lease index; 0: never. */
+  safetyNetIntervalMs: number;
+  /** DynamoDB: per-attempt request (answer) timeout, connection timeout, and SDK attempts per call. */
+  storeTimeoutMs: number;
+  storeConnectTimeoutMs: number;
+  storeMaxAttempts: number;
   /** An event costing more DynamoDB requests than this is logged as a warning; 0: never. */
   costMaxDynamodbRequests: number;
   /** An event costing more dispatch attempts than this is logged as a warning; 0: never. */
   costMaxDispatchAttempts: number;
   experimentalPinTtlHours: number;
+  /** The longest a per-event override token may last. */
+  overrideMaxTtlSeconds: number;
+  /** How long a rotated-out signing key still verifies override tokens and chain contexts. */
+  signingKeyGraceSeconds: number;
   replayPollIntervalMs: number;
   /** The replay poll's longest wait while it finds no job to pick up. */
   replayPollMaxIntervalMs: number;
@@ -38,6 +53,18 @@ export interface RouterConfig {
   adminRateLimitPerMinute: number;
   /** Links event traces on the web page: a URL with `{traceId}` in it. */
   traceUrlTemplate: string | undefined;
+  /** CIDRs and host names HTTP targets may reach although private, loopback or plain http (VROUTER_HTTP_TARGET_ALLOW). */
+  httpTargetAllow: string[];
+  /** Events per POST /v1/events at most; a larger batch is refused whole. */
+  maxBatch: number;
+  /** Whole request (headers and body) received within this, else 408. */
+  requestTimeoutMs: number;
+  /** Request headers received within this, else 408: what cuts off a slow-loris client. */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** A connection with no traffic either way for this long is closed (it also bounds a silent `?wait=true`). */
+  connectionTimeoutMs: number;
   // --- Event bus: SQS worker, EventBridge mapping, admin token from Secrets Manager / SSM ---
   /** `vrouter serve` also consumes this queue when set (VROUTER_SQS_QUEUE_URL or --sqs-queue-url). */
   sqsQueueUrl: string | undefined;
@@ -150,6 +177,64 @@ function publicUrl(raw: string | undefined): string | undefined {
   }
 }
 
+/**
+ * The longest one store call can take before it fails: every SDK attempt may spend its connection and its request
+ * timeout. Ingest and admin calls answer 503 after at most this long while the store is unreachable.
+ */
+export function storeCallBoundMs(config: Pick<RouterConfig, 'storeTimeoutMs' | 'storeConnectTimeoutMs' | 'storeMaxAttempts'>): number {
+  return (config.storeTimeoutMs + config.storeConnectTimeoutMs) * config.storeMaxAttempts;
+}
+
+/**
+ * The delivery timing rule (README, "Delivery guarantees"): a renewal sent at the heartbeat must land before the
+ * lease ends even when the store answers only at its timeout, so a live router never loses a claim it holds:
+ *   heartbeat + store call bound < lease.
+ * Recovery confirms an expired claim over `heartbeat + store call bound` (a live holder renews within that once the
+ * store answers again), so a takeover needs the lease to end plus that confirmation plus up to two sweeps.
+ * Throws ConfigError naming the variables when the rule is broken.
+ */
+export function checkDeliveryTiming(config: RouterConfig): void {
+  const store = storeCallBoundMs(config);
+  if (config.heartbeatMs + store >= config.leaseMs) {
+    throw new ConfigError(
+      'VROUTER_LEASE_HEARTBEAT_MS',
+      `${config.heartbeatMs} ms plus the store call bound of ${store} ms ((VROUTER_STORE_TIMEOUT_MS + VROUTER_STORE_CONNECT_TIMEOUT_MS) × VROUTER_STORE_MAX_ATTEMPTS) must be below VROUTER_LEASE_MS (${config.leaseMs} ms), so a lease is renewed before it ends.`,
+    );
+  }
+  if (config.safetyNetIntervalMs > 0 && config.safetyNetIntervalMs < config.sweepIntervalMs) {
+    throw new ConfigError(
+      'VROUTER_SAFETY_NET_INTERVAL_MS',
+      `must be 0 or at least VROUTER_SWEEP_INTERVAL_MS (${config.sweepIntervalMs} ms): it is the slow pass beside the sweep.`,
+    );
+  }
+}
+
+/** Comma-separated CIDRs and host names; each entry is checked now, so a typo fails at startup, not at dispatch. */
+function httpTargetAllow(raw: string | undefined): string[] {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  try {
+    new AddressPolicy(entries);
+  } catch (error) {
+    throw new ConfigError('VROUTER_HTTP_TARGET_ALLOW', error instanceof Error ? error.message : String(error));
+  }
+  return entries;
+}
+
+function serverTimeouts(env: Env) {
+  const requestTimeoutMs = integer(env, 'VROUTER_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  const headersTimeoutMs = integer(env, 'VROUTER_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('VROUTER_HEADERS_TIMEOUT_MS', `must not exceed VROUTER_REQUEST_TIMEOUT_MS (${requestTimeoutMs}).`);
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'VROUTER_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 3_600_000),
+    connectionTimeoutMs: integer(env, 'VROUTER_CONNECTION_TIMEOUT_MS', 300_000, 1000, 3_600_000),
+  };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads the router's settings; AWS settings (region, credentials, endpoints) stay with the SDK's own chain. */
@@ -162,14 +247,15 @@ export function loadConfig(env: Env = process.env): RouterConfig {
   if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName)) throw new ConfigError('VROUTER_TABLE', 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -).');
   const logLevel = env.VROUTER_LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('VROUTER_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
-  return {
+  const leaseMs = integer(env, 'VROUTER_LEASE_MS', 30_000, 1000, 3_600_000);
+  const config: RouterConfig = {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65_535),
     tableName,
     adminToken,
     maxBodyBytes: integer(env, 'VROUTER_MAX_BODY_BYTES', 256 * 1024, 1024, 6 * 1024 * 1024),
     pollIntervalMs: integer(env, 'VROUTER_POLL_INTERVAL_MS', 1000, 50, 60_000),
-    leaseMs: integer(env, 'VROUTER_LEASE_MS', 30_000, 1000, 3_600_000),
+    leaseMs,
     maxResponseBytes: integer(env, 'VROUTER_MAX_RESPONSE_BYTES', 4096, 0, 350_000),
     retentionSeconds: integer(env, 'VROUTER_RETENTION_SECONDS', 7 * 24 * 3600, 60, 365 * 24 * 3600),
     logLevel,
@@ -182,6 +268,13 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     sweepIntervalMs,
     // Idle routers back off to 60 intervals (5 min by default): the fleet's idle reads stay near the revision poll's.
     sweepMaxIntervalMs: integer(env, 'VROUTER_SWEEP_MAX_INTERVAL_MS', sweepIntervalMs * 60, sweepIntervalMs, 24 * 3_600_000),
+    heartbeatMs: integer(env, 'VROUTER_LEASE_HEARTBEAT_MS', Math.floor(leaseMs / 3), 50, 3_600_000),
+    outcomeRetryMs: integer(env, 'VROUTER_OUTCOME_RETRY_MS', 60_000, 0, 3_600_000),
+    // By default a minute, and never more often than the sweep it backs up.
+    safetyNetIntervalMs: integer(env, 'VROUTER_SAFETY_NET_INTERVAL_MS', Math.max(60_000, sweepIntervalMs), 0, 86_400_000),
+    storeTimeoutMs: integer(env, 'VROUTER_STORE_TIMEOUT_MS', 500, 50, 60_000),
+    storeConnectTimeoutMs: integer(env, 'VROUTER_STORE_CONNECT_TIMEOUT_MS', 500, 50, 60_000),
+    storeMaxAttempts: integer(env, 'VROUTER_STORE_MAX_ATTEMPTS', 2, 1, 10),
     costMaxDynamodbRequests: integer(env, 'VROUTER_COST_MAX_DYNAMODB_REQUESTS', 5, 0, 1_000_000),
     costMaxDispatchAttempts: integer(env, 'VROUTER_COST_MAX_DISPATCH_ATTEMPTS', 5, 0, 1_000_000),
     webhookUrls: webhookUrls(env.VROUTER_WEBHOOK_URLS),
@@ -192,8 +285,15 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     replayPollMaxIntervalMs: integer(env, 'VROUTER_REPLAY_POLL_MAX_INTERVAL_MS', replayPollIntervalMs * 60, replayPollIntervalMs, 24 * 3_600_000),
     replayLeaseMs: integer(env, 'VROUTER_REPLAY_LEASE_MS', 30_000, 500, 3_600_000),
     experimentalPinTtlHours: integer(env, 'VROUTER_EXPERIMENTAL_PIN_TTL_HOURS', 7 * 24, 1, 365 * 24),
+    overrideMaxTtlSeconds: integer(env, 'VROUTER_OVERRIDE_MAX_TTL_SECONDS', 7 * 86_400, 1, 365 * 86_400),
+    signingKeyGraceSeconds: integer(env, 'VROUTER_SIGNING_KEY_GRACE_SECONDS', 86_400, 0, 365 * 86_400),
     adminRateLimitPerMinute: integer(env, 'VROUTER_ADMIN_RATE_LIMIT', 600, 1, 1_000_000),
     traceUrlTemplate: traceUrlTemplate(env.VROUTER_TRACE_URL_TEMPLATE),
+    httpTargetAllow: httpTargetAllow(env.VROUTER_HTTP_TARGET_ALLOW),
+    maxBatch: integer(env, 'VROUTER_MAX_BATCH', 500, 1, 10_000),
+    ...serverTimeouts(env),
     ...busConfig(env),
   };
+  checkDeliveryTiming(config);
+  return config;
 }

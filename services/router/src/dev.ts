@@ -5,11 +5,14 @@ import { createDynamoClient, createTable } from '@vrouter/store-dynamodb';
 import { withAdminSpan } from '@vrouter/telemetry';
 import type { RouterConfig } from './config.js';
 import { loadDevDependencies } from './dev-dependencies.js';
+import { storeClientOptions } from './ingest-runtime.js';
 import { createRuntime } from './runtime.js';
 import { EXAMPLE_FUNCTIONS, seedExample } from './seed.js';
 import { tour } from './tour.js';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** What dev mode adds to VROUTER_HTTP_TARGET_ALLOW: targets on this machine. */
+export const DEV_HTTP_TARGET_ALLOW = ['127.0.0.0/8', '::1/128', 'localhost'];
 
 async function adminToken(config: RouterConfig, dataDir: string): Promise<string> {
   if (config.adminToken) return config.adminToken;
@@ -42,16 +45,20 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
     throw new Error(`Could not open the embedded store in ${dataDir} (is another vrouter dev running?): ${error instanceof Error ? error.message : error}`);
   });
   const lambda = new LocalLambdaServer({ port: options.lambdaPort ?? 0 });
-  for (const f of EXAMPLE_FUNCTIONS) lambda.register(f.functionName, f.qualifier, exampleHandler(f.component, f.version));
+  // The example emits follow-up events through this router once it listens (release.requested with data.followUp).
+  let emit: ((event: Record<string, unknown>) => Promise<unknown>) | undefined;
+  const emitter = { emit: (event: Record<string, unknown>) => (emit ? emit(event) : Promise.resolve()) };
+  for (const f of EXAMPLE_FUNCTIONS) lambda.register(f.functionName, f.qualifier, exampleHandler(f.component, f.version, emitter));
   const closers: (() => Promise<void>)[] = [() => store.close()];
   try {
     const { url: lambdaUrl } = await lambda.start();
     closers.unshift(() => lambda.stop());
-    const dynamo = createDynamoClient({ endpoint: store.endpoint });
+    const dynamo = createDynamoClient({ endpoint: store.endpoint, ...storeClientOptions(config) });
     await createTable(dynamo, config.tableName);
     const token = await adminToken(config, dataDir);
     const runtime = await createRuntime({
-      config: { ...config, adminToken: token },
+      // Dev mode's targets run on this machine: loopback is allowed on top of whatever the configuration allows.
+      config: { ...config, adminToken: token, httpTargetAllow: [...DEV_HTTP_TARGET_ALLOW, ...config.httpTargetAllow] },
       dynamo,
       lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS },
     });
@@ -59,6 +66,8 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
     const seeded = await withAdminSpan('seed', {}, () => seedExample(runtime.admin));
     const address = await runtime.app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
+    emit = (event) =>
+      fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(event) });
     for (const line of tour({ url, token, seeded, dataDir, dynamoEndpoint: store.endpoint, lambdaEndpoint: lambdaUrl })) print(line);
     return {
       url,

@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
-import { SnapshotCache } from '@vrouter/core';
-import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
-import { ClaimSweeper, type DeadLetter, DispatchRunner, EventRouter, type Logger, PayloadReferences, ServedTracker } from '@vrouter/engine';
+import { AddressPolicy, SnapshotCache } from '@vrouter/core';
+import { DispatcherRegistry, EcsDispatcher, type EcsDispatcherOptions, type HostResolver, HttpDispatcher, LambdaDispatcher } from '@vrouter/dispatch';
+import { ClaimSweeper, type DeadLetter, DispatchRunner, EventRouter, Keyring, type Logger, PayloadReferences, ResponseRecording, ServedTracker } from '@vrouter/engine';
 import { createDynamoClient, DynamoEventStore, DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
 import { inBackground } from '@vrouter/telemetry';
-import type { RouterConfig } from './config.js';
+import { type RouterConfig, storeCallBoundMs } from './config.js';
 import { SqsDeadLetters } from './dead-letters.js';
 import { reportContextLost, trackDynamoCost } from './telemetry/cost.js';
 import { flushTelemetry } from './telemetry/flush.js';
 
 /**
- * The key that signs event-list cursors: every router of a deployment must derive the same one, because a replay
+ * The key that signs event-list and audit cursors: every router of a deployment must derive the same one, because a replay
  * job saves a cursor and any router may resume it. From VROUTER_PAYLOAD_SECRET, else the admin token; without
  * either the store picks a random key and cursors work only on the router that issued them.
  */
-function cursorKey(config: RouterConfig): Buffer | undefined {
+export function cursorKey(config: RouterConfig): Buffer | undefined {
   const secret = config.payloadSecret ?? config.adminToken;
   return secret ? createHash('sha256').update(`vrouter-cursor:${secret}`).digest() : undefined;
 }
@@ -31,6 +31,10 @@ export interface IngestRuntimeOptions {
   lambda?: LambdaClientConfig;
   /** ECS client settings; by default the SDK's standard chain (AWS_ENDPOINT_URL_ECS and so on). */
   ecs?: EcsDispatcherOptions['clientConfig'];
+  /** Which addresses HTTP targets may reach; default: VROUTER_HTTP_TARGET_ALLOW, without the router's own port. */
+  httpTargets?: AddressPolicy;
+  /** Resolves HTTP target host names (default: the system resolver); every address it answers is checked. */
+  resolveHost?: HostResolver;
 }
 
 /** What routing an event needs, and nothing else: what a Lambda handler runs on, and what the HTTP host builds on. */
@@ -42,6 +46,8 @@ export interface IngestRuntime {
   runner: DispatchRunner;
   router: EventRouter;
   sweeper: ClaimSweeper;
+  /** The deployment's signing keys for override tokens and chain contexts. */
+  keyring: Keyring;
   /** Signs references for ECS events too large to pass inline; absent when VROUTER_PUBLIC_URL is not set. */
   payloadReferences?: PayloadReferences;
   costLimits: { dynamodbRequests: number; dispatchAttempts: number };
@@ -58,7 +64,7 @@ export interface IngestRuntime {
  */
 export async function createIngestRuntime(options: IngestRuntimeOptions): Promise<IngestRuntime> {
   const { config, logger } = options;
-  const dynamo = options.dynamo ?? createDynamoClient();
+  const dynamo = options.dynamo ?? createDynamoClient(storeClientOptions(config));
   trackDynamoCost(dynamo);
   const configStore = new DynamoRoutingConfigStore({ client: dynamo, tableName: config.tableName });
   const eventStore = new DynamoEventStore({ client: dynamo, tableName: config.tableName, retentionSeconds: config.retentionSeconds, cursorKey: cursorKey(config) });
@@ -79,9 +85,13 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
       timeoutMs: config.dispatchTimeoutMs,
       ...(payloadReferences ? { payloadReference: payloadReferences.reference } : {}),
     }),
-    http: new HttpDispatcher({ maxResponseBytes: config.maxResponseBytes }),
+    http: new HttpDispatcher({
+      maxResponseBytes: config.maxResponseBytes,
+      addressPolicy: options.httpTargets ?? new AddressPolicy(config.httpTargetAllow),
+      ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
+    }),
   });
-  const dispatcher = new ServedTracker(registry, configStore, cache, logger);
+  const dispatcher = new ResponseRecording(new ServedTracker(registry, configStore, cache, logger), cache);
   const deadLetters = config.deadLetterQueueUrl ? new SqsDeadLetters(config.deadLetterQueueUrl, logger) : undefined;
   const runner = new DispatchRunner({
     ...(deadLetters ? { onFailed: (letter: DeadLetter) => deadLetters.send(letter) } : {}),
@@ -89,9 +99,12 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
     dispatcher,
     retry: { maxAttempts: config.maxAttempts, baseDelayMs: config.retryBaseMs, maxDelayMs: config.retryMaxMs },
     leaseMs: config.leaseMs,
+    heartbeatMs: config.heartbeatMs,
+    outcomeRetryMs: config.outcomeRetryMs,
     defaultConcurrency: config.versionConcurrency,
     logger,
   });
+  const keyring = new Keyring({ cache, config: configStore, graceMs: config.signingKeyGraceSeconds * 1000 });
   const sweeper = new ClaimSweeper({
     events: eventStore,
     cache,
@@ -99,11 +112,19 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
     leaseMs: config.leaseMs,
     intervalMs: config.sweepIntervalMs,
     maxIntervalMs: config.sweepMaxIntervalMs,
+    // A live holder renews within a heartbeat and one store call once the store answers again.
+    confirmMs: config.heartbeatMs + storeCallBoundMs(config),
+    safetyNetIntervalMs: config.safetyNetIntervalMs,
     logger,
     costLimits,
   });
   // A claim taken here means traffic flows: the sweep stops backing off.
-  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, onClaimed: () => sweeper.wake() });
+  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, keyring, maxBatch: config.maxBatch, onClaimed: () => sweeper.wake() });
+  // Every dispatch signs a chain context: load (or create) the keys now, so the first event does not pay for them.
+  // A store that is down at boot only defers this to the first event.
+  await inBackground('signing-keys', () => keyring.keys()).catch((error: unknown) => {
+    logger.warn({ err: error }, 'could not load the signing keys at start; the first event that needs them will retry');
+  });
   sweeper.start();
   const beginShutdown = async () => {
     await sweeper.stop();
@@ -117,6 +138,7 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
     runner,
     router,
     sweeper,
+    keyring,
     ...(payloadReferences ? { payloadReferences } : {}),
     costLimits,
     beginShutdown,
@@ -132,4 +154,9 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
       await flushTelemetry();
     },
   };
+}
+
+/** The DynamoDB client settings of the configuration: its timeouts and attempts per call. */
+export function storeClientOptions(config: RouterConfig): { requestTimeoutMs: number; connectionTimeoutMs: number; maxAttempts: number } {
+  return { requestTimeoutMs: config.storeTimeoutMs, connectionTimeoutMs: config.storeConnectTimeoutMs, maxAttempts: config.storeMaxAttempts };
 }

@@ -19,13 +19,14 @@ export interface Problem {
 
 export function problemFor(error: VrouterError, instance?: string, requestId?: string): Problem {
   return {
+    // Details first: one of theirs (e.g. a store's own `code`) must never replace the stable fields below.
+    ...(error.details ?? {}),
     type: `urn:vrouter:error:${error.code}`,
     title: ERROR_CODES[error.code],
     status: STATUS_BY_CODE[error.code],
     detail: error.message,
     code: error.code,
     ...(error.field ? { field: error.field } : {}),
-    ...(error.details ?? {}),
     ...(instance ? { instance } : {}),
     ...(requestId ? { requestId } : {}),
   };

@@ -1,15 +1,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
-import type { SnapshotCache } from '@vrouter/core';
-import type { EcsDispatcherOptions } from '@vrouter/dispatch';
-import { AdminService, type ClaimSweeper, type DispatchRunner, type EventRouter, type Logger, NO_NOTIFIER, ReplayRunner, ReplayService } from '@vrouter/engine';
+import { AddressPolicy, type SnapshotCache } from '@vrouter/core';
+import type { EcsDispatcherOptions, HostResolver } from '@vrouter/dispatch';
+import { AdminService, type ClaimSweeper, type DispatchRunner, type EventRouter, type Logger, NO_NOTIFIER, OverrideService, ReplayRunner, ReplayService } from '@vrouter/engine';
 import { DynamoAuditLog, type DynamoEventStore, DynamoReplayStore, type DynamoRoutingConfigStore } from '@vrouter/store-dynamodb';
 import { inBackground } from '@vrouter/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { type Authenticator, TokenAuthenticator } from './auth.js';
 import { ConfigError, type RouterConfig } from './config.js';
-import { createIngestRuntime } from './ingest-runtime.js';
+import { createIngestRuntime, cursorKey } from './ingest-runtime.js';
 import { WebhookNotifier } from './notify/webhooks.js';
 
 export interface RuntimeOptions {
@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   /** ECS client settings; by default the SDK's standard chain (AWS_ENDPOINT_URL_ECS and so on). */
   ecs?: EcsDispatcherOptions['clientConfig'];
   authenticator?: Authenticator;
+  /** Resolves HTTP target host names (default: the system resolver); every address it answers is checked. */
+  resolveHost?: HostResolver;
 }
 
 export interface Runtime {
@@ -50,9 +52,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     warn: (object, message) => app?.log.warn(object, message),
     error: (object, message) => app?.log.error(object, message),
   };
+  // The router's own port is off limits for targets on this host, allowed or not: the router would call itself.
+  const httpTargets = new AddressPolicy(config.httpTargetAllow, () => {
+    const address = app?.server.address();
+    return typeof address === 'object' && address !== null ? [address.port] : config.port === 0 ? [] : [config.port];
+  });
   const ingest = await createIngestRuntime({
     config,
     logger,
+    httpTargets,
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
     ...(options.dynamo ? { dynamo: options.dynamo } : {}),
     ...(options.lambda ? { lambda: options.lambda } : {}),
     ...(options.ecs ? { ecs: options.ecs } : {}),
@@ -74,9 +83,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Its poll is background work: untraced, and its requests are not "context lost".
     inBackground('replay-poll', () => replayRunner.start());
     const replays = new ReplayService(replayStore, eventStore, cache, replayRunner, config.retentionSeconds);
-    const audit = new DynamoAuditLog({ client: ingest.dynamo, tableName: config.tableName });
+    const audit = new DynamoAuditLog({ client: ingest.dynamo, tableName: config.tableName, cursorKey: cursorKey(config) });
     const notifier = config.webhookUrls.length > 0 ? new WebhookNotifier({ urls: config.webhookUrls, logger }) : NO_NOTIFIER;
-    const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000 }, notifier);
+    const overrides = new OverrideService({
+      keyring: ingest.keyring,
+      store: configStore,
+      cache,
+      audit,
+      maxTtlSeconds: config.overrideMaxTtlSeconds,
+      graceSeconds: config.signingKeyGraceSeconds,
+    });
+    const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000, httpTargets }, notifier);
     app = buildApp({
       config,
       router,
@@ -84,6 +101,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       audit,
       events: eventStore,
       replays,
+      overrides,
       ...(payloadReferences ? { payloadReferences } : {}),
       cache,
       authenticator,

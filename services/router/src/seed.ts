@@ -23,7 +23,8 @@ export async function seedExample(admin: AdminService): Promise<boolean> {
   await admin.putComponent('builder', { description: 'Builds projects (example, invoked asynchronously).', subscriptions: ['build.*'] }, ctx);
   for (const f of EXAMPLE_FUNCTIONS) {
     const invocationType = f.component === 'builder' ? 'Event' : 'RequestResponse';
-    await admin.putVersion(f.component, f.version, { target: { kind: 'lambda', functionName: f.functionName, qualifier: f.qualifier, invocationType } }, ctx);
+    // The examples' answers say which version handled the event: worth showing on the tour's first lookup.
+    await admin.putVersion(f.component, f.version, { target: { kind: 'lambda', functionName: f.functionName, qualifier: f.qualifier, invocationType }, recordResponse: true }, ctx);
   }
   await admin.setChannel(EXAMPLE_COMPONENT, 'stable', { version: 'v1' }, ctx);
   await admin.setChannel(EXAMPLE_COMPONENT, 'beta', { version: 'v2' }, ctx);

@@ -1,5 +1,6 @@
 import { createDynamoClient, createTable } from '@vrouter/store-dynamodb';
 import type { RouterConfig } from './config.js';
+import { storeClientOptions } from './ingest-runtime.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { resolveAdminToken } from './secrets.js';
 import { SqsWorker } from './sqs/worker.js';
@@ -41,7 +42,7 @@ export async function startServe(config: RouterConfig): Promise<Runtime> {
 
 /** Creates the table and its indexes in whatever DynamoDB the configuration points at; a no-op when it exists. */
 export async function createTableCommand(config: RouterConfig): Promise<void> {
-  const client = createDynamoClient();
+  const client = createDynamoClient(storeClientOptions(config));
   try {
     await createTable(client, config.tableName);
   } finally {

@@ -26,6 +26,15 @@ t.test('EventBridge → CloudEvent', async (t) => {
     assert.equal(parseCloudEvent(event).type, 'build.finished');
   });
 
+  t.test('carries a chain context and an override token from the detail as the event attributes', async () => {
+    const envelope = fixture('eventbridge-custom-event.json');
+    const detail = { ...(envelope.detail as Record<string, unknown>), vroutercontext: 'vrc1.a.b', vrouteroverride: 'vro1.c.d', other: 1 };
+    const event = eventBridgeToCloudEvent({ ...envelope, detail });
+    assert.equal(event.vroutercontext, 'vrc1.a.b');
+    assert.equal(event.vrouteroverride, 'vro1.c.d');
+    assert.equal(eventBridgeToCloudEvent({ ...envelope, detail: { vroutercontext: 42 } }).vroutercontext, undefined, 'only strings');
+  });
+
   t.test('leaves out routing attributes the paths do not find (ingest then asks for a customer)', async () => {
     const event = eventBridgeToCloudEvent(fixture('eventbridge-scheduled-event.json'));
     assert.equal(event.type, 'Scheduled Event');

@@ -6,14 +6,14 @@ import type { IngestResult } from '@vrouter/engine';
 
 /** An ingest that answers one scripted result (or throws), recording what it was given. */
 function scripted(answer: IngestResult['status'] | ErrorCode | Error) {
-  const calls: { inputs: unknown[]; options: { traceparent?: string; bodyBytes?: number } }[] = [];
+  const calls: { inputs: unknown[]; options: { traceparent?: string; bodyBytes?: number; context?: { context: string; field: string } } }[] = [];
   let released = false;
   return {
     calls,
     get released() {
       return released;
     },
-    async ingest(inputs: unknown[], options: { traceparent?: string; bodyBytes?: number } = {}) {
+    async ingest(inputs: unknown[], options: { traceparent?: string; bodyBytes?: number; context?: { context: string; field: string } } = {}) {
       calls.push({ inputs, options });
       if (answer instanceof Error) throw answer;
       const result: IngestResult =
@@ -69,6 +69,12 @@ t.test('bus message outcomes', async (t) => {
     const body = JSON.stringify({ specversion: '1.0', data: 'é'.repeat(60) });
     assert.ok(body.length <= 150 && Buffer.byteLength(body) > 150);
     assert.equal((decodeBody(body, { maxBytes: 150 }) as MessageOutcome).kind, 'poison');
+  });
+
+  t.test('hands ingest the chain context of the message attribute, naming where it came from', async () => {
+    const router = scripted('accepted');
+    await processMessage(router, JSON.stringify({ specversion: '1.0', id: 'c-1', source: '/s', type: 't', customerid: 'acme' }), { context: 'vrc1.a.b' });
+    assert.deepEqual(router.calls[0]?.options.context, { context: 'vrc1.a.b', field: 'messageAttributes.vroutercontext' });
   });
 
   t.test('hands ingest the mapped EventBridge event, the body size and the traceparent', async () => {

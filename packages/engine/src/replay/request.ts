@@ -35,8 +35,10 @@ export function parseReplayRequest(input: unknown, snapshot: RoutingSnapshot, re
     ...(f.version !== undefined ? { version: assertVersionName(f.version, 'filter.version') } : {}),
   };
   let target: ReplayRequest['target'] = 'current';
-  if (body.target !== undefined && body.target !== 'current') {
-    if (!isRecord(body.target)) throw new ValidationError('target', 'target must be "current" or { "version": "..." }.');
+  if (body.target === 'original') {
+    target = 'original';
+  } else if (body.target !== undefined && body.target !== 'current') {
+    if (!isRecord(body.target)) throw new ValidationError('target', 'target must be "current", "original" or { "version": "..." }.');
     const t: Body = only(body.target, ['version'], 'target.');
     target = { version: assertVersionName(t.version, 'target.version') };
   }

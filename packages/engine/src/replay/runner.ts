@@ -219,6 +219,9 @@ export class ReplayRunner {
     if (job.request.target === 'current') {
       const decision = resolveVersion(snapshot, original.component, { customer: original.customer, project: original.project, plan: original.plan });
       if (decision.resolved) route = { version: decision.version, channel: decision.channel, pin: decision.pin, pinSource: decision.source };
+    } else if (job.request.target === 'original') {
+      // Where it went the first time, however pins have moved since: "was it the code or the data?"
+      if (original.version !== null) route = { version: original.version, channel: original.channel, pin: original.pin, pinSource: original.pinSource };
     } else {
       route = { version: job.request.target.version, channel: null, pin: null, pinSource: null };
     }
@@ -255,6 +258,8 @@ export class ReplayRunner {
           target: target.target,
           event: stored.event.event,
           replayId: job.id,
+          ...(stored.event.context !== undefined ? { context: stored.event.context } : {}),
+          chain: stored.event.chain ?? { root: { source: original.source, id: original.id }, depth: 0 },
           routing: { customer: original.customer, project: original.project, plan: original.plan },
           parent: trace.context,
           ...(target.maxConcurrency ? { maxConcurrency: target.maxConcurrency } : {}),

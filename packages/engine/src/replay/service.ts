@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DispatchRecord, type EventStore, NotFoundError, type ReplayJob, type ReplayStore, type SnapshotCache, VrouterError } from '@vrouter/core';
+import { type DispatchRecord, type EventStore, NotFoundError, type ReplayJob, type ReplayStore, resolveVersion, type SnapshotCache, VrouterError } from '@vrouter/core';
 import { parseReplayRequest } from './request.js';
 import type { ReplayRunner } from './runner.js';
 import { countSelection } from './selection.js';
@@ -38,7 +38,8 @@ export class ReplayService {
     state: ReplayJob['state'];
     dryRun: boolean;
     matched?: number;
-    sample?: Pick<DispatchRecord, 'source' | 'id' | 'component' | 'version' | 'status' | 'customer' | 'receivedAt'>[];
+    /** `version`: where the event went first; `currentVersion`: where it would be routed now (null: nowhere). */
+    sample?: (Pick<DispatchRecord, 'source' | 'id' | 'component' | 'version' | 'status' | 'customer' | 'receivedAt'> & { currentVersion: string | null })[];
   }> {
     const request = parseReplayRequest(input, this.cache.current(), this.retentionSeconds);
     const now = new Date().toISOString();
@@ -55,15 +56,11 @@ export class ReplayService {
     if (request.dryRun) {
       const { matched, sample } = await countSelection(this.events, request, SAMPLE_SIZE);
       await this.jobs.createJob({ ...job, state: 'completed', counted: true, counts: { ...job.counts, matched } });
-      const shown = sample.map(({ source, id: eventId, component, version, status, customer, receivedAt }) => ({
-        source,
-        id: eventId,
-        component,
-        version,
-        status,
-        customer,
-        receivedAt,
-      }));
+      const snapshot = this.cache.current();
+      const shown = sample.map(({ source, id: eventId, component, version, status, customer, project, plan, receivedAt }) => {
+        const now = resolveVersion(snapshot, component, { customer, project, plan });
+        return { source, id: eventId, component, version, currentVersion: now.resolved ? now.version : null, status, customer, receivedAt };
+      });
       return { id, state: 'completed', dryRun: true, matched, sample: shown };
     }
     await this.jobs.createJob(job);

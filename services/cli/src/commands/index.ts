@@ -5,6 +5,7 @@ import { registerComponents } from './components.js';
 import { registerCustomers } from './customers.js';
 import { registerEvents } from './events.js';
 import { registerPins } from './pins.js';
+import { registerOverride } from './override.js';
 import { registerProjects } from './projects.js';
 import { registerReplay } from './replay.js';
 import { registerResolve } from './resolve.js';
@@ -16,7 +17,7 @@ import { registerVersions } from './versions.js';
 export { EXIT } from './errors.js';
 
 /**
- * Adds the admin commands (components, versions, channels, pins, customers, projects, resolve, audit, tokens, events, replay, shadow)
+ * Adds the admin commands (components, versions, channels, pins, customers, projects, resolve, audit, tokens, events, replay, shadow, override)
  * to `program`. They talk to a running router over HTTP (--url / VROUTER_URL, --token / VROUTER_TOKEN), print
  * aligned tables or, with --json, the raw answer, and exit with the codes documented on EXIT.
  */
@@ -35,6 +36,7 @@ export function registerAdminCommands(program: Command): void {
     registerEvents,
     registerReplay,
     registerShadow,
+    registerOverride,
   ]) {
     register(program);
   }

@@ -31,10 +31,13 @@ export interface ReplayOptions extends WindowOptions {
 /** The `POST /v1/replays` body for the command's options; throws UsageError before anything is sent. */
 export function replayInput(options: ReplayOptions, now: Date = new Date()): ReplayInput {
   if (options.since === undefined && options.from === undefined) throw new UsageError('Say which events to replay: --since 15m, or --from <RFC 3339 time>.');
-  const { from, to } = timeWindow(options, now);
+  // `--to original` and `--to current` name the target; any other --to is where the window ends.
+  const targetWord = options.to === 'original' || options.to === 'current' ? options.to : undefined;
+  const { from, to } = timeWindow(targetWord ? { ...options, to: undefined } : options, now);
   if (options.toVersion !== undefined && options.component === undefined) {
     throw new UsageError('--to-version needs --component: versions belong to one component.');
   }
+  if (options.toVersion !== undefined && targetWord !== undefined) throw new UsageError(`Say --to ${targetWord} or --to-version, not both.`);
   const filter: ReplayFilterInput = {
     ...(options.component !== undefined ? { component: options.component } : {}),
     ...(options.customer !== undefined ? { customer: options.customer } : {}),
@@ -43,7 +46,7 @@ export function replayInput(options: ReplayOptions, now: Date = new Date()): Rep
     ...(options.version !== undefined ? { version: options.version } : {}),
     status: options.status ?? 'failed',
   };
-  const target: ReplayTarget = options.toVersion !== undefined ? { version: options.toVersion } : 'current';
+  const target: ReplayTarget = options.toVersion !== undefined ? { version: options.toVersion } : (targetWord ?? 'current');
   return {
     from: from!,
     ...(to !== undefined ? { to } : {}),
@@ -64,7 +67,7 @@ export function describeFilter(filter: ReplayFilterInput): string {
 
 /** `the current version` or `version v24`. */
 export const describeReplayTarget = (target: ReplayTarget | undefined): string =>
-  target === undefined || target === 'current' ? 'the current version' : `version ${target.version}`;
+  target === undefined || target === 'current' ? 'the current version' : target === 'original' ? 'the version each event first went to' : `version ${target.version}`;
 
 /** The exit code a followed replay ends with: 0 completed without failures, 8 with failures, 4 cancelled, 1 failed. */
 export function exitCodeForReplay(job: Pick<Replay, 'state' | 'counts'>): ExitCode {
@@ -198,8 +201,8 @@ export function describeDryRun(created: ReplayCreated, input: ReplayInput): stri
   const sample = created.sample ?? [];
   if (sample.length === 0) return head;
   const table = formatTable(
-    ['RECEIVED', 'SOURCE', 'ID', 'COMPONENT', 'VERSION', 'STATUS', 'CUSTOMER'],
-    sample.map((s) => [s.receivedAt, s.source, s.id, s.component, s.version, s.status, s.customer]),
+    ['RECEIVED', 'SOURCE', 'ID', 'COMPONENT', 'VERSION', 'NOW', 'STATUS', 'CUSTOMER'],
+    sample.map((s) => [s.receivedAt, s.source, s.id, s.component, s.version, s.currentVersion, s.status, s.customer]),
   );
   const more = matched > sample.length ? `\n… and ${matched - sample.length} more` : '';
   return `${head}\n\n${table}${more}\n\nRun it without --dry-run to replay them to ${describeReplayTarget(input.target)}.`;
@@ -263,9 +266,12 @@ export function registerReplay(program: Command): void {
       `
 Follows the replay until it ends (Ctrl-C stops following, not the replay) and exits 0 when every dispatch
 succeeded, ${EXIT.replayFailures} when some failed, ${EXIT.conflict} when it was cancelled. With --json, prints the final job.
+\`--to original\` replays each event to the version it was first dispatched to (however pins moved since);
+\`--to current\` is the default; any other --to value is where the window ends.
 
-Example:
-  vrouter replay --since 15m --component release-coordinator --customer acme --dry-run`,
+Examples:
+  vrouter replay --since 15m --component release-coordinator --customer acme --dry-run
+  vrouter replay --since 1h --component release-coordinator --status all --to original --dry-run`,
     )
     .action(
       runWithOutcome<ReplayOptions>(async (client, _args, options, exit) => {
@@ -314,7 +320,7 @@ Example:
                   r.createdAt,
                   r.createdBy,
                   describeFilter(r.request.filter),
-                  r.request.target === 'current' ? 'current' : r.request.target.version,
+                  typeof r.request.target === 'string' ? r.request.target : r.request.target.version,
                   r.counts.matched,
                   r.counts.dispatched,
                   r.counts.succeeded,

@@ -62,7 +62,8 @@ function envelopeString(envelope: Record<string, unknown>, field: string): strin
  * Maps an EventBridge envelope to a structured CloudEvent: `id`, `source`, `detail-type` → `type`, `time`,
  * `detail` → `data` (application/json); the routing attributes `customerid`, `projectid`, `plan` from the
  * configured paths (absent when the path leads nowhere: ingest then rejects an event without a customer with
- * VR_CUSTOMER_REQUIRED); and `ebreplayname` for an event replayed from an archive.
+ * VR_CUSTOMER_REQUIRED); `vroutercontext` and `vrouteroverride` from the detail's fields of those names; and
+ * `ebreplayname` for an event replayed from an archive.
  * Throws ValidationError (VR_EVENT_INVALID) when `id`, `source` or `detail-type` is missing.
  */
 export function eventBridgeToCloudEvent(envelope: Record<string, unknown>, paths: EventBridgePaths = DEFAULT_EVENTBRIDGE_PATHS): Record<string, unknown> {
@@ -81,6 +82,11 @@ export function eventBridgeToCloudEvent(envelope: Record<string, unknown>, paths
   for (const [attribute, path] of Object.entries(routing)) {
     const value = routingValue(valueAt(envelope, path));
     if (value !== undefined) event[attribute] = value;
+  }
+  // A chain context or override token travels inside the detail, where a producer's SDK puts custom fields.
+  for (const attribute of ['vroutercontext', 'vrouteroverride']) {
+    const value = isRecord(envelope.detail) ? envelope.detail[attribute] : undefined;
+    if (typeof value === 'string') event[attribute] = value;
   }
   const replay = envelope['replay-name'];
   if (typeof replay === 'string' && replay !== '') event.ebreplayname = replay;

@@ -34,6 +34,8 @@ export interface MessageOptions {
   maxBytes?: number;
   /** W3C trace context of the message (e.g. its `traceparent` message attribute). */
   traceparent?: string;
+  /** A chain context carried beside the body (the SQS message attribute `vroutercontext`). */
+  context?: string;
 }
 
 /** Rejections that a later attempt can get past; every other rejection is the message's own fault. */
@@ -101,6 +103,7 @@ export async function ingestDecoded(router: Pick<EventRouter, 'ingest'>, decoded
     answer = await router.ingest([decoded.input], {
       ...(options.traceparent ? { traceparent: options.traceparent } : {}),
       ...(options.bodyBytes === undefined ? {} : { bodyBytes: options.bodyBytes }),
+      ...(options.context ? { context: { context: options.context, field: 'messageAttributes.vroutercontext' } } : {}),
     });
   } catch (error) {
     const code: ErrorCode = isVrouterError(error) ? error.code : 'VR_INTERNAL';

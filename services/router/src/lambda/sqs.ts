@@ -34,7 +34,9 @@ export function createSqsHandler(runtime: HandlerRuntime, options: SqsHandlerOpt
     const processed = await Promise.all(
       records.map(async (record) => {
         const traceparent = record.messageAttributes?.traceparent?.stringValue;
+        const context = record.messageAttributes?.vroutercontext?.stringValue;
         const { outcome, decoded } = await processMessage(runtime.router, record.body ?? '', {
+          ...(context ? { context } : {}),
           ...(options.paths ? { paths: options.paths } : {}),
           ...(options.maxMessageBytes === undefined ? {} : { maxBytes: options.maxMessageBytes }),
           ...(traceparent ? { traceparent } : {}),

@@ -6,6 +6,8 @@ import type { AppDependencies } from '../app-deps.js';
 import { eventsFromHttp } from '../cloudevents-http.js';
 import { getEventSchema, postEventsSchema } from '../openapi/routes.js';
 import { problemFor } from '../problem.js';
+import { baggageMember } from '../baggage.js';
+import { CONTEXT_BAGGAGE_MEMBER } from '@vrouter/dispatch';
 
 function present(result: IngestResult) {
   const { error, ...rest } = result;
@@ -20,7 +22,9 @@ export async function eventRoutes(instance: FastifyInstance, deps: AppDependenci
     const { inputs, batch } = eventsFromHttp(request.headers, request.body);
     const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
     const bodyBytes = Number(request.headers['content-length']) || undefined;
-    const { results, settled } = await deps.router.ingest(inputs, { traceparent, bodyBytes });
+    // A target whose SDK propagates OpenTelemetry baggage hands the chain context back in the request's baggage.
+    const context = baggageMember(request.headers.baggage, CONTEXT_BAGGAGE_MEMBER);
+    const { results, settled } = await deps.router.ingest(inputs, { traceparent, bodyBytes, ...(context !== undefined ? { context: { context, field: 'baggage' } } : {}) });
     // A single malformed event is a plain 4xx; in a batch, each event answers for itself.
     if (!batch && results[0]?.error) throw results[0].error;
     const answers = request.query.wait === 'true' ? await settled : results;
@@ -37,6 +41,7 @@ export async function eventRoutes(instance: FastifyInstance, deps: AppDependenci
       channel: d.channel,
       pin: d.pin,
       pinSource: d.pinSource,
+      ...(d.overrideSubject !== undefined ? { overrideSubject: d.overrideSubject } : {}),
       status: d.status,
       attempts: d.attempts,
       idempotencyKey: d.idempotencyKey,
@@ -55,6 +60,8 @@ export async function eventRoutes(instance: FastifyInstance, deps: AppDependenci
       plan: event.plan ?? null,
       components: event.components,
       event: event.event,
+      chain: event.chain ?? { root: { source: event.source, id: event.id }, depth: 0 },
+      override: event.override ?? null,
       dispatches: dispatches.map((d) => ({ ...outcome(d), lastReplayId: d.lastReplayId ?? null })),
       replays: replays.map((d) => ({ replayId: d.replayId, ...outcome(d) })),
       shadows: shadows.map(outcome),

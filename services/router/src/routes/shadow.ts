@@ -1,4 +1,4 @@
-import { assertTimestamp } from '@vrouter/core';
+import { assertTimestamp, ValidationError } from '@vrouter/core';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app-deps.js';
@@ -21,6 +21,7 @@ export async function shadowRoutes(instance: FastifyInstance, deps: AppDependenc
     const routing = await deps.admin.routing(component);
     const to = request.query.to ? assertTimestamp(request.query.to, 'to') : new Date().toISOString();
     const from = request.query.from ? assertTimestamp(request.query.from, 'from') : new Date(Date.parse(to) - 3_600_000).toISOString();
+    if (Date.parse(from) > Date.parse(to)) throw new ValidationError('from', `from (${from}) must not be later than to (${to}).`);
     const limit = request.query.limit ?? 100;
     const pairs = await deps.events.listShadowPairs(component, from, to, limit);
     return { component, from, to, shadowVersion: routing.component.shadow?.version ?? null, ...compareShadow(pairs) };

@@ -130,7 +130,7 @@ export class SqsWorker {
             WaitTimeSeconds: this.#options.waitTimeSeconds ?? 20,
             VisibilityTimeout: this.#visibilityTimeout,
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-            MessageAttributeNames: ['traceparent'],
+            MessageAttributeNames: ['traceparent', 'vroutercontext'],
           }),
           { abortSignal: this.#abort.signal },
         );
@@ -168,8 +168,10 @@ export class SqsWorker {
     let outcome: MessageOutcome;
     try {
       const traceparent = message.MessageAttributes?.traceparent?.StringValue;
+      const context = message.MessageAttributes?.vroutercontext?.StringValue;
       const processed = await this.#ingesting.track(
         processMessage(this.#options.router, message.Body ?? '', {
+          ...(context ? { context } : {}),
           ...(this.#options.paths ? { paths: this.#options.paths } : {}),
           ...(this.#options.maxMessageBytes === undefined ? {} : { maxBytes: this.#options.maxMessageBytes }),
           ...(traceparent ? { traceparent } : {}),

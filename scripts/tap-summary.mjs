@@ -6,7 +6,7 @@
 // A test file that crashed or timed out outside any test counts as one failed test. Exits non-zero when anything
 // failed, including a build, typecheck or lint task.
 //
-//   node scripts/test-summary.mjs [extra turbo args]     (npm test runs it)
+//   node scripts/tap-summary.mjs [extra turbo args]     (npm test runs it)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';

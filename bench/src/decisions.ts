@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GrowthBookClient } from '@growthbook/growthbook';
 import { init as launchDarklyInit, integrations } from '@launchdarkly/node-server-sdk';
-import { buildSnapshot, type RoutingContext, resolveVersion } from '@vrouter/core';
+import { buildSnapshot, type ChainContext, decideVersion, type RoutingContext, resolveVersion } from '@vrouter/core';
 import { initialize as unleashInit, type Unleash } from 'unleash-client';
 import { type Ratio, ratioOf, rotate } from './rounds.js';
 
@@ -53,8 +53,12 @@ function vrouterEngines(): Engine[] {
   const now = Date.now();
   const version = (r: ReturnType<typeof resolveVersion>) => (r.resolved ? r.version : 'unresolved');
   const plain = new Map(customers.map((c, i) => [c.id, expected(i)]));
+  // An event continuing a chain that decided other components: svc is still resolved by its pins, after the chain.
+  const chain: ChainContext = { root: { source: '/bench', id: 'root' }, depth: 0, versions: { billing: 'v7', search: 'v2' } };
   return [
     { name: 'vrouter resolveVersion', async: false, decide: (i) => version(resolveVersion(snapshot, 'svc', contexts[i]!, now)) },
+    { name: 'vrouter decideVersion', async: false, decide: (i) => version(decideVersion(snapshot, 'svc', contexts[i]!, now)) },
+    { name: 'vrouter decideVersion {chain}', async: false, decide: (i) => version(decideVersion(snapshot, 'svc', contexts[i]!, now, { chain })) },
     { name: 'vrouter resolveVersion {explain}', async: false, decide: (i) => version(resolveVersion(snapshot, 'svc', contexts[i]!, now, { explain: true })) },
     { name: 'a plain Map (customer → answer)', async: false, decide: (i) => plain.get(customers[i]!.id)! },
   ];

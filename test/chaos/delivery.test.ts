@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
+import type { DynamoDbLocal, DynamoDbLocalOptions } from '@vrouter/store-dynamodb';
 import { CHAOS_ENV, retrying503, type Sent, sendLoad, startChaosStack, startDynamoDbLocal, untilSettled } from '../src/chaos.js';
 import { cloudEvent, eventually, type Stack, seedSvc, startStack } from '../src/stack.js';
 
@@ -20,6 +21,21 @@ function invocationsById(stack: Stack): Map<string, number> {
     if (typeof id === 'string') counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
+}
+
+/** A router on its own DynamoDB Local for one group of tests: started before them, stopped after them. */
+function chaosStack(t: Test, storeOptions: () => DynamoDbLocalOptions = () => ({})): { stack: Stack; store: DynamoDbLocal } {
+  const held = {} as { stack: Stack; store: DynamoDbLocal };
+  t.before(async () => {
+    held.store = await startDynamoDbLocal(storeOptions());
+    held.stack = await startChaosStack(held.store);
+    await retrying503(() => seedSvc(held.stack.api));
+  });
+  t.teardown(async () => {
+    await held.stack?.close();
+    await held.store?.close();
+  });
+  return held;
 }
 
 function figures(stack: Stack, sent: Sent[]): { accepted: number; lost: number; doubled: number; slowest503Ms: number; answered503: number } {
@@ -72,19 +88,10 @@ t.test('chaos: a function slower than its lease', async (t) => {
 });
 
 t.test('chaos: the store stalled (SIGSTOP) under load', async (t) => {
-  let stack: Stack;
-  let store: Awaited<ReturnType<typeof startDynamoDbLocal>>;
-  t.before(async () => {
-    store = await startDynamoDbLocal();
-    stack = await startChaosStack(store);
-    await retrying503(() => seedSvc(stack.api));
-  });
-  t.teardown(async () => {
-    await stack?.close();
-    await store?.close();
-  });
+  const chaos = chaosStack(t);
 
   t.test('answers 503 within about a second while stalled, loses nothing and doubles nothing', async () => {
+    const { stack, store } = chaos;
     let stalledAt = 0;
     let resumedAt = 0;
     const stall = async (index: number) => {
@@ -122,9 +129,11 @@ t.test('chaos: the store stalled (SIGSTOP) under load', async (t) => {
     );
     assert.equal(f.accepted, sent.length, 'every event was accepted in the end');
     assert.ok(f.answered503 > 0, 'the stall was visible as 503s');
-    assert.ok(f.slowest503Ms < 2500, `503 answered within about a second (slowest ${f.slowest503Ms} ms)`);
+    // A store call gives up after 900 ms (CHAOS_ENV); 5 s leaves room for a loaded machine and still tells a bounded
+    // answer from one that waits out the 10 s stall.
+    assert.ok(f.slowest503Ms < 5000, `503 answered within the store call bound, not after the stall (slowest ${f.slowest503Ms} ms)`);
     assert.ok(
-      readyDuringStall.every((ms) => ms >= 0 && ms < 2000),
+      readyDuringStall.every((ms) => ms >= 0 && ms < 5000),
       `readyz answered 503 promptly: ${readyDuringStall.join(', ')}`,
     );
     assert.deepEqual(settled.pending, [], 'nothing stuck in pending');
@@ -134,19 +143,10 @@ t.test('chaos: the store stalled (SIGSTOP) under load', async (t) => {
 });
 
 t.test('chaos: a failed outcome write', async (t) => {
-  let stack: Stack;
-  let store: Awaited<ReturnType<typeof startDynamoDbLocal>>;
-  t.before(async () => {
-    store = await startDynamoDbLocal();
-    stack = await startChaosStack(store);
-    await retrying503(() => seedSvc(stack.api));
-  });
-  t.teardown(async () => {
-    await stack?.close();
-    await store?.close();
-  });
+  const chaos = chaosStack(t);
 
   t.test('a store blip while the call is in flight, longer than the lease, causes no second delivery', async () => {
+    const { stack, store } = chaos;
     const event = cloudEvent({ customerid: 'acme', data: { delayMs: 1500 } });
     const posted = stack.api<Posted>('POST', '/v1/events?wait=true', event);
     // Stall the store once the function runs: its outcome write, and every renewal, fail until the store returns.
@@ -177,32 +177,27 @@ t.test('chaos: a failed outcome write', async (t) => {
 });
 
 t.test('chaos: the store killed (SIGKILL) and restarted under load', async (t) => {
-  let stack: Stack;
-  let store: Awaited<ReturnType<typeof startDynamoDbLocal>>;
-  let dir: string;
+  // The store keeps its data on disk, so a restart finds what it had.
+  let dir = '';
   t.before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vrouter-chaos-'));
-    store = await startDynamoDbLocal({ path: dir });
-    stack = await startChaosStack(store);
-    await retrying503(() => seedSvc(stack.api));
   });
-  t.teardown(async () => {
-    await stack?.close();
-    await store?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const chaos = chaosStack(t, () => ({ path: dir }));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
 
   t.test('loses nothing, doubles nothing, and leaves nothing pending', async () => {
+    const { stack } = chaos;
     let killedAt = 0;
     let restarted: Promise<void> | undefined;
     let backAt = 0;
     const kill = (index: number) => {
       if (index !== 40 || killedAt) return;
-      store.process.kill('SIGKILL');
+      chaos.store.process.kill('SIGKILL');
       killedAt = Date.now();
       restarted = (async () => {
         await new Promise((resolve) => setTimeout(resolve, 2_000)); // down for 2 s at least
-        store = await startDynamoDbLocal({ path: dir, port: store.port });
+        // The teardown stops the store that runs now.
+        chaos.store = await startDynamoDbLocal({ path: dir, port: chaos.store.port });
         backAt = Date.now();
       })();
     };

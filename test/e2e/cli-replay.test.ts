@@ -55,7 +55,7 @@ t.test('vrouter events list and vrouter replay against a running router: "replay
 
   t.test('events list prints a table, newest first, with the last error', async () => {
     const [header, ...rows] = lines(ok(await vrouter('events', 'list', '--since', '15m', '--component', 'svc', '--customer', 'acme', '--status', 'failed')).stdout);
-    assert.match(header!, /^RECEIVED\s+SOURCE\s+ID\s+COMPONENT\s+VERSION\s+STATUS\s+ATTEMPTS\s+CUSTOMER\s+LAST ERROR$/);
+    assert.match(header!, /^RECEIVED\s+SOURCE\s+ID\s+COMPONENT\s+VERSION\s+STATUS\s+ATTEMPTS\s+CUSTOMER\s+LAST ERROR\s+HISTORY$/);
     assert.equal(rows.length, 3);
     assert.deepEqual(
       rows.map((r) => r.split(/\s+/)[2]),

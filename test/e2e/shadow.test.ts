@@ -21,7 +21,14 @@ t.test('shadow dispatch: mirror live events to a candidate and compare', async (
       if (event.type === 'build.flaky') throw new Error('candidate cannot handle build.flaky');
       return { handledBy: 'svc@v1', eventId: event.id, type: event.type };
     });
-    await stack.api('PUT', '/v1/components/svc/versions/cand', { target: { kind: 'lambda', functionName: 'svc', qualifier: 'cand' } });
+    // Answers are kept (and so compared) only for versions that opt in.
+    for (const [version, qualifier] of [
+      ['v1', '1'],
+      ['cand', 'cand'],
+    ]) {
+      const put = await stack.api('PUT', `/v1/components/svc/versions/${version}`, { target: { kind: 'lambda', functionName: 'svc', qualifier }, recordResponse: true });
+      assert.ok(put.status < 300, JSON.stringify(put.body));
+    }
   });
   t.teardown(() => stack.close());
 

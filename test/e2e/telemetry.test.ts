@@ -226,6 +226,28 @@ t.test('telemetry of the real router', async (t) => {
     assert.deepEqual(lost, [], 'every DynamoDB request ran in an event, request or background cost context');
   });
 
+  t.test('a write that loses to a duplicate is not an error span', async () => {
+    // Each redelivered event's PutItem of the event record loses its condition: OK, marked, with the exception kept.
+    const misses = otel.spans().filter((span) => span.attributes['vrouter.dynamodb.condition_not_met'] === true);
+    assert.ok(misses.length >= 10, `one per duplicate at least, got ${misses.length}`);
+    for (const span of misses) {
+      assert.equal(span.status.code, SpanStatusCode.OK, span.name);
+      assert.ok(span.events.some((e) => e.name === 'exception'));
+    }
+    const awsErrors = otel.spans().filter((span) => span.name.startsWith('DynamoDB.') && span.status.code === SpanStatusCode.ERROR);
+    assert.deepEqual(
+      awsErrors.map((span) => [span.name, span.status.message]),
+      [],
+      'no DynamoDB call failed',
+    );
+    // The configuration poll, recovery sweeps and replay polls run without traces: no root DynamoDB spans of their own.
+    const polls = otel.spans().filter((span) => span.name === 'DynamoDB.GetItem' && span.parentSpanContext === undefined);
+    assert.deepEqual(
+      polls.map((span) => span.name),
+      [],
+    );
+  });
+
   t.test('counts dispatches by version and outcome, and their durations', async () => {
     const { resourceMetrics } = await otel.metrics.collect();
     const metrics = new Map(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m]));

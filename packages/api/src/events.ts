@@ -90,9 +90,32 @@ const dispatchDetailFields = {
   response: nullable(Type.String(), { description: 'The target’s answer (RequestResponse), truncated.' }),
 };
 
-/** One dispatch of an event to a component, with its outcome. */
+const outcomeFields = {
+  version: nullable(VersionName),
+  status: closed(['dispatched', 'succeeded', 'failed'] as const),
+  attempts: Type.Integer({ minimum: 0 }),
+  at: Timestamp,
+  replayId: nullable(Type.String(), { description: 'The replay that produced this outcome; null for the original dispatch.' }),
+};
+
+/** One completed dispatch of an event to a component: the original attempt, or a replay. */
+export const DispatchOutcome = Type.Object(
+  { ...outcomeFields, error: Type.Optional(ref(DispatchError, { description: 'Why it failed.' })) },
+  { $id: 'DispatchOutcome', additionalProperties: false },
+);
+
+/** A DispatchOutcome as a list row carries it: without the error. */
+export const DispatchOutcomeSummary = Type.Object(outcomeFields, { $id: 'DispatchOutcomeSummary', additionalProperties: false });
+
+/** One dispatch of an event to a component, as its latest outcome (a completed replay's) left it, with its history. */
 export const DispatchDetails = Type.Object(
-  { ...dispatchDetailFields, lastReplayId: nullable(Type.String(), { description: 'The last replay that dispatched this event to this component again.' }) },
+  {
+    ...dispatchDetailFields,
+    lastReplayId: nullable(Type.String(), { description: 'The last replay that dispatched this event to this component again.' }),
+    history: Type.Array(ref(DispatchOutcome), {
+      description: 'Every outcome, oldest first: the original attempt, then each completed replay. The version, status, attempts and error above are the last entry’s.',
+    }),
+  },
   { $id: 'DispatchDetails', additionalProperties: false },
 );
 
@@ -124,7 +147,7 @@ export const EventDetails = Type.Object(
     override: nullable(Type.Object({ subject: Type.Optional(Type.String()), expiresAt: Timestamp }, { additionalProperties: false }), {
       description: 'The override the event (or its chain) ran under: its subject and expiry, never the token.',
     }),
-    dispatches: Type.Array(ref(DispatchDetails), { description: 'The original dispatch to each component.' }),
+    dispatches: Type.Array(ref(DispatchDetails), { description: 'The dispatch to each component, as its latest outcome left it.' }),
     replays: Type.Array(ref(ReplayDispatchDetails), { description: 'The dispatches of replays of this event.' }),
     shadows: Type.Array(ref(ShadowDispatchDetails), { description: 'The shadow dispatches of this event (to a component’s candidate version); they never change its status.' }),
   },
@@ -148,7 +171,7 @@ export const EventListQuery = Type.Object(
   { $id: 'EventListQuery' },
 );
 
-/** One logged dispatch: an event for one component, with its latest outcome. */
+/** One logged dispatch: an event for one component, as its latest outcome (a completed replay's) left it. */
 export const EventRow = Type.Object(
   {
     source: Type.String(),
@@ -163,6 +186,9 @@ export const EventRow = Type.Object(
     project: nullable(Type.String()),
     lastError: nullable(ref(DispatchError)),
     lastReplayId: nullable(Type.String(), { description: 'The replay that last dispatched this event for this component.' }),
+    history: Type.Array(ref(DispatchOutcomeSummary), {
+      description: 'Every outcome, oldest first (the original attempt, then each completed replay); the row shows the last.',
+    }),
   },
   { $id: 'EventRow', additionalProperties: false },
 );

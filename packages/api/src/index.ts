@@ -25,6 +25,8 @@ import {
   CloudEventBatch,
   DispatchDetails,
   DispatchError,
+  DispatchOutcome,
+  DispatchOutcomeSummary,
   DispatchPayload,
   DispatchSummary,
   EventDetails,
@@ -95,6 +97,8 @@ export {
   CustomerRecord,
   DispatchDetails,
   DispatchError,
+  DispatchOutcome,
+  DispatchOutcomeSummary,
   DispatchPayload,
   DispatchSummary,
   EcsTarget,
@@ -196,6 +200,8 @@ export const SCHEMAS: readonly TSchema[] = [
   DispatchSummary,
   EventResult,
   EventPostAnswer,
+  DispatchOutcome,
+  DispatchOutcomeSummary,
   DispatchDetails,
   ReplayDispatchDetails,
   ShadowDispatchDetails,
@@ -256,6 +262,8 @@ export type CreatedToken = Static<typeof CreatedToken>;
 export type CustomerInput = Static<typeof CustomerInput>;
 export type CustomerRecord = Static<typeof CustomerRecord>;
 export type DispatchDetails = Static<typeof DispatchDetails>;
+export type DispatchOutcome = Static<typeof DispatchOutcome>;
+export type DispatchOutcomeSummary = Static<typeof DispatchOutcomeSummary>;
 export type DispatchError = Static<typeof DispatchError>;
 export type DispatchPayload = Static<typeof DispatchPayload>;
 export type DispatchSummary = Static<typeof DispatchSummary>;

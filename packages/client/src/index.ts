@@ -32,6 +32,7 @@ export type {
   EventList,
   EventListQuery,
   EventRow,
+  EventOutcome,
   EventPostAnswer,
   EventPostOptions,
   EventResult,

@@ -66,6 +66,7 @@ export type {
   DispatchKey,
   DispatchError,
   DispatchRecord,
+  DispatchHistoryEntry,
   DispatchQuery,
   DispatchPage,
   EventRecord,
@@ -90,6 +91,8 @@ export type {
 } from './ports.js';
 export { AUDIT_ACTIONS, DISPATCH_STATUSES } from './ports.js';
 export { REPLAY_STATES, replayStatus } from './replay.js';
+export { applyReplayOutcome, dispatchHistory, MAX_DISPATCH_HISTORY, originalRoute } from './dispatch-history.js';
+export type { ReplayedFields } from './dispatch-history.js';
 export type { ReplayFilter, ReplayRequest, ReplayState, ReplayCounts, ReplayJob, ReplayProgress, ReplayStore } from './replay.js';
 export { inShadowSample } from './shadow.js';
 export { Periodic } from './periodic.js';

@@ -61,6 +61,21 @@ export interface DispatchRecord extends DispatchKey {
   handedOffAttempt?: number;
   /** Set when an override decided the version (pinSource `override`): the token's subject, never the token. */
   overrideSubject?: string;
+  /**
+   * Every outcome of the original dispatch to this component, oldest first: the original attempt, then each replay
+   * that completed. The record's own version, status, attempts and error are those of the last entry.
+   */
+  history?: DispatchHistoryEntry[];
+}
+
+/** One completed dispatch of an event to a component: the original, or a replay (`replayId`). */
+export interface DispatchHistoryEntry {
+  version: string | null;
+  status: Exclude<DispatchStatus, 'pending'>;
+  attempts: number;
+  at: string;
+  replayId?: string;
+  error?: DispatchError;
 }
 
 /** Which dispatch records to list: a time window and optional filters, one row per (event, component). */

@@ -14,6 +14,7 @@ import {
 import { type Context, context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { contextFromTraceparent, recordDispatch, withDispatchSpan } from '@vrouter/telemetry';
 import { dispatchFields } from './dispatch-fields.js';
+import { logFailedDispatch } from './failed-dispatch-log.js';
 import { LeaseHeartbeat } from './lease-heartbeat.js';
 import type { Logger } from './logger.js';
 import { KeyedLimiter } from './limiter.js';
@@ -174,6 +175,7 @@ export class DispatchRunner {
           return null;
         }
         recordDispatch({ component: record.component, version: record.version!, channel: record.channel }, final.status);
+        if (final.status === 'failed') logFailedDispatch(logger, record, final);
         if (final.status === 'failed' && !record.shadow) this.options.onFailed?.({ record, event: job.event, completion: final });
         return final;
       }

@@ -3,6 +3,7 @@ import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { type Backoff, type DispatchRecord, type EventStore, type ExpiredClaim, InFlight, Periodic, type SnapshotCache } from '@vrouter/core';
 import { ATTR_COMPONENT, ATTR_RECOVERED, type CostLimits, EventTrace, inBackground, recordRedelivery } from '@vrouter/telemetry';
 import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
+import { logFailedDispatch } from './failed-dispatch-log.js';
 import type { Logger } from './logger.js';
 
 export interface ClaimSweeperOptions {
@@ -203,7 +204,8 @@ export class ClaimSweeper {
       const error = !stored
         ? { code: 'VR_NOT_FOUND', message: 'The event record is gone (expired?), so it cannot be dispatched again.' }
         : { code: 'VR_VERSION_UNKNOWN', message: `Version ${record.version} of ${record.component} is no longer registered.` };
-      await events.completeDispatch(record, record.claimToken!, { status: 'failed', attempts: record.attempts, error });
+      const completion = { status: 'failed' as const, attempts: record.attempts, error };
+      if (await events.completeDispatch(record, record.claimToken!, completion)) logFailedDispatch(this.options.logger, record, completion);
       return;
     }
     const logged = stored.event;

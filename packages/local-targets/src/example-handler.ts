@@ -35,11 +35,12 @@ export function followUpOf(payload: Record<string, unknown>): Record<string, unk
 
 /**
  * The handler of the example component used in dev mode and demos. Returns `{ handledBy, eventId, type }`
- * for a CloudEvent payload; throws an Error, which Lambda reports as a FunctionError, when the event's
- * `data.fail` is `true`, so a demo can show a failing version. With `data.delayMs` (a positive integer, capped
- * at MAX_EXAMPLE_DELAY_MS) it answers that much later, like a slow synchronous function. With `emit`, a
- * `release.requested` event whose `data.followUp` is `true` makes it post a follow-up event back through the router
- * (see followUpOf).
+ * for a CloudEvent payload. Throws an Error, which Lambda reports as a FunctionError, so a demo can show a failing
+ * version: when the event's `data.fail` is `true` (every version), or names this version (`"v2"`, or a list such as
+ * `["v2", "v3"]`: the event fails on those versions only, so there is a version to replay it onto). With
+ * `data.delayMs` (a positive integer, capped at MAX_EXAMPLE_DELAY_MS) it answers that much later, like a slow
+ * synchronous function. With `emit`, a `release.requested` event whose `data.followUp` is `true` makes it post a
+ * follow-up event back through the router (see followUpOf).
  */
 export function exampleHandler(component: string, version: string, options: ExampleOptions = {}): LocalHandler {
   const handledBy = `${component}@${version}`;
@@ -47,8 +48,9 @@ export function exampleHandler(component: string, version: string, options: Exam
     const event = isRecord(payload) ? payload : {};
     const eventId = typeof event.id === 'string' ? event.id : null;
     const type = typeof event.type === 'string' ? event.type : null;
-    if (isRecord(event.data) && event.data.fail === true) {
-      throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'} because its data.fail is true.`);
+    const fail = isRecord(event.data) ? event.data.fail : undefined;
+    if (fail === true || fail === version || (Array.isArray(fail) && fail.includes(version))) {
+      throw new Error(`${handledBy} failed event ${eventId ?? '(no id)'} because its data.fail says so.`);
     }
     if (options.emit && type === 'release.requested' && isRecord(event.data) && event.data.followUp === true) {
       // After answering: the router records this dispatch while the follow-up is on its way.

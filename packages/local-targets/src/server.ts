@@ -82,6 +82,8 @@ export class LocalLambdaServer {
   readonly #maxSync: number;
   readonly #maxEvent: number;
   readonly #handlers = new Map<string, LocalHandler>();
+  /** Per function: what answers the qualifiers registered without a handler of their own. */
+  readonly #anyQualifier = new Map<string, LocalHandler>();
   readonly #injected = new Map<string, ApiErrorSpec[]>();
   readonly #pending = new InFlight();
 
@@ -101,6 +103,17 @@ export class LocalLambdaServer {
     if (reference?.name !== functionName || reference.qualifier !== undefined) throw new Error(`Not a plain Lambda function name: ${JSON.stringify(functionName)}.`);
     if (!isValidQualifier(qualifier)) throw new Error(`Not a Lambda version or alias name: ${JSON.stringify(qualifier)}.`);
     this.#handlers.set(key(functionName, qualifier), handler);
+    return this;
+  }
+
+  /**
+   * Registers `handler` for every qualifier of `functionName` (`$LATEST` included) that has no handler of its own,
+   * as one code published under any version or alias would answer. Throws for a name Lambda would not accept.
+   */
+  registerAnyQualifier(functionName: string, handler: LocalHandler): this {
+    const reference = parseFunctionReference(functionName);
+    if (reference?.name !== functionName || reference.qualifier !== undefined) throw new Error(`Not a plain Lambda function name: ${JSON.stringify(functionName)}.`);
+    this.#anyQualifier.set(functionName, handler);
     return this;
   }
 
@@ -170,7 +183,7 @@ export class LocalLambdaServer {
     const { functionName, qualifier } = resolveTarget(match[1] ?? '', url.searchParams.get('Qualifier'));
     if (body === null) reject(413, 'RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
 
-    const handler = this.#handlers.get(key(functionName, qualifier));
+    const handler = this.#handlers.get(key(functionName, qualifier)) ?? this.#anyQualifier.get(functionName);
     if (handler === undefined) reject(404, 'ResourceNotFoundException', `Function not found: ${functionName}:${qualifier}`);
     const injected = this.#injected.get(key(functionName, qualifier))?.shift();
     if (injected !== undefined) throw new Rejection(injected);

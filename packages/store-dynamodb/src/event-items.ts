@@ -6,6 +6,7 @@ import {
   type ChannelName,
   type CloudEvent,
   type DispatchError,
+  type DispatchHistoryEntry,
   type DispatchRecord,
   type DispatchStatus,
   type EventRecord,
@@ -79,6 +80,7 @@ export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
       overrideSubject: record.overrideSubject,
       replayId: record.replayId,
       shadow: record.shadow,
+      history: record.history?.map(historyAttribute),
       handedOffAttempt: record.status === 'pending' ? record.handedOffAttempt : undefined,
       [TTL_ATTRIBUTE]: expiresAt,
       ...dispatchIndexKeys(record),
@@ -172,11 +174,45 @@ function decodeError(value: unknown): DispatchError | null | undefined {
   return { code: value.code, message: value.message };
 }
 
+/** One history entry as stored (absent members left out, so the list reads back as written). */
+export function historyAttribute(entry: DispatchHistoryEntry): Record<string, unknown> {
+  return {
+    version: entry.version,
+    status: entry.status,
+    attempts: entry.attempts,
+    at: entry.at,
+    ...(entry.replayId !== undefined ? { replayId: entry.replayId } : {}),
+    ...(entry.error ? { error: { code: entry.error.code, message: entry.error.message } } : {}),
+  };
+}
+
+function decodeHistory(value: unknown): DispatchHistoryEntry[] | null | undefined {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) return undefined;
+  const entries: DispatchHistoryEntry[] = [];
+  for (const e of value) {
+    if (!isObject(e) || !(e.version === null || isString(e.version)) || !isString(e.at) || typeof e.attempts !== 'number') return undefined;
+    if (e.status !== 'dispatched' && e.status !== 'succeeded' && e.status !== 'failed') return undefined;
+    const error = decodeError(e.error);
+    if (error === undefined || !isOptionalString(e.replayId)) return undefined;
+    entries.push({
+      version: e.version,
+      status: e.status,
+      attempts: e.attempts,
+      at: e.at,
+      ...(isString(e.replayId) ? { replayId: e.replayId } : {}),
+      ...(error ? { error } : {}),
+    });
+  }
+  return entries;
+}
+
 /** Decodes a DISPATCH item; undefined when it is garbled. */
 export function decodeDispatch(f: Fields): DispatchRecord | undefined {
   const pin = decodePin(f.pin);
   const lastError = decodeError(f.lastError);
-  if (pin === undefined || lastError === undefined) return undefined;
+  const history = decodeHistory(f.history);
+  if (pin === undefined || lastError === undefined || history === undefined) return undefined;
   if (!isString(f.source) || !isString(f.id) || !isString(f.component) || !isString(f.idempotencyKey)) return undefined;
   if (!DISPATCH_STATUSES.includes(f.status as DispatchStatus) || typeof f.attempts !== 'number') return undefined;
   if (!(f.version === null || isString(f.version)) || !isNullableChannel(f.channel)) return undefined;
@@ -208,6 +244,7 @@ export function decodeDispatch(f: Fields): DispatchRecord | undefined {
     overrideSubject: isString(f.overrideSubject) ? f.overrideSubject : undefined,
     replayId: isString(f.replayId) ? f.replayId : undefined,
     shadow: f.shadow === true ? true : undefined,
+    history: history ?? undefined,
     handedOffAttempt: typeof f.handedOffAttempt === 'number' ? f.handedOffAttempt : undefined,
   });
 }

@@ -1,6 +1,7 @@
 import { BatchGetItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
+  applyReplayOutcome,
   type ClaimRenewal,
   type ClaimResult,
   type DispatchPage,
@@ -11,14 +12,12 @@ import {
   type DispatchRecord,
   type EventRecord,
   type EventStore,
-  REPLAY_OUTCOME_WAITS_FOR,
-  replayOutcomeUpdate,
   VrouterError,
 } from '@vrouter/core';
 import { CursorSigner } from './cursor.js';
 import { completionIndexUpdate, statusIndexUpdate } from './dispatch-index.js';
 import { listDispatches } from './dispatch-query.js';
-import { decodeDispatchItem, decodeEventPartitionItem, dispatchItem, eventItem } from './event-items.js';
+import { decodeDispatchItem, decodeEventPartitionItem, dispatchItem, eventItem, historyAttribute } from './event-items.js';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import type { Item } from './item.js';
 import { dispatchKey, eventPartition, type ItemKey, keyAttributes, leaseShards, pendingShards } from './keys.js';
@@ -47,6 +46,8 @@ const CLAIM_IS_OURS = '#claimToken = :claimToken';
 const STILL_PENDING = '#status = :pending';
 /** The owner's lease ran out: it died, or is too slow to keep its claim. */
 const LEASE_ENDED = '#leaseUntil < :now';
+/** Reads and conditional writes a replay's outcome gets before it gives way to a newer one written meanwhile. */
+const REPLAY_OUTCOME_ROUNDS = 4;
 
 /**
  * The event log and the dispatch idempotency ledger, one partition per event (layout: schema.ts), modelled
@@ -163,8 +164,9 @@ export class DynamoEventStore implements EventStore {
       set.push('#response = :response');
       values[':response'] = completion.response;
     }
+    let replayed: Item | undefined;
     try {
-      await this.call((c) =>
+      const answer = await this.call((c) =>
         c.send(
           new UpdateItemCommand({
             TableName: this.tableName,
@@ -173,48 +175,101 @@ export class DynamoEventStore implements EventStore {
             ConditionExpression: CLAIM_IS_OURS,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: marshall(values),
+            // A replay's record as completed is what its original takes over; asking for it costs no extra request.
+            ...(key.replayId !== undefined ? { ReturnValues: 'ALL_NEW' as const } : {}),
           }),
         ),
       );
+      replayed = answer.Attributes;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
-    if (key.replayId !== undefined) await this.applyReplayOutcome({ ...key, replayId: key.replayId }, completion);
+    const replay = replayed === undefined ? undefined : decodeDispatchItem(replayed);
+    if (replay !== undefined) await this.recordReplayOutcome(replay);
     return true;
   }
 
   /**
-   * Writes core's replayOutcomeUpdate onto the original record (moving it in or out of the failed indexes), on the
-   * condition of replayOutcomeApplies: the original exists and is not in flight.
+   * An event's status per component is its latest outcome: a completed replay's version, status, attempts, error
+   * and answer become the original record's (moving it in or out of the failed indexes), and join its history, so
+   * listing and filtering tell what happened last. Read, then written on the condition that the original has not
+   * changed since; a concurrent change (another replay of the same event) makes it read again. Replays are operator
+   * jobs, so the extra read is off the hot path.
    */
-  private async applyReplayOutcome(key: DispatchKey & { replayId: string }, completion: DispatchCompletion): Promise<void> {
-    const update = replayOutcomeUpdate(key.replayId, completion, new Date().toISOString());
-    const index = statusIndexUpdate(update.status);
-    const set = ['#status = :status', '#updatedAt = :updatedAt', '#lastReplayId = :replayId', ...index.set];
-    const remove = [...index.remove];
-    const values: Record<string, unknown> = { ':status': update.status, ':updatedAt': update.updatedAt, ':replayId': update.lastReplayId, ':pending': REPLAY_OUTCOME_WAITS_FOR };
-    if (update.lastError) {
-      set.push('#lastError = :lastError');
-      values[':lastError'] = update.lastError;
-    } else {
-      remove.push('#lastError');
-    }
-    try {
-      await this.call((c) =>
-        c.send(
-          new UpdateItemCommand({
-            TableName: this.tableName,
-            Key: keyAttributes(dispatchKey({ source: key.source, id: key.id, component: key.component })),
-            UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
-            ConditionExpression: `attribute_exists(#status) AND NOT (${STILL_PENDING})`,
-            ExpressionAttributeNames: { ...index.names, '#status': 'status', '#updatedAt': 'updatedAt', '#lastReplayId': 'lastReplayId', '#lastError': 'lastError' },
-            ExpressionAttributeValues: marshall(values),
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
+  private async recordReplayOutcome(replay: DispatchRecord): Promise<void> {
+    const key = dispatchKey({ source: replay.source, id: replay.id, component: replay.component });
+    for (let round = 0; round < REPLAY_OUTCOME_ROUNDS; round++) {
+      const item = await this.readItem(key);
+      const original = item === undefined ? undefined : decodeDispatchItem(item);
+      if (original === undefined) return;
+      const fields = applyReplayOutcome(original, replay);
+      if (fields === undefined) return;
+      const index = statusIndexUpdate(fields.status);
+      const set = [
+        '#status = :status',
+        '#version = :version',
+        '#channel = :channel',
+        '#pin = :pin',
+        '#pinSource = :pinSource',
+        '#attempts = :attempts',
+        '#updatedAt = :updatedAt',
+        '#lastReplayId = :replayId',
+        '#history = :history',
+        ...index.set,
+      ];
+      const remove = [...index.remove];
+      const values: Record<string, unknown> = {
+        ':status': fields.status,
+        ':version': fields.version,
+        ':channel': fields.channel,
+        ':pin': fields.pin === null ? null : { scope: fields.pin.scope, subject: fields.pin.subject },
+        ':pinSource': fields.pinSource,
+        ':attempts': fields.attempts,
+        ':updatedAt': fields.updatedAt,
+        ':replayId': fields.lastReplayId,
+        ':history': (fields.history ?? []).map(historyAttribute),
+        ':seen': original.updatedAt,
+        ':pending': 'pending',
+      };
+      if (fields.lastError) {
+        set.push('#lastError = :lastError');
+        values[':lastError'] = { code: fields.lastError.code, message: fields.lastError.message };
+      } else remove.push('#lastError');
+      if (fields.response !== undefined) {
+        set.push('#response = :response');
+        values[':response'] = fields.response;
+      } else remove.push('#response');
+      try {
+        await this.call((c) =>
+          c.send(
+            new UpdateItemCommand({
+              TableName: this.tableName,
+              Key: keyAttributes(key),
+              UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+              ConditionExpression: `#updatedAt = :seen AND NOT (${STILL_PENDING})`,
+              ExpressionAttributeNames: {
+                ...index.names,
+                '#status': 'status',
+                '#version': 'version',
+                '#channel': 'channel',
+                '#pin': 'pin',
+                '#pinSource': 'pinSource',
+                '#attempts': 'attempts',
+                '#updatedAt': 'updatedAt',
+                '#lastReplayId': 'lastReplayId',
+                '#history': 'history',
+                '#lastError': 'lastError',
+                '#response': 'response',
+              },
+              ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
+            }),
+          ),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
     }
   }
 

@@ -87,10 +87,15 @@ export function onContextLost(listener: (command: string, total: number) => void
   return () => lostListeners.delete(listener);
 }
 
-/** The names of the limits `cost` went over, e.g. ['dynamodbRequests']. */
+/**
+ * The names of the limits `cost` went over, e.g. ['dynamodbRequests']. Each dispatch attempt after the first renews
+ * its lease (one request): the request limit allows one more per such attempt, so a retried event is not reported
+ * as costly for its retries (those the attempt limit is about).
+ */
 export function exceededLimits(cost: CostContext, limits: CostLimits): (keyof CostLimits)[] {
   const exceeded: (keyof CostLimits)[] = [];
-  if (limits.dynamodbRequests > 0 && cost.dynamodbRequests > limits.dynamodbRequests) exceeded.push('dynamodbRequests');
+  const retryAllowance = Math.max(0, cost.dispatchAttempts - 1);
+  if (limits.dynamodbRequests > 0 && cost.dynamodbRequests > limits.dynamodbRequests + retryAllowance) exceeded.push('dynamodbRequests');
   if (limits.dispatchAttempts > 0 && cost.dispatchAttempts > limits.dispatchAttempts) exceeded.push('dispatchAttempts');
   return exceeded;
 }

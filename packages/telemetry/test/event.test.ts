@@ -84,7 +84,8 @@ t.test('EventTrace', async (t) => {
     const { warnings, logger } = collectingLogger();
     const event = EventTrace.start({ id: 'e-costly', source: '/src', type: 't' }, { logger, limits: { dynamodbRequests: 5, dispatchAttempts: 0 } });
     event.run(() => {
-      for (let i = 0; i < 6; i++) countDynamoRequest('UpdateItemCommand');
+      // Over 5 plus one renewal per attempt after the first.
+      for (let i = 0; i < 55; i++) countDynamoRequest('UpdateItemCommand');
       for (let i = 0; i < 50; i++) countDispatchAttempt();
     });
     event.end();
@@ -96,6 +97,29 @@ t.test('EventTrace', async (t) => {
     const span = sdk.finished(SPAN_EVENT)[0]!;
     assert.equal(span.attributes[ATTR_COST_OVER_LIMIT], true);
     assert.equal(warnings[0]!.log.span_id, span.spanContext().spanId, "logged in the event's span");
+  });
+
+  t.test('does not warn for a retried event: each retry may renew its lease', async () => {
+    const { warnings, logger } = collectingLogger();
+    const event = EventTrace.start({ id: 'e-retried' }, { logger });
+    event.run(() => {
+      // record, claim, four renewals before attempts 2 to 5, complete; five attempts.
+      for (let i = 0; i < 7; i++) countDynamoRequest('UpdateItemCommand');
+      for (let i = 0; i < 5; i++) countDispatchAttempt();
+    });
+    event.end();
+    assert.equal(warnings.length, 0);
+    const costly = EventTrace.start({ id: 'e-costly-retried' }, { logger });
+    costly.run(() => {
+      for (let i = 0; i < 10; i++) countDynamoRequest('UpdateItemCommand');
+      for (let i = 0; i < 5; i++) countDispatchAttempt();
+    });
+    costly.end();
+    assert.deepEqual(
+      warnings.map((w) => w.object.exceeded),
+      [['dynamodbRequests']],
+      'more requests than its retries explain',
+    );
   });
 
   t.test('does not warn at the limit', async () => {

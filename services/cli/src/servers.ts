@@ -22,7 +22,12 @@ export function registerServerCommands(cli: Command): void {
   cli
     .command('dev')
     .description('Run the router with an embedded store, local example targets and seeded examples (no AWS account).')
-    .action(async () => (await host('dev')).runDev());
+    .option(
+      '--function <name[:qualifier]=path>',
+      'also serve your own handler module on the local Lambda endpoint, as $LATEST or the given version or alias (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(async (options: { function?: string[] }) => (await host('dev')).runDev({ functions: options.function ?? [] }));
   cli
     .command('serve')
     .description('Run the router against AWS (or any compatible endpoints) from the standard SDK configuration.')

@@ -25,9 +25,16 @@ export interface RouteSummary {
   scope: TokenScope | null;
 }
 
+/** What pino writes formatted log lines to. */
+export interface LogStream {
+  write(line: string): void;
+}
+
 export interface AppDependencies {
   config: Pick<RouterConfig, 'maxBodyBytes' | 'logLevel' | 'adminRateLimitPerMinute'> &
     Partial<Pick<RouterConfig, 'traceUrlTemplate' | 'publicUrl' | 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'connectionTimeoutMs'>>;
+  /** Where log lines go instead of JSON on stdout (dev mode's human lines: see log-format.ts). */
+  logStream?: LogStream;
   router: EventRouter;
   admin: AdminService;
   audit: AuditLog;

@@ -47,7 +47,10 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     frameworkErrors,
     bodyLimit: deps.config.maxBodyBytes,
     // mixin: every log line carries the active span's trace_id and span_id.
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization'], mixin: traceLogFields },
+    logger:
+      deps.config.logLevel === 'silent'
+        ? false
+        : { level: deps.config.logLevel, redact: ['req.headers.authorization'], mixin: traceLogFields, ...(deps.logStream ? { stream: deps.logStream } : {}) },
     // A log line per request costs more than routing the event; per-request lines only when debugging.
     logController: new LogController({ disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace' }),
     requestIdHeader: 'x-request-id',

@@ -13,6 +13,8 @@ export interface RouterConfig {
   maxResponseBytes: number;
   retentionSeconds: number;
   logLevel: string;
+  /** `json` lines, or `pretty` human lines; unset: dev mode on a terminal is pretty, everything else JSON. */
+  logFormat?: LogFormat;
   dataDir: string;
   maxAttempts: number;
   retryBaseMs: number;
@@ -236,6 +238,8 @@ function serverTimeouts(env: Env) {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Reads the router's settings; AWS settings (region, credentials, endpoints) stay with the SDK's own chain. */
 export function loadConfig(env: Env = process.env): RouterConfig {
@@ -247,6 +251,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
   if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName)) throw new ConfigError('VROUTER_TABLE', 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -).');
   const logLevel = env.VROUTER_LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('VROUTER_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}.`);
+  const logFormat = env.VROUTER_LOG_FORMAT || undefined;
+  if (logFormat !== undefined && !LOG_FORMATS.includes(logFormat as LogFormat)) throw new ConfigError('VROUTER_LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}.`);
   const leaseMs = integer(env, 'VROUTER_LEASE_MS', 30_000, 1000, 3_600_000);
   const config: RouterConfig = {
     host: env.HOST || '127.0.0.1',
@@ -259,6 +265,7 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     maxResponseBytes: integer(env, 'VROUTER_MAX_RESPONSE_BYTES', 4096, 0, 350_000),
     retentionSeconds: integer(env, 'VROUTER_RETENTION_SECONDS', 7 * 24 * 3600, 60, 365 * 24 * 3600),
     logLevel,
+    ...(logFormat ? { logFormat: logFormat as LogFormat } : {}),
     dataDir: env.VROUTER_DATA_DIR || '.vrouter',
     maxAttempts: integer(env, 'VROUTER_MAX_ATTEMPTS', 5, 1, 100),
     retryBaseMs: integer(env, 'VROUTER_RETRY_BASE_MS', 200, 1, 600_000),

@@ -5,9 +5,11 @@ import { createDynamoClient, createTable } from '@vrouter/store-dynamodb';
 import { withAdminSpan } from '@vrouter/telemetry';
 import type { RouterConfig } from './config.js';
 import { loadDevDependencies } from './dev-dependencies.js';
+import { devLogFormat, logDestination } from './log-format.js';
 import { storeClientOptions } from './ingest-runtime.js';
 import { createRuntime } from './runtime.js';
 import { EXAMPLE_FUNCTIONS, seedExample } from './seed.js';
+import { type DevFunction, loadDevFunction } from './dev-functions.js';
 import { tour } from './tour.js';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -32,12 +34,23 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
+export interface DevOptions {
+  print?: (line: string) => void;
+  dynamoPort?: number;
+  lambdaPort?: number;
+  /** The user's own functions, served beside the examples on the local Lambda endpoint. */
+  functions?: readonly DevFunction[];
+}
+
 /**
  * Dev mode: an embedded DynamoDB-compatible store persisted under the data dir, a local Lambda endpoint serving the
- * example versions, the example configuration (first run only), and the router. Needs no AWS account.
+ * example versions and the user's own functions, the example configuration (first run only), and the router.
+ * Needs no AWS account. Throws ConfigError for a function that cannot be loaded, before anything starts.
  */
-export async function startDev(config: RouterConfig, options: { print?: (line: string) => void; dynamoPort?: number; lambdaPort?: number } = {}): Promise<DevServer> {
+export async function startDev(config: RouterConfig, options: DevOptions = {}): Promise<DevServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const functions = options.functions ?? [];
+  const handlers = await Promise.all(functions.map(async (f) => ({ ...f, handler: await loadDevFunction(f) })));
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
   const { startEmbeddedDynamo, LocalLambdaServer, exampleHandler } = await loadDevDependencies();
@@ -49,6 +62,10 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
   let emit: ((event: Record<string, unknown>) => Promise<unknown>) | undefined;
   const emitter = { emit: (event: Record<string, unknown>) => (emit ? emit(event) : Promise.resolve()) };
   for (const f of EXAMPLE_FUNCTIONS) lambda.register(f.functionName, f.qualifier, exampleHandler(f.component, f.version, emitter));
+  for (const f of handlers) {
+    if (f.qualifier === undefined) lambda.registerAnyQualifier(f.functionName, f.handler);
+    else lambda.register(f.functionName, f.qualifier, f.handler);
+  }
   const closers: (() => Promise<void>)[] = [() => store.close()];
   try {
     const { url: lambdaUrl } = await lambda.start();
@@ -59,6 +76,7 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
     const runtime = await createRuntime({
       // Dev mode's targets run on this machine: loopback is allowed on top of whatever the configuration allows.
       config: { ...config, adminToken: token, httpTargetAllow: [...DEV_HTTP_TARGET_ALLOW, ...config.httpTargetAllow] },
+      logStream: await logDestination(devLogFormat(config.logFormat)),
       dynamo,
       lambda: { endpoint: lambdaUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS },
     });
@@ -68,7 +86,7 @@ export async function startDev(config: RouterConfig, options: { print?: (line: s
     const url = address.replace('[::1]', 'localhost');
     emit = (event) =>
       fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(event) });
-    for (const line of tour({ url, token, seeded, dataDir, dynamoEndpoint: store.endpoint, lambdaEndpoint: lambdaUrl })) print(line);
+    for (const line of tour({ url, token, seeded, dataDir, dynamoEndpoint: store.endpoint, lambdaEndpoint: lambdaUrl, functions })) print(line);
     return {
       url,
       token,

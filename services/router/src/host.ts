@@ -1,4 +1,5 @@
 import { loadConfig } from './config.js';
+import { parseDevFunctions } from './dev-functions.js';
 import { startDev } from './dev.js';
 import { createTableCommand, startServe } from './serve.js';
 
@@ -25,14 +26,15 @@ function onShutdown(close: () => Promise<void>): void {
 }
 
 /**
- * `vrouter dev`: the embedded store, local example targets and the router, until SIGINT/SIGTERM.
- * Throws ConfigError for a bad configuration.
+ * `vrouter dev`: the embedded store, local example targets (and `functions`: `name[:qualifier]=path`, the user's
+ * own handlers) and the router, until SIGINT/SIGTERM. Throws ConfigError for a bad configuration or function.
  */
-export async function runDev(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runDev(options: { functions?: readonly string[] } = {}, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Dev mode runs local endpoints only: the SDK's notice about future Node versions is noise on a first run
   // (serve keeps it; the README's troubleshooting explains it).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const dev = await startDev(loadConfig(env));
+  const functions = parseDevFunctions(options.functions ?? []);
+  const dev = await startDev(loadConfig(env), { functions });
   onShutdown(() => dev.close());
 }
 

@@ -7,6 +7,7 @@ import { DynamoAuditLog, type DynamoEventStore, DynamoReplayStore, type DynamoRo
 import { inBackground } from '@vrouter/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import type { LogStream } from './app-deps.js';
 import { type Authenticator, TokenAuthenticator } from './auth.js';
 import { ConfigError, type RouterConfig } from './config.js';
 import { createIngestRuntime, cursorKey } from './ingest-runtime.js';
@@ -21,6 +22,8 @@ export interface RuntimeOptions {
   /** ECS client settings; by default the SDK's standard chain (AWS_ENDPOINT_URL_ECS and so on). */
   ecs?: EcsDispatcherOptions['clientConfig'];
   authenticator?: Authenticator;
+  /** Log lines go here instead of JSON on stdout (see log-format.ts). */
+  logStream?: LogStream;
   /** Resolves HTTP target host names (default: the system resolver); every address it answers is checked. */
   resolveHost?: HostResolver;
 }
@@ -95,6 +98,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     const admin = new AdminService(configStore, cache, audit, { experimentalPinTtlMs: config.experimentalPinTtlHours * 3_600_000, httpTargets }, notifier);
     app = buildApp({
+      ...(options.logStream ? { logStream: options.logStream } : {}),
       config,
       router,
       admin,

@@ -1,18 +1,21 @@
 import type { AdminService } from '@vrouter/engine';
 
 export const EXAMPLE_COMPONENT = 'release-coordinator';
-export const EXAMPLE_VERSIONS = ['v1', 'v2', 'v3'] as const;
+export const EXAMPLE_VERSIONS = ['v1', 'v2', 'v3', 'v4'] as const;
 
 /** Lambda function names and qualifiers of the example versions, served by the local Lambda endpoint in dev mode. */
 export const EXAMPLE_FUNCTIONS = [
   { component: EXAMPLE_COMPONENT, version: 'v1', functionName: 'release-coordinator', qualifier: '1' },
   { component: EXAMPLE_COMPONENT, version: 'v2', functionName: 'release-coordinator', qualifier: '2' },
   { component: EXAMPLE_COMPONENT, version: 'v3', functionName: 'release-coordinator', qualifier: '3' },
+  // The fix of the README's incident story: registered, on no channel, until someone pins to it.
+  { component: EXAMPLE_COMPONENT, version: 'v4', functionName: 'release-coordinator', qualifier: '4' },
   { component: 'builder', version: 'v7', functionName: 'builder', qualifier: '7' },
 ] as const;
 
 /**
- * Seeds the dev store with an example: release-coordinator v1/v2/v3 on stable/beta/experimental, a builder that
+ * Seeds the dev store with an example: release-coordinator v1/v2/v3 on stable/beta/experimental and v4 on no
+ * channel (the fix to pin to and replay onto), a builder that
  * takes build events asynchronously, two customers and pins that make them route differently.
  * Idempotent: does nothing when any component exists, so a restart keeps what the user changed.
  */

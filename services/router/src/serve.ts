@@ -1,5 +1,6 @@
 import { createDynamoClient, createTable } from '@vrouter/store-dynamodb';
 import type { RouterConfig } from './config.js';
+import { logDestination } from './log-format.js';
 import { storeClientOptions } from './ingest-runtime.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { resolveAdminToken } from './secrets.js';
@@ -13,7 +14,8 @@ import { SqsWorker } from './sqs/worker.js';
 export async function startServe(config: RouterConfig): Promise<Runtime> {
   // --- Event bus: admin token from Secrets Manager / SSM, SQS worker ---
   const resolved = await resolveAdminToken(config);
-  const runtime = await createRuntime({ config: resolved });
+  const logStream = await logDestination(config.logFormat);
+  const runtime = await createRuntime({ config: resolved, ...(logStream ? { logStream } : {}) });
   await runtime.app.listen({ host: config.host, port: config.port });
   if (!config.sqsQueueUrl) return runtime;
   const worker = new SqsWorker({

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import type { DevFunction } from './dev-functions.js';
 
 export interface TourInfo {
   url: string;
@@ -7,6 +8,7 @@ export interface TourInfo {
   dataDir: string;
   dynamoEndpoint: string;
   lambdaEndpoint: string;
+  functions?: readonly DevFunction[];
 }
 
 /** The lines dev mode prints: where things run, the admin token, and commands that show routing at work. */
@@ -20,7 +22,12 @@ export function tour(info: TourInfo): string[] {
     '',
     `Version Router (dev) is listening on ${info.url}`,
     `  store:  embedded DynamoDB-compatible server at ${info.dynamoEndpoint}, data in ${dataDir}/ (${info.seeded ? 'example seeded' : 'existing data kept'})`,
-    `  lambda: local Lambda endpoint at ${info.lambdaEndpoint} serving release-coordinator v1/v2/v3 and builder v7`,
+    `  lambda: local Lambda endpoint at ${info.lambdaEndpoint} serving release-coordinator v1/v2/v3/v4 and builder v7`,
+    ...(info.functions ?? []).map((f) =>
+      f.qualifier === undefined
+        ? `          and your function ${f.functionName} (any qualifier, e.g. --lambda ${f.functionName}:1) from ${f.path}`
+        : `          and your function ${f.functionName}:${f.qualifier} (--lambda ${f.functionName}:${f.qualifier}) from ${f.path}`,
+    ),
     '',
     `Admin token (every scope): ${info.token}`,
     `Web page: ${info.url}/ui/ (paste the token to sign in)`,

@@ -6,6 +6,7 @@ import {
   type DispatchRecord,
   type EventStore,
   isVrouterError,
+  originalRoute,
   Periodic,
   type ReplayCounts,
   type ReplayJob,
@@ -221,7 +222,8 @@ export class ReplayRunner {
       if (decision.resolved) route = { version: decision.version, channel: decision.channel, pin: decision.pin, pinSource: decision.source };
     } else if (job.request.target === 'original') {
       // Where it went the first time, however pins have moved since: "was it the code or the data?"
-      if (original.version !== null) route = { version: original.version, channel: original.channel, pin: original.pin, pinSource: original.pinSource };
+      // A completed replay may have taken the record over since; its history still starts with the first dispatch.
+      route = originalRoute(original);
     } else {
       route = { version: job.request.target.version, channel: null, pin: null, pinSource: null };
     }

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type DispatchRecord, type EventStore, NotFoundError, type ReplayJob, type ReplayStore, resolveVersion, type SnapshotCache, VrouterError } from '@vrouter/core';
+import {
+  type DispatchRecord,
+  type EventStore,
+  NotFoundError,
+  originalRoute,
+  type ReplayJob,
+  type ReplayStore,
+  resolveVersion,
+  type SnapshotCache,
+  VrouterError,
+} from '@vrouter/core';
 import { parseReplayRequest } from './request.js';
 import type { ReplayRunner } from './runner.js';
 import { countSelection } from './selection.js';
@@ -57,8 +67,10 @@ export class ReplayService {
       const { matched, sample } = await countSelection(this.events, request, SAMPLE_SIZE);
       await this.jobs.createJob({ ...job, state: 'completed', counted: true, counts: { ...job.counts, matched } });
       const snapshot = this.cache.current();
-      const shown = sample.map(({ source, id: eventId, component, version, status, customer, project, plan, receivedAt }) => {
+      const shown = sample.map((record) => {
+        const { source, id: eventId, component, status, customer, project, plan, receivedAt } = record;
         const now = resolveVersion(snapshot, component, { customer, project, plan });
+        const version = originalRoute(record)?.version ?? null;
         return { source, id: eventId, component, version, currentVersion: now.resolved ? now.version : null, status, customer, receivedAt };
       });
       return { id, state: 'completed', dryRun: true, matched, sample: shown };

@@ -39,11 +39,17 @@ export function pageSize(value: string): number {
   return n;
 }
 
-/** The table of `vrouter events list`: one row per (event, component). */
+/** What happened before the row's outcome, oldest first (`v2 failed → v4 succeeded`); empty when it had only one. */
+function describeHistory(history: EventRow['history'] | undefined): string {
+  if (!history || history.length < 2) return '';
+  return history.map((h) => `${h.version ?? '-'} ${h.status}`).join(' → ');
+}
+
+/** The table of `vrouter events list`: one row per (event, component), as its latest outcome left it. */
 export function eventTable(items: readonly EventRow[]): string {
   return formatTable(
-    ['RECEIVED', 'SOURCE', 'ID', 'COMPONENT', 'VERSION', 'STATUS', 'ATTEMPTS', 'CUSTOMER', 'LAST ERROR'],
-    items.map((e) => [e.receivedAt, e.source, e.id, e.component, e.version, e.status, e.attempts, e.customer, describeError(e.lastError)]),
+    ['RECEIVED', 'SOURCE', 'ID', 'COMPONENT', 'VERSION', 'STATUS', 'ATTEMPTS', 'CUSTOMER', 'LAST ERROR', 'HISTORY'],
+    items.map((e) => [e.receivedAt, e.source, e.id, e.component, e.version, e.status, e.attempts, e.customer, describeError(e.lastError), describeHistory(e.history)]),
   );
 }
 

@@ -1,4 +1,4 @@
-import { assertTimestamp, type DispatchRecord } from '@vrouter/core';
+import { assertTimestamp, type DispatchRecord, dispatchHistory } from '@vrouter/core';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app-deps.js';
@@ -20,10 +20,14 @@ function row(r: DispatchRecord) {
     project: r.project ?? null,
     lastError: r.lastError ?? null,
     lastReplayId: r.lastReplayId ?? null,
+    history: dispatchHistory(r).map((h) => ({ version: h.version, status: h.status, attempts: h.attempts, at: h.at, replayId: h.replayId ?? null })),
   };
 }
 
-/** `GET /v1/events`: one row per (event, component), newest first, from indexes rather than scans. */
+/**
+ * `GET /v1/events`: one row per (event, component) as its latest outcome (a completed replay's) left it, newest
+ * first, from indexes rather than scans.
+ */
 export async function eventListRoutes(instance: FastifyInstance, deps: AppDependencies): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/v1/events', { config: { scope: 'read' }, schema: listEventsSchema }, async (request) => {

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { type DispatchRecord, NotFoundError } from '@vrouter/core';
+import { type DispatchRecord, dispatchHistory, NotFoundError } from '@vrouter/core';
 import type { IngestResult } from '@vrouter/engine';
 import type { FastifyInstance } from 'fastify';
 import type { AppDependencies } from '../app-deps.js';
@@ -62,7 +62,11 @@ export async function eventRoutes(instance: FastifyInstance, deps: AppDependenci
       event: event.event,
       chain: event.chain ?? { root: { source: event.source, id: event.id }, depth: 0 },
       override: event.override ?? null,
-      dispatches: dispatches.map((d) => ({ ...outcome(d), lastReplayId: d.lastReplayId ?? null })),
+      dispatches: dispatches.map((d) => ({
+        ...outcome(d),
+        lastReplayId: d.lastReplayId ?? null,
+        history: dispatchHistory(d).map((h) => ({ ...h, replayId: h.replayId ?? null })),
+      })),
       replays: replays.map((d) => ({ replayId: d.replayId, ...outcome(d) })),
       shadows: shadows.map(outcome),
     };

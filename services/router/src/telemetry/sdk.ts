@@ -1,4 +1,5 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { AwsInstrumentation } from '@opentelemetry/instrumentation-aws-sdk';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
@@ -22,10 +23,25 @@ export function untracedIncoming(request: { url?: string; headers: Record<string
   return UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? '');
 }
 
+/** Set on an AWS call's span whose condition did not hold: the router's own way of saying "someone was first". */
+export const ATTR_CONDITION_NOT_MET = 'vrouter.dynamodb.condition_not_met';
+
+/**
+ * A DynamoDB conditional write that loses is how the router learns that a claim, an event or a lease belongs to
+ * someone else (a duplicate, another router): an expected answer, not a failure. The instrumentation marks every
+ * rejected call ERROR; this undoes that for a ConditionalCheckFailedException (the exception event stays on the
+ * span, for whoever wants the message).
+ */
+export function expectedAwsMiss(span: Span, _request: unknown, error: unknown): void {
+  if ((error as { name?: unknown } | undefined)?.name !== 'ConditionalCheckFailedException') return;
+  span.setStatus({ code: SpanStatusCode.OK });
+  span.setAttribute(ATTR_CONDITION_NOT_MET, true);
+}
+
 /**
  * The instrumentations the router runs with: incoming and outgoing HTTP, fastify (routes and handlers, through
  * fastify's own diagnostics channel, so no module patching), and the AWS SDK (DynamoDB and Lambda calls, with
- * Lambda Invoke's ClientContext carrying the trace). Hook spans are left out: one span per hook per request costs
+ * Lambda Invoke's ClientContext carrying the trace; a lost conditional write is not an error). Hook spans are left out: one span per hook per request costs
  * more than it tells.
  */
 export function routerInstrumentations(): NodeSDKConfiguration['instrumentations'] {
@@ -33,7 +49,7 @@ export function routerInstrumentations(): NodeSDKConfiguration['instrumentations
     new HttpInstrumentation({ ignoreIncomingRequestHook: untracedIncoming }),
     new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: false }),
     // The HTTP spans under each AWS call repeat it; the AWS span says more.
-    new AwsInstrumentation({ suppressInternalInstrumentation: true }),
+    new AwsInstrumentation({ suppressInternalInstrumentation: true, exceptionHook: expectedAwsMiss }),
   ];
 }
 

@@ -40,16 +40,29 @@ t.test('duplicate storm across two router processes', async (t) => {
     const posts = events.flatMap((event, i) => [0, 1, 2].map((copy) => ({ event, router: routers[(i + copy) % 2]!, order: (i * 7919 + copy * 104_729) % 6000 })));
     posts.sort((a, b) => a.order - b.order);
     const started = Date.now();
-    const statuses = await pool(posts, 48, async ({ event, router }) => {
-      const response = await router<Posted>('POST', '/v1/events', event);
-      assert.equal(response.status, 202, JSON.stringify(response.body));
-      return response.body.results[0]!.status;
+    // A 503 promises nothing and asks the producer to retry, as producers do: the same event again, a bounded number
+    // of times. (On a loaded machine the embedded store can be slower than a router's store bound.)
+    let unavailable = 0;
+    const answers = await pool(posts, 48, async ({ event, router }) => {
+      for (let attempt = 1; ; attempt++) {
+        const response = await router<Posted>('POST', '/v1/events', event);
+        if (response.status === 503 && attempt < 10) {
+          unavailable++;
+          await sleep(200);
+          continue;
+        }
+        assert.equal(response.status, 202, JSON.stringify(response.body));
+        return { id: String(event.id), status: response.body.results[0]!.status };
+      }
     });
     const elapsed = Date.now() - started;
-    assert.equal(statuses.filter((s) => s === 'accepted').length, events.length);
-    assert.equal(statuses.filter((s) => s === 'duplicate').length, events.length * 2);
+    const acceptedIds = answers.filter((a) => a.status === 'accepted').map((a) => a.id);
+    assert.equal(new Set(acceptedIds).size, acceptedIds.length, 'no event was accepted twice');
+    assert.equal(answers.filter((a) => a.status === 'accepted' || a.status === 'duplicate').length, posts.length, 'every post was accepted or a duplicate');
+    // Only a post whose 503 came after its record was written can leave its event without an "accepted" answer.
+    assert.ok(acceptedIds.length >= events.length - unavailable, `${acceptedIds.length} accepted, ${unavailable} retried 503s`);
 
-    await eventually(async () => (stack.lambda.invocations.length >= events.length ? true : undefined), 30_000, 100);
+    await eventually(async () => (stack.lambda.invocations.length >= events.length ? true : undefined), 120_000, 100);
     await sleep(200);
     const perEvent = new Map<string, number>();
     for (const invocation of stack.lambda.invocations) {
@@ -58,7 +71,7 @@ t.test('duplicate storm across two router processes', async (t) => {
     }
     assert.equal(perEvent.size, events.length);
     assert.deepEqual([...new Set(perEvent.values())], [1], 'every event invoked exactly once');
-    console.log(`# storm: ${posts.length} posts in ${elapsed} ms (${Math.round((posts.length / elapsed) * 1000)} posts/s) across 2 routers`);
+    console.log(`# storm: ${posts.length} posts in ${elapsed} ms (${Math.round((posts.length / elapsed) * 1000)} posts/s) across 2 routers, ${unavailable} retried 503s`);
   });
 });
 

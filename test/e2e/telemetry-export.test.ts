@@ -92,15 +92,18 @@ t.test('vrouter dev with OpenTelemetry, as a process', async (t) => {
       none: { OTEL_LOG_LEVEL: 'warn' },
       disabled: { ...FAST_EXPORT, OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/disabled` },
     };
-    await Promise.all(
+    // Every start settles before the hook goes on, so a router that fails to start leaves none running behind it.
+    const started = await Promise.allSettled(
       Object.entries(settings).map(async ([name, env]) => {
         const dir = await mkdtemp(join(tmpdir(), `vrouter-otel-${name}-`));
         dirs.push(dir);
         const router = await startRouterProcess(['dev'], { VROUTER_DATA_DIR: dir, ...env }, 60_000);
-        await eventually(async () => (router.output().includes('Ctrl-C') ? true : undefined), 15_000);
         routers[name as keyof typeof routers] = router;
+        await eventually(async () => (router.output().includes('Ctrl-C') ? true : undefined), 15_000);
       }),
     );
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
   });
 
   t.teardown(async () => {

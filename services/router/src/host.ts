@@ -26,6 +26,12 @@ function onShutdown(close: () => Promise<void>): void {
 }
 
 /**
+ * Dev mode's store runs in the router's own process, so a busy laptop (or a test machine) slows both at once: store
+ * calls get seconds, not AWS's half second, unless set. 10 s heartbeat + (4 s + 1 s) × 2 stays below the 30 s lease.
+ */
+const DEV_STORE_BOUNDS = { VROUTER_STORE_TIMEOUT_MS: '4000', VROUTER_STORE_CONNECT_TIMEOUT_MS: '1000' } as const;
+
+/**
  * `vrouter dev`: the embedded store, local example targets (and `functions`: `name[:qualifier]=path`, the user's
  * own handlers) and the router, until SIGINT/SIGTERM. Throws ConfigError for a bad configuration or function.
  */
@@ -34,7 +40,7 @@ export async function runDev(options: { functions?: readonly string[] } = {}, en
   // (serve keeps it; the README's troubleshooting explains it).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const functions = parseDevFunctions(options.functions ?? []);
-  const dev = await startDev(loadConfig(env), { functions });
+  const dev = await startDev(loadConfig({ ...DEV_STORE_BOUNDS, ...env }), { functions });
   onShutdown(() => dev.close());
 }
 

@@ -1,47 +1,38 @@
-// Benchmarks of the routing hot path. Each line compares vrouter with a baseline run in this same process:
-//   resolve:  resolveVersion() vs the three Map lookups any resolver must do at least
+// Benchmarks of the routing hot path, against what a user would pick instead where there is a peer:
+//   decisions: resolveVersion() and decideVersion() vs the LaunchDarkly, GrowthBook and Unleash SDKs and a plain Map (decisions.ts)
 //   latency:  POST /v1/events?wait=true through the router vs invoking the same local Lambda directly
 //   ingest:   POST /v1/events (202 after durable claims) vs a bare fastify route that parses JSON and answers 202
 //   requests: DynamoDB requests per event, new and duplicate, counted on the client
-//   hot keys: the hottest partition key per index after a burst, and its writes/s at 10k events/s (hot-keys.ts)
-// Run: npm run bench (BENCH_EVENTS=2000 BENCH_CONCURRENCY=16 to change the load).
+//   telemetry, replay, hot keys: telemetry.ts, replay.ts, hot-keys.ts
+// Run: npm run bench [-- --quick] (BENCH_EVENTS=2000 BENCH_CONCURRENCY=16 to change the load). bench/README.md says
+// how to read each line; every run writes bench/results/<date>.json and a chart of the ratios beside it.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { buildSnapshot, pinKey, resolveVersion } from '@vrouter/core';
 import Fastify from 'fastify';
 import { countingClient } from '../../test/src/counting.js';
 import { cloudEvent, LOCAL_CREDENTIALS, seedSvc, startStack } from '../../test/src/stack.js';
-import { fmt, measure, opsPerSecond, row } from './measure.js';
+import { decisionsBench } from './decisions.js';
+import { fmt, measure, row } from './measure.js';
+import { recordNote, recordRatio, writeResults } from './results.js';
+import { formatRatio } from './rounds.js';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
+const QUICK = process.argv.includes('--quick');
+const EVENTS = Number(process.env.BENCH_EVENTS ?? (QUICK ? 400 : 2000));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const DECISION_ROUNDS = Number(process.env.BENCH_DECISION_ROUNDS ?? (QUICK ? 3 : 7));
+const DECISION_MS = Number(process.env.BENCH_DECISION_MS ?? (QUICK ? 150 : 400));
+if (QUICK) process.env.BENCH_TELEMETRY_ROUNDS ??= '1';
+const startedAt = new Date();
 
-function resolveBench(): string[] {
-  const at = '2026-01-01T00:00:00Z';
-  const customers = Array.from({ length: 10_000 }, (_, i) => `c${i}`);
-  const snapshot = buildSnapshot({
-    revision: 1,
-    components: [{ name: 'svc', subscriptions: ['*'], createdAt: at, updatedAt: at }],
-    versions: ['v1', 'v2', 'v3'].map((name) => ({
-      component: 'svc',
-      name,
-      registeredAt: at,
-      target: { kind: 'lambda', functionName: 'svc', qualifier: name, invocationType: 'Event' },
-    })),
-    channels: [
-      { component: 'svc', channel: 'stable', version: 'v1' },
-      { component: 'svc', channel: 'beta', version: 'v2' },
-    ],
-    pins: customers.filter((_, i) => i % 10 === 0).map((subject) => ({ scope: 'customer', subject, component: 'svc', channel: 'beta', createdAt: at })),
-    customers: customers.map((id, i) => ({ id, plan: i % 2 ? 'pro' : 'free' })),
-    projects: [],
-  });
-  const now = Date.now();
-  const resolve = opsPerSecond((i) => resolveVersion(snapshot, 'svc', { customer: customers[i % customers.length], plan: 'pro' }, now));
-  const floor = opsPerSecond((i) => {
-    const c = customers[i % customers.length]!;
-    return snapshot.pins.get(pinKey('project', 'none', 'svc')) ?? snapshot.pins.get(pinKey('customer', c, 'svc')) ?? snapshot.pins.get(pinKey('plan', 'pro', 'svc'));
-  });
-  return [row('resolveVersion (10k customers, 1k pins)', fmt.rate(resolve), fmt.rate(floor), floor / resolve)];
+async function decisionLines(): Promise<string[]> {
+  const { rates, ratios } = await decisionsBench(DECISION_ROUNDS, DECISION_MS);
+  const lines = [`decisions/s, 100 listed customers + a plan rule, 10k customers; ${DECISION_ROUNDS} interleaved rounds; ratio = rate / LaunchDarkly's, median [min–max]`];
+  for (const [name, ratio] of Object.entries(ratios)) {
+    // The goal holds for what the router calls per event: resolveVersion, and decideVersion above it.
+    const goal = name.startsWith('vrouter') && !name.includes('{explain}') ? { atLeast: 5 } : undefined;
+    recordRatio({ name: `decisions: ${name}`, meaning: "decisions/s over LaunchDarkly's (higher is better)", ratio, ...(goal ? { goal } : {}) });
+    lines.push(`  ${name.padEnd(40)} ${fmt.rate(rates[name]!).padStart(14)}  ${formatRatio(ratio).padStart(22)}${goal ? `  goal ≥ ${goal.atLeast}x` : ''}`);
+  }
+  return lines;
 }
 
 async function routerBench(): Promise<string[]> {
@@ -90,6 +81,8 @@ async function routerBench(): Promise<string[]> {
     const dupCount = 200;
     await measure(dupCount, CONCURRENCY, () => stack.api('POST', '/v1/events', dupEvent));
     lines.push('');
+    recordNote(`DynamoDB requests per new event: ${newTotal.toFixed(2)} (reads ${newReads.toFixed(2)})`);
+    recordNote(`DynamoDB requests per duplicate event: ${(counter!.total() / dupCount).toFixed(2)} (reads ${(counter!.reads() / dupCount).toFixed(2)})`);
     lines.push(`DynamoDB requests per new event:       ${newTotal.toFixed(2)} (reads ${newReads.toFixed(2)})`);
     lines.push(
       `DynamoDB requests per duplicate event: ${(counter!.total() / dupCount).toFixed(2)} (reads ${(counter!.reads() / dupCount).toFixed(2)}; dynalite lacks ReturnValuesOnConditionCheckFailure, so it reads back once)`,
@@ -101,11 +94,24 @@ async function routerBench(): Promise<string[]> {
   return lines;
 }
 
-const header = `${'benchmark'.padEnd(48)} ${'vrouter'.padStart(16)} ${'baseline'.padStart(16)} ${'ratio'.padStart(8)}`;
-console.log(`node ${process.version}, ${EVENTS} events, concurrency ${CONCURRENCY}; ratio = vrouter cost / baseline cost\n`);
-console.log(header);
-for (const line of resolveBench()) console.log(line);
+console.log(`node ${process.version}, ${EVENTS} events, concurrency ${CONCURRENCY}${QUICK ? ' (--quick)' : ''}\n`);
+for (const line of await decisionLines()) console.log(line);
+console.log('');
+console.log(`${'benchmark'.padEnd(48)} ${'vrouter'.padStart(16)} ${'baseline'.padStart(16)} ${'ratio'.padStart(8)}   (ratio = vrouter cost / baseline cost)`);
 for (const line of await routerBench()) console.log(line);
+
+// --- Idle reads: a router with its default intervals and no traffic (idle.ts).
+const { idleBench } = await import('./idle.js');
+const idle = await idleBench(Number(process.env.BENCH_IDLE_MS ?? (QUICK ? 20_000 : 60_000)));
+console.log('');
+for (const line of idle.lines) console.log(line);
+recordNote(idle.lines.join('\n'));
+recordRatio({
+  name: 'idle reads/s over the 1.0 budget',
+  meaning: 'reads/s of an idle router over its first window / 1.0 (lower is better)',
+  ratio: { median: idle.readsPerSecond, min: idle.readsPerSecond, max: idle.readsPerSecond, rounds: 1 },
+  goal: { atMost: 1 },
+});
 
 // --- Telemetry: the router with OpenTelemetry on vs off, each side in processes of its own (telemetry.ts).
 const { telemetryBench } = await import('./telemetry.js');
@@ -120,4 +126,7 @@ for (const line of await replayBench(Math.min(EVENTS, 2000))) console.log(line);
 // --- Hot partition keys of a burst, per index (docs/scale.md): hot-keys.ts.
 const { hotKeysBench } = await import('./hot-keys.js');
 console.log('');
-for (const line of await hotKeysBench(Number(process.env.BENCH_HOT_EVENTS ?? 2000), Number(process.env.BENCH_HOT_CUSTOMERS ?? 500))) console.log(line);
+for (const line of await hotKeysBench(Number(process.env.BENCH_HOT_EVENTS ?? (QUICK ? 500 : 2000)), Number(process.env.BENCH_HOT_CUSTOMERS ?? 500))) console.log(line);
+
+const written = writeResults({ quick: QUICK, startedAt, settings: { events: EVENTS, concurrency: CONCURRENCY, decisionRounds: DECISION_ROUNDS, decisionMs: DECISION_MS } });
+console.log(`\nwrote ${written.json}\n      ${written.svg}`);

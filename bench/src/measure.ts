@@ -1,4 +1,5 @@
 /** Timing helpers: every figure is printed next to a baseline measured in the same process, as a ratio. */
+import { recordRow } from './results.js';
 
 export interface Sample {
   count: number;
@@ -44,7 +45,9 @@ export function opsPerSecond(op: (i: number) => unknown, ms = 500): number {
   return (i / elapsed) * 1000;
 }
 
+/** A printed line of vrouter against its baseline; also kept for bench/results/<date>.json. */
 export function row(name: string, value: string, baseline: string, ratio: number): string {
+  recordRow({ name, value, baseline, ratio });
   return `${name.padEnd(48)} ${value.padStart(16)} ${baseline.padStart(16)} ${`${ratio.toFixed(2)}x`.padStart(8)}`;
 }
 

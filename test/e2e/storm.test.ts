@@ -79,8 +79,9 @@ t.test('a router killed with SIGKILL mid-flight', async (t) => {
   let stack: Stack;
   let victim: RouterProcess;
   t.before(async () => {
-    // The survivor sweeps often; the victim's leases are short so recovery does not wait long. A short lease needs
-    // short store bounds too (heartbeat + store call bound < lease, which loadConfig checks): 500 + (1000 + 400) × 1.
+    // The survivor sweeps often (it takes no claims itself, so it is kept from backing off); the victim's leases are
+    // short so recovery does not wait long. A short lease needs short store bounds too (heartbeat + store call bound
+    // < lease, which loadConfig checks): 500 + (1000 + 400) × 1.
     const shortLease = {
       VROUTER_LEASE_MS: '2000',
       VROUTER_LEASE_HEARTBEAT_MS: '500',
@@ -88,7 +89,9 @@ t.test('a router killed with SIGKILL mid-flight', async (t) => {
       VROUTER_STORE_CONNECT_TIMEOUT_MS: '400',
       VROUTER_STORE_MAX_ATTEMPTS: '1',
     };
-    stack = await startStack({ env: { ...shortLease, VROUTER_SWEEP_INTERVAL_MS: '300', VROUTER_DISPATCH_TIMEOUT_MS: '1000' } });
+    stack = await startStack({
+      env: { ...shortLease, VROUTER_SWEEP_INTERVAL_MS: '300', VROUTER_SWEEP_MAX_INTERVAL_MS: '300', VROUTER_DISPATCH_TIMEOUT_MS: '1000' },
+    });
     await seedSvc(stack.api);
     stack.lambda.register('svc', '1', async (payload) => {
       await sleep(50);

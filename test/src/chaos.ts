@@ -4,8 +4,8 @@ import { type Api, cloudEvent, eventually, type Stack, startStack, TABLE } from 
 
 /**
  * Settings of a router under fault: a 2 s lease renewed every 500 ms, store calls failing after at most 900 ms
- * (600 ms for an answer + 300 ms to connect, one attempt), sweeps every 200 ms. They satisfy the timing rule
- * (500 + 900 < 2000), which loadConfig checks.
+ * (600 ms for an answer + 300 ms to connect, one attempt), sweeps every 200 ms (never backing off). They satisfy the
+ * timing rule (500 + 900 < 2000), which loadConfig checks.
  */
 export const CHAOS_ENV: Record<string, string> = {
   VROUTER_LEASE_MS: '2000',
@@ -14,6 +14,8 @@ export const CHAOS_ENV: Record<string, string> = {
   VROUTER_STORE_CONNECT_TIMEOUT_MS: '300',
   VROUTER_STORE_MAX_ATTEMPTS: '1',
   VROUTER_SWEEP_INTERVAL_MS: '200',
+  // Faults, not idling, are under test: recovery sweeps at its base interval whether or not this router takes claims.
+  VROUTER_SWEEP_MAX_INTERVAL_MS: '200',
   VROUTER_SAFETY_NET_INTERVAL_MS: '1000',
   VROUTER_OUTCOME_RETRY_MS: '60000',
   VROUTER_RETRY_BASE_MS: '50',

@@ -1,16 +1,11 @@
-import type { ChainContext } from './chain-context.js';
+import { decideFast } from './decisions.js';
 import { VrouterError } from './errors.js';
 import type { OverrideClaims } from './override-token.js';
-import { type Consideration, type Resolution, type RoutingContext, resolveVersion } from './resolve.js';
+import type { Consideration, Directives, Resolution } from './resolution.js';
+import { type RoutingContext, type ResolveOptions, resolveVersion } from './resolve.js';
 import type { RoutingSnapshot } from './snapshot.js';
 
-/** What an event says about its versions beyond its routing attributes: an override token, and the chain it continues. */
-export interface Directives {
-  /** The override token the event carries itself, verified. */
-  override?: OverrideClaims;
-  /** The chain context the event carries back, verified. */
-  chain?: ChainContext;
-}
+export type { Directives } from './resolution.js';
 
 const overrideLabel = (override: OverrideClaims): string => `override (subject ${override.subject ?? 'none'})`;
 
@@ -35,12 +30,27 @@ export function assertOverrideRoutable(snapshot: RoutingSnapshot, override: Over
  * Decides the version of `component` for an event, above pins and rollouts: the event's own override, else the
  * chain's override, then the version the chain already decided (unless the component opted out with
  * `chain: "resolve"`), then resolveVersion. A chain's version that is no longer registered, or its expired
- * override, is skipped and explained, and the component is resolved afresh.
+ * override, is skipped (and explained when asked), and the component is resolved afresh.
+ * Without `explain`, the answer comes from decisions the snapshot made ahead of time (see resolveVersion); both ways
+ * give the same version, channel, source, pin and override.
  */
-export function decideVersion(snapshot: RoutingSnapshot, component: string, context: RoutingContext, now: number, directives: Directives = {}): Resolution {
+export function decideVersion(
+  snapshot: RoutingSnapshot,
+  component: string,
+  context: RoutingContext,
+  now: number,
+  directives: Directives = {},
+  options?: ResolveOptions,
+): Resolution {
+  if (options?.explain) return explainDecision(snapshot, component, context, now, directives);
+  return decideFast(snapshot.decisions.get(component), component, context, now, directives);
+}
+
+function explainDecision(snapshot: RoutingSnapshot, component: string, context: RoutingContext, now: number, directives: Directives): Resolution {
+  const explain = { explain: true };
   const routing = snapshot.components.get(component);
   const { chain } = directives;
-  if (!routing || (!directives.override && !chain)) return resolveVersion(snapshot, component, context, now);
+  if (!routing || (!directives.override && !chain)) return resolveVersion(snapshot, component, context, now, explain);
   const leading: Consideration[] = [];
 
   const override = directives.override ?? chain?.override;
@@ -90,6 +100,6 @@ export function decideVersion(snapshot: RoutingSnapshot, component: string, cont
     }
   }
 
-  const fresh = resolveVersion(snapshot, component, context, now);
+  const fresh = resolveVersion(snapshot, component, context, now, explain);
   return leading.length === 0 ? fresh : { ...fresh, considered: [...leading, ...fresh.considered] };
 }

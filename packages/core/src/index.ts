@@ -24,7 +24,7 @@ export type {
 export { buildSnapshot, pinKey, EMPTY_SNAPSHOT, servedKey } from './snapshot.js';
 export type { RoutingSnapshot, ComponentRouting, SnapshotParts } from './snapshot.js';
 export { CONSIDERATION_OUTCOMES, isPinLive, PIN_SOURCES, resolveVersion, routingContext } from './resolve.js';
-export type { RoutingContext, Resolution, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
+export type { RoutingContext, Resolution, ResolveOptions, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
 export { subscriptionMatches, subscribedComponents } from './subscriptions.js';
 export { MAX_DATA_DEPTH, parseCloudEvent, eventRouting } from './cloudevent.js';
 export type { CloudEvent, EventRouting } from './cloudevent.js';
@@ -145,6 +145,7 @@ export type {
   TransitionInput,
   RolloutStore,
 } from './rollout.js';
+export type { Backoff } from './periodic.js';
 export { newSigningKey, rotateSigningKeys, verificationKeys, SIGNING_PURPOSES } from './signing.js';
 export type { SigningKey, SigningKeys, SigningPurpose } from './signing.js';
 export { encodeOverride, decodeOverride, MAX_OVERRIDE_TOKEN_LENGTH, MAX_OVERRIDE_COMPONENTS } from './override-token.js';

@@ -1,6 +1,8 @@
-import type { ChannelName, Pin, PinScope, Target } from './model.js';
+import { resolveFast } from './decisions.js';
+import type { Pin, PinScope } from './model.js';
 import { SCOPES } from './model.js';
 import { inRolloutShare, rolloutBucket, rolloutPercent, routesTraffic } from './rollout.js';
+import { type Consideration, noStableDetail, noStableReason, type Resolution, unregistered } from './resolution.js';
 import { type ComponentRouting, pinKey, type RoutingSnapshot } from './snapshot.js';
 
 /** Who an event is for. Missing fields are derived from the snapshot by routingContext(). */
@@ -10,51 +12,13 @@ export interface RoutingContext {
   plan?: string;
 }
 
-export const CONSIDERATION_OUTCOMES = [
-  'matched',
-  'no-subject', // the event names nobody at this scope
-  'no-pin',
-  'expired',
-  'channel-empty',
-  'version-unknown',
-  'not-reached', // a more specific scope already matched
-  'opted-out', // the component resolves afresh in chains (chain: "resolve")
-  'outside-share', // a rollout runs, and the customer's bucket is not in its share
-] as const;
-export type ConsiderationOutcome = (typeof CONSIDERATION_OUTCOMES)[number];
+export { CONSIDERATION_OUTCOMES, PIN_SOURCES } from './resolution.js';
+export type { Consideration, ConsiderationOutcome, PinSource, Resolution } from './resolution.js';
 
-export interface Consideration {
-  scope: PinSource;
-  subject: string | null;
-  outcome: ConsiderationOutcome;
-  /** What the pin (or the default) pointed at, when there was one. */
-  pin?: { channel?: ChannelName; version?: string; expiresAt?: string; reason?: string };
-  detail: string;
+export interface ResolveOptions {
+  /** Fill `considered` with every step and why it did or did not decide; off, `considered` is empty. */
+  explain?: boolean;
 }
-
-/**
- * What decided the version, in precedence order: an override token, the chain the event continues, a pin's scope,
- * a rollout's share, or the default (stable).
- */
-export const PIN_SOURCES = ['override', 'chain', ...SCOPES, 'rollout', 'default'] as const;
-export type PinSource = (typeof PIN_SOURCES)[number];
-
-export type Resolution =
-  | {
-      resolved: true;
-      component: string;
-      version: string;
-      channel: ChannelName | null;
-      target: Target;
-      source: PinSource;
-      /** Set when a rollout's share decided: its percentage and the customer's bucket (0..9999). */
-      rollout?: { percent: number; bucket: number };
-      pin: { scope: PinScope; subject: string } | null;
-      /** Set when an override decided: the token's subject, never the token. */
-      override?: { subject?: string };
-      considered: Consideration[];
-    }
-  | { resolved: false; component: string; reason: string; considered: Consideration[] };
 
 /**
  * Fills in what the event left out: the customer from a known project, the plan from the customer's record.
@@ -76,16 +40,25 @@ function describe(pin: Pin): NonNullable<Consideration['pin']> {
 }
 
 /**
- * Decides which version of `component` handles an event for `context` at `now`.
+ * Decides which version of `component` handles an event for `context` at `now`, from configuration alone (for an
+ * event's override and chain, see decideVersion).
  * The most specific live pin wins (project, then customer, then plan), then a running rollout's share of customers,
  * else the stable channel.
- * A pin that cannot be honoured (expired, empty channel, unknown version) is skipped and explained.
+ * A pin that cannot be honoured (expired, empty channel, unknown version) is skipped, and explained when asked.
+ * Without `explain`, the answer is one the snapshot decided ahead of time, shared and frozen: read it, copy it, never
+ * change it. Both ways give the same version, channel, source and pin.
  * Pure: reads only the snapshot, never throws for routing reasons; `resolved: false` says why.
  */
-export function resolveVersion(snapshot: RoutingSnapshot, component: string, context: RoutingContext, now: number = Date.now()): Resolution {
+export function resolveVersion(snapshot: RoutingSnapshot, component: string, context: RoutingContext, now: number = Date.now(), options?: ResolveOptions): Resolution {
+  if (options?.explain) return explainVersion(snapshot, component, context, now);
+  return resolveFast(snapshot.decisions.get(component), component, context, now);
+}
+
+/** The same decision as the fast path, step by step, each step saying why it did or did not decide. */
+function explainVersion(snapshot: RoutingSnapshot, component: string, context: RoutingContext, now: number): Resolution {
   const routing = snapshot.components.get(component);
   const considered: Consideration[] = [];
-  if (!routing) return { resolved: false, component, reason: `Component ${component} is not registered.`, considered };
+  if (!routing) return unregistered(component, considered);
 
   for (const scope of SCOPES) {
     const subject = context[scope] ?? null;
@@ -129,9 +102,8 @@ export function resolveVersion(snapshot: RoutingSnapshot, component: string, con
     considered.push({ scope: 'default', subject: null, outcome: 'matched', pin: { channel: 'stable', version: stable }, detail: `Default: stable channel → ${stable}.` });
     return { resolved: true, component, version: stable, channel: 'stable', target: routing.versions.get(stable)!.target, source: 'default', pin: null, considered };
   }
-  const detail = stable ? `The stable channel points at ${stable}, which is not registered.` : 'The stable channel points at no version.';
-  considered.push({ scope: 'default', subject: null, outcome: 'channel-empty', pin: { channel: 'stable' }, detail });
-  return { resolved: false, component, reason: `No pin applies and ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`, considered };
+  considered.push({ scope: 'default', subject: null, outcome: 'channel-empty', pin: { channel: 'stable' }, detail: noStableDetail(stable) });
+  return { resolved: false, component, reason: noStableReason(stable), considered };
 }
 
 function pinOutcome(routing: ComponentRouting, pin: Pin, now: number): { version?: string; consideration: Consideration } {

@@ -1,3 +1,4 @@
+import { type ComponentDecisions, precomputeDecisions } from './decisions.js';
 import type { ChannelName, Component, Customer, Pin, PinScope, Project, TokenRecord, Version } from './model.js';
 import type { Rollout } from './rollout.js';
 import type { SigningKeys } from './signing.js';
@@ -9,6 +10,8 @@ export interface RoutingSnapshot {
   components: ReadonlyMap<string, ComponentRouting>;
   /** Keyed by pinKey(scope, subject, component). */
   pins: ReadonlyMap<string, Pin>;
+  /** Per component, what resolution gives for each honourable pin and by default, decided when the snapshot is built. */
+  decisions: ReadonlyMap<string, ComponentDecisions>;
   customers: ReadonlyMap<string, Customer>;
   projects: ReadonlyMap<string, Project>;
   /** API tokens by the hex SHA-256 of the token, so authenticating a request reads nothing from the store. */
@@ -66,6 +69,7 @@ export function buildSnapshot(parts: SnapshotParts): RoutingSnapshot {
     revision: parts.revision,
     components,
     pins,
+    decisions: precomputeDecisions(components, pins.values()),
     customers: new Map(parts.customers.map((c) => [c.id, c])),
     projects: new Map(parts.projects.map((p) => [p.id, p])),
     tokensByHash: new Map((parts.tokens ?? []).map((t) => [t.hash, t])),

@@ -71,4 +71,66 @@ t.test('Periodic', async (t) => {
     periodic.stop();
     assert.deepEqual(starts, [15, 25, 35]);
   });
+
+  t.test('with backoff: an idle run doubles the wait up to the cap, a busy run resets it, wake() brings it back', async () => {
+    now = 0;
+    const starts: number[] = [];
+    let found = 0;
+    const periodic = new Periodic(
+      10,
+      async () => {
+        starts.push(now);
+        const result = found;
+        found = 0;
+        return result;
+      },
+      () => {},
+      { maxIntervalMs: 80, idle: (n) => n === 0 },
+    );
+    periodic.start();
+    await advance(400);
+    // Waits 10, 20, 40, 80, then 80 again: the cap.
+    assert.deepEqual(starts, [10, 30, 70, 150, 230, 310, 390]);
+    assert.equal(periodic.currentIntervalMs, 80);
+
+    found = 3; // at 400; the run at 470 finds work: the next wait is the base interval again
+    await advance(90);
+    assert.deepEqual(starts.slice(7), [470, 480]);
+    assert.equal(periodic.currentIntervalMs, 20);
+
+    await advance(100); // idle again: waits 20, 40 → runs at 500, 540, then a wait of 80 (due at 620)
+    assert.deepEqual(starts.slice(9), [500, 540]);
+    assert.equal(now, 590);
+    periodic.wake(); // the run due at 620 comes within 10 ms instead
+    await advance(15);
+    assert.deepEqual(starts.slice(11), [600]);
+    assert.equal(periodic.currentIntervalMs, 20);
+
+    periodic.stop();
+    periodic.wake(); // stopped: nothing runs
+    await advance(200);
+    assert.equal(starts.length, 12);
+  });
+
+  t.test('with backoff: wake() during a run keeps that run from lengthening the wait', async () => {
+    now = 0;
+    const starts: number[] = [];
+    let periodic: Periodic<number> | undefined;
+    periodic = new Periodic(
+      10,
+      async () => {
+        starts.push(now);
+        await sleep(5);
+        if (starts.length === 4) periodic!.wake(); // work arrived while this run was finding nothing
+        return 0;
+      },
+      () => {},
+      { maxIntervalMs: 1000, idle: (n) => n === 0 },
+    );
+    periodic.start();
+    await advance(210);
+    periodic.stop();
+    // Waits 10, 20, 40, 80 (+5 ms per run); the 4th run was woken, so the wait after it is 10, then 20 again.
+    assert.deepEqual(starts, [10, 35, 80, 165, 180, 205]);
+  });
 });

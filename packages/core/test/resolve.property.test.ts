@@ -97,7 +97,7 @@ t.test('resolveVersion properties', async (t) => {
   t.test('always resolves to a registered version and explains every scope once', async () => {
     fc.assert(
       fc.property(scenario, (s) => {
-        const result = resolveVersion(build(s).snapshot, 'svc', context, now);
+        const result = resolveVersion(build(s).snapshot, 'svc', context, now, { explain: true });
         if (result.resolved) assert.ok(registered.has(result.version));
         const scopes = result.considered.map((step) => step.scope).filter((scope) => scope !== 'default');
         assert.deepEqual(scopes, [...SCOPES]);

@@ -99,7 +99,11 @@ t.test('resolveVersion: edge cases', async (t) => {
 
   for (const c of cases) {
     t.test(c.name, async () => {
-      const result = resolveVersion(snapshotWith(c.snapshot), 'svc', c.context, now);
+      const snapshot = snapshotWith(c.snapshot);
+      const result = resolveVersion(snapshot, 'svc', c.context, now, { explain: true });
+      const fast = resolveVersion(snapshot, 'svc', c.context, now);
+      assert.equal(fast.resolved, result.resolved);
+      if (fast.resolved && result.resolved) assert.deepEqual([fast.version, fast.source, fast.channel, fast.pin], [result.version, result.source, result.channel, result.pin]);
       if (c.version === null) {
         assert.equal(result.resolved, false);
         if (!result.resolved) assert.match(result.reason, /stable channel points at no version/);
@@ -114,7 +118,9 @@ t.test('resolveVersion: edge cases', async (t) => {
   }
 
   t.test('explains every scope, in precedence order', async () => {
-    const decision = resolved(resolveVersion(snapshotWith({ pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] }), 'svc', { customer: 'acme', plan: 'pro' }, now));
+    const decision = resolved(
+      resolveVersion(snapshotWith({ pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] }), 'svc', { customer: 'acme', plan: 'pro' }, now, { explain: true }),
+    );
     assert.deepEqual(
       decision.considered.map((step) => [step.scope, step.outcome]),
       [
@@ -128,8 +134,21 @@ t.test('resolveVersion: edge cases', async (t) => {
   });
 
   t.test('an unknown component is unresolved, not thrown', async () => {
-    const result = resolveVersion(snapshotWith({}), 'nope', {}, now);
-    assert.equal(result.resolved, false);
+    for (const explain of [false, true]) {
+      const result = resolveVersion(snapshotWith({}), 'nope', {}, now, { explain });
+      assert.equal(result.resolved, false);
+      if (!result.resolved) assert.equal(result.reason, 'Component nope is not registered.');
+    }
+  });
+
+  t.test('without explain, the answer is shared and frozen, with no explanation', async () => {
+    const snapshot = snapshotWith({ pins: [{ scope: 'customer', subject: 'acme', channel: 'beta' }] });
+    const a = resolveVersion(snapshot, 'svc', { customer: 'acme' }, now);
+    const b = resolveVersion(snapshot, 'svc', { customer: 'acme', plan: 'pro' }, now);
+    assert.equal(a, b);
+    assert.ok(Object.isFrozen(a) && Object.isFrozen(a.considered));
+    assert.deepEqual(a.considered, []);
+    assert.throws(() => (a.considered as unknown[]).push(1), TypeError);
   });
 
   t.test('a pin expiring exactly now is expired', async () => {

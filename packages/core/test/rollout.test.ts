@@ -160,12 +160,18 @@ t.test('resolution with a rollout', async (t) => {
 
   t.test('the share gets the candidate, explained with its bucket; the rest get stable', async () => {
     const snapshot = withRollout(rollout());
-    const yes = resolveVersion(snapshot, 'svc', { customer: inside });
+    const explain = { explain: true };
+    const yes = resolveVersion(snapshot, 'svc', { customer: inside }, Date.now(), explain);
     assert.ok(yes.resolved);
     assert.equal(yes.version, 'v2');
     assert.equal(yes.source, 'rollout');
+    assert.deepEqual(yes.rollout, { percent: 5, bucket: rolloutBucket('svc', inside) });
     assert.equal(yes.considered.at(-1)?.detail, `rollout 5% (bucket ${rolloutBucket('svc', inside)}) → v2.`);
-    const no = resolveVersion(snapshot, 'svc', { customer: outside });
+    // The per-event path gives the same decision, without the explanation.
+    const fast = resolveVersion(snapshot, 'svc', { customer: inside });
+    assert.ok(fast.resolved);
+    assert.deepEqual([fast.version, fast.source, fast.rollout], ['v2', 'rollout', { percent: 5, bucket: rolloutBucket('svc', inside) }]);
+    const no = resolveVersion(snapshot, 'svc', { customer: outside }, Date.now(), explain);
     assert.ok(no.resolved);
     assert.equal(no.version, 'v1');
     assert.equal(no.source, 'default');

@@ -50,6 +50,8 @@ export interface EventRouterOptions {
   keyring?: Keyring;
   /** Events per ingest call at most (VROUTER_MAX_BATCH); a larger batch is refused whole. Default DEFAULT_MAX_BATCH. */
   maxBatch?: number;
+  /** Told each time this router takes a claim: the recovery sweep stops backing off while traffic flows. */
+  onClaimed?: () => void;
 }
 
 /** Events per batch by default. */
@@ -310,6 +312,7 @@ export class EventRouter {
     const won = result.claimed ? result.record : result.existing;
     const summary = summarize(won);
     if (result.claimed && decision.resolved) {
+      this.options.onClaimed?.();
       const maxConcurrency = snapshot.components.get(decision.component)?.versions.get(decision.version)?.maxConcurrency;
       claimed.push({ record: won, target: decision.target, maxConcurrency, event, routing, index, ...handed });
       await this.claimShadow(snapshot, record, event, routing, now, claimed, handed);

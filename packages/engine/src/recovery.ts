@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
-import { type DispatchRecord, type EventStore, type ExpiredClaim, InFlight, Periodic, type SnapshotCache } from '@vrouter/core';
+import { type Backoff, type DispatchRecord, type EventStore, type ExpiredClaim, InFlight, Periodic, type SnapshotCache } from '@vrouter/core';
 import { ATTR_COMPONENT, ATTR_RECOVERED, type CostLimits, EventTrace, inBackground, recordRedelivery } from '@vrouter/telemetry';
 import { type DispatchRunner, dispatchFields } from './dispatch-runner.js';
 import { logFailedDispatch } from './failed-dispatch-log.js';
@@ -12,6 +12,11 @@ export interface ClaimSweeperOptions {
   runner: DispatchRunner;
   leaseMs: number;
   intervalMs: number;
+  /**
+   * A sweep that finds nothing expired doubles the wait, up to this (the safety net's too, from its own interval);
+   * wake() (a claim taken here) resets both.
+   */
+  maxIntervalMs?: number;
   /**
    * How long an expired claim must stay unchanged (same token, same lease end) between two sightings before it is
    * taken over: longer than a live holder needs to renew once the store answers again (its heartbeat interval plus
@@ -35,8 +40,8 @@ export interface ClaimSweeperOptions {
  * span, a child of the event's traceparent, with its own cost.
  */
 export class ClaimSweeper {
-  private readonly sweeping: Periodic;
-  private readonly safetyNet: Periodic | undefined;
+  private readonly sweeping: Periodic<number>;
+  private readonly safetyNet: Periodic<number> | undefined;
   private running: Promise<number> | undefined;
   private netRunning: Promise<number> | undefined;
   private readonly inflight = new InFlight();
@@ -53,14 +58,46 @@ export class ClaimSweeper {
       options.intervalMs,
       () => this.sweep(),
       (error) => options.logger.warn({ err: error }, 'recovery sweep failed; retrying next interval'),
+      this.backoff(options.intervalMs, this.suspects),
     );
     if (options.safetyNetIntervalMs) {
       this.safetyNet = new Periodic(
         options.safetyNetIntervalMs,
         () => this.sweepSafetyNet(),
         (error) => options.logger.warn({ err: error }, 'recovery safety net failed; retrying next interval'),
+        this.backoff(options.safetyNetIntervalMs, this.netSuspects),
       );
     }
+  }
+
+  /**
+   * A pass is idle when it took nothing over and has no expired claim waiting to be confirmed: one seen once must be
+   * seen again after confirmMs, so the pass after it comes at the base interval, not a backed-off one.
+   */
+  private backoff(intervalMs: number, suspects: ReadonlyMap<string, Suspect>): Backoff<number> | undefined {
+    const { maxIntervalMs } = this.options;
+    if (maxIntervalMs === undefined || maxIntervalMs <= intervalMs) return undefined;
+    return { maxIntervalMs, idle: (taken) => taken === 0 && suspects.size === 0 };
+  }
+
+  /**
+   * Traffic reached this router (it took a claim): sweep at the base interval again, and run the safety net at its
+   * own. An idle fleet sweeps rarely; one whose routers take claims sweeps often, since that is when leases can end
+   * with nobody finishing them.
+   */
+  wake(): void {
+    this.sweeping.wake();
+    this.safetyNet?.wake();
+  }
+
+  /** The wait before the next sweep, as it stands (grows while sweeps find nothing). */
+  get currentIntervalMs(): number {
+    return this.sweeping.currentIntervalMs;
+  }
+
+  /** The wait before the next safety-net pass, as it stands; undefined without a safety net. */
+  get currentSafetyNetIntervalMs(): number | undefined {
+    return this.safetyNet?.currentIntervalMs;
   }
 
   start(): void {

@@ -22,6 +22,8 @@ export interface RouterConfig {
   versionConcurrency: number;
   dispatchTimeoutMs: number;
   sweepIntervalMs: number;
+  /** The recovery sweep's (and its safety net's) longest wait while they find nothing and this router takes no claims. */
+  sweepMaxIntervalMs: number;
   /** How often a held claim's lease is renewed; see deliveryTiming for how it relates to the lease and the store. */
   heartbeatMs: number;
   /** How long a router keeps retrying an outcome write the store fails, holding the lease meanwhile. */
@@ -42,6 +44,8 @@ export interface RouterConfig {
   /** How long a rotated-out signing key still verifies override tokens and chain contexts. */
   signingKeyGraceSeconds: number;
   replayPollIntervalMs: number;
+  /** The replay poll's longest wait while it finds no job to pick up. */
+  replayPollMaxIntervalMs: number;
   webhookUrls: string[];
   deadLetterQueueUrl: string | undefined;
   /** Where ECS tasks reach this router (e.g. the load balancer), for events passed by reference. */
@@ -243,6 +247,8 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Reads the router's settings; AWS settings (region, credentials, endpoints) stay with the SDK's own chain. */
 export function loadConfig(env: Env = process.env): RouterConfig {
+  const sweepIntervalMs = integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000);
+  const replayPollIntervalMs = integer(env, 'VROUTER_REPLAY_POLL_INTERVAL_MS', 2000, 50, 3_600_000);
   const adminToken = env.VROUTER_ADMIN_TOKEN === '' ? undefined : env.VROUTER_ADMIN_TOKEN;
   if (adminToken !== undefined && adminToken.length < 16) throw new ConfigError('VROUTER_ADMIN_TOKEN', 'must be at least 16 characters.');
   const tableName = env.VROUTER_TABLE || 'vrouter';
@@ -270,11 +276,13 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     retryMaxMs: integer(env, 'VROUTER_RETRY_MAX_MS', 20_000, 1, 3_600_000),
     versionConcurrency: integer(env, 'VROUTER_VERSION_CONCURRENCY', 64, 1, 100_000),
     dispatchTimeoutMs: integer(env, 'VROUTER_DISPATCH_TIMEOUT_MS', 30_000, 100, 900_000),
-    sweepIntervalMs: integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
+    sweepIntervalMs,
+    // Idle routers back off to 60 intervals (5 min by default): the fleet's idle reads stay near the revision poll's.
+    sweepMaxIntervalMs: integer(env, 'VROUTER_SWEEP_MAX_INTERVAL_MS', sweepIntervalMs * 60, sweepIntervalMs, 24 * 3_600_000),
     heartbeatMs: integer(env, 'VROUTER_LEASE_HEARTBEAT_MS', Math.floor(leaseMs / 3), 50, 3_600_000),
     outcomeRetryMs: integer(env, 'VROUTER_OUTCOME_RETRY_MS', 60_000, 0, 3_600_000),
     // By default a minute, and never more often than the sweep it backs up.
-    safetyNetIntervalMs: integer(env, 'VROUTER_SAFETY_NET_INTERVAL_MS', Math.max(60_000, integer(env, 'VROUTER_SWEEP_INTERVAL_MS', 5000, 100, 3_600_000)), 0, 86_400_000),
+    safetyNetIntervalMs: integer(env, 'VROUTER_SAFETY_NET_INTERVAL_MS', Math.max(60_000, sweepIntervalMs), 0, 86_400_000),
     storeTimeoutMs: integer(env, 'VROUTER_STORE_TIMEOUT_MS', 500, 50, 60_000),
     storeConnectTimeoutMs: integer(env, 'VROUTER_STORE_CONNECT_TIMEOUT_MS', 500, 50, 60_000),
     storeMaxAttempts: integer(env, 'VROUTER_STORE_MAX_ATTEMPTS', 2, 1, 10),
@@ -286,7 +294,8 @@ export function loadConfig(env: Env = process.env): RouterConfig {
     deadLetterQueueUrl: env.VROUTER_DEAD_LETTER_QUEUE_URL || undefined,
     publicUrl: publicUrl(env.VROUTER_PUBLIC_URL),
     payloadSecret: env.VROUTER_PAYLOAD_SECRET || undefined,
-    replayPollIntervalMs: integer(env, 'VROUTER_REPLAY_POLL_INTERVAL_MS', 2000, 50, 3_600_000),
+    replayPollIntervalMs,
+    replayPollMaxIntervalMs: integer(env, 'VROUTER_REPLAY_POLL_MAX_INTERVAL_MS', replayPollIntervalMs * 60, replayPollIntervalMs, 24 * 3_600_000),
     replayLeaseMs: integer(env, 'VROUTER_REPLAY_LEASE_MS', 30_000, 500, 3_600_000),
     experimentalPinTtlHours: integer(env, 'VROUTER_EXPERIMENTAL_PIN_TTL_HOURS', 7 * 24, 1, 365 * 24),
     overrideMaxTtlSeconds: integer(env, 'VROUTER_OVERRIDE_MAX_TTL_SECONDS', 7 * 86_400, 1, 365 * 86_400),

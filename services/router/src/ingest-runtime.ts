@@ -135,23 +135,25 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
     onOutcome: (outcome) => health.record(outcome),
   });
   const keyring = new Keyring({ cache, config: configStore, graceMs: config.signingKeyGraceSeconds * 1000 });
-  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, keyring, maxBatch: config.maxBatch });
-  // Every dispatch signs a chain context: load (or create) the keys now, so the first event does not pay for them.
-  // A store that is down at boot only defers this to the first event.
-  await inBackground('signing-keys', () => keyring.keys()).catch((error: unknown) => {
-    logger.warn({ err: error }, 'could not load the signing keys at start; the first event that needs them will retry');
-  });
   const sweeper = new ClaimSweeper({
     events: eventStore,
     cache,
     runner,
     leaseMs: config.leaseMs,
     intervalMs: config.sweepIntervalMs,
+    maxIntervalMs: config.sweepMaxIntervalMs,
     // A live holder renews within a heartbeat and one store call once the store answers again.
     confirmMs: config.heartbeatMs + storeCallBoundMs(config),
     safetyNetIntervalMs: config.safetyNetIntervalMs,
     logger,
     costLimits,
+  });
+  // A claim taken here means traffic flows: the sweep stops backing off.
+  const router = new EventRouter({ cache, events: eventStore, runner, logger, costLimits, keyring, maxBatch: config.maxBatch, onClaimed: () => sweeper.wake() });
+  // Every dispatch signs a chain context: load (or create) the keys now, so the first event does not pay for them.
+  // A store that is down at boot only defers this to the first event.
+  await inBackground('signing-keys', () => keyring.keys()).catch((error: unknown) => {
+    logger.warn({ err: error }, 'could not load the signing keys at start; the first event that needs them will retry');
   });
   sweeper.start();
   const beginShutdown = async () => {

@@ -99,6 +99,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       runner,
       logger,
       pollIntervalMs: config.replayPollIntervalMs,
+      pollMaxIntervalMs: config.replayPollMaxIntervalMs,
       jobLeaseMs: config.replayLeaseMs,
     });
     // Its poll is background work: untraced, and its requests are not "context lost".

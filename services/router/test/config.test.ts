@@ -15,6 +15,21 @@ t.test('loadConfig', async (t) => {
     assert.deepEqual([config.requestTimeoutMs, config.headersTimeoutMs, config.keepAliveTimeoutMs], [30_000, 10_000, 5000]);
   });
 
+  t.test('idle polls back off to 60 of their intervals by default, never to less than one', async () => {
+    const config = loadConfig({});
+    assert.deepEqual([config.sweepIntervalMs, config.sweepMaxIntervalMs, config.safetyNetIntervalMs], [5000, 300_000, 60_000]);
+    assert.deepEqual([config.replayPollIntervalMs, config.replayPollMaxIntervalMs], [2000, 120_000]);
+    assert.equal(loadConfig({ VROUTER_SWEEP_INTERVAL_MS: '1000' }).sweepMaxIntervalMs, 60_000, 'the cap follows the interval');
+    assert.throws(
+      () => loadConfig({ VROUTER_SWEEP_INTERVAL_MS: '1000', VROUTER_SWEEP_MAX_INTERVAL_MS: '500' }),
+      (error: unknown) => error instanceof ConfigError && error.variable === 'VROUTER_SWEEP_MAX_INTERVAL_MS',
+    );
+    assert.throws(
+      () => loadConfig({ VROUTER_REPLAY_POLL_INTERVAL_MS: '1000', VROUTER_REPLAY_POLL_MAX_INTERVAL_MS: '999' }),
+      (error: unknown) => error instanceof ConfigError && error.variable === 'VROUTER_REPLAY_POLL_MAX_INTERVAL_MS',
+    );
+  });
+
   t.test('reads the HTTP target allow list', async () => {
     assert.deepEqual(loadConfig({ VROUTER_HTTP_TARGET_ALLOW: ' 10.0.0.0/8, internal.svc ,,::1' }).httpTargetAllow, ['10.0.0.0/8', 'internal.svc', '::1']);
   });

@@ -27,6 +27,8 @@ export interface ReplayRunnerOptions {
   logger: Logger;
   /** How often this router looks for running jobs nobody holds (new, or left by a router that died). */
   pollIntervalMs: number;
+  /** A poll that starts no job doubles the wait, up to this; a replay created here starts at once (kick) anyway. */
+  pollMaxIntervalMs?: number;
   jobLeaseMs: number;
 }
 
@@ -75,7 +77,7 @@ class Pacer {
  */
 export class ReplayRunner {
   private readonly owner = `router-${randomUUID()}`;
-  private readonly polling: Periodic;
+  private readonly polling: Periodic<number>;
   private readonly active = new Map<string, Promise<void>>();
   private stopping = false;
 
@@ -84,6 +86,9 @@ export class ReplayRunner {
       options.pollIntervalMs,
       () => this.poll(),
       (error) => options.logger.warn({ err: error }, 'replay poll failed'),
+      options.pollMaxIntervalMs !== undefined && options.pollMaxIntervalMs > options.pollIntervalMs
+        ? { maxIntervalMs: options.pollMaxIntervalMs, idle: (started) => started === 0 }
+        : undefined,
     );
   }
 
@@ -100,19 +105,23 @@ export class ReplayRunner {
     await Promise.allSettled([...this.active.values()]);
   }
 
-  /** Picks up running jobs this router can hold; returns when each has been started (not finished). */
-  async poll(): Promise<void> {
+  /** Picks up running jobs this router can hold; returns when each has been started (not finished), with how many. */
+  async poll(): Promise<number> {
     const now = new Date().toISOString();
+    let started = 0;
     for (const job of await this.options.jobs.listJobs()) {
       if (job.state !== 'running' || this.active.has(job.id)) continue;
       if (job.owner && job.owner !== this.owner && (job.leaseUntil ?? '') > now) continue;
       this.launch(job.id);
+      started += 1;
     }
+    return started;
   }
 
   /** Starts a job here at once (after it is created on this router). */
   kick(id: string): void {
     if (!this.active.has(id) && !this.stopping) this.launch(id);
+    this.polling.wake();
   }
 
   /** Resolves when the job finished running on this router (tests, dry runs). */

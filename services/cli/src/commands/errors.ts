@@ -1,4 +1,5 @@
 import { ApiError, ConnectionError, type Problem } from '@vrouter/client';
+import { ERROR_CODES } from '@vrouter/core';
 import { CommanderError } from 'commander';
 
 /**
@@ -31,11 +32,14 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** Codes of the errors the CLI reports itself, without an answer from the router (`--json` documents carry them). */
+/**
+ * Codes of the errors the CLI reports itself, without an answer from the router (`--json` documents carry them),
+ * with their meanings from the one error catalogue.
+ */
 export const CLI_ERROR_CODES = {
-  VR_CLI_USAGE: 'The command line is not valid: no or unknown command, unknown option, missing or bad argument, or bad configuration.',
-  VR_CLI_CANNOT_CONNECT: 'The router did not answer: nothing listens at the URL, the name does not resolve, or the request timed out.',
-  VR_CLI_UNEXPECTED: 'Something the CLI did not expect went wrong; the message says what.',
+  VR_CLI_USAGE: ERROR_CODES.VR_CLI_USAGE,
+  VR_CLI_CANNOT_CONNECT: ERROR_CODES.VR_CLI_CANNOT_CONNECT,
+  VR_CLI_UNEXPECTED: ERROR_CODES.VR_CLI_UNEXPECTED,
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERROR_CODES;

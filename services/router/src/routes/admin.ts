@@ -118,7 +118,7 @@ export async function adminRoutes(instance: FastifyInstance, deps: AppDependenci
     const snapshot = deps.cache.current();
     if (!snapshot.components.has(component)) throw new VrouterError('VR_COMPONENT_UNKNOWN', `Component ${component} is not registered.`, { field: 'component' });
     const context = routingContext(snapshot, { customer, project, plan });
-    return { ...resolveVersion(snapshot, component, context), context, configRevision: snapshot.revision };
+    return { ...resolveVersion(snapshot, component, context, Date.now(), { explain: true }), context, configRevision: snapshot.revision };
   });
 
   app.get('/v1/audit', { ...read, schema: auditSchema }, async (request) => {

@@ -129,6 +129,8 @@ t.test('the operator page at /ui, in headless Chromium, on the dev stack', async
     await page.getByRole('textbox', { name: 'Customer', exact: true }).press('Tab');
     await page.getByLabel('Status').selectOption('failed');
     await page.getByRole('button', { name: 'Open event ui-fail-0' }).waitFor(WAIT);
+    // The list (and so the preview) follows the filters once they apply: acme's failed event leaves it then.
+    await page.getByRole('button', { name: 'Open event ui-hostile-1' }).waitFor({ ...WAIT, state: 'detached' });
     await page.getByRole('button', { name: 'Replay these…' }).click();
     const preview = page.getByTestId('replay-preview');
     await preview.waitFor(WAIT);
@@ -146,12 +148,20 @@ t.test('the operator page at /ui, in headless Chromium, on the dev stack', async
         headers: { authorization: `Bearer ${dev.token}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-    // Unpinned customers on stable (v1), so v1 has live dispatches to count; globex (pinned to beta) failed on v2 above.
-    for (let i = 0; i < 4; i += 1) {
+    // Unpinned customers on stable (v1), and globex (pinned to beta) with events that fail on v2: both have health.
+    for (let i = 0; i < 6; i += 1) {
+      const failing = i >= 4;
       const response = await fetch(`${dev.url}/v1/events?wait=true`, {
         method: 'POST',
         headers: { authorization: `Bearer ${dev.token}`, 'content-type': 'application/cloudevents+json' },
-        body: JSON.stringify({ specversion: '1.0', id: `ui-health-${i}`, source: '/ui-test', type: 'release.requested', customerid: `ui-health-${i}` }),
+        body: JSON.stringify({
+          specversion: '1.0',
+          id: `ui-health-${i}`,
+          source: '/ui-test',
+          type: 'release.requested',
+          customerid: failing ? 'globex' : `ui-health-${i}`,
+          ...(failing ? { data: { fail: 'v2' } } : {}),
+        }),
       });
       assert.equal(response.status, 202);
     }

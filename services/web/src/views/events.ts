@@ -152,7 +152,11 @@ export function EventsPage({ client, traceTemplate }: { client: VrouterClient; t
   const [open, setOpen] = useState<EventRow | undefined>(undefined);
   const [replaying, setReplaying] = useState(false);
   const { value, error } = usePoll(() => client.events.list(query(filters)), [client, JSON.stringify(filters)]);
-  const set = (field: keyof Filters) => (e: Event) => setFilters({ ...filters, [field]: (e.target as HTMLInputElement).value.trim() });
+  // From the latest filters, not this render's: two changes in quick succession (a field, then the status) keep both.
+  const set = (field: keyof Filters) => (e: Event) => {
+    const value = (e.target as HTMLInputElement).value.trim();
+    setFilters((current) => ({ ...current, [field]: value }));
+  };
   return html`<section aria-labelledby="events-title">
     <h1 id="events-title">Events</h1>
     <form class="filters" role="search" aria-label="Filter events" onSubmit=${(e: Event) => e.preventDefault()}>

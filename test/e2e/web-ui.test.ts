@@ -199,10 +199,18 @@ t.test('the operator page at /ui, in headless Chromium, on the dev stack', async
     const v2 = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'v2', exact: true }) });
     await v2.filter({ hasText: /[1-9]\d* dispatches/ }).waitFor({ timeout: 30_000 });
     const served = (await (await admin('GET', '/v1/health/versions?component=release-coordinator&window=1h')).json()) as {
-      versions: { version: string; dispatches: number; failed: number }[];
+      versions: { version: string; dispatches: number; failed: number; series: { dispatches: number; failed: number }[] }[];
     };
     const v2Health = served.versions.find((v) => v.version === 'v2');
     assert.ok(v2Health && v2Health.failed > 0, 'the failed events on beta are counted against v2');
+    // The sparkline draws the served series: one bar pair per minute of the hour, its summary the same totals.
+    assert.equal(v2Health.series.length, 60);
+    const spark = v2.getByRole('img', { name: /dispatches, \d+ failed, over the window/ });
+    await spark.waitFor(WAIT);
+    assert.equal(await spark.locator('rect.bad').count(), 60);
+    const label = (await spark.getAttribute('aria-label')) ?? '';
+    const [drawn, drawnFailed] = (label.match(/\d+/g) ?? []).map(Number);
+    assert.ok(drawn! >= 1 && drawnFailed! >= 1 && drawnFailed! <= drawn!, label);
 
     await page.getByRole('button', { name: 'Abort' }).click();
     await page.getByLabel('Reason (kept in the audit log)').fill('aborted from the page');

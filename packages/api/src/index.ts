@@ -73,6 +73,7 @@ import {
   RolloutInput,
   RolloutState,
   RolloutStep,
+  HealthPoint,
   VersionHealth,
 } from './rollouts.js';
 import { Replay, ReplayCounts, ReplayCreated, ReplayFilterInput, ReplayInput, ReplayList, ReplaySampleItem, ReplayState, ReplayTarget } from './replays.js';
@@ -167,6 +168,7 @@ export {
   RolloutInput,
   RolloutState,
   RolloutStep,
+  HealthPoint,
   VersionHealth,
   RoutingContext,
   ShadowComparison,
@@ -255,6 +257,7 @@ export const SCHEMAS: readonly TSchema[] = [
   SigningKeyRotated,
   ShadowOutcome,
   ShadowComparison,
+  HealthPoint,
   VersionHealth,
   HealthQuery,
   ComponentHealth,
@@ -360,6 +363,7 @@ export type RolloutGate = Static<typeof RolloutGate>;
 export type RolloutInput = Static<typeof RolloutInput>;
 export type RolloutState = Static<typeof RolloutState>;
 export type RolloutStep = Static<typeof RolloutStep>;
+export type HealthPoint = Static<typeof HealthPoint>;
 export type VersionHealth = Static<typeof VersionHealth>;
 export type RoutingContext = Static<typeof RoutingContext>;
 export type ShadowComparison = Static<typeof ShadowComparison>;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { HEALTH_WINDOWS, ROLLOUT_ACTIONS, ROLLOUT_STATES } from '@vrouter/core';
+import { HEALTH_SERIES_POINTS, HEALTH_WINDOWS, ROLLOUT_ACTIONS, ROLLOUT_STATES } from '@vrouter/core';
 import { ChannelName, ComponentName, closed, Force, nullable, Reason, ref, Timestamp, VersionName } from './common.js';
 
 /**
@@ -13,6 +13,15 @@ export const HealthWindow = closed(Object.keys(HEALTH_WINDOWS) as (keyof typeof 
 
 /** `GET /v1/health/versions?component=&window=`. */
 export const HealthQuery = Type.Object({ component: ComponentName, window: Type.Optional(HealthWindow) }, { $id: 'HealthQuery', additionalProperties: false });
+
+export const HealthPoint = Type.Object(
+  {
+    at: Type.String({ format: 'date-time', description: "The step's first minute." }),
+    dispatches: Type.Integer({ minimum: 0 }),
+    failed: Type.Integer({ minimum: 0 }),
+  },
+  { $id: 'HealthPoint', additionalProperties: false },
+);
 
 export const VersionHealth = Type.Object(
   {
@@ -29,6 +38,10 @@ export const VersionHealth = Type.Object(
         description: 'From the start of a dispatch (retries included) to its outcome; the upper bound of the bucket the quantile falls in.',
       },
     ),
+    series: Type.Array(ref(HealthPoint), {
+      maxItems: HEALTH_SERIES_POINTS,
+      description: 'The window in equal steps (`seriesStepMinutes` each), oldest first, every step present: what a sparkline draws.',
+    }),
   },
   { $id: 'VersionHealth', additionalProperties: false },
 );
@@ -39,6 +52,7 @@ export const ComponentHealth = Type.Object(
     component: ComponentName,
     window: HealthWindow,
     from: Timestamp,
+    seriesStepMinutes: Type.Integer({ minimum: 1, description: 'Minutes per point of each series: 1 for `5m` and `1h`, 24 for `24h`.' }),
     versions: Type.Array(ref(VersionHealth)),
   },
   { $id: 'ComponentHealth', additionalProperties: false },

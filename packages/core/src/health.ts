@@ -79,9 +79,54 @@ export interface VersionHealth {
   failed: number;
   errorRate: number;
   latencyMs: { p50: number | null; p99: number | null };
+  /** The window in equal steps, oldest first (what a sparkline draws); see healthSeries. */
+  series: HealthPoint[];
 }
 
-export function summarize(version: string, channels: string[], counts: HealthCounts): VersionHealth {
+/** One step of a version's health series: `at` is the step's first minute. */
+export interface HealthPoint {
+  at: string;
+  dispatches: number;
+  failed: number;
+}
+
+/** A series has at most this many points: a 24 h window is drawn in 24-minute steps, shorter ones per minute. */
+export const HEALTH_SERIES_POINTS = 60;
+
+/** Minutes per point of a window's series. */
+export const seriesStepMinutes = (windowMinutes: number): number => Math.max(1, Math.ceil(windowMinutes / HEALTH_SERIES_POINTS));
+
+/**
+ * The series of a window ending at `now` from its per-minute counts: every step present (zeros where nothing
+ * happened), so the series of every version of a component line up.
+ */
+export function healthSeries(minutes: ReadonlyMap<string, HealthCounts> | undefined, now: number, windowMinutes: number): HealthPoint[] {
+  const step = seriesStepMinutes(windowMinutes);
+  const points = Math.ceil(windowMinutes / step);
+  const first = Date.parse(`${windowStart(now, points * step)}:00.000Z`);
+  const series = Array.from({ length: points }, (_, i): HealthPoint => ({ at: new Date(first + i * step * 60_000).toISOString(), dispatches: 0, failed: 0 }));
+  for (const [minute, counts] of minutes ?? []) {
+    const index = Math.floor((Date.parse(`${minute}:00.000Z`) - first) / (step * 60_000));
+    const point = series[index];
+    if (!point) continue;
+    point.dispatches += counts.dispatches;
+    point.failed += counts.failed;
+  }
+  return series;
+}
+
+/** Per-version totals of per-minute counts (version → minute → counts). */
+export function sumMinutes(byVersion: ReadonlyMap<string, ReadonlyMap<string, HealthCounts>>): Map<string, HealthCounts> {
+  const totals = new Map<string, HealthCounts>();
+  for (const [version, minutes] of byVersion) {
+    const total = emptyCounts();
+    for (const counts of minutes.values()) addCounts(total, counts);
+    totals.set(version, total);
+  }
+  return totals;
+}
+
+export function summarize(version: string, channels: string[], counts: HealthCounts, series: HealthPoint[] = []): VersionHealth {
   return {
     version,
     channels,
@@ -90,6 +135,7 @@ export function summarize(version: string, channels: string[], counts: HealthCou
     failed: counts.failed,
     errorRate: errorRate(counts),
     latencyMs: { p50: latencyQuantile(counts.latency, 0.5), p99: latencyQuantile(counts.latency, 0.99) },
+    series,
   };
 }
 
@@ -107,4 +153,6 @@ export interface HealthStore {
   add(increments: HealthIncrement[], shard: number): Promise<void>;
   /** Sums of the minutes from `fromMinute` to `toMinute` (inclusive) per version of `component`. */
   read(component: string, fromMinute: string, toMinute: string): Promise<Map<string, HealthCounts>>;
+  /** The same minutes one by one: version → minute → counts. */
+  readMinutes(component: string, fromMinute: string, toMinute: string): Promise<Map<string, Map<string, HealthCounts>>>;
 }

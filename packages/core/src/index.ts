@@ -110,8 +110,12 @@ export {
   minuteOf,
   windowStart,
   summarize as summarizeHealth,
+  healthSeries,
+  seriesStepMinutes,
+  sumMinutes as sumHealthMinutes,
+  HEALTH_SERIES_POINTS,
 } from './health.js';
-export type { HealthCounts, HealthWindow, VersionHealth, HealthIncrement, HealthStore } from './health.js';
+export type { HealthCounts, HealthWindow, VersionHealth, HealthIncrement, HealthStore, HealthPoint } from './health.js';
 export { normalQuantile, differenceInterval, successesForConfidence } from './stats.js';
 export {
   ROLLOUT_STATES,

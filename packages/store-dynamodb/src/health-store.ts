@@ -1,5 +1,5 @@
 import { type AttributeValue, type DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { emptyCounts, type HealthCounts, type HealthIncrement, type HealthStore, LATENCY_BUCKETS } from '@vrouter/core';
+import { emptyCounts, type HealthCounts, type HealthIncrement, type HealthStore, LATENCY_BUCKETS, sumHealthMinutes as sumMinutes } from '@vrouter/core';
 import { storeCall } from './errors.js';
 import type { Item } from './item.js';
 import { healthKey, healthPartition, keyAttributes } from './keys.js';
@@ -66,7 +66,11 @@ export class DynamoHealthStore implements HealthStore {
   }
 
   async read(component: string, fromMinute: string, toMinute: string): Promise<Map<string, HealthCounts>> {
-    const totals = new Map<string, HealthCounts>();
+    return sumMinutes(await this.readMinutes(component, fromMinute, toMinute));
+  }
+
+  async readMinutes(component: string, fromMinute: string, toMinute: string): Promise<Map<string, Map<string, HealthCounts>>> {
+    const byVersion = new Map<string, Map<string, HealthCounts>>();
     await Promise.all(
       Array.from({ length: HEALTH_SHARDS }, async (_, shard) => {
         let startKey: Item | undefined;
@@ -82,20 +86,25 @@ export class DynamoHealthStore implements HealthStore {
               }),
             ),
           );
-          for (const item of page.Items ?? []) addItem(totals, item);
+          for (const item of page.Items ?? []) addItem(byVersion, item);
           startKey = page.LastEvaluatedKey;
         } while (startKey !== undefined);
       }),
     );
-    return totals;
+    return byVersion;
   }
 }
 
-function addItem(totals: Map<string, HealthCounts>, item: Item): void {
+function addItem(byVersion: Map<string, Map<string, HealthCounts>>, item: Item): void {
+  // Sort key: minute#version (keys.ts).
   const sk = item[SORT_KEY]?.S;
-  const version = sk?.slice(sk.indexOf('#') + 1);
-  if (!version) return;
-  const counts = totals.get(version) ?? emptyCounts();
+  const at = sk?.indexOf('#') ?? -1;
+  if (!sk || at <= 0 || at === sk.length - 1) return;
+  const minute = sk.slice(0, at);
+  const version = sk.slice(at + 1);
+  const minutes = byVersion.get(version) ?? new Map<string, HealthCounts>();
+  byVersion.set(version, minutes);
+  const counts = minutes.get(minute) ?? emptyCounts();
   const n = (name: string) => {
     const value = Number(item[name]?.N ?? 0);
     return Number.isFinite(value) ? value : 0;
@@ -106,5 +115,5 @@ function addItem(totals: Map<string, HealthCounts>, item: Item): void {
   LATENCY_ATTRIBUTES.forEach((name, i) => {
     counts.latency[i] = (counts.latency[i] ?? 0) + n(name);
   });
-  totals.set(version, counts);
+  minutes.set(minute, counts);
 }

@@ -86,5 +86,12 @@ t.test('DynamoRolloutStore and DynamoHealthStore', async (t) => {
     assert.deepEqual({ ...window.get('v1'), latency: window.get('v1')?.latency.slice(0, 7) }, { dispatches: 4, succeeded: 3, failed: 1, latency: [0, 0, 3, 0, 0, 0, 1] });
     assert.equal(window.get('v2')?.failed, 1);
     assert.equal((await health.read('svc', '2026-01-31T12:09', '2026-01-31T12:09')).get('v1')?.dispatches, 2);
+    // Minute by minute, summed over the shards each router wrote to.
+    const minutes = await health.readMinutes('svc', '2026-01-31T12:00', '2026-01-31T12:05');
+    assert.deepEqual([...(minutes.get('v1') ?? [])].map(([minute, counts]) => [minute, counts.dispatches, counts.failed]).sort(), [
+      ['2026-01-31T12:00', 2, 0],
+      ['2026-01-31T12:01', 2, 1],
+    ]);
+    assert.deepEqual([...(minutes.get('v2')?.keys() ?? [])], ['2026-01-31T12:01']);
   });
 });

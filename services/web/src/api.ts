@@ -1,10 +1,7 @@
 import { ApiError, type ComponentHealth, type HealthWindow, type Rollout, type VrouterClient } from '@vrouter/client';
 
-/** Per-version health as `GET /v1/health/versions` answers it; `perMinute` is drawn when a router provides it. */
-export type VersionHealth = ComponentHealth['versions'][number] & {
-  /** Oldest first, one entry per minute of the window. */
-  perMinute?: { at: string; dispatches: number; failed: number }[];
-};
+/** Per-version health as `GET /v1/health/versions` answers it, with its series for the sparkline. */
+export type VersionHealth = ComponentHealth['versions'][number];
 
 export type HealthAnswer = Omit<ComponentHealth, 'versions'> & { versions: VersionHealth[] };
 

@@ -47,14 +47,14 @@ export function isFailing(health: VersionHealth | undefined): boolean {
   return !!health && health.dispatches >= MIN_FOR_VERDICT && (health.errorRate ?? 0) >= FAILING_RATE;
 }
 
-/** Dispatches per minute as bars, failed ones in the error colour; an accessible summary for screen readers. */
+/** Dispatches per step of the window as bars, failed ones in the error colour; an accessible summary for screen readers. */
 export function Sparkline({ points }: { points: { dispatches: number; failed: number }[] | undefined }) {
   if (!points || points.length === 0) return null;
   const max = Math.max(1, ...points.map((p) => p.dispatches));
   const width = 2 * points.length;
   const total = points.reduce((n, p) => n + p.dispatches, 0);
   const failed = points.reduce((n, p) => n + p.failed, 0);
-  return html`<svg class="spark" viewBox="0 0 ${width} 20" width=${width * 2} height="20" role="img" aria-label=${`${total} dispatches, ${failed} failed, per minute`}>
+  return html`<svg class="spark" viewBox="0 0 ${width} 20" width=${width * 2} height="20" role="img" aria-label=${`${total} dispatches, ${failed} failed, over the window`}>
     ${points.map(
       (p, i) => html`<g>
         <rect x=${i * 2} y=${20 - (18 * p.dispatches) / max} width="1.6" height=${(18 * p.dispatches) / max} class="ok" />
@@ -70,7 +70,7 @@ export function HealthCell({ health }: { health: VersionHealth | undefined }) {
   return html`<span class=${failing ? 'health failing' : 'health'}>
     ${failing ? html`<span class="badge bad">failing</span> ` : null}
     ${health.dispatches} dispatches · ${percent(health.errorRate)} errors${health.latencyMs?.p99 != null ? ` · p99 ${Math.round(health.latencyMs.p99)} ms` : ''}
-    <${Sparkline} points=${health.perMinute} />
+    <${Sparkline} points=${health.series} />
   </span>`;
 }
 

@@ -8,6 +8,9 @@ import {
   minuteOf,
   NotFoundError,
   type SnapshotCache,
+  healthSeries,
+  seriesStepMinutes,
+  sumHealthMinutes,
   summarizeHealth,
   ValidationError,
   type VersionHealth,
@@ -18,6 +21,8 @@ export interface ComponentHealth {
   component: string;
   window: HealthWindow;
   from: string;
+  /** Minutes per point of each version's series. */
+  seriesStepMinutes: number;
   versions: VersionHealth[];
 }
 
@@ -38,14 +43,18 @@ export class HealthService {
     const component = assertComponentName(name, 'component');
     const routing = this.cache.current().components.get(component);
     if (!routing) throw new NotFoundError(`Component ${component}`, 'VR_COMPONENT_UNKNOWN');
-    const from = windowStart(now, HEALTH_WINDOWS[window]);
-    const counts = await this.store.read(component, from, minuteOf(now));
+    const minutes = HEALTH_WINDOWS[window];
+    const from = windowStart(now, minutes);
+    const byMinute = await this.store.readMinutes(component, from, minuteOf(now));
+    const counts = sumHealthMinutes(byMinute);
     const names = new Set([...routing.versions.keys(), ...counts.keys()]);
     const channelsOf = (version: string) =>
       Object.entries(routing.channels)
         .filter(([, v]) => v === version)
         .map(([c]) => c);
-    const versions = [...names].sort().map((version) => summarizeHealth(version, channelsOf(version), counts.get(version) ?? emptyCounts()));
-    return { component, window, from: `${from}:00.000Z`, versions };
+    const versions = [...names]
+      .sort()
+      .map((version) => summarizeHealth(version, channelsOf(version), counts.get(version) ?? emptyCounts(), healthSeries(byMinute.get(version), now, minutes)));
+    return { component, window, from: `${from}:00.000Z`, seriesStepMinutes: seriesStepMinutes(minutes), versions };
   }
 }

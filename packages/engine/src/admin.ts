@@ -453,17 +453,9 @@ export class AdminService {
     };
   }
 
-  /** Audits a change and reloads this router's snapshot. */
-  private async changed(
-    ctx: ChangeContext,
-    action: AuditAction,
-    about: { component?: string; subject?: string; scope?: PinScope },
-    before: unknown,
-    after: unknown,
-    reason?: string,
-    forced = false,
-  ): Promise<void> {
-    const entry = this.entry(ctx, action, about, before, after, reason, forced);
+  /** Audits a change (the entry's fields, as `entry` takes them) and reloads this router's snapshot. */
+  private async changed(...fields: Parameters<AdminService['entry']>): Promise<void> {
+    const entry = this.entry(...fields);
     await this.audit.append([entry]);
     await this.cache.reload();
     this.notifier.notify([entry]);

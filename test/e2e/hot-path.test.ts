@@ -1,28 +1,21 @@
 import assert from 'node:assert/strict';
 import t from 'tap';
-import { countingClient } from '../src/counting.js';
-import { cloudEvent, seedSvc, type Stack, startStack } from '../src/stack.js';
+import { type CountingClient, startCountedStack } from '../src/counting.js';
+import { cloudEvent, type Stack } from '../src/stack.js';
 
 t.test('the routing hot path', async (t) => {
   let stack: Stack;
-  let counter: ReturnType<typeof countingClient>;
+  let counter: CountingClient;
 
   t.before(async () => {
     // Long intervals keep the background polls, and the health counters' flush (counted on its own below), out of the count.
-    stack = await startStack({
-      env: {
-        VROUTER_POLL_INTERVAL_MS: '60000',
-        VROUTER_SWEEP_INTERVAL_MS: '600000',
-        VROUTER_REPLAY_POLL_INTERVAL_MS: '600000',
-        VROUTER_HEALTH_FLUSH_MS: '60000',
-        VROUTER_ROLLOUT_INTERVAL_MS: '600000',
-      },
-      dynamo: (endpoint) => {
-        counter = countingClient(endpoint);
-        return counter.client;
-      },
-    });
-    await seedSvc(stack.api);
+    ({ stack, counter } = await startCountedStack({
+      VROUTER_POLL_INTERVAL_MS: '60000',
+      VROUTER_SWEEP_INTERVAL_MS: '600000',
+      VROUTER_REPLAY_POLL_INTERVAL_MS: '600000',
+      VROUTER_HEALTH_FLUSH_MS: '60000',
+      VROUTER_ROLLOUT_INTERVAL_MS: '600000',
+    }));
     await stack.api('PUT', '/v1/pins/customer/acme/svc', { channel: 'beta' });
   });
   t.teardown(() => stack.close());

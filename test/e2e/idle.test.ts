@@ -1,29 +1,22 @@
 import assert from 'node:assert/strict';
 import { LEASE_SHARDS } from '@vrouter/store-dynamodb';
 import t from 'tap';
-import { countingClient } from '../src/counting.js';
-import { cloudEvent, eventually, seedSvc, type Stack, startStack } from '../src/stack.js';
+import { type CountingClient, startCountedStack } from '../src/counting.js';
+import { cloudEvent, eventually, type Stack } from '../src/stack.js';
 
 // An idle router backs its recovery sweep and safety net off; a claim it takes brings both back to their base interval.
 t.test('idling', async (t) => {
   let stack: Stack;
-  let counter: ReturnType<typeof countingClient>;
+  let counter: CountingClient;
 
   t.before(async () => {
-    stack = await startStack({
-      env: {
-        VROUTER_POLL_INTERVAL_MS: '60000',
-        VROUTER_SWEEP_INTERVAL_MS: '100',
-        VROUTER_SAFETY_NET_INTERVAL_MS: '200',
-        VROUTER_SWEEP_MAX_INTERVAL_MS: '1600',
-        VROUTER_REPLAY_POLL_INTERVAL_MS: '600000',
-      },
-      dynamo: (endpoint) => {
-        counter = countingClient(endpoint);
-        return counter.client;
-      },
-    });
-    await seedSvc(stack.api);
+    ({ stack, counter } = await startCountedStack({
+      VROUTER_POLL_INTERVAL_MS: '60000',
+      VROUTER_SWEEP_INTERVAL_MS: '100',
+      VROUTER_SAFETY_NET_INTERVAL_MS: '200',
+      VROUTER_SWEEP_MAX_INTERVAL_MS: '1600',
+      VROUTER_REPLAY_POLL_INTERVAL_MS: '600000',
+    }));
   });
   t.teardown(() => stack.close());
 

@@ -195,9 +195,9 @@ t.test('the operator page at /ui, in headless Chromium, on the dev stack', async
     assert.match((await summary.textContent()) ?? '', /Rollout of v3: running, step 1 of 2, 20% of unpinned customers · gate holding/);
     // Health counters are flushed every couple of seconds and the page polls every five: wait for both.
     const v1 = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'v1', exact: true }) });
-    await v1.filter({ hasText: /\d+ dispatches · \d+(\.\d+)?% errors/ }).waitFor({ timeout: 30_000 });
+    await v1.filter({ hasText: /\d+ dispatch(es)? · \d+(\.\d+)?% errors/ }).waitFor({ timeout: 30_000 });
     const v2 = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'v2', exact: true }) });
-    await v2.filter({ hasText: /[1-9]\d* dispatches/ }).waitFor({ timeout: 30_000 });
+    await v2.filter({ hasText: /[1-9]\d* dispatch(es)?/ }).waitFor({ timeout: 30_000 });
     const served = (await (await admin('GET', '/v1/health/versions?component=release-coordinator&window=1h')).json()) as {
       versions: { version: string; dispatches: number; failed: number; series: { dispatches: number; failed: number }[] }[];
     };
@@ -205,7 +205,7 @@ t.test('the operator page at /ui, in headless Chromium, on the dev stack', async
     assert.ok(v2Health && v2Health.failed > 0, 'the failed events on beta are counted against v2');
     // The sparkline draws the served series: one bar pair per minute of the hour, its summary the same totals.
     assert.equal(v2Health.series.length, 60);
-    const spark = v2.getByRole('img', { name: /dispatches, \d+ failed, over the window/ });
+    const spark = v2.getByRole('img', { name: /dispatch(es)?, \d+ failed, over the window/ });
     await spark.waitFor(WAIT);
     assert.equal(await spark.locator('rect.bad').count(), 60);
     const label = (await spark.getAttribute('aria-label')) ?? '';

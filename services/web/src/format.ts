@@ -53,3 +53,6 @@ export function traceIdOf(traceparent: unknown): string | undefined {
   const parts = traceparent.split('-');
   return parts.length === 4 && /^[0-9a-f]{32}$/.test(parts[1] ?? '') ? parts[1] : undefined;
 }
+
+/** "1 dispatch", "2 dispatches". */
+export const dispatches = (n: number): string => `${n} ${n === 1 ? 'dispatch' : 'dispatches'}`;

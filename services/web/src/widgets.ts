@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { VersionHealth } from './api.js';
-import { FAILING_RATE, MIN_FOR_VERDICT, percent } from './format.js';
+import { dispatches, FAILING_RATE, MIN_FOR_VERDICT, percent } from './format.js';
 import { html } from './html.js';
 import { describeError } from './session.js';
 
@@ -54,7 +54,7 @@ export function Sparkline({ points }: { points: { dispatches: number; failed: nu
   const width = 2 * points.length;
   const total = points.reduce((n, p) => n + p.dispatches, 0);
   const failed = points.reduce((n, p) => n + p.failed, 0);
-  return html`<svg class="spark" viewBox="0 0 ${width} 20" width=${width * 2} height="20" role="img" aria-label=${`${total} dispatches, ${failed} failed, over the window`}>
+  return html`<svg class="spark" viewBox="0 0 ${width} 20" width=${width * 2} height="20" role="img" aria-label=${`${dispatches(total)}, ${failed} failed, over the window`}>
     ${points.map(
       (p, i) => html`<g>
         <rect x=${i * 2} y=${20 - (18 * p.dispatches) / max} width="1.6" height=${(18 * p.dispatches) / max} class="ok" />
@@ -69,7 +69,7 @@ export function HealthCell({ health }: { health: VersionHealth | undefined }) {
   const failing = isFailing(health);
   return html`<span class=${failing ? 'health failing' : 'health'}>
     ${failing ? html`<span class="badge bad">failing</span> ` : null}
-    ${health.dispatches} dispatches · ${percent(health.errorRate)} errors${health.latencyMs?.p99 != null ? ` · p99 ${Math.round(health.latencyMs.p99)} ms` : ''}
+    ${dispatches(health.dispatches)} · ${percent(health.errorRate)} errors${health.latencyMs?.p99 != null ? ` · p99 ${Math.round(health.latencyMs.p99)} ms` : ''}
     <${Sparkline} points=${health.series} />
   </span>`;
 }

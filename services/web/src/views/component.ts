@@ -1,7 +1,7 @@
 import type { ChannelName, Pin, PinScope, VrouterClient } from '@vrouter/client';
 import { useState } from 'preact/hooks';
 import { health, rollout } from '../api.js';
-import { relative, targetSummary } from '../format.js';
+import { dispatches, relative, targetSummary } from '../format.js';
 import { html } from '../html.js';
 import { type ActionRequest, Empty, ErrorNote, HealthCell, isFailing, usePoll } from '../widgets.js';
 import { RolloutSummary } from './overview.js';
@@ -89,7 +89,7 @@ export function ComponentPage({ client, name, act }: { client: VrouterClient; na
     ${
       r
         ? html`<${RolloutSummary} rollout=${r} />
-          <p>Candidate ${r.candidate.dispatches} dispatches, ${r.candidate.failed} failed · baseline ${r.baseline.dispatches} dispatches, ${r.baseline.failed} failed${r.requiredSuccesses ? ` · needs ${r.requiredSuccesses} successes` : ''}</p>
+          <p>Candidate ${dispatches(r.candidate.dispatches)}, ${r.candidate.failed} failed · baseline ${dispatches(r.baseline.dispatches)}, ${r.baseline.failed} failed${r.requiredSuccesses ? ` · needs ${r.requiredSuccesses} successes` : ''}</p>
           <div class="buttons">
             <button disabled=${r.state !== 'running'} onClick=${() => rolloutAction('pause')}>Pause</button>
             <button disabled=${r.state !== 'paused'} onClick=${() => rolloutAction('resume')}>Resume</button>

@@ -112,7 +112,8 @@ export class ClaimSweeper {
   async stop(): Promise<void> {
     this.sweeping.stop();
     this.safetyNet?.stop();
-    await Promise.all([this.running, this.netRunning]);
+    // A pass that fails (the store unreachable) was reported by its Periodic; shutdown goes on regardless.
+    await Promise.allSettled([this.running, this.netRunning]);
   }
 
   /** Resolves when the dispatches recovered so far have finished. */

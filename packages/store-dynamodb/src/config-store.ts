@@ -34,6 +34,7 @@ import { componentItem, customerItem, decodeChannel, decodeConfigItem, pinItem, 
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import { fieldsOf, type Item } from './item.js';
 import { CONFIG_PK, channelKey, componentKey, type ItemKey, keyAttributes, pinKey, revisionKey, signingKeysKey, tokenKey, versionKey } from './keys.js';
+import { bumpRevision } from './revision.js';
 import { PARTITION_KEY } from './schema.js';
 
 export interface DynamoRoutingConfigStoreOptions {
@@ -394,19 +395,8 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
     return (decodeConfigItem(old)?.value as T | undefined) ?? null;
   }
 
-  /** Always after the write it announces: a router must never see a revision before the write it counts. */
-  private async bumpRevision(): Promise<void> {
-    await this.call((c) =>
-      c.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: keyAttributes(revisionKey()),
-          UpdateExpression: 'ADD #rev :one',
-          ExpressionAttributeNames: { '#rev': 'rev' },
-          ExpressionAttributeValues: { ':one': { N: '1' } },
-        }),
-      ),
-    );
+  private bumpRevision(): Promise<void> {
+    return bumpRevision(this.client, this.tableName);
   }
 
   private call<T>(send: (client: DynamoDBClient) => Promise<T>): Promise<T> {

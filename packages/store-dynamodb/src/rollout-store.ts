@@ -1,8 +1,9 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type Rollout, type RolloutStore, VrouterError } from '@vrouter/core';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import { fieldsOf } from './item.js';
-import { keyAttributes, revisionKey, rolloutKey } from './keys.js';
+import { keyAttributes, rolloutKey } from './keys.js';
+import { bumpRevision } from './revision.js';
 import { decodeRollout, rolloutItem } from './rollout-items.js';
 
 export interface DynamoRolloutStoreOptions {
@@ -71,19 +72,8 @@ export class DynamoRolloutStore implements RolloutStore {
     return (fields && decodeRollout(fields)) ?? null;
   }
 
-  /** After the write it announces, as the config store does. */
-  private async bumpRevision(): Promise<void> {
-    await this.call(() =>
-      this.options.client.send(
-        new UpdateItemCommand({
-          TableName: this.options.tableName,
-          Key: keyAttributes(revisionKey()),
-          UpdateExpression: 'ADD #rev :one',
-          ExpressionAttributeNames: { '#rev': 'rev' },
-          ExpressionAttributeValues: { ':one': { N: '1' } },
-        }),
-      ),
-    );
+  private bumpRevision(): Promise<void> {
+    return bumpRevision(this.options.client, this.options.tableName);
   }
 
   private call<T>(send: () => Promise<T>): Promise<T> {

@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient } from './client.js';
 
 export interface EmbeddedDynamoOptions {
   /** Directory for LevelDB; data survives restarts on the same path. In memory when absent. */
@@ -49,6 +52,27 @@ async function assertDirectoryUsable(path: string): Promise<void> {
   await db.close();
 }
 
+/** Directories an embedded server of this process holds, so a second start on one is refused at once. */
+const directoriesInUse = new Set<string>();
+
+function lockedError(path: string): Error {
+  return new Error(`Cannot open the dynalite directory ${path}: another server is using it.`);
+}
+
+/**
+ * dynalite opens LevelDB in the background, so its server listens before it holds the directory's lock.
+ * A first request waits for that open; once it answers, the lock is held and another process's
+ * `assertDirectoryUsable` sees it.
+ */
+async function waitUntilOpen(endpoint: string): Promise<void> {
+  const client = createDynamoClient({ endpoint, maxAttempts: 1, requestTimeoutMs: 30_000 });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }));
+  } finally {
+    client.destroy();
+  }
+}
+
 /**
  * Starts dynalite, a DynamoDB implementation on LevelDB, inside this process: for local development and
  * tests, never production. Tables become ACTIVE at once. Rejects when `path` cannot be opened (for
@@ -57,23 +81,47 @@ async function assertDirectoryUsable(path: string): Promise<void> {
 export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
   // Loaded on demand so that production code importing this package does not load dynalite and LevelDB.
   const { default: dynalite } = await import('dynalite');
-  if (options.path !== undefined) await assertDirectoryUsable(options.path);
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
-  return {
-    endpoint: `http://${connectHost(address)}:${address.port}`,
-    close() {
-      // dynalite's close stops the server, then closes LevelDB once pending operations finish.
-      closing ??= new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      return closing;
-    },
+  const directory = options.path === undefined ? undefined : resolvePath(options.path);
+  if (directory !== undefined) {
+    if (directoriesInUse.has(directory)) throw lockedError(options.path as string);
+    directoriesInUse.add(directory);
+  }
+  const release = (): void => {
+    if (directory !== undefined) directoriesInUse.delete(directory);
   };
+  try {
+    if (options.path !== undefined) await assertDirectoryUsable(options.path);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    // dynalite's close stops the server, then closes LevelDB once pending operations finish.
+    closing ??= new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))).finally(release);
+    return closing;
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    // dynalite's close refuses a server that never listened, so there is nothing more to stop here.
+    release();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const endpoint = `http://${connectHost(address)}:${address.port}`;
+  try {
+    await waitUntilOpen(endpoint);
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+  return { endpoint, close };
 }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import t from 'tap';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { isVrouterError } from '@vrouter/core';
@@ -86,6 +89,31 @@ t.test('startEmbeddedDynamo', async (t) => {
     // Free again once the first has closed.
     const again = await startEmbeddedDynamo({ path });
     await again.close();
+  });
+
+  t.test('refuses a path a server in another process holds, as soon as that server has started', async (t) => {
+    const path = join(dir, 'held-elsewhere');
+    const holder = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', `
+        import { startEmbeddedDynamo } from ${JSON.stringify(new URL('../src/embedded.ts', import.meta.url).href)};
+        await startEmbeddedDynamo({ path: ${JSON.stringify(path)} });
+        process.stdout.write('started\\n');
+        process.stdin.resume();
+        process.stdin.on('end', () => process.exit(0));
+      `],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    t.teardown(() => {
+      holder.kill();
+    });
+    const [line] = (await once(createInterface({ input: holder.stdout }), 'line')) as [string];
+    assert.equal(line, 'started');
+    await assert.rejects(startEmbeddedDynamo({ path }), /another server is using it/);
+    holder.stdin.end();
+    await once(holder, 'exit');
+    const free = await startEmbeddedDynamo({ path });
+    await free.close();
   });
 
   t.test('rejects when the port is taken', async () => {

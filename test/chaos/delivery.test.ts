@@ -56,7 +56,7 @@ t.test('chaos: a function slower than its lease', async (t) => {
   let stack: Stack;
   t.before(async () => {
     stack = await startStack({ env: CHAOS_ENV });
-    await seedSvc(stack.api);
+    await retrying503(() => seedSvc(stack.api));
   });
   t.teardown(() => stack.close());
 

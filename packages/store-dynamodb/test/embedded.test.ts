@@ -95,13 +95,19 @@ t.test('startEmbeddedDynamo', async (t) => {
     const path = join(dir, 'held-elsewhere');
     const holder = spawn(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', `
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `
         import { startEmbeddedDynamo } from ${JSON.stringify(new URL('../src/embedded.ts', import.meta.url).href)};
         await startEmbeddedDynamo({ path: ${JSON.stringify(path)} });
         process.stdout.write('started\\n');
         process.stdin.resume();
         process.stdin.on('end', () => process.exit(0));
-      `],
+      `,
+      ],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     t.teardown(() => {

@@ -32,37 +32,44 @@ interface LevelDatabase {
   close(): Promise<void>;
 }
 
+/** Directories an embedded server of this process holds, so a second start on one is refused at once. */
+const directoriesInUse = new Set<string>();
+
+function cannotOpen(path: string, locked: boolean, cause?: unknown): Error {
+  return new Error(`Cannot open the dynalite directory ${path}${locked ? ': another server is using it' : ''}.`, { cause });
+}
+
 /**
- * dynalite opens LevelDB in the background and, when that fails (typically because another server holds
- * the directory's lock), throws from its request handler on the first request, which kills the process.
- * Opening the directory once up front turns that into a rejection here. Uses the `level` that dynalite
- * itself depends on, so both agree on the format.
+ * Takes `path` for one server of this process, or rejects when it is not usable; returns what gives it back.
+ * dynalite opens LevelDB in the background and, when that fails (typically because another server holds the
+ * directory's lock), throws from its request handler on the first request, which kills the process. Opening the
+ * directory once up front turns that into a rejection here. Uses the `level` that dynalite itself depends on, so
+ * both agree on the format.
  */
-async function assertDirectoryUsable(path: string): Promise<void> {
+async function claimDirectory(path: string): Promise<() => void> {
+  const directory = resolvePath(path);
+  if (directoriesInUse.has(directory)) throw cannotOpen(path, true);
+  directoriesInUse.add(directory);
+  const release = () => {
+    directoriesInUse.delete(directory);
+  };
   const requireFromDynalite = createRequire(import.meta.resolve('dynalite'));
   const { Level } = requireFromDynalite('level') as { Level: new (location: string) => LevelDatabase };
   const db = new Level(path);
   try {
     await db.open();
   } catch (error) {
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    const hint = code === 'LEVEL_LOCKED' ? ': another server is using it' : '';
-    throw new Error(`Cannot open the dynalite directory ${path}${hint}.`, { cause: error });
+    release();
+    throw cannotOpen(path, (error as { cause?: { code?: unknown } }).cause?.code === 'LEVEL_LOCKED', error);
   }
   await db.close();
-}
-
-/** Directories an embedded server of this process holds, so a second start on one is refused at once. */
-const directoriesInUse = new Set<string>();
-
-function lockedError(path: string): Error {
-  return new Error(`Cannot open the dynalite directory ${path}: another server is using it.`);
+  return release;
 }
 
 /**
  * dynalite opens LevelDB in the background, so its server listens before it holds the directory's lock.
  * A first request waits for that open; once it answers, the lock is held and another process's
- * `assertDirectoryUsable` sees it.
+ * `claimDirectory` sees it.
  */
 async function waitUntilOpen(endpoint: string): Promise<void> {
   const client = createDynamoClient({ endpoint, maxAttempts: 1, requestTimeoutMs: 30_000 });
@@ -81,28 +88,9 @@ async function waitUntilOpen(endpoint: string): Promise<void> {
 export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
   // Loaded on demand so that production code importing this package does not load dynalite and LevelDB.
   const { default: dynalite } = await import('dynalite');
-  const directory = options.path === undefined ? undefined : resolvePath(options.path);
-  if (directory !== undefined) {
-    if (directoriesInUse.has(directory)) throw lockedError(options.path as string);
-    directoriesInUse.add(directory);
-  }
-  const release = (): void => {
-    if (directory !== undefined) directoriesInUse.delete(directory);
-  };
+  const release = options.path === undefined ? () => undefined : await claimDirectory(options.path);
   try {
-    if (options.path !== undefined) await assertDirectoryUsable(options.path);
-  } catch (error) {
-    release();
-    throw error;
-  }
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    // dynalite's close stops the server, then closes LevelDB once pending operations finish.
-    closing ??= new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))).finally(release);
-    return closing;
-  };
-  try {
+    const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -110,18 +98,22 @@ export async function startEmbeddedDynamo(options: EmbeddedDynamoOptions = {}): 
         resolve();
       });
     });
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      // dynalite's close stops the server, then closes LevelDB once pending operations finish.
+      closing ??= new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))).finally(release);
+      return closing;
+    };
+    const address = server.address() as AddressInfo;
+    const endpoint = `http://${connectHost(address)}:${address.port}`;
+    await waitUntilOpen(endpoint).catch(async (error: unknown) => {
+      await close().catch(() => undefined);
+      throw error;
+    });
+    return { endpoint, close };
   } catch (error) {
-    // dynalite's close refuses a server that never listened, so there is nothing more to stop here.
+    // A server that never listened has nothing to close (dynalite's close refuses it); the directory is free again.
     release();
     throw error;
   }
-  const address = server.address() as AddressInfo;
-  const endpoint = `http://${connectHost(address)}:${address.port}`;
-  try {
-    await waitUntilOpen(endpoint);
-  } catch (error) {
-    await close().catch(() => undefined);
-    throw error;
-  }
-  return { endpoint, close };
 }

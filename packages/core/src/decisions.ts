@@ -6,6 +6,8 @@ import { inRolloutShare, type Rollout, rolloutBucket, rolloutPercent, routesTraf
 // while every event resolves against it, so the per-event path is a lookup per source and returns a shared answer
 // without building an explanation nobody reads. The explaining path (resolve.ts, decide.ts) walks the same sources
 // in the same order (PIN_SOURCES) and must give the same answer; a property test holds them to it.
+// A pin's answer is decided the first time an event asks for its subject and kept (up to MEMO_LIMIT per scope):
+// deciding a million pins up front would cost seconds and hundreds of megabytes for subjects that may never send.
 
 /** What precomputing reads of a component (the snapshot's ComponentRouting has this shape). */
 interface ComponentRouting {
@@ -28,40 +30,60 @@ export interface Decided {
   decision: Resolution;
 }
 
+/** A component's pins per scope, by subject; shared by successive snapshots and changed in place (snapshot-apply.ts). */
+export type ScopedPins = Readonly<Record<PinScope, Map<string, Pin>>>;
+
+export const newScopedPins = (): ScopedPins => ({ project: new Map(), customer: new Map(), plan: new Map() });
+
+/** Decided answers kept per scope; past this many the memo starts afresh, so it stays bounded whatever subjects send. */
+const MEMO_LIMIT = 65_536;
+
+/** Stands for a pin that cannot be honoured (its channel is empty or its version unregistered): resolution skips it. */
+const SKIPPED: Decided = Object.freeze({
+  until: Number.NEGATIVE_INFINITY,
+  decision: Object.freeze({ resolved: false, component: '', reason: '', considered: NO_EXPLANATION }) as Resolution,
+});
+
 export interface ComponentDecisions {
   name: string;
   versions: ReadonlyMap<string, Version>;
   /** What a chain that kept each registered version gives; absent when the component resolves afresh in chains. */
   chained?: ReadonlyMap<string, Resolution>;
-  /** Per scope, by subject: only pins that can be honoured; a pin that cannot is skipped by resolution either way. */
-  pins: Readonly<Record<PinScope, ReadonlyMap<string, Decided>>>;
+  /** Per scope, by subject: every pin of the component, honourable or not. */
+  pins: ScopedPins;
+  /** Per scope, by subject: the answers decided so far; dropped with the routing they were decided under. */
+  decided: Readonly<Record<PinScope, Map<string, Decided>>>;
+  /** What deciding a pin reads: the routing these decisions were made for. */
+  routing: ComponentRouting;
   /** Present while a rollout routes traffic to a registered candidate: it decides after the pins, before the fallback. */
   rollout?: RolloutShare;
   /** What resolution gives when no pin (and no rollout share) applies: the stable channel's version, or why there is none. */
   fallback: Resolution;
 }
 
-export function precomputeDecisions(components: ReadonlyMap<string, ComponentRouting>, pins: Iterable<Pin>): ReadonlyMap<string, ComponentDecisions> {
-  const out = new Map<string, ComponentDecisions & { pins: Record<PinScope, Map<string, Decided>> }>();
-  for (const [name, routing] of components) {
-    out.set(name, {
-      name,
-      versions: routing.versions,
-      ...(routing.component.chain === 'resolve' ? {} : { chained: chainedDecisions(name, routing) }),
-      pins: { project: new Map(), customer: new Map(), plan: new Map() },
-      ...rolloutOf(routing),
-      fallback: fallbackDecision(routing),
-    });
-  }
-  for (const pin of pins) {
-    const routing = components.get(pin.component);
-    const version = routing ? pinnedVersion(routing, pin) : undefined;
-    if (!routing || version === undefined) continue;
-    const decision = answer(pin.component, version, routing, { channel: pin.channel ?? null, source: pin.scope, pin: Object.freeze({ scope: pin.scope, subject: pin.subject }) });
-    const until = pin.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(pin.expiresAt);
-    out.get(pin.component)!.pins[pin.scope].set(pin.subject, { until, decision });
-  }
+/** Decisions for one component over its pins (`pins` is shared, not copied): O(versions), whatever the pin count. */
+export function componentDecisions(name: string, routing: ComponentRouting, pins: ScopedPins): ComponentDecisions {
+  return {
+    name,
+    versions: routing.versions,
+    ...(routing.component.chain === 'resolve' ? {} : { chained: chainedDecisions(name, routing) }),
+    pins,
+    decided: { project: new Map(), customer: new Map(), plan: new Map() },
+    routing,
+    ...rolloutOf(routing),
+    fallback: fallbackDecision(routing),
+  };
+}
+
+export function precomputeDecisions(components: ReadonlyMap<string, ComponentRouting>, pinsOf: (component: string) => ScopedPins): ReadonlyMap<string, ComponentDecisions> {
+  const out = new Map<string, ComponentDecisions>();
+  for (const [name, routing] of components) out.set(name, componentDecisions(name, routing, pinsOf(name)));
   return out;
+}
+
+/** Forgets what was decided for one subject, after its pin changed. */
+export function forgetDecided(decisions: ComponentDecisions, scope: PinScope, subject: string): void {
+  decisions.decided[scope].delete(subject);
 }
 
 /**
@@ -145,14 +167,29 @@ function byChain(decisions: ComponentDecisions, directives: Directives): Resolut
 /** The most specific pin for the event's subjects that is live at `now`. */
 function byPin(decisions: ComponentDecisions, context: Partial<Record<PinScope, string>>, now: number): Resolution | undefined {
   // Unrolled over SCOPES (project, customer, plan): this runs once per event and component.
-  const { pins } = decisions;
-  return live(pins.project, context.project, now) ?? live(pins.customer, context.customer, now) ?? live(pins.plan, context.plan, now);
+  return live(decisions, 'project', context.project, now) ?? live(decisions, 'customer', context.customer, now) ?? live(decisions, 'plan', context.plan, now);
 }
 
-function live(pins: ReadonlyMap<string, Decided>, subject: string | undefined, now: number): Resolution | undefined {
+function live(decisions: ComponentDecisions, scope: PinScope, subject: string | undefined, now: number): Resolution | undefined {
   if (subject == null) return undefined;
-  const decided = pins.get(subject);
-  return decided !== undefined && decided.until > now ? decided.decision : undefined;
+  const memo = decisions.decided[scope];
+  let decided = memo.get(subject);
+  if (decided === undefined) {
+    const pin = decisions.pins[scope].get(subject);
+    if (pin === undefined) return undefined;
+    decided = decide(decisions.routing, pin);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(subject, decided);
+  }
+  return decided.until > now ? decided.decision : undefined;
+}
+
+/** A pin's answer and until when it holds; SKIPPED when it cannot be honoured. */
+function decide(routing: ComponentRouting, pin: Pin): Decided {
+  const version = pinnedVersion(routing, pin);
+  if (version === undefined) return SKIPPED;
+  const decision = answer(pin.component, version, routing, { channel: pin.channel ?? null, source: pin.scope, pin: Object.freeze({ scope: pin.scope, subject: pin.subject }) });
+  return { until: pin.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(pin.expiresAt), decision };
 }
 
 /** The version a pin gives today, or undefined when its channel is empty or its version unregistered. */

@@ -21,7 +21,9 @@ export type {
   TokenRecord,
   TokenScope,
 } from './model.js';
-export { buildSnapshot, pinKey, EMPTY_SNAPSHOT, servedKey } from './snapshot.js';
+export { buildSnapshot, pinKey, EMPTY_SNAPSHOT, servedKey, SnapshotBuilder } from './snapshot.js';
+export { applyChanges } from './snapshot-apply.js';
+export type { ConfigChange, ConfigChanges, ConfigRecord, ConfigRef } from './config-change.js';
 export type { RoutingSnapshot, ComponentRouting, SnapshotParts } from './snapshot.js';
 export { CONSIDERATION_OUTCOMES, isPinLive, PIN_SOURCES, resolveVersion, routingContext } from './resolve.js';
 export type { RoutingContext, Resolution, ResolveOptions, Consideration, ConsiderationOutcome, PinSource } from './resolve.js';
@@ -61,6 +63,7 @@ export { isRecord } from './guards.js';
 export type { RetryPolicy } from './retry.js';
 export { SnapshotCache } from './snapshot-cache.js';
 export type { SnapshotCacheOptions } from './snapshot-cache.js';
+export { DEFAULT_FULL_RELOAD_INTERVAL_MS } from './snapshot-cache.js';
 export type {
   DispatchStatus,
   DispatchKey,

@@ -1,4 +1,5 @@
 import type { CloudEvent } from './cloudevent.js';
+import type { ConfigChanges } from './config-change.js';
 import type { ChannelName, ChannelPointer, Component, Customer, Pin, PinScope, Project, Target, TokenRecord, Version } from './model.js';
 import type { PinSource } from './resolve.js';
 import type { SigningKeys } from './signing.js';
@@ -180,7 +181,13 @@ export interface ExpiredClaim extends DispatchKey {
 export interface RoutingConfigStore {
   /** The configuration revision; cheap (one item), polled by every router. */
   revision(): Promise<number>;
+  /** The whole configuration, at least as new as the revision it carries; builds without holding up the event loop. */
   loadSnapshot(): Promise<RoutingSnapshot>;
+  /**
+   * The records written after revision `from`, up to `to` at most, read as they are now (a few items, not the whole
+   * configuration); undefined when the store cannot tell (its change log no longer reaches back that far).
+   */
+  changesSince(from: number, to: number): Promise<ConfigChanges | undefined>;
   putComponent(component: Component, options?: WriteOptions): Promise<Written<Component>>;
   putVersion(version: Version, options?: WriteOptions): Promise<Written<Version>>;
   /** Deletes the component record; returns it, or null when it did not exist. Its versions, channels and pins are the caller's to check. */

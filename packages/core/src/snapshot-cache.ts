@@ -1,31 +1,55 @@
 import { Periodic } from './periodic.js';
 import type { RoutingConfigStore } from './ports.js';
 import { EMPTY_SNAPSHOT, type RoutingSnapshot } from './snapshot.js';
+import { applyChanges } from './snapshot-apply.js';
 
 export interface SnapshotCacheOptions {
   /** How often the store's revision is read; bounds how stale a router can be. */
   pollIntervalMs?: number;
-  /** A full reload regardless of revision, in case a writer died between its write and the revision bump. */
+  /**
+   * A full reload regardless of revision, in case a writer died between its write and the revision bump. It builds
+   * in chunks, so it never holds up routing, but it reads the whole configuration: hence rare.
+   */
   fullReloadIntervalMs?: number;
+  /** How long a revision may stay without its change-log entry (a writer between its bump and its log) before a full load. */
+  changeLogGraceMs?: number;
   onError?: (error: unknown) => void;
 }
 
+export const DEFAULT_FULL_RELOAD_INTERVAL_MS = 900_000;
+const DEFAULT_CHANGE_LOG_GRACE_MS = 5000;
+/** Behind by more revisions than this, reading what changed costs about what a full load does. */
+const MAX_REVISIONS_BEHIND = 100;
+/** Unchecked for longer than this, the change log may have been trimmed (its entries live a day): load in full. */
+const MAX_INCREMENTAL_AGE_MS = 3_600_000;
+
+type Store = Pick<RoutingConfigStore, 'revision' | 'loadSnapshot'> & Partial<Pick<RoutingConfigStore, 'changesSince'>>;
+
 /**
  * Keeps the routing snapshot in memory so that routing an event reads nothing from the store.
- * Polls one revision item; reloads the whole configuration only when it moved.
+ * Polls one revision item; when it moved, reads only what changed (the store's change log) and applies it, and
+ * loads the whole configuration only when it cannot know what changed.
  */
 export class SnapshotCache {
   private snapshot: RoutingSnapshot = EMPTY_SNAPSHOT;
+  private loaded = false;
   private readonly polling: Periodic;
   private inflight: Promise<RoutingSnapshot> | undefined;
   private queued: Promise<RoutingSnapshot> | undefined;
   private lastFullLoad = 0;
   /** When the store was last asked (a poll or a load); a frozen process (Lambda) can be far behind. */
   private lastChecked = 0;
+  /** When the snapshot was last known to be current: every change-log entry it lacks was written after this. */
+  private caughtUpAt = 0;
+  /** The revision whose change-log entry was missing, and since when. */
+  private gap: { revision: number; since: number } | undefined;
   private readonly fullReloadIntervalMs: number;
+  private readonly changeLogGraceMs: number;
+  /** Loads of each kind, for tests and benchmarks. */
+  readonly loads = { full: 0, incremental: 0 };
 
   constructor(
-    private readonly store: Pick<RoutingConfigStore, 'revision' | 'loadSnapshot'>,
+    private readonly store: Store,
     private readonly options: SnapshotCacheOptions = {},
   ) {
     this.polling = new Periodic(
@@ -33,7 +57,8 @@ export class SnapshotCache {
       () => this.poll(),
       (error) => this.options.onError?.(error),
     );
-    this.fullReloadIntervalMs = options.fullReloadIntervalMs ?? 60_000;
+    this.fullReloadIntervalMs = options.fullReloadIntervalMs ?? DEFAULT_FULL_RELOAD_INTERVAL_MS;
+    this.changeLogGraceMs = options.changeLogGraceMs ?? DEFAULT_CHANGE_LOG_GRACE_MS;
   }
 
   /** The snapshot as of the last load; never blocks. */
@@ -53,42 +78,97 @@ export class SnapshotCache {
   }
 
   /**
-   * Reloads now and resolves with a snapshot loaded after this call began: a load already running may have started
-   * before the caller's own write, so callers arriving meanwhile share one more load queued after it.
+   * Brings the snapshot up to date now and resolves with it, as of a revision read after this call began: a load
+   * already running may have started before the caller's own write, so callers arriving meanwhile share one more
+   * load queued after it.
    */
   reload(): Promise<RoutingSnapshot> {
-    if (!this.inflight) return this.load();
+    return this.enqueue(false);
+  }
+
+  /** A full load now (not just what changed), queued as reload() is. */
+  reloadFully(): Promise<RoutingSnapshot> {
+    return this.enqueue(true);
+  }
+
+  private enqueue(full: boolean): Promise<RoutingSnapshot> {
+    if (!this.inflight) return this.load(full);
     this.queued ??= this.inflight
       .catch(() => undefined)
       .then(() => {
         this.queued = undefined;
-        return this.load();
+        return this.load(full);
       });
     return this.queued;
   }
 
-  private load(): Promise<RoutingSnapshot> {
-    const loading = this.store
-      .loadSnapshot()
-      .then((snapshot) => {
-        // A slower earlier load must not replace a newer snapshot.
-        if (snapshot.revision >= this.snapshot.revision) this.snapshot = snapshot;
-        this.lastFullLoad = Date.now();
-        this.lastChecked = this.lastFullLoad;
-        return this.snapshot;
-      })
-      .finally(() => {
-        if (this.inflight === loading) this.inflight = undefined;
-      });
+  private load(full: boolean): Promise<RoutingSnapshot> {
+    const loading = this.refresh(full).finally(() => {
+      if (this.inflight === loading) this.inflight = undefined;
+    });
     this.inflight = loading;
     return loading;
   }
 
-  /** One poll: reload when the store's revision moved or the safety interval passed. */
+  private async refresh(full: boolean): Promise<RoutingSnapshot> {
+    const asked = Date.now();
+    if (!full && this.loaded && this.store.changesSince && asked - this.caughtUpAt < MAX_INCREMENTAL_AGE_MS) {
+      const revision = await this.store.revision();
+      this.lastChecked = Date.now();
+      const behind = revision - this.snapshot.revision;
+      if (behind === 0) {
+        this.caughtUpAt = asked;
+        return this.snapshot;
+      }
+      if (behind > 0 && behind <= MAX_REVISIONS_BEHIND) {
+        const changes = await this.store.changesSince(this.snapshot.revision, revision);
+        const next = changes && applyChanges(this.snapshot, changes);
+        if (next && !this.gapOutlived(next.revision, revision)) {
+          this.snapshot = next;
+          if (next.revision >= revision) this.caughtUpAt = asked;
+          this.loads.incremental += 1;
+          return next;
+        }
+      }
+    }
+    return await this.loadFully();
+  }
+
+  /** Whether the snapshot has stayed short of the store's revision for longer than the grace. */
+  private gapOutlived(reached: number, revision: number): boolean {
+    if (reached >= revision) {
+      this.gap = undefined;
+      return false;
+    }
+    if (this.gap?.revision !== reached) this.gap = { revision: reached, since: Date.now() };
+    return Date.now() - this.gap.since >= this.changeLogGraceMs;
+  }
+
+  private async loadFully(): Promise<RoutingSnapshot> {
+    const asked = Date.now();
+    const snapshot = await this.store.loadSnapshot();
+    // A slower earlier load must not replace a newer snapshot.
+    if (snapshot.revision >= this.snapshot.revision || !this.loaded) this.snapshot = snapshot;
+    this.loaded = true;
+    this.gap = undefined;
+    this.loads.full += 1;
+    this.caughtUpAt = asked;
+    this.lastFullLoad = Date.now();
+    this.lastChecked = this.lastFullLoad;
+    return this.snapshot;
+  }
+
+  /** One poll: catch up when the store's revision moved; a full load when the safety interval passed. */
   async poll(): Promise<void> {
+    if (Date.now() - this.lastFullLoad >= this.fullReloadIntervalMs) {
+      await this.reloadFully();
+      return;
+    }
+    const asked = Date.now();
     const revision = await this.store.revision();
     this.lastChecked = Date.now();
-    if (revision !== this.snapshot.revision || Date.now() - this.lastFullLoad >= this.fullReloadIntervalMs) await this.reload();
+    if (revision === this.snapshot.revision) this.caughtUpAt = asked;
+    else await this.reload();
   }
 
   /**

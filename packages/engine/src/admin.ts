@@ -29,6 +29,8 @@ import {
   type Project,
   parseTarget,
   pinFor,
+  pinKey,
+  SCOPES,
   type RoutingConfigStore,
   type RoutingSnapshot,
   type SnapshotCache,
@@ -75,7 +77,8 @@ const DEFAULT_HTTP_TARGETS = new AddressPolicy();
 const MIN_PERCENT = 0.0001;
 
 /**
- * Admin operations: validate, check references and safety rules against the stored configuration, write
+ * Admin operations: validate, check references and safety rules against the stored configuration (this router's
+ * snapshot, caught up with the store's revision first), write
  * (honouring If-Match), audit, then reload this process's snapshot so its next event sees the change (other
  * routers see it within a poll). Throws VrouterError with a stable code for every refusal.
  */
@@ -88,9 +91,12 @@ export class AdminService {
     private readonly notifier: ChangeNotifier = NO_NOTIFIER,
   ) {}
 
-  /** The configuration as stored now (a fresh read, not this process's cached snapshot). */
+  /**
+   * The configuration as stored now: this router's snapshot, brought up to date first (the revision, and the items
+   * changed since, not the whole partition), so validating a change reads a few items however large the config is.
+   */
   config(): Promise<RoutingSnapshot> {
-    return this.store.loadSnapshot();
+    return this.cache.reload();
   }
 
   async routing(name: string, snapshot?: RoutingSnapshot): Promise<ComponentRouting> {
@@ -353,14 +359,16 @@ export class AdminService {
   async getPin(scopeName: string, subjectName: string, componentName: string): Promise<Pin> {
     const scope = assertScope(scopeName);
     const subject = assertSubject(subjectName);
-    const pin = [...(await this.config()).pins.values()].find((p) => p.scope === scope && p.subject === subject && p.component === componentName);
+    const pin = (await this.config()).pins.get(pinKey(scope, subject, componentName));
     if (!pin) throw new NotFoundError(`Pin ${scope}/${subject}/${componentName}`);
     return pin;
   }
 
   async listPins(filter: { scope?: string; subject?: string; component?: string }): Promise<Pin[]> {
     const scope: PinScope | undefined = filter.scope ? assertScope(filter.scope) : undefined;
-    const pins = [...(await this.config()).pins.values()].filter(
+    const snapshot = await this.config();
+    const candidates = filter.component ? SCOPES.flatMap((s) => [...(snapshot.pinsByComponent.get(filter.component!)?.[s].values() ?? [])]) : snapshot.pins.values();
+    const pins = [...candidates].filter(
       (p) => (!scope || p.scope === scope) && (!filter.subject || p.subject === filter.subject) && (!filter.component || p.component === filter.component),
     );
     return pins.sort((a, b) => `${a.component}/${a.scope}/${a.subject}`.localeCompare(`${b.component}/${b.scope}/${b.subject}`));

@@ -6,11 +6,11 @@ import {
   type ChannelName,
   type ChannelPointer,
   type Component,
+  type ConfigRecord,
   type Customer,
   type Pin,
   type PinScope,
   type Project,
-  type Rollout,
   SCOPES,
   type SigningKey,
   type SigningKeys,
@@ -142,17 +142,7 @@ function decodeProject(f: Fields): Project | undefined {
   return { id: f.id, customer: f.customer };
 }
 
-export type ConfigEntry =
-  | { kind: 'component'; value: Component }
-  | { kind: 'version'; value: Version }
-  | { kind: 'channel'; value: ChannelPointer }
-  | { kind: 'pin'; value: Pin }
-  | { kind: 'customer'; value: Customer }
-  | { kind: 'project'; value: Project }
-  | { kind: 'token'; value: TokenRecord }
-  | { kind: 'served'; value: { component: string; version: string } }
-  | { kind: 'signingKeys'; value: SigningKeys }
-  | { kind: 'rollout'; value: Rollout };
+export type ConfigEntry = ConfigRecord;
 
 /** Decodes one item of the CONFIG partition by its sort key prefix; undefined for the revision, unknown kinds and garbled items. */
 export function decodeConfigItem(item: Item): ConfigEntry | undefined {

@@ -10,7 +10,6 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
-  buildSnapshot,
   type ChannelName,
   type ChannelPointer,
   type Component,
@@ -18,7 +17,9 @@ import {
   type Pin,
   type PinScope,
   type Project,
+  type ConfigChanges,
   type RoutingConfigStore,
+  SnapshotBuilder,
   type TokenRecord,
   type WriteOptions,
   type Written,
@@ -26,7 +27,6 @@ import {
   type RoutingSnapshot,
   rotateSigningKeys,
   type SigningKeys,
-  type SnapshotParts,
   type Version,
   VrouterError,
 } from '@vrouter/core';
@@ -34,8 +34,9 @@ import { componentItem, customerItem, decodeChannel, decodeConfigItem, pinItem, 
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import { fieldsOf, type Item } from './item.js';
 import { CONFIG_PK, channelKey, componentKey, type ItemKey, keyAttributes, pinKey, revisionKey, signingKeysKey, tokenKey, versionKey } from './keys.js';
+import { readChanges } from './change-log.js';
 import { bumpRevision } from './revision.js';
-import { PARTITION_KEY } from './schema.js';
+import { PARTITION_KEY, SORT_KEY } from './schema.js';
 
 export interface DynamoRoutingConfigStoreOptions {
   client: DynamoDBClient;
@@ -50,6 +51,11 @@ const CHANNEL_IS_NEW_OR_UNCHANGED = 'attribute_not_exists(#version) OR #version 
 const ETAG_MATCHES = '#etag = :etag';
 const NOTHING_STORED = 'attribute_not_exists(#pk)';
 const BULK_CONCURRENCY = 16;
+/** Items per Query page of a full load, and per decoding chunk: small enough that neither holds up the event loop. */
+const LOAD_PAGE_ITEMS = 2000;
+const DECODE_CHUNK = 500;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const newEtag = (): string => randomUUID().replaceAll('-', '').slice(0, 20);
 
@@ -109,19 +115,9 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
    */
   async loadSnapshot(): Promise<RoutingSnapshot> {
     // The revision is read before the items: writes bump it after writing, so every write counted in this
-    // revision is in the Query below. A newer write may slip in too; the next poll then reloads again.
-    const parts = {
-      revision: await this.revision(),
-      components: [],
-      versions: [],
-      channels: [],
-      pins: [],
-      customers: [],
-      projects: [],
-      tokens: [],
-      served: [],
-      rollouts: [],
-    } as Required<Omit<SnapshotParts, 'signingKeys'>> & Pick<SnapshotParts, 'signingKeys'>;
+    // revision is in the Query below. A newer write may slip in too; the next poll then reads it again.
+    const revision = await this.revision();
+    const builder = new SnapshotBuilder();
     let startKey: Item | undefined;
     do {
       const page = await this.call((c) =>
@@ -133,26 +129,27 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
             ExpressionAttributeValues: { ':config': { S: CONFIG_PK } },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
+            Limit: LOAD_PAGE_ITEMS,
           }),
         ),
       );
-      for (const item of page.Items ?? []) {
-        const entry = decodeConfigItem(item);
-        if (entry === undefined) continue;
-        if (entry.kind === 'component') parts.components.push(entry.value);
-        else if (entry.kind === 'version') parts.versions.push(entry.value);
-        else if (entry.kind === 'channel') parts.channels.push(entry.value);
-        else if (entry.kind === 'pin') parts.pins.push(entry.value);
-        else if (entry.kind === 'customer') parts.customers.push(entry.value);
-        else if (entry.kind === 'project') parts.projects.push(entry.value);
-        else if (entry.kind === 'token') parts.tokens.push(entry.value);
-        else if (entry.kind === 'signingKeys') parts.signingKeys = entry.value;
-        else if (entry.kind === 'served') parts.served.push(entry.value);
-        else parts.rollouts.push(entry.value);
+      const items = page.Items ?? [];
+      // Decoding is the costly part of a load; between chunks the event loop routes events.
+      for (let start = 0; start < items.length; start += DECODE_CHUNK) {
+        if (start > 0) await yieldToLoop();
+        for (const item of items.slice(start, start + DECODE_CHUNK)) {
+          const record = decodeConfigItem(item);
+          if (record !== undefined) builder.add(record);
+        }
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
-    return buildSnapshot(parts);
+    return builder.build(revision);
+  }
+
+  /** What changed after revision `from` (see change-log.ts): a few strongly consistent reads, not the whole partition. */
+  async changesSince(from: number, to: number): Promise<ConfigChanges | undefined> {
+    return await readChanges(this.client, this.tableName, from, to);
   }
 
   /** Creates or replaces the component, then bumps the revision. */
@@ -239,7 +236,7 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
           if (isConditionalCheckFailed(error)) continue;
           throw error;
         }
-        await this.bumpRevision();
+        await this.bumpRevision([key]);
         const decoded = old === undefined ? undefined : decodeConfigItem(old);
         const before = decoded?.kind === 'channel' ? decoded.value : null;
         const previousVersion = branch.moves ? before?.version : before?.previousVersion;
@@ -290,7 +287,7 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
         }
       }),
     );
-    if (results.some((r) => r.ok)) await this.bumpRevision();
+    if (results.some((r) => r.ok)) await this.bumpRevision(pins.filter((_, i) => results[i]!.ok).map((p) => pinKey(p.scope, p.subject, p.component)));
     return results;
   }
 
@@ -363,7 +360,7 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
 
   private async put<T>(item: Item, options?: WriteOptions): Promise<Written<T>> {
     const written = await this.write<T>(item, options);
-    await this.bumpRevision();
+    await this.bumpRevision([{ pk: item[PARTITION_KEY]!.S!, sk: item[SORT_KEY]!.S! }]);
     return written;
   }
 
@@ -391,12 +388,12 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
     }
     // Deleting nothing changed nothing, so no router needs to reload.
     if (old === undefined) return null;
-    await this.bumpRevision();
+    await this.bumpRevision([key]);
     return (decodeConfigItem(old)?.value as T | undefined) ?? null;
   }
 
-  private bumpRevision(): Promise<void> {
-    return bumpRevision(this.client, this.tableName);
+  private async bumpRevision(changed: readonly ItemKey[]): Promise<void> {
+    await bumpRevision(this.client, this.tableName, changed);
   }
 
   private call<T>(send: (client: DynamoDBClient) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type ChannelName, type DispatchKey, type PinScope, ValidationError } from '@vrouter/core';
+import { CHANNELS, type ChannelName, type ConfigRef, type DispatchKey, type PinScope, SCOPES, ValidationError } from '@vrouter/core';
 import { HEALTH_SHARDS, LEASE_SHARDS, PARTITION_KEY, SHARDS, SORT_KEY } from './schema.js';
 
 /** Builds every key of the layout documented in schema.ts; nothing else concatenates key strings. */
@@ -51,6 +51,40 @@ export const tokenKey = (name: string): ItemKey => config(`${SK_PREFIX.token}${s
 export const servedVersionKey = (component: string, version: string): ItemKey => config(`${SK_PREFIX.served}${segment(component, 'component')}#${segment(version, 'version')}`);
 
 export const rolloutKey = (component: string): ItemKey => config(`${SK_PREFIX.rollout}${segment(component, 'component')}`);
+
+/** The change log: one item per revision, saying which config sort keys that revision's write changed. */
+export const CHANGES_PK = 'CONFIG_CHANGES';
+/** Zero-padded, so the log sorts by revision. */
+export const changeKey = (revision: number): ItemKey => ({ pk: CHANGES_PK, sk: String(revision).padStart(15, '0') });
+
+/** Which record a config sort key names; undefined for the revision item and for keys of no known kind. */
+export function configRefOf(sk: string): ConfigRef | undefined {
+  if (sk === SIGNING_KEYS_SK) return { kind: 'signingKeys' };
+  const [prefix, ...parts] = sk.split('#');
+  const [a, b, c] = parts;
+  switch (`${prefix}#`) {
+    case SK_PREFIX.component:
+      return parts.length === 1 ? { kind: 'component', name: a! } : undefined;
+    case SK_PREFIX.version:
+      return parts.length === 2 ? { kind: 'version', component: a!, version: b! } : undefined;
+    case SK_PREFIX.channel:
+      return parts.length === 2 && (CHANNELS as readonly string[]).includes(b!) ? { kind: 'channel', component: a!, channel: b as ChannelName } : undefined;
+    case SK_PREFIX.pin:
+      return parts.length === 3 && (SCOPES as readonly string[]).includes(a!) ? { kind: 'pin', scope: a as PinScope, subject: b!, component: c! } : undefined;
+    case SK_PREFIX.customer:
+      return parts.length === 1 ? { kind: 'customer', id: a! } : undefined;
+    case SK_PREFIX.project:
+      return parts.length === 1 ? { kind: 'project', id: a! } : undefined;
+    case SK_PREFIX.token:
+      return parts.length === 1 ? { kind: 'token', name: a! } : undefined;
+    case SK_PREFIX.served:
+      return parts.length === 2 ? { kind: 'served', component: a!, version: b! } : undefined;
+    case SK_PREFIX.rollout:
+      return parts.length === 1 ? { kind: 'rollout', component: a! } : undefined;
+    default:
+      return undefined;
+  }
+}
 
 /** The health partition of a component's counters in one shard; a router always adds to its own shard. */
 export const healthPartition = (component: string, shard: number): string => `HEALTH#${segment(component, 'component')}#${shard % HEALTH_SHARDS}`;

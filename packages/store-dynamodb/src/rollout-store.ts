@@ -40,7 +40,7 @@ export class DynamoRolloutStore implements RolloutStore {
       if (isConditionalCheckFailed(error)) throw new VrouterError('VR_ROLLOUT_ACTIVE', `A rollout of ${rollout.component} is already running or paused.`, { field: 'version' });
       throw error;
     }
-    await this.bumpRevision();
+    await this.bumpRevision(rollout.component);
   }
 
   async replace(rollout: Rollout, expectedSeq: number): Promise<boolean> {
@@ -60,7 +60,7 @@ export class DynamoRolloutStore implements RolloutStore {
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
-    await this.bumpRevision();
+    await this.bumpRevision(rollout.component);
     return true;
   }
 
@@ -72,8 +72,8 @@ export class DynamoRolloutStore implements RolloutStore {
     return (fields && decodeRollout(fields)) ?? null;
   }
 
-  private bumpRevision(): Promise<void> {
-    return bumpRevision(this.options.client, this.options.tableName);
+  private async bumpRevision(component: string): Promise<void> {
+    await bumpRevision(this.options.client, this.options.tableName, [rolloutKey(component)]);
   }
 
   private call<T>(send: () => Promise<T>): Promise<T> {

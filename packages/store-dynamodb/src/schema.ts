@@ -13,6 +13,8 @@
  *   CONFIG                                  PROJECT#<id>                  Project
  *   CONFIG                                  SIGNING_KEYS                  SigningKeys: HMAC keys of override tokens and chain contexts
  *   CONFIG                                  ROLLOUT#<c>                   Rollout (current or last) as a map, `seq` (N) for conditional transitions
+ *   CONFIG_CHANGES                          <rev, 15 digits, 0-padded>    change log: `keys` (L of S), the CONFIG sort keys revision <rev>
+ *                                                                         changed, or `all` (BOOL) when too many to list; TTL a day
  *   HEALTH#<c>#<shard 0-3>                  <yyyy-mm-ddThh:mm>#<v>        per-minute counters of live outcomes: d, s, f, l0..l12 (N, ADD only)
  *   EVENT#<enc(source)>#<enc(id)>           EVENT                         EventRecord, the CloudEvent as a JSON string
  *   EVENT#<enc(source)>#<enc(id)>           DISPATCH#<c>                  DispatchRecord: the idempotency claim
@@ -35,11 +37,17 @@
  *   and a throttled index throttles the table writes behind it. Readers query every shard in parallel and merge by
  *   sort key (dispatch-query.ts). Tables written before sharding hold the same keys without `#<s>`; readers also
  *   query that legacy key, which retention empties (docs/scale.md).
- *   expiresAt  TTL (N, epoch seconds) on EVENT, DISPATCH and HEALTH items only; config never expires.
+ *   expiresAt  TTL (N, epoch seconds) on EVENT, DISPATCH, HEALTH and CONFIG_CHANGES items only; config never expires.
  *
  * Why this shape:
  * - All routing config shares one partition so a router loads it with one paginated, strongly consistent
- *   Query. Config is small and written at admin pace, so one partition is neither too big nor hot.
+ *   Query. Config is written at admin pace, so one partition is not hot; with a million pins it is big, so routers
+ *   load it whole only at start and when they cannot tell what changed.
+ * - Every config write bumps the revision, then logs the sort keys it changed under CONFIG_CHANGES/<new revision>
+ *   (revision.ts). A router behind by a few revisions reads those entries and then just those items, both with a
+ *   strongly consistent BatchGetItem (change-log.ts). The log has its own partition so a full load's Query does not
+ *   read it; a revision whose entry is missing (a writer that died between bump and log) or trimmed sends routers to
+ *   a full load.
  * - Config key segments are validated names (core/names.ts) that cannot contain `#`; keys.ts refuses `#`
  *   anyway, because a `#` inside a segment could make two different records share a key.
  * - Event source and id are arbitrary strings, so they are encodeURIComponent-ed (which never emits `#`):

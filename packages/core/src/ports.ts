@@ -198,6 +198,8 @@ export interface RoutingConfigStore {
   setChannel(component: string, channel: ChannelName, version: string, at: string, options?: WriteOptions): Promise<Written<ChannelPointer> & { pointer: ChannelPointer }>;
   getChannel(component: string, channel: ChannelName): Promise<ChannelPointer | null>;
   putPin(pin: Pin, options?: WriteOptions): Promise<Written<Pin>>;
+  /** The pin as stored, with its etag (a snapshot's pins carry none), read strongly consistently; null when absent. */
+  getPin(scope: PinScope, subject: string, component: string): Promise<Pin | null>;
   /** Writes many pins, announcing them with one revision bump; one result per pin, in order. */
   putPins(pins: Pin[]): Promise<({ ok: true; written: Written<Pin> } | { ok: false; error: string })[]>;
   /** Deletes the pin; returns what was deleted, or null when it did not exist. */

@@ -29,7 +29,6 @@ import {
   type Project,
   parseTarget,
   pinFor,
-  pinKey,
   SCOPES,
   type RoutingConfigStore,
   type RoutingSnapshot,
@@ -359,11 +358,13 @@ export class AdminService {
   async getPin(scopeName: string, subjectName: string, componentName: string): Promise<Pin> {
     const scope = assertScope(scopeName);
     const subject = assertSubject(subjectName);
-    const pin = (await this.config()).pins.get(pinKey(scope, subject, componentName));
+    // From the store, not the snapshot: the answer carries the pin's etag for If-Match, which snapshots do not keep.
+    const pin = await this.store.getPin(scope, subject, assertComponentName(componentName));
     if (!pin) throw new NotFoundError(`Pin ${scope}/${subject}/${componentName}`);
     return pin;
   }
 
+  /** Pins as the snapshot holds them: without etags (getPin reads one with its etag). */
   async listPins(filter: { scope?: string; subject?: string; component?: string }): Promise<Pin[]> {
     const scope: PinScope | undefined = filter.scope ? assertScope(filter.scope) : undefined;
     const snapshot = await this.config();

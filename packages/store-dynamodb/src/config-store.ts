@@ -268,6 +268,14 @@ export class DynamoRoutingConfigStore implements RoutingConfigStore {
     return await this.put(pinItem(pin), options);
   }
 
+  async getPin(scope: PinScope, subject: string, component: string): Promise<Pin | null> {
+    const { Item: item } = await this.call((c) =>
+      c.send(new GetItemCommand({ TableName: this.tableName, Key: keyAttributes(pinKey(scope, subject, component)), ConsistentRead: true })),
+    );
+    const entry = item ? decodeConfigItem(item) : undefined;
+    return entry?.kind === 'pin' ? entry.value : null;
+  }
+
   /**
    * Writes each pin (replacing what is there), a few at a time, and announces them all with one revision bump.
    * DynamoDB cannot write hundreds of items atomically, so each pin gets its own result, in input order.

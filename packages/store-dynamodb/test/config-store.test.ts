@@ -186,7 +186,8 @@ t.test('DynamoRoutingConfigStore', async (t) => {
     // The loser of two concurrent edits that both read `created`.
     await assert.rejects(store.putPin({ ...pin, channel: 'experimental' }, { ifMatch: created.etag }), (e: unknown) => isVrouterError(e) && e.code === 'VR_PRECONDITION_FAILED');
     await assert.rejects(store.deletePin('customer', 'acme', 'builds', { ifMatch: created.etag }), (e: unknown) => isVrouterError(e) && e.code === 'VR_PRECONDITION_FAILED');
-    assert.equal((await store.loadSnapshot()).pins.values().next().value?.etag, updated.etag);
+    assert.equal((await store.getPin('customer', 'acme', 'builds'))?.etag, updated.etag);
+    assert.equal(await store.getPin('customer', 'nobody', 'builds'), null);
     const channel = await store.setChannel('builds', 'stable', '1.0.0', AT);
     await assert.rejects(store.setChannel('builds', 'stable', '1.0.0', AT, { ifMatch: 'stale' }), (e: unknown) => isVrouterError(e) && e.code === 'VR_PRECONDITION_FAILED');
     assert.equal((await store.setChannel('builds', 'stable', '1.0.0', AT, { ifMatch: channel.etag })).before?.etag, channel.etag);

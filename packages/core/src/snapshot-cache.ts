@@ -45,6 +45,10 @@ export class SnapshotCache {
   private gap: { revision: number; since: number } | undefined;
   private readonly fullReloadIntervalMs: number;
   private readonly changeLogGraceMs: number;
+  /** The safety net's full load, running beside the polls; then the snapshot it gave, for the next refresh to adopt. */
+  private background: Promise<void> | undefined;
+  private pendingFull: RoutingSnapshot | undefined;
+  private stopped = false;
   /** Loads of each kind, for tests and benchmarks. */
   readonly loads = { full: 0, incremental: 0 };
 
@@ -74,6 +78,7 @@ export class SnapshotCache {
   }
 
   stop(): void {
+    this.stopped = true;
     this.polling.stop();
   }
 
@@ -112,6 +117,9 @@ export class SnapshotCache {
 
   private async refresh(full: boolean): Promise<RoutingSnapshot> {
     const asked = Date.now();
+    const candidate = this.pendingFull;
+    this.pendingFull = undefined;
+    if (candidate && !full) await this.adopt(candidate, asked);
     if (!full && this.loaded && this.store.changesSince && asked - this.caughtUpAt < MAX_INCREMENTAL_AGE_MS) {
       const revision = await this.store.revision();
       this.lastChecked = Date.now();
@@ -144,6 +152,27 @@ export class SnapshotCache {
     return Date.now() - this.gap.since >= this.changeLogGraceMs;
   }
 
+  /**
+   * Takes the background load's snapshot once it has caught up with the changes made while it loaded (read from the
+   * change log and applied to it), so routing never steps back to an older configuration; discarded if it cannot.
+   */
+  private async adopt(candidate: RoutingSnapshot, asked: number): Promise<void> {
+    const revision = await this.store.revision();
+    this.lastChecked = Date.now();
+    let next: RoutingSnapshot | undefined = candidate;
+    if (revision > candidate.revision && revision - candidate.revision <= MAX_REVISIONS_BEHIND && this.store.changesSince) {
+      const changes = await this.store.changesSince(candidate.revision, revision);
+      next = changes && applyChanges(candidate, changes);
+    }
+    if (!next || next.revision < this.snapshot.revision) return;
+    this.snapshot = next;
+    this.loads.full += 1;
+    if (next.revision >= revision) {
+      this.gap = undefined;
+      this.caughtUpAt = asked;
+    }
+  }
+
   private async loadFully(): Promise<RoutingSnapshot> {
     const asked = Date.now();
     const snapshot = await this.store.loadSnapshot();
@@ -158,11 +187,24 @@ export class SnapshotCache {
     return this.snapshot;
   }
 
-  /** One poll: catch up when the store's revision moved; a full load when the safety interval passed. */
+  /**
+   * One poll: catch up when the store's revision moved. When the safety interval passed, a full load starts beside
+   * the polls (they go on catching up meanwhile) and a later refresh adopts its snapshot.
+   */
   async poll(): Promise<void> {
-    if (Date.now() - this.lastFullLoad >= this.fullReloadIntervalMs) {
-      await this.reloadFully();
-      return;
+    if (this.loaded && !this.background && Date.now() - this.lastFullLoad >= this.fullReloadIntervalMs) {
+      this.lastFullLoad = Date.now();
+      this.background = this.store
+        .loadSnapshot()
+        .then(async (snapshot) => {
+          if (this.stopped) return;
+          this.pendingFull = snapshot;
+          await this.reload();
+        })
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => {
+          this.background = undefined;
+        });
     }
     const asked = Date.now();
     const revision = await this.store.revision();

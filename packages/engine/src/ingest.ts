@@ -151,6 +151,7 @@ export class EventRouter {
         details: { maxBatch },
       });
     }
+    await this.options.cache.inUse();
     const outcomes = await settleBounded(inputs, BATCH_CONCURRENCY, (input) => this.accept(input, options));
     const accepted: Accepted[] = [];
     let failure: { reason: unknown } | undefined;

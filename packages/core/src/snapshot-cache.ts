@@ -4,8 +4,15 @@ import { EMPTY_SNAPSHOT, type RoutingSnapshot } from './snapshot.js';
 import { applyChanges } from './snapshot-apply.js';
 
 export interface SnapshotCacheOptions {
-  /** How often the store's revision is read; bounds how stale a router can be. */
+  /** How often the store's revision is read while the snapshot is in use; bounds how stale a router can be. */
   pollIntervalMs?: number;
+  /**
+   * The longest wait between revision reads once nothing has used the snapshot for `idleAfterMs` (the wait doubles
+   * up to it); default 30 s. At or below pollIntervalMs the poll never backs off.
+   */
+  idlePollIntervalMs?: number;
+  /** How long without inUse() before the poll backs off; default 10 s. */
+  idleAfterMs?: number;
   /**
    * A full reload regardless of revision, in case a writer died between its write and the revision bump. It builds
    * in chunks, so it never holds up routing, but it reads the whole configuration: hence rare.
@@ -28,7 +35,7 @@ type Store = Pick<RoutingConfigStore, 'revision' | 'loadSnapshot'> & Partial<Pic
 /**
  * Keeps the routing snapshot in memory so that routing an event reads nothing from the store.
  * Polls one revision item; when it moved, reads only what changed (the store's change log) and applies it, and
- * loads the whole configuration only when it cannot know what changed.
+ * loads the whole configuration only when it cannot know what changed. An idle router polls less (see inUse).
  */
 export class SnapshotCache {
   private snapshot: RoutingSnapshot = EMPTY_SNAPSHOT;
@@ -45,6 +52,10 @@ export class SnapshotCache {
   private gap: { revision: number; since: number } | undefined;
   private readonly fullReloadIntervalMs: number;
   private readonly changeLogGraceMs: number;
+  private readonly pollIntervalMs: number;
+  /** When inUse() was last called. */
+  private lastUsed = Date.now();
+  private checking: Promise<void> | undefined;
   /** The safety net's full load, running beside the polls; then the snapshot it gave, for the next refresh to adopt. */
   private background: Promise<void> | undefined;
   private pendingFull: RoutingSnapshot | undefined;
@@ -56,10 +67,14 @@ export class SnapshotCache {
     private readonly store: Store,
     private readonly options: SnapshotCacheOptions = {},
   ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    const idlePollIntervalMs = options.idlePollIntervalMs ?? 30_000;
+    const idleAfterMs = options.idleAfterMs ?? 10_000;
     this.polling = new Periodic(
-      options.pollIntervalMs ?? 1000,
+      this.pollIntervalMs,
       () => this.poll(),
       (error) => this.options.onError?.(error),
+      idlePollIntervalMs > this.pollIntervalMs ? { maxIntervalMs: idlePollIntervalMs, idle: () => Date.now() - this.lastUsed > idleAfterMs } : undefined,
     );
     this.fullReloadIntervalMs = options.fullReloadIntervalMs ?? DEFAULT_FULL_RELOAD_INTERVAL_MS;
     this.changeLogGraceMs = options.changeLogGraceMs ?? DEFAULT_CHANGE_LOG_GRACE_MS;
@@ -211,6 +226,27 @@ export class SnapshotCache {
     this.lastChecked = Date.now();
     if (revision === this.snapshot.revision) this.caughtUpAt = asked;
     else await this.reload();
+  }
+
+  /**
+   * Called before a request routes or resolves with the snapshot. While the snapshot is in use the revision is read
+   * every pollIntervalMs; after idleAfterMs without use the reads back off, so an idle router reads little. The first
+   * use after that brings the poll back and, when the store was last asked more than pollIntervalMs ago, reads the
+   * revision first (one read shared by concurrent callers), so a router that idled is no staler than a busy one.
+   * Answers undefined, reading nothing, while in use; a failed read is reported (onError) and the snapshot in hand used.
+   */
+  inUse(): Promise<void> | undefined {
+    this.lastUsed = Date.now();
+    if (this.checking) return this.checking;
+    if (this.polling.currentIntervalMs <= this.pollIntervalMs) return undefined;
+    this.polling.wake();
+    if (this.lastUsed - this.lastChecked <= this.pollIntervalMs) return undefined;
+    this.checking ??= this.poll()
+      .catch((error: unknown) => this.options.onError?.(error))
+      .finally(() => {
+        this.checking = undefined;
+      });
+    return this.checking;
   }
 
   /**

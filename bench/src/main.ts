@@ -136,5 +136,10 @@ const { hotKeysBench } = await import('./hot-keys.js');
 console.log('');
 for (const line of await hotKeysBench(Number(process.env.BENCH_HOT_EVENTS ?? (QUICK ? 500 : 2000)), Number(process.env.BENCH_HOT_CUSTOMERS ?? 500))) console.log(line);
 
+// --- Large snapshots: a router's full load, heap and one pin change over many pins (snapshot.ts).
+const { snapshotLines } = await import('./snapshot.js');
+console.log('');
+for (const line of await snapshotLines(Number(process.env.BENCH_SNAPSHOT_PINS ?? (QUICK ? 50_000 : 1_000_000)))) console.log(line);
+
 const written = writeResults({ quick: QUICK, startedAt, settings: { events: EVENTS, concurrency: CONCURRENCY, decisionRounds: DECISION_ROUNDS, decisionMs: DECISION_MS } });
 console.log(`\nwrote ${written.json}\n      ${written.svg}`);

@@ -1,9 +1,15 @@
 import { VrouterError } from './errors.js';
-import type { ChannelName, PinScope } from './model.js';
+import { type ChannelName, type Pin, type PinScope, SCOPES } from './model.js';
 import { isPinLive } from './resolve.js';
 import { type ComponentRouting, type RoutingSnapshot, servedKey } from './snapshot.js';
 
 /** Safety checks on configuration changes: each refuses a change that would send events nowhere or to an unproven version. */
+
+/** The component's pins only, not every pin of the snapshot (there may be a million). */
+const pinsOf = (snapshot: RoutingSnapshot, component: string): Pin[] => {
+  const scoped = snapshot.pinsByComponent.get(component);
+  return scoped ? SCOPES.flatMap((scope) => [...scoped[scope].values()]) : [];
+};
 
 /** The channels and live pins that route events to `version`. */
 export function versionUsage(
@@ -16,7 +22,9 @@ export function versionUsage(
   const channels = Object.entries(routing?.channels ?? {})
     .filter(([, v]) => v === version)
     .map(([c]) => c as ChannelName);
-  const pins = [...snapshot.pins.values()].filter((p) => p.component === component && p.version === version && isPinLive(p, now)).map(({ scope, subject }) => ({ scope, subject }));
+  const pins = pinsOf(snapshot, component)
+    .filter((p) => p.version === version && isPinLive(p, now))
+    .map(({ scope, subject }) => ({ scope, subject }));
   return { channels, pins };
 }
 
@@ -36,7 +44,7 @@ export function assertVersionUnused(snapshot: RoutingSnapshot, component: string
  */
 export function assertComponentUnused(snapshot: RoutingSnapshot, component: string): void {
   const versions = [...(snapshot.components.get(component)?.versions.keys() ?? [])];
-  const pins = [...snapshot.pins.values()].filter((p) => p.component === component);
+  const pins = pinsOf(snapshot, component);
   if (versions.length > 0 || pins.length > 0) {
     throw new VrouterError('VR_CONFLICT', `Component ${component} still has ${versions.length} version(s) and ${pins.length} pin(s); remove them first.`, {
       details: { versions, pins: pins.map(({ scope, subject }) => ({ scope, subject })) },

@@ -52,8 +52,8 @@ const ETAG_MATCHES = '#etag = :etag';
 const NOTHING_STORED = 'attribute_not_exists(#pk)';
 const BULK_CONCURRENCY = 16;
 /** Items per Query page of a full load, and per decoding chunk: small enough that neither holds up the event loop. */
-const LOAD_PAGE_ITEMS = 2000;
-const DECODE_CHUNK = 500;
+const LOAD_PAGE_ITEMS = 1000;
+const DECODE_CHUNK = 100;
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -25,6 +25,8 @@ interface Result {
   ingestPerSecond: number;
   routedP50Ms: number;
   routedP99Ms: number;
+  /** CPU time of the router's process (load generator included) per ingested event. */
+  cpuMsPerEvent: number;
 }
 
 interface ChildSpec {
@@ -67,10 +69,12 @@ async function measureRouter(spec: ChildSpec): Promise<Result> {
         body: JSON.stringify(cloudEvent({ customerid: 'acme' })),
       }).then((r) => r.arrayBuffer());
     await measure(200, spec.concurrency, post); // warm-up
+    const cpu = process.cpuUsage();
     const ingest = await measure(spec.events, spec.concurrency, post);
     await runtime.router.drain();
+    const { user, system } = process.cpuUsage(cpu);
     const routed = await measure(Math.min(spec.events, 300), 1, () => api('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'acme' })));
-    return { ingestPerSecond: ingest.perSecond, routedP50Ms: routed.p50Ms, routedP99Ms: routed.p99Ms };
+    return { ingestPerSecond: ingest.perSecond, routedP50Ms: routed.p50Ms, routedP99Ms: routed.p99Ms, cpuMsPerEvent: (user + system) / 1000 / spec.events };
   } finally {
     await runtime.close();
     dynamo.destroy();
@@ -80,8 +84,8 @@ async function measureRouter(spec: ChildSpec): Promise<Result> {
 function runChild(telemetry: boolean, otlpEndpoint: string, spec: ChildSpec): Promise<Result> {
   const profileDir = process.env.BENCH_TELEMETRY_CPU_PROF;
   const args = [
-    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `router-${telemetry ? 'on' : 'off'}-${Date.now()}.cpuprofile`] : []),
-    ...(telemetry ? ['--import', REGISTER] : []),
+    ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', `${profileDir}/${telemetry ? 'on' : 'off'}`] : []),
+    ...(telemetry ? ['--import', process.env.BENCH_TELEMETRY_REGISTER ?? REGISTER] : []),
     '--import',
     'tsx',
     fileURLToPath(import.meta.url),
@@ -152,6 +156,7 @@ export async function telemetryBench(events: number, concurrency: number): Promi
   const ingest = ratioOf(on.map((r, i) => r.ingestPerSecond / off[i]!.ingestPerSecond));
   const p50 = ratioOf(on.map((r, i) => r.routedP50Ms / off[i]!.routedP50Ms));
   const p99 = ratioOf(on.map((r, i) => r.routedP99Ms / off[i]!.routedP99Ms));
+  const cpu = ratioOf(on.map((r, i) => r.cpuMsPerEvent / off[i]!.cpuMsPerEvent));
   recordRatio({ name: 'telemetry on vs off: ingest throughput', meaning: 'ingest/s with telemetry on / off (higher is better)', ratio: ingest, goal: { atLeast: 0.9 } });
   recordRatio({ name: 'telemetry on vs off: routed latency p50', meaning: 'p50 with telemetry on / off (lower is better)', ratio: p50, goal: { atMost: 1.1 } });
   recordRatio({ name: 'telemetry on vs off: routed latency p99', meaning: 'p99 with telemetry on / off (lower is better)', ratio: p99 });
@@ -166,6 +171,7 @@ export async function telemetryBench(events: number, concurrency: number): Promi
     row('routed latency p50, telemetry on vs off', fmt.ms(med((r) => r.routedP50Ms, on)), fmt.ms(med((r) => r.routedP50Ms, off)), p50.median),
     row('routed latency p99, telemetry on vs off', fmt.ms(med((r) => r.routedP99Ms, on)), fmt.ms(med((r) => r.routedP99Ms, off)), p99.median),
     `  per round, on/off: ingest/s ${formatRatio(ingest)} (goal ≥ 0.9x), p50 ${formatRatio(p50)} (goal ≤ 1.1x), p99 ${formatRatio(p99)}`,
+    `  CPU per ingested event: ${med((r) => r.cpuMsPerEvent, on).toFixed(2)} ms on, ${med((r) => r.cpuMsPerEvent, off).toFixed(2)} ms off, on/off ${formatRatio(cpu)}`,
     `  (${rounds} interleaved rounds of ${perSide} events a side, each side a fresh router process against a fresh store outside it;`,
     `   telemetry on exported ${batches} OTLP trace batches to a local receiver)`,
   ];

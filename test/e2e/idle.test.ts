@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { LEASE_SHARDS } from '@vrouter/store-dynamodb';
 import t from 'tap';
 import { type CountingClient, startCountedStack } from '../src/counting.js';
-import { cloudEvent, eventually, type Stack } from '../src/stack.js';
+import { cloudEvent, eventually, type Stack, startStack } from '../src/stack.js';
 
 // An idle router backs its recovery sweep and safety net off; a claim it takes brings both back to their base interval.
 t.test('idling', async (t) => {
@@ -50,4 +50,39 @@ t.test('idling', async (t) => {
       'the claim woke the sweep and the safety net: from the cap back to their base intervals',
     );
   });
+});
+
+// An idle router's revision poll backs off; its next event reads the revision first, so it routes by a pin another
+// router set meanwhile, however long it idled.
+t.test('an idle router reads the revision before it routes', async (t) => {
+  const { stack: idle, counter } = await startCountedStack({
+    VROUTER_POLL_INTERVAL_MS: '100',
+    VROUTER_POLL_IDLE_AFTER_MS: '300',
+    VROUTER_POLL_IDLE_INTERVAL_MS: '600000',
+    VROUTER_SWEEP_INTERVAL_MS: '600000',
+    VROUTER_REPLAY_POLL_INTERVAL_MS: '600000',
+  });
+  t.teardown(() => idle.close());
+  const other = await startStack({ storeEndpoint: idle.dynamoEndpoint, env: { VROUTER_SWEEP_INTERVAL_MS: '600000', VROUTER_REPLAY_POLL_INTERVAL_MS: '600000' } });
+  t.teardown(() => other.close());
+
+  // Backed off: no revision read for a whole second, where a router in use reads it every 100 ms.
+  await eventually(
+    async () => {
+      const before = counter.counts.get('GetItemCommand') ?? 0;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return (counter.counts.get('GetItemCommand') ?? 0) === before ? true : undefined;
+    },
+    60_000,
+    0,
+  );
+  const pinned = await other.api('PUT', '/v1/pins/customer/initech/svc', { channel: 'experimental' });
+  assert.equal(pinned.status, 200, JSON.stringify(pinned.body));
+
+  const response = await idle.api<{ results: { dispatches: { version: string; status: string }[] }[] }>('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'initech' }));
+  assert.deepEqual(
+    response.body.results[0]!.dispatches.map((d) => [d.version, d.status]),
+    [['v3', 'succeeded']],
+    'routed by the pin set on the other router while this one idled',
+  );
 });

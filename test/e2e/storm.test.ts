@@ -133,7 +133,8 @@ t.test('a router killed with SIGKILL mid-flight', async (t) => {
         });
         return states.every((s) => s !== undefined && terminal.has(s)) ? states : undefined;
       },
-      30_000,
+      // A bound, not a figure: on a loaded machine the survivor's short leases churn; the time taken is printed.
+      90_000,
       250,
     );
     const invocations = new Map<string, number>();

@@ -131,8 +131,12 @@ export interface DispatchCompletion {
 export interface EventStore {
   /** Records the event once; a second call for the same (source, id) keeps the first record and returns false. */
   recordEvent(record: EventRecord): Promise<boolean>;
-  /** Claims a dispatch with a conditional write; exactly one concurrent caller per key gets `claimed: true`. */
-  claimDispatch(record: DispatchRecord): Promise<ClaimResult>;
+  /**
+   * Claims a dispatch with a conditional write; exactly one concurrent caller per key gets `claimed: true`. With
+   * `logged`, the claim also records the event (as recordEvent would, unless it was already recorded): a
+   * single-component event is logged and claimed in one write. getEvent reads the event back either way.
+   */
+  claimDispatch(record: DispatchRecord, logged?: EventRecord): Promise<ClaimResult>;
   /** Writes the outcome if `claimToken` still owns the record; returns false when it no longer does. */
   completeDispatch(key: DispatchKey, claimToken: string, completion: DispatchCompletion): Promise<boolean>;
   /** The event, its original dispatches and its replays' dispatches; null when it was never recorded (or expired). */

@@ -3,8 +3,15 @@ import type { RoutingConfigStore } from './ports.js';
 import { EMPTY_SNAPSHOT, type RoutingSnapshot } from './snapshot.js';
 
 export interface SnapshotCacheOptions {
-  /** How often the store's revision is read; bounds how stale a router can be. */
+  /** How often the store's revision is read while the snapshot is in use; bounds how stale a router can be. */
   pollIntervalMs?: number;
+  /**
+   * The longest wait between revision reads once nothing has used the snapshot for `idleAfterMs` (the wait doubles
+   * up to it); default 30 s. At or below pollIntervalMs the poll never backs off.
+   */
+  idlePollIntervalMs?: number;
+  /** How long without inUse() before the poll backs off; default 10 s. */
+  idleAfterMs?: number;
   /** A full reload regardless of revision, in case a writer died between its write and the revision bump. */
   fullReloadIntervalMs?: number;
   onError?: (error: unknown) => void;
@@ -12,7 +19,7 @@ export interface SnapshotCacheOptions {
 
 /**
  * Keeps the routing snapshot in memory so that routing an event reads nothing from the store.
- * Polls one revision item; reloads the whole configuration only when it moved.
+ * Polls one revision item; reloads the whole configuration only when it moved. An idle router polls less (see inUse).
  */
 export class SnapshotCache {
   private snapshot: RoutingSnapshot = EMPTY_SNAPSHOT;
@@ -23,15 +30,23 @@ export class SnapshotCache {
   /** When the store was last asked (a poll or a load); a frozen process (Lambda) can be far behind. */
   private lastChecked = 0;
   private readonly fullReloadIntervalMs: number;
+  private readonly pollIntervalMs: number;
+  /** When inUse() was last called. */
+  private lastUsed = Date.now();
+  private checking: Promise<void> | undefined;
 
   constructor(
     private readonly store: Pick<RoutingConfigStore, 'revision' | 'loadSnapshot'>,
     private readonly options: SnapshotCacheOptions = {},
   ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    const idlePollIntervalMs = options.idlePollIntervalMs ?? 30_000;
+    const idleAfterMs = options.idleAfterMs ?? 10_000;
     this.polling = new Periodic(
-      options.pollIntervalMs ?? 1000,
+      this.pollIntervalMs,
       () => this.poll(),
       (error) => this.options.onError?.(error),
+      idlePollIntervalMs > this.pollIntervalMs ? { maxIntervalMs: idlePollIntervalMs, idle: () => Date.now() - this.lastUsed > idleAfterMs } : undefined,
     );
     this.fullReloadIntervalMs = options.fullReloadIntervalMs ?? 60_000;
   }
@@ -89,6 +104,27 @@ export class SnapshotCache {
     const revision = await this.store.revision();
     this.lastChecked = Date.now();
     if (revision !== this.snapshot.revision || Date.now() - this.lastFullLoad >= this.fullReloadIntervalMs) await this.reload();
+  }
+
+  /**
+   * Called before a request routes or resolves with the snapshot. While the snapshot is in use the revision is read
+   * every pollIntervalMs; after idleAfterMs without use the reads back off, so an idle router reads little. The first
+   * use after that brings the poll back and, when the store was last asked more than pollIntervalMs ago, reads the
+   * revision first (one read shared by concurrent callers), so a router that idled is no staler than a busy one.
+   * Answers undefined, reading nothing, while in use; a failed read is reported (onError) and the snapshot in hand used.
+   */
+  inUse(): Promise<void> | undefined {
+    this.lastUsed = Date.now();
+    if (this.checking) return this.checking;
+    if (this.polling.currentIntervalMs <= this.pollIntervalMs) return undefined;
+    this.polling.wake();
+    if (this.lastUsed - this.lastChecked <= this.pollIntervalMs) return undefined;
+    this.checking ??= this.poll()
+      .catch((error: unknown) => this.options.onError?.(error))
+      .finally(() => {
+        this.checking = undefined;
+      });
+    return this.checking;
   }
 
   /**

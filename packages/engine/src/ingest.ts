@@ -12,6 +12,7 @@ import {
   encodeContext,
   nextContext,
   type DispatchRecord,
+  type EventRecord,
   type EventStore,
   eventRouting,
   InFlight,
@@ -150,6 +151,7 @@ export class EventRouter {
         details: { maxBatch },
       });
     }
+    await this.options.cache.inUse();
     const outcomes = await settleBounded(inputs, BATCH_CONCURRENCY, (input) => this.accept(input, options));
     const accepted: Accepted[] = [];
     let failure: { reason: unknown } | undefined;
@@ -246,7 +248,7 @@ export class EventRouter {
     const { facts, override, outbound } = await this.chainOf(event, directives, context, decisions, now);
     trace.chained({ ...facts, ...(override?.subject !== undefined ? { overrideSubject: override.subject } : {}) });
     const receivedAt = new Date(now).toISOString();
-    const isNew = await this.options.events.recordEvent({
+    const logged: EventRecord = {
       source: event.source,
       id: event.id,
       type: event.type,
@@ -257,10 +259,13 @@ export class EventRouter {
       ...(chain ? { chain: facts } : {}),
       ...(override ? { override: { ...(override.subject !== undefined ? { subject: override.subject } : {}), expiresAt: new Date(override.expiresAt).toISOString() } } : {}),
       ...(outbound ? { context: outbound } : {}),
-    });
+    };
+    // One component: its claim carries the log record (one write for both). Otherwise one record, shared.
+    const carried = decisions.length === 1 ? logged : undefined;
+    const isNew = carried ? undefined : await this.options.events.recordEvent(logged);
     const routing: RoutingFacts = context;
     const handed = { chain: facts, ...(outbound ? { context: outbound } : {}) };
-    const outcomes = await Promise.all(decisions.map((decision, index) => this.claim(snapshot, event, decision, index, now, claimed, routing, handed)));
+    const outcomes = await Promise.all(decisions.map((decision, index) => this.claim(snapshot, event, decision, index, now, claimed, routing, handed, carried)));
     const allDuplicates = components.length > 0 ? outcomes.every((o) => o.duplicate) : !isNew;
     return { source: event.source, id: event.id, status: allDuplicates ? 'duplicate' : 'accepted', dispatches: outcomes.map((o) => o.summary) };
   }
@@ -296,6 +301,7 @@ export class EventRouter {
     claimed: Claimed[],
     routing: RoutingFacts,
     handed: { chain: ChainFacts; context?: string },
+    logged: EventRecord | undefined,
   ): Promise<{ duplicate: boolean; summary: DispatchSummary }> {
     const claim = buildClaim({
       source: event.source,
@@ -308,7 +314,7 @@ export class EventRouter {
     });
     const subject = decision.resolved ? decision.override?.subject : undefined;
     const record: DispatchRecord = subject !== undefined ? { ...claim, overrideSubject: subject } : claim;
-    const result = await this.options.events.claimDispatch(record);
+    const result = await this.options.events.claimDispatch(record, logged);
     const won = result.claimed ? result.record : result.existing;
     const summary = summarize(won);
     if (result.claimed && decision.resolved) {

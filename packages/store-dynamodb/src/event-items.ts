@@ -14,10 +14,11 @@ import {
   PIN_SOURCES,
   type PinSource,
   SCOPES,
+  ValidationError,
 } from '@vrouter/core';
 import { compact, type Fields, fieldsOf, type Item, isObject, isOptionalString, isString, isStringArray } from './item.js';
 import { dispatchIndexKeys } from './dispatch-index.js';
-import { dispatchKey, EVENT_SK, eventKey, eventTimeKeys, SK_PREFIX } from './keys.js';
+import { dispatchKey, EVENT_SK, eventKey, SK_PREFIX } from './keys.js';
 import { TTL_ATTRIBUTE } from './schema.js';
 
 /** Translation between event and dispatch records and their items. */
@@ -30,6 +31,9 @@ const DISPATCH_STATUSES: readonly DispatchStatus[] = ['pending', 'dispatched', '
  * Throws ValidationError when receivedAt is not a timestamp.
  */
 export function eventItem(record: EventRecord, expiresAt: number): Item {
+  if (Number.isNaN(Date.parse(record.receivedAt))) {
+    throw new ValidationError('receivedAt', `receivedAt must be a timestamp, got ${JSON.stringify(record.receivedAt)}.`);
+  }
   return marshall(
     {
       source: record.source,
@@ -44,7 +48,6 @@ export function eventItem(record: EventRecord, expiresAt: number): Item {
       override: record.override,
       context: record.context,
       ...eventBody(record.event),
-      ...eventTimeKeys(record.receivedAt, record.source, record.id),
       [TTL_ATTRIBUTE]: expiresAt,
       ...eventKey(record.source, record.id),
     },
@@ -52,10 +55,28 @@ export function eventItem(record: EventRecord, expiresAt: number): Item {
   );
 }
 
-/** The DISPATCH item; nullable fields are stored as NULL so that the record reads back as written. */
-export function dispatchItem(record: DispatchRecord, expiresAt: number): Item {
+/**
+ * The event's log fields carried on its DISPATCH item (the attributes an EVENT item has, under the same names, so
+ * one decoder reads both), or undefined when the event is too large to carry: every index projects the whole item,
+ * so a body on the claim is copied into each index entry it writes, and a large one is cheaper stored once apart.
+ */
+export function loggedEventFields(record: EventRecord): Record<string, unknown> | undefined {
+  const json = JSON.stringify(record.event);
+  if (Buffer.byteLength(json) > CARRY_AT_MOST) return undefined;
+  return { type: record.type, components: record.components, chain: record.chain, override: record.override, context: record.context, event: json };
+}
+
+/** The largest event JSON a claim carries; see loggedEventFields. */
+export const CARRY_AT_MOST = 4 * 1024;
+
+/**
+ * The DISPATCH item; nullable fields are stored as NULL so that the record reads back as written. `logged` holds the
+ * event's log fields when this claim records the event too (loggedEventFields).
+ */
+export function dispatchItem(record: DispatchRecord, expiresAt: number, logged?: Record<string, unknown>): Item {
   return marshall(
     {
+      ...logged,
       source: record.source,
       id: record.id,
       component: record.component,
@@ -255,7 +276,10 @@ export function decodeDispatchItem(item: Item): DispatchRecord | undefined {
   return fields === undefined ? undefined : decodeDispatch(fields);
 }
 
-export type EventPartitionEntry = { kind: 'event'; value: EventRecord } | { kind: 'dispatch' | 'replay' | 'shadow'; value: DispatchRecord };
+export type EventPartitionEntry =
+  | { kind: 'event'; value: EventRecord }
+  | { kind: 'dispatch'; value: DispatchRecord; logged?: EventRecord }
+  | { kind: 'replay' | 'shadow'; value: DispatchRecord };
 
 /**
  * Decodes one item of an event partition by its sort key. Returns undefined for sort keys of other kinds
@@ -272,7 +296,11 @@ export function decodeEventPartitionItem(item: Item): EventPartitionEntry | 'gar
   if (sk.startsWith(SK_PREFIX.dispatch) || sk.startsWith(SK_PREFIX.replay) || sk.startsWith(SK_PREFIX.shadow)) {
     const value = decodeDispatch(fields);
     if (value === undefined) return 'garbled';
-    return { kind: value.replayId !== undefined ? 'replay' : value.shadow ? 'shadow' : 'dispatch', value };
+    if (value.replayId !== undefined) return { kind: 'replay', value };
+    if (value.shadow) return { kind: 'shadow', value };
+    if (fields.event === undefined && fields.eventGz === undefined) return { kind: 'dispatch', value };
+    const logged = decodeEvent(fields);
+    return logged === undefined ? 'garbled' : { kind: 'dispatch', value, logged };
   }
   return undefined;
 }

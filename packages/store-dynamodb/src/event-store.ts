@@ -17,7 +17,7 @@ import {
 import { CursorSigner } from './cursor.js';
 import { completionIndexUpdate, statusIndexUpdate } from './dispatch-index.js';
 import { listDispatches } from './dispatch-query.js';
-import { decodeDispatchItem, decodeEventPartitionItem, dispatchItem, eventItem, historyAttribute } from './event-items.js';
+import { decodeDispatchItem, decodeEventPartitionItem, dispatchItem, eventItem, historyAttribute, loggedEventFields } from './event-items.js';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import type { Item } from './item.js';
 import { dispatchKey, eventPartition, type ItemKey, keyAttributes, leaseShards, pendingShards } from './keys.js';
@@ -46,6 +46,8 @@ const CLAIM_IS_OURS = '#claimToken = :claimToken';
 const STILL_PENDING = '#status = :pending';
 /** The owner's lease ran out: it died, or is too slow to keep its claim. */
 const LEASE_ENDED = '#leaseUntil < :now';
+/** What a claim that logs its event shares with the event's record: one attribute each on the item. */
+const SHARED_FIELDS = ['source', 'id', 'receivedAt', 'customer', 'project', 'plan'] as const;
 /** Reads and conditional writes a replay's outcome gets before it gives way to a newer one written meanwhile. */
 const REPLAY_OUTCOME_ROUNDS = 4;
 
@@ -99,15 +101,27 @@ export class DynamoEventStore implements EventStore {
    * Creates the dispatch record if none exists for (source, id, component). Exactly one of any number of
    * concurrent callers gets `claimed: true`; the others get the record that won. Throws VR_CONFLICT when the
    * winning record vanished before it could be read (it expired in between), VR_INTERNAL when it is unreadable.
+   * With `logged`, the claim's item also carries the event's log record (one write for both) when the event is small
+   * enough (CARRY_AT_MOST); a larger one is recorded apart first. A losing claim writes neither. Throws RangeError when
+   * the two disagree on a field they share (SHARED_FIELDS).
    */
-  async claimDispatch(record: DispatchRecord): Promise<ClaimResult> {
+  async claimDispatch(record: DispatchRecord, logged?: EventRecord): Promise<ClaimResult> {
     const key = dispatchKey(record);
+    let carried: Record<string, unknown> | undefined;
+    if (logged !== undefined) {
+      for (const field of SHARED_FIELDS) {
+        if (logged[field] !== record[field]) throw new RangeError(`The claim and the event it logs disagree on ${field}.`);
+      }
+      carried = loggedEventFields(logged);
+      // Too large to carry: logged apart first, as an event with several components is.
+      if (carried === undefined) await this.recordEvent(logged);
+    }
     try {
       await this.call((c) =>
         c.send(
           new PutItemCommand({
             TableName: this.tableName,
-            Item: dispatchItem(record, this.expiresAt()),
+            Item: dispatchItem(record, this.expiresAt(), carried),
             ConditionExpression: IS_NEW_ITEM,
             ExpressionAttributeNames: { '#pk': PARTITION_KEY },
             // Saves the read below on DynamoDB; dynalite ignores it, hence the fallback.
@@ -281,6 +295,7 @@ export class DynamoEventStore implements EventStore {
   async getEvent(source: string, id: string): Promise<{ event: EventRecord; dispatches: DispatchRecord[]; replays: DispatchRecord[]; shadows: DispatchRecord[] } | null> {
     const pk = eventPartition(source, id);
     let event: EventRecord | undefined;
+    let carried: EventRecord | undefined;
     const dispatches: DispatchRecord[] = [];
     const replays: DispatchRecord[] = [];
     const shadows: DispatchRecord[] = [];
@@ -302,12 +317,16 @@ export class DynamoEventStore implements EventStore {
         const entry = decodeEventPartitionItem(item);
         if (entry === 'garbled') throw new VrouterError('VR_INTERNAL', 'An item of the event cannot be read.', { details: { pk, sk: item.sk?.S } });
         if (entry?.kind === 'event') event = entry.value;
-        else if (entry?.kind === 'dispatch') dispatches.push(entry.value);
-        else if (entry?.kind === 'replay') replays.push(entry.value);
+        else if (entry?.kind === 'dispatch') {
+          dispatches.push(entry.value);
+          // An EVENT item, when there is one, is the event's own record; a claim's copy stands in for it otherwise.
+          carried ??= entry.logged;
+        } else if (entry?.kind === 'replay') replays.push(entry.value);
         else if (entry?.kind === 'shadow') shadows.push(entry.value);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
+    event ??= carried;
     if (event === undefined) return null;
     dispatches.sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
     return { event, dispatches, replays, shadows };

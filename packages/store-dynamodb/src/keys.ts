@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type ChannelName, type DispatchKey, type PinScope, ValidationError } from '@vrouter/core';
-import { HEALTH_SHARDS, LEASE_SHARDS, PARTITION_KEY, SHARDS, SORT_KEY } from './schema.js';
+import { HEALTH_SHARDS, LEASE_SHARDS, PARTITION_KEY, SORT_KEY } from './schema.js';
 
 /** Builds every key of the layout documented in schema.ts; nothing else concatenates key strings. */
 
@@ -102,19 +102,6 @@ export const shardedKey = (base: string, shard: number, count: number): string =
 
 /** Every shard value of an index partition key, in shard order; readers query them all. */
 export const allShards = (base: string, count: number): string[] => Array.from({ length: Math.max(1, count) }, (_, i) => shardedKey(base, i, count));
-
-/**
- * The gsi1 keys of an event: its UTC hour bucket, sharded by event, and a time-ordered sort key.
- * Throws ValidationError when `receivedAt` is not a timestamp, since the bucket could not be computed.
- */
-export function eventTimeKeys(receivedAt: string, source: string, id: string): { gsi1pk: string; gsi1sk: string } {
-  const time = new Date(receivedAt);
-  if (Number.isNaN(time.getTime())) throw new ValidationError('receivedAt', `receivedAt must be a timestamp, got ${JSON.stringify(receivedAt)}.`);
-  // Normalised to UTC ISO form so that buckets and sort keys order chronologically whatever offset came in.
-  const iso = time.toISOString();
-  const shard = shardOf(eventPartition(source, id), SHARDS.time);
-  return { gsi1pk: shardedKey(`EVENTS#${iso.slice(0, 13)}`, shard, SHARDS.time), gsi1sk: `${iso}#${eventRef(source, id)}` };
-}
 
 /** The lease-index key of an event partition. */
 export const leaseShard = (pk: string): string => `LEASES#${shardOf(pk, LEASE_SHARDS)}`;

@@ -14,13 +14,18 @@
  *   CONFIG                                  SIGNING_KEYS                  SigningKeys: HMAC keys of override tokens and chain contexts
  *   CONFIG                                  ROLLOUT#<c>                   Rollout (current or last) as a map, `seq` (N) for conditional transitions
  *   HEALTH#<c>#<shard 0-3>                  <yyyy-mm-ddThh:mm>#<v>        per-minute counters of live outcomes: d, s, f, l0..l12 (N, ADD only)
- *   EVENT#<enc(source)>#<enc(id)>           EVENT                         EventRecord, the CloudEvent as a JSON string
- *   EVENT#<enc(source)>#<enc(id)>           DISPATCH#<c>                  DispatchRecord: the idempotency claim
+ *   EVENT#<enc(source)>#<enc(id)>           EVENT                         EventRecord, the CloudEvent as a JSON string: events
+ *                                                                         with several components (or none), or too large to carry
+ *   EVENT#<enc(source)>#<enc(id)>           DISPATCH#<c>                  DispatchRecord: the idempotency claim; for an event with
+ *                                                                         one component it carries the EventRecord's fields too
+ *                                                                         (type, components, chain, override, context, event), so
+ *                                                                         one write logs and claims it
  *
  *   <s> below is the item's shard: shardOf(pk, SHARDS.<index>) (keys.ts), a hash of the event partition key.
- *   gsi1  EVENT items only: gsi1pk `EVENTS#<yyyy-mm-ddThh>#<s>` (UTC hour of receivedAt),
- *         gsi1sk `<receivedAt>#<enc(source)>#<enc(id)>`, so events can be listed by time, one hour per Query.
- *   gsi1  also DISPATCH items: gsi1pk `DISPATCHES#<yyyy-mm-ddThh>#<s>`, same sort key shape: dispatches by time.
+ *   gsi1  DISPATCH items: gsi1pk `DISPATCHES#<yyyy-mm-ddThh>#<s>` (UTC hour of receivedAt),
+ *         gsi1sk `<receivedAt>#<enc(source)>#<enc(id)>`: dispatches by time, one hour per Query. EVENT items are in
+ *         no index (the log is read through its dispatches); items written by older releases may still carry
+ *         `EVENTS#<hour>` keys there, which nothing reads.
  *   gsi3  DISPATCH items: gsi3pk `D#<component>#<s>`, gsi3sk `<receivedAt>#<enc(source)>#<enc(id)>`.
  *   gsi4  DISPATCH items with a customer: gsi4pk `D#<component>#<customer>`, same sort key (unsharded).
  *   gsi5  failed DISPATCH items only (sparse): gsi5pk `F#<component>#<customer>`, same sort key (unsharded).
@@ -77,7 +82,7 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  * query every shard below the new count, and items keep the shard they were written with.
  */
 export const SHARDS = {
-  /** gsi1 `EVENTS#<hour>` and `DISPATCHES#<hour>`: every event of every component in that hour. */
+  /** gsi1 `DISPATCHES#<hour>`: every dispatch of every component in that hour. */
   time: 32,
   /** gsi3 `D#<component>`: every dispatch of one component. */
   component: 32,
@@ -104,7 +109,7 @@ export interface IndexKeys {
   readonly sortKey: string;
 }
 
-/** Events by hour of arrival. */
+/** Dispatches by hour of arrival. */
 export const GSI1: IndexKeys = { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' };
 /** Pending dispatch claims by lease end (sparse), sharded; failed dispatches by day. */
 export const GSI2: IndexKeys = { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' };

@@ -24,7 +24,7 @@ t.test(`a duplicate's DynamoDB requests (${STORE_UNDER_TEST})`, async (t) => {
   });
   t.teardown(() => table.close());
 
-  t.test('records the event and claims once; the duplicate is refused by two conditional writes', async () => {
+  t.test('one write logs and claims a single-component event; the duplicate is refused by one conditional write', async () => {
     const id = `dup-${randomUUID()}`;
     const event: EventRecord = {
       source: 'urn:dup',
@@ -34,18 +34,18 @@ t.test(`a duplicate's DynamoDB requests (${STORE_UNDER_TEST})`, async (t) => {
       components: ['svc'],
       event: { specversion: '1.0', id, source: 'urn:dup', type: 't' },
     };
-    const claim = pendingDispatch('urn:dup', id);
-    assert.equal(await store.recordEvent(event), true);
-    assert.equal((await store.claimDispatch(claim)).claimed, true);
+    const claim = pendingDispatch('urn:dup', id, { receivedAt: event.receivedAt });
+    sent.length = 0;
+    assert.equal((await store.claimDispatch(claim, event)).claimed, true);
+    assert.deepEqual(sent, ['PutItemCommand']);
 
     sent.length = 0;
-    assert.equal(await store.recordEvent(event), false);
-    const again = await store.claimDispatch({ ...claim, claimToken: randomUUID() });
+    const again = await store.claimDispatch({ ...claim, claimToken: randomUUID() }, event);
     assert.equal(again.claimed, false);
     assert.equal(again.claimed ? undefined : again.existing.claimToken, claim.claimToken, 'the duplicate learns the winning claim');
     const writes = sent.filter((name) => name === 'PutItemCommand').length;
     const reads = sent.filter((name) => name === 'GetItemCommand').length;
-    assert.equal(writes, 2);
+    assert.equal(writes, 1);
     if (STORE_UNDER_TEST === 'dynamodb-local') {
       // DynamoDB returns the existing item with the failed condition (ReturnValuesOnConditionCheckFailure).
       assert.equal(reads, 0, `requests: ${sent.join(', ')}`);

@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { type CloudEvent, type DispatchRecord, type EventRecord, idempotencyKey, isVrouterError } from '@vrouter/core';
-import { DEFAULT_RETENTION_SECONDS, DynamoEventStore, GSI1, SHARDS } from '../src/index.js';
-import { shardOf } from '../src/keys.js';
+import { DEFAULT_RETENTION_SECONDS, DynamoEventStore } from '../src/index.js';
 import { eventStoreFixture, startTestTable, type TestTable } from './support.js';
 
 const RECEIVED = '2026-03-04T05:06:07.890Z';
@@ -55,7 +54,7 @@ t.test('DynamoEventStore', async (t) => {
     assert.deepEqual((await store.getEvent('urn:ci', id))?.event, first);
   });
 
-  t.test('writes the TTL and the hour-bucket index keys on the event item', async () => {
+  t.test('writes the TTL on the event item, and no index keys: nothing lists events apart from their dispatches', async () => {
     const id = unique();
     const before = Math.floor(Date.now() / 1000);
     await store.recordEvent(eventRecord('urn:ci', id, { receivedAt: '2026-03-04T07:06:07.890+02:00' }));
@@ -64,22 +63,56 @@ t.test('DynamoEventStore', async (t) => {
     );
     const expiresAt = Number(Item?.expiresAt?.N);
     assert.ok(expiresAt >= before + DEFAULT_RETENTION_SECONDS && expiresAt <= Math.ceil(Date.now() / 1000) + DEFAULT_RETENTION_SECONDS);
-    // Bucketed by the UTC hour, whatever offset receivedAt came with, and spread over the hour's shards by event key.
-    const bucket = `EVENTS#2026-03-04T05#${shardOf(`EVENT#urn%3Aci#${id}`, SHARDS.time)}`;
-    assert.equal(Item?.gsi1pk?.S, bucket);
-    assert.equal(Item?.gsi1sk?.S, `2026-03-04T05:06:07.890Z#urn%3Aci#${id}`);
     assert.equal(typeof Item?.event?.S, 'string');
+    assert.deepEqual(
+      Object.keys(Item ?? {}).filter((name) => name.startsWith('gsi')),
+      [],
+    );
+    await assert.rejects(store.recordEvent(eventRecord('urn:ci', unique(), { receivedAt: 'yesterday' })), (e: unknown) => isVrouterError(e) && e.field === 'receivedAt');
+  });
 
+  t.test('a claim that carries the log record: one item, read back as the event, and a duplicate writes nothing', async () => {
+    const id = unique();
+    const event = eventRecord('urn:ci', id, { components: ['builds'], chain: { root: { source: 'urn:ci', id: 'root' }, depth: 1 }, context: 'ctx' });
+    const claim = dispatchRecord('urn:ci', id, 'builds', { receivedAt: RECEIVED, customer: 'acme' });
+    assert.deepEqual(await store.claimDispatch(claim, event), { claimed: true, record: claim });
     const { Items } = await table.client.send(
       new QueryCommand({
         TableName: table.tableName,
-        IndexName: GSI1.indexName,
-        KeyConditionExpression: '#bucket = :bucket',
-        ExpressionAttributeNames: { '#bucket': GSI1.partitionKey },
-        ExpressionAttributeValues: { ':bucket': { S: bucket } },
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `EVENT#urn%3Aci#${id}` } },
+        ConsistentRead: true,
       }),
     );
-    assert.ok(Items?.some((item) => item.id?.S === id));
+    assert.deepEqual(
+      Items?.map((item) => item.sk?.S),
+      ['DISPATCH#builds'],
+    );
+    const found = await store.getEvent('urn:ci', id);
+    assert.deepEqual(found?.event, event);
+    assert.deepEqual(found?.dispatches, [claim]);
+
+    const again = await store.claimDispatch({ ...claim, claimToken: randomUUID() }, { ...event, type: 'other' });
+    assert.equal(again.claimed, false);
+    assert.deepEqual(again.claimed ? undefined : again.existing, claim);
+    assert.deepEqual((await store.getEvent('urn:ci', id))?.event, event, 'the first record is kept');
+    await assert.rejects(store.claimDispatch(dispatchRecord('urn:ci', unique(), 'builds'), event), RangeError);
+  });
+
+  t.test('an EVENT item, when the event has one, is its record rather than the copy a claim carries', async () => {
+    const id = unique();
+    const carried = eventRecord('urn:ci', id, { components: ['builds'] });
+    await store.claimDispatch(dispatchRecord('urn:ci', id, 'builds', { receivedAt: RECEIVED, customer: 'acme' }), carried);
+    // A redelivery after a second component subscribed logs the event on its own.
+    const shared = { ...carried, components: ['builds', 'notify'] };
+    assert.equal(await store.recordEvent(shared), true);
+    await store.claimDispatch(dispatchRecord('urn:ci', id, 'notify'));
+    const found = await store.getEvent('urn:ci', id);
+    assert.deepEqual(found?.event, shared);
+    assert.deepEqual(
+      found?.dispatches.map((d) => d.component),
+      ['builds', 'notify'],
+    );
   });
 
   t.test('honours retentionSeconds and refuses nonsense', async () => {
@@ -238,6 +271,30 @@ t.test('large events in the log', async (t) => {
     );
     assert.ok(Item?.eventGz?.B, 'stored compressed');
     assert.ok((Item.eventGz.B?.byteLength ?? 0) < 20_000);
+    assert.deepEqual((await fixture.store.getEvent('urn:big', record.id))?.event, record);
+  });
+
+  t.test('a claim does not carry a large event: the event is logged on its own item, once', async () => {
+    const record = eventRecord('urn:big', `big-${randomUUID()}`, { components: ['builds'] });
+    record.event = { ...record.event, data: { text: 'x'.repeat(8 * 1024) } };
+    const claim = dispatchRecord('urn:big', record.id, 'builds', { receivedAt: RECEIVED, customer: 'acme' });
+    assert.equal((await fixture.store.claimDispatch(claim, record)).claimed, true);
+    assert.equal((await fixture.store.claimDispatch({ ...claim, claimToken: randomUUID() }, record)).claimed, false);
+    const { Items } = await fixture.table.client.send(
+      new QueryCommand({
+        TableName: fixture.table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `EVENT#urn%3Abig#${record.id}` } },
+        ConsistentRead: true,
+      }),
+    );
+    assert.deepEqual(
+      Items?.map((item) => [item.sk?.S, item.event !== undefined]),
+      [
+        ['DISPATCH#builds', false],
+        ['EVENT', true],
+      ],
+    );
     assert.deepEqual((await fixture.store.getEvent('urn:big', record.id))?.event, record);
   });
 

@@ -71,7 +71,10 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
 
   app.addHook('onRequest', async (request) => {
     const scope = request.routeOptions.config.scope;
-    if (scope) request.principal = await authorize(deps.authenticator, request.headers.authorization, scope);
+    if (!scope) return;
+    // Tokens, routing and resolution all read the snapshot: a router that idled checks the store's revision first.
+    await deps.cache.inUse();
+    request.principal = await authorize(deps.authenticator, request.headers.authorization, scope);
   });
 
   app.setErrorHandler((error, request, reply) => {

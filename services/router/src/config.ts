@@ -9,6 +9,9 @@ export interface RouterConfig {
   adminToken: string | undefined;
   maxBodyBytes: number;
   pollIntervalMs: number;
+  /** The revision poll's longest wait once the router has idled (nothing routed or asked) for pollIdleAfterMs. */
+  pollIdleIntervalMs: number;
+  pollIdleAfterMs: number;
   leaseMs: number;
   maxResponseBytes: number;
   retentionSeconds: number;
@@ -258,13 +261,17 @@ export function loadConfig(env: Env = process.env): RouterConfig {
   const logFormat = env.VROUTER_LOG_FORMAT || undefined;
   if (logFormat !== undefined && !LOG_FORMATS.includes(logFormat as LogFormat)) throw new ConfigError('VROUTER_LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}.`);
   const leaseMs = integer(env, 'VROUTER_LEASE_MS', 30_000, 1000, 3_600_000);
+  const pollIntervalMs = integer(env, 'VROUTER_POLL_INTERVAL_MS', 1000, 50, 60_000);
   const config: RouterConfig = {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65_535),
     tableName,
     adminToken,
     maxBodyBytes: integer(env, 'VROUTER_MAX_BODY_BYTES', 256 * 1024, 1024, 6 * 1024 * 1024),
-    pollIntervalMs: integer(env, 'VROUTER_POLL_INTERVAL_MS', 1000, 50, 60_000),
+    pollIntervalMs,
+    // An idle router reads its revision every 30 s at most; the first request after that reads it before routing.
+    pollIdleIntervalMs: integer(env, 'VROUTER_POLL_IDLE_INTERVAL_MS', Math.max(30_000, pollIntervalMs), pollIntervalMs, 3_600_000),
+    pollIdleAfterMs: integer(env, 'VROUTER_POLL_IDLE_AFTER_MS', 10_000, 0, 3_600_000),
     leaseMs,
     maxResponseBytes: integer(env, 'VROUTER_MAX_RESPONSE_BYTES', 4096, 0, 350_000),
     retentionSeconds: integer(env, 'VROUTER_RETENTION_SECONDS', 7 * 24 * 3600, 60, 365 * 24 * 3600),

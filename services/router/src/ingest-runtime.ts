@@ -90,6 +90,8 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
   const stopReportingContextLost = reportContextLost(logger);
   const cache = new SnapshotCache(configStore, {
     pollIntervalMs: config.pollIntervalMs,
+    idlePollIntervalMs: config.pollIdleIntervalMs,
+    idleAfterMs: config.pollIdleAfterMs,
     onError: (error) => logger.warn({ err: error }, 'routing configuration poll failed; routing with the last snapshot'),
   });
   // The poll's timers keep the background context: no trace per poll, and its requests are not "context lost".

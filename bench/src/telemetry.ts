@@ -4,7 +4,7 @@
 // process, which has no SDK, so their server-side request handling is neither instrumented nor counted against the
 // router. Each side runs in a fresh process of its own, against a fresh store (instrumentation has to be in place
 // before fastify and the AWS SDK load; a store that grows round by round would favour whichever side ran first).
-// BENCH_TELEMETRY_ROUNDS (default 3) rounds, the side that goes first alternating; each round gives one on/off ratio,
+// BENCH_TELEMETRY_ROUNDS (default 5) rounds, the side that goes first alternating; each round gives one on/off ratio,
 // reported as the median and its spread.
 //
 // Standalone: `npm run bench:telemetry -w @vrouter/bench`. BENCH_TELEMETRY_CPU_PROF=<dir> writes a CPU profile of
@@ -139,9 +139,9 @@ export async function telemetryBench(events: number, concurrency: number): Promi
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
-  const rounds = Math.max(1, Number(process.env.BENCH_TELEMETRY_ROUNDS ?? 3));
-  // Enough for a stable ratio at the store's rate, and a bench that ends.
-  const perSide = Math.min(events, 2000);
+  const rounds = Math.max(1, Number(process.env.BENCH_TELEMETRY_ROUNDS ?? 5));
+  // On a shared machine, more short rounds give a steadier median than a few long ones.
+  const perSide = Math.min(events, 1000);
   const on: Result[] = [];
   const off: Result[] = [];
   try {

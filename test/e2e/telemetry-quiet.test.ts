@@ -19,6 +19,9 @@ t.test('telemetry stays quiet where it promises to', async (t) => {
   const stack = await startStack({
     env: {
       VROUTER_POLL_INTERVAL_MS: '50',
+      // The revision poll backs off at once and every request wakes it, as the first request after a quiet spell does.
+      VROUTER_POLL_IDLE_INTERVAL_MS: '200',
+      VROUTER_POLL_IDLE_AFTER_MS: '0',
       VROUTER_SWEEP_INTERVAL_MS: '100',
       VROUTER_SAFETY_NET_INTERVAL_MS: '100',
       VROUTER_REPLAY_POLL_INTERVAL_MS: '50',

@@ -70,6 +70,8 @@ interface Side {
   name: string;
   post: (body: string) => Promise<unknown>;
   metered: ReturnType<typeof meteredClient>;
+  /** Waits for work the answers left running: the rate counts until it is done. */
+  settle?: () => Promise<void>;
 }
 
 export async function writesBench(events: number, concurrency: number, rounds: number): Promise<string[]> {
@@ -182,6 +184,8 @@ export async function writesBench(events: number, concurrency: number, rounds: n
       });
     const sides: Side[] = [
       { name: 'vrouter', post: poster(`${stack.url}/v1/events?wait=true`), metered: routerDb },
+      // As producers use it: 202 once claimed, dispatched behind the answer; the rate runs until every outcome is written.
+      { name: 'vrouter 202', post: poster(`${stack.url}/v1/events`), metered: routerDb, settle: () => stack.runtime.router.drain() },
       { name: 'Powertools', post: poster(`${peersUrl}/powertools`), metered: powertoolsDb },
       { name: 'bare', post: poster(`${peersUrl}/bare`), metered: bareDb },
     ];
@@ -193,8 +197,10 @@ export async function writesBench(events: number, concurrency: number, rounds: n
     for (let round = 0; round < rounds; round++) {
       for (const side of rotate(sides, round)) {
         side.metered.reset();
-        const sample = await measure(events, concurrency, () => side.post(body()));
-        rates.get(side.name)!.push(sample.perSecond);
+        const started = performance.now();
+        await measure(events, concurrency, () => side.post(body()));
+        await side.settle?.();
+        rates.get(side.name)!.push((events / (performance.now() - started)) * 1000);
         const m = side.metered.meter;
         perEvent.set(side.name, { requests: m.requests / events, writes: m.writes / events, writeUnits: m.writeUnits / events });
       }
@@ -212,14 +218,21 @@ export async function writesBench(events: number, concurrency: number, rounds: n
       duplicates.set(side.name, { requests: side.metered.meter.requests / dupCount, reads: side.metered.meter.reads / dupCount });
     }
 
-    const against = (peer: string): Ratio => ratioOf(rates.get('vrouter')!.map((rate, i) => rate / rates.get(peer)![i]!));
-    const overPowertools = against('Powertools');
-    const overBare = against('bare');
+    const against = (side: string, peer: string): Ratio => ratioOf(rates.get(side)!.map((rate, i) => rate / rates.get(peer)![i]!));
+    const overPowertools = against('vrouter', 'Powertools');
+    const overBare = against('vrouter', 'bare');
+    const producedOverPowertools = against('vrouter 202', 'Powertools');
     const median = (name: string) => ratioOf(rates.get(name)!).median;
     recordRatio({
       name: 'idempotent dispatch: vrouter vs Powertools idempotency',
       meaning: "throughput over Powertools' (higher is better)",
       ratio: overPowertools,
+      goal: { atLeast: 1.5 },
+    });
+    recordRatio({
+      name: 'idempotent dispatch: vrouter (202, dispatched behind the answer) vs Powertools',
+      meaning: "events fully dispatched per second over Powertools' (higher is better)",
+      ratio: producedOverPowertools,
       goal: { atLeast: 1.5 },
     });
     recordRatio({
@@ -240,6 +253,7 @@ export async function writesBench(events: number, concurrency: number, rounds: n
       );
     }
     lines.push(`  vrouter / Powertools throughput ${formatRatio(overPowertools)}  goal ≥ 1.5x`);
+    lines.push(`  vrouter 202 / Powertools        ${formatRatio(producedOverPowertools)}  goal ≥ 1.5x`);
     lines.push(`  vrouter / same writes by hand   ${formatRatio(overBare)}  goal ≥ 0.9x`);
     recordNote(lines.join('\n'));
     return lines;

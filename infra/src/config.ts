@@ -59,6 +59,8 @@ export interface InfraConfig {
   readonly region: string | undefined;
   /** Physical table name; without it CloudFormation names the table (see the TableName output). */
   readonly tableName: string | undefined;
+  /** What the table's indexes carry (RouterTableProps.indexProjection); `all` for a table deployed before `include`. */
+  readonly tableIndexProjection: 'include' | 'all' | undefined;
   readonly logRetentionDays: number;
   readonly components: {
     /** Qualified Lambda function ARNs (`...:function:name:alias`, `:version`, or `:*` for every version and alias). */
@@ -335,6 +337,7 @@ export function parseRouterSettings(raw: unknown): RouterSettings {
 function routerSettings(root: Fields): RouterSettings {
   return {
     tableName: root.string('tableName', TABLE_NAME, 'must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)'),
+    tableIndexProjection: root.string('tableIndexProjection', /^(include|all)$/, 'must be "include" or "all"') as 'include' | 'all' | undefined,
     logRetentionDays: retention(root),
     components: components(root.object('components', true)!),
     adminToken: secretSource(root.object('adminToken', true)!),

@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { type Attribute, AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { DEFAULT_TABLE_NAME, TTL_ATTRIBUTE, tableDefinition } from '@vrouter/store-dynamodb';
+import { DEFAULT_TABLE_NAME, type IndexProjection, TTL_ATTRIBUTE, tableDefinition } from '@vrouter/store-dynamodb';
 import type { Construct } from 'constructs';
 
 type Definition = ReturnType<typeof tableDefinition>;
@@ -9,6 +9,12 @@ type KeySchema = NonNullable<Definition['KeySchema']>;
 export interface RouterTableProps {
   /** Physical name; CloudFormation generates one when omitted. */
   readonly tableName?: string | undefined;
+  /**
+   * What the indexes carry: `include` (the default) only what queries filter on, so each index entry is one write
+   * unit; `all` the whole item, as tables deployed before did. DynamoDB cannot change an index's projection in place,
+   * so a stack whose table was deployed with `all` keeps it (the store reads both) until it is migrated (docs/scale.md).
+   */
+  readonly indexProjection?: IndexProjection | undefined;
 }
 
 /**
@@ -19,7 +25,7 @@ export interface RouterTableProps {
  */
 export class RouterTable extends Table {
   constructor(scope: Construct, id: string, props: RouterTableProps = {}) {
-    const definition = tableDefinition(props.tableName ?? DEFAULT_TABLE_NAME);
+    const definition = tableDefinition(props.tableName ?? DEFAULT_TABLE_NAME, { projection: props.indexProjection ?? 'include' });
     if (definition.BillingMode !== 'PAY_PER_REQUEST') throw new Error(`The store's table definition asks for billing mode ${definition.BillingMode}; expected PAY_PER_REQUEST.`);
     super(scope, id, {
       tableName: props.tableName,

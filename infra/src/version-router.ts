@@ -111,7 +111,7 @@ export class VersionRouter extends Construct {
       );
     }
 
-    this.table = new RouterTable(this, 'Table', { tableName: settings.tableName });
+    this.table = new RouterTable(this, 'Table', { tableName: settings.tableName, indexProjection: settings.tableIndexProjection });
     const adminToken = new SecretReference(this, 'AdminToken', settings.adminToken);
     const otlpHeaders = settings.telemetry?.otlpHeaders ? new SecretReference(this, 'OtlpHeaders', settings.telemetry.otlpHeaders) : undefined;
     const telemetry: Record<string, string> = settings.telemetry

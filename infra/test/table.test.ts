@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import t from 'tap';
-import { INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '@vrouter/store-dynamodb';
+import { INDEX_ATTRIBUTES, INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '@vrouter/store-dynamodb';
 import { only, synth } from './support.js';
 
 t.test('the table', async (t) => {
@@ -9,7 +9,7 @@ t.test('the table', async (t) => {
   const props = table.Properties as {
     KeySchema: { AttributeName: string; KeyType: string }[];
     AttributeDefinitions: { AttributeName: string; AttributeType: string }[];
-    GlobalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string; KeyType: string }[]; Projection: { ProjectionType: string } }[];
+    GlobalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string; KeyType: string }[]; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[];
     [key: string]: unknown;
   };
 
@@ -20,7 +20,7 @@ t.test('the table', async (t) => {
     ]);
   });
 
-  t.test("has exactly the store's global secondary indexes, each with its keys and all attributes projected", async () => {
+  t.test("has exactly the store's global secondary indexes, each with its keys and the attributes its queries read", async () => {
     assert.deepEqual(
       props.GlobalSecondaryIndexes.map((index) => index.IndexName),
       INDEXES.map((index) => index.indexName),
@@ -31,8 +31,13 @@ t.test('the table', async (t) => {
         { AttributeName: expected.partitionKey, KeyType: 'HASH' },
         { AttributeName: expected.sortKey, KeyType: 'RANGE' },
       ]);
-      assert.deepEqual(index.Projection, { ProjectionType: 'ALL' });
+      assert.deepEqual(index.Projection, { ProjectionType: 'INCLUDE', NonKeyAttributes: INDEX_ATTRIBUTES[expected.indexName] });
     }
+  });
+
+  t.test('keeps whole-item indexes for a table deployed with them', async () => {
+    const legacy = only(synth({ tableIndexProjection: 'all' }).json, 'AWS::DynamoDB::Table').Properties as typeof props;
+    assert.ok(legacy.GlobalSecondaryIndexes.every((index) => index.Projection.ProjectionType === 'ALL' && index.Projection.NonKeyAttributes === undefined));
   });
 
   t.test('declares every key attribute as a string, and nothing else', async () => {

@@ -78,11 +78,15 @@ t.test('an idle router reads the revision before it routes', async (t) => {
   );
   const pinned = await other.api('PUT', '/v1/pins/customer/initech/svc', { channel: 'experimental' });
   assert.equal(pinned.status, 200, JSON.stringify(pinned.body));
+  // Longer than the poll interval: a router in use would have read the revision by now, so this one must as well.
+  await new Promise((resolve) => setTimeout(resolve, 300));
 
+  const reads = counter.counts.get('GetItemCommand') ?? 0;
   const response = await idle.api<{ results: { dispatches: { version: string; status: string }[] }[] }>('POST', '/v1/events?wait=true', cloudEvent({ customerid: 'initech' }));
   assert.deepEqual(
     response.body.results[0]!.dispatches.map((d) => [d.version, d.status]),
     [['v3', 'succeeded']],
     'routed by the pin set on the other router while this one idled',
   );
+  assert.ok((counter.counts.get('GetItemCommand') ?? 0) > reads, 'the revision was read for the request');
 });

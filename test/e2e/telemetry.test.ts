@@ -217,7 +217,7 @@ t.test('telemetry of the real router', async (t) => {
     assert.equal(accepted.length, 100 + 10 + 2);
     assert.equal(duplicates.length, 10);
     for (const span of accepted) {
-      assert.ok(Number(span.attributes['vrouter.cost.dynamodb.requests']) >= 3, 'record, claim, complete at least');
+      assert.ok(Number(span.attributes['vrouter.cost.dynamodb.requests']) >= 2, 'the claim (carrying the log record) and the outcome at least');
       assert.ok(Number(span.attributes['vrouter.cost.dynamodb.capacity']) > 0, 'capacity DynamoDB reported');
       assert.equal(span.attributes['vrouter.cost.dispatch.attempts'], 1);
       assert.equal(span.attributes['vrouter.cost.over_limit'], false);
@@ -313,7 +313,7 @@ t.test('telemetry of the real router', async (t) => {
       assert.equal(duplicates.find((g) => g.key['vrouter.event.source'] === '/redelivered')?.values['AVG(event_duplicate)'], 0.5);
       assert.equal(duplicates.find((g) => g.key['vrouter.event.source'] === '/e2e')?.values['AVG(event_duplicate)'], 0);
       const cost = runQuery(queries.get('event-cost-by-type')!, rows).find((g) => g.key['vrouter.event.type'] === 'release.requested')!;
-      assert.ok(cost.values['AVG(vrouter.cost.dynamodb.requests)']! >= 3);
+      assert.ok(cost.values['AVG(vrouter.cost.dynamodb.requests)']! >= 2);
     });
 
     t.test('are all on the board, and the board names no other', async () => {

@@ -83,11 +83,14 @@ export class ClaimSweeper {
   /**
    * Traffic reached this router (it took a claim): sweep at the base interval again, and run the safety net at its
    * own. An idle fleet sweeps rarely; one whose routers take claims sweeps often, since that is when leases can end
-   * with nobody finishing them.
+   * with nobody finishing them. The timers restarted here would keep the caller's context (an event's span and cost):
+   * they are set in the background one, as start() sets them.
    */
   wake(): void {
-    this.sweeping.wake();
-    this.safetyNet?.wake();
+    inBackground('recovery-sweep', () => {
+      this.sweeping.wake();
+      this.safetyNet?.wake();
+    });
   }
 
   /** The wait before the next sweep, as it stands (grows while sweeps find nothing). */

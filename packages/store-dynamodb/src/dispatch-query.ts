@@ -7,6 +7,8 @@ import { allShards } from './keys.js';
 import { GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, type IndexKeys, PARTITION_KEY, SHARDS, SORT_KEY } from './schema.js';
 
 type Query = (input: Omit<QueryCommandInput, 'TableName'>) => Promise<QueryCommandOutput>;
+/** Reads table items by key, in any order, leaving out those that are gone (event-store.ts readItems). */
+type ReadItems = (keys: Item[]) => Promise<Item[]>;
 
 /**
  * A plan: which index, which buckets (time buckets, or one), each read as the union of its shards, and what is left
@@ -130,7 +132,7 @@ const sortKeyOf = (index: IndexKeys, item: Item): string => item[index.sortKey]?
  * what it returns plus at most one Query page per shard. Throws ValidationError for a cursor it did not issue for this
  * query, or a reversed window.
  */
-export async function listDispatches(query: Query, signer: CursorSigner, q: DispatchQuery): Promise<DispatchPage> {
+export async function listDispatches(query: Query, readItems: ReadItems, signer: CursorSigner, q: DispatchQuery): Promise<DispatchPage> {
   if (Date.parse(q.from) > Date.parse(q.to)) throw new ValidationError('from', 'from must not be after to.');
   const chosen = plan(q);
   const descending = (q.order ?? 'desc') === 'desc';
@@ -138,7 +140,8 @@ export async function listDispatches(query: Query, signer: CursorSigner, q: Disp
   const scope = JSON.stringify([chosen.index.indexName, bucketList, chosen.shards, chosen.filters, q.from, q.to, descending]);
   const cursor = decodeCursor(signer, scope, q.cursor, { ...chosen, buckets: bucketList });
   const index = chosen.index;
-  const items: DispatchRecord[] = [];
+  /** The page's rows in order: each read whole from the index (tables that project everything), or its entry to read. */
+  const items: (DispatchRecord | Item)[] = [];
   let scanned = 0;
   let queries = 0;
   const names: Record<string, string> = { '#p': index.partitionKey, '#s': index.sortKey };
@@ -204,8 +207,7 @@ export async function listDispatches(query: Query, signer: CursorSigner, q: Disp
       }
       if (best === undefined) break; // every stream exhausted: the bucket is done
       const item = best.buffer.shift()!;
-      const record = decodeDispatchItem(item);
-      if (record) items.push(record);
+      items.push(decodeDispatchItem(item) ?? item);
       best.position = best.buffer.length > 0 || !best.exhausted ? [sortKeyOf(index, item), item[SORT_KEY]?.S ?? ''] : 1;
       if (best.buffer.length === 0 && !best.exhausted && best.next !== undefined) {
         // DynamoDB stopped later than the last returned row (filtered-out rows): go on from there, not re-reading them.
@@ -221,5 +223,29 @@ export async function listDispatches(query: Query, signer: CursorSigner, q: Disp
     }
   }
   const more = bucket < bucketList.length;
-  return { items, scanned, ...(more ? { cursor: signer.encode(scope, { bucket, positions: saved } satisfies Cursor) } : {}) };
+  return { items: await wholeRows(items, readItems), scanned, ...(more ? { cursor: signer.encode(scope, { bucket, positions: saved } satisfies Cursor) } : {}) };
 }
+
+const rowKey = (item: Item): string => `${item[PARTITION_KEY]?.S}\u0000${item[SORT_KEY]?.S}`;
+
+/**
+ * The page's rows as records: an index entry that carries only what queries filter on is read from the table, in one
+ * batch for the page; a row gone meanwhile (expired) is left out. Rows keep their order.
+ */
+async function wholeRows(rows: (DispatchRecord | Item)[], readItems: ReadItems): Promise<DispatchRecord[]> {
+  const entries = rows.filter((row): row is Item => !isRecordRow(row));
+  if (entries.length === 0) return rows as DispatchRecord[];
+  const read = new Map<string, DispatchRecord>();
+  for (const item of await readItems(entries.map((entry) => ({ [PARTITION_KEY]: entry[PARTITION_KEY]!, [SORT_KEY]: entry[SORT_KEY]! })))) {
+    const record = decodeDispatchItem(item);
+    if (record) read.set(rowKey(item), record);
+  }
+  return rows.flatMap((row) => {
+    if (isRecordRow(row)) return [row];
+    const record = read.get(rowKey(row));
+    return record ? [record] : [];
+  });
+}
+
+/** A decoded record rather than an index entry: entries are attribute maps, whose `source` is an AttributeValue. */
+const isRecordRow = (row: DispatchRecord | Item): row is DispatchRecord => typeof row.source === 'string';

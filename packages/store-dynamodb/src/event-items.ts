@@ -10,6 +10,7 @@ import {
   type DispatchRecord,
   type DispatchStatus,
   type EventRecord,
+  type ExpiredClaim,
   type PinScope,
   PIN_SOURCES,
   type PinSource,
@@ -303,4 +304,23 @@ export function decodeEventPartitionItem(item: Item): EventPartitionEntry | 'gar
     return logged === undefined ? 'garbled' : { kind: 'dispatch', value, logged };
   }
   return undefined;
+}
+
+/**
+ * A pending claim as the lease and pending indexes carry it (schema.ts INDEX_ATTRIBUTES): what recovery needs to take it
+ * over. Undefined for anything else (completed meanwhile, or garbled).
+ */
+export function decodePendingClaim(item: Item): ExpiredClaim | undefined {
+  const f = fieldsOf(item);
+  if (f === undefined || f.status !== 'pending') return undefined;
+  if (!isString(f.source) || !isString(f.id) || !isString(f.component) || !isString(f.claimToken) || !isString(f.leaseUntil)) return undefined;
+  return {
+    source: f.source,
+    id: f.id,
+    component: f.component,
+    claimToken: f.claimToken,
+    leaseUntil: f.leaseUntil,
+    ...(isString(f.replayId) ? { replayId: f.replayId } : {}),
+    ...(f.shadow === true ? { shadow: true } : {}),
+  };
 }

@@ -17,10 +17,10 @@ import {
 import { CursorSigner } from './cursor.js';
 import { completionIndexUpdate, statusIndexUpdate } from './dispatch-index.js';
 import { listDispatches } from './dispatch-query.js';
-import { decodeDispatchItem, decodeEventPartitionItem, dispatchItem, eventItem, historyAttribute, loggedEventFields } from './event-items.js';
+import { decodeDispatchItem, decodeEventPartitionItem, decodePendingClaim, dispatchItem, eventItem, historyAttribute, loggedEventFields } from './event-items.js';
 import { isConditionalCheckFailed, storeCall } from './errors.js';
 import type { Item } from './item.js';
-import { dispatchKey, eventPartition, type ItemKey, keyAttributes, leaseShards, pendingShards } from './keys.js';
+import { dispatchKey, eventPartition, type ItemKey, keyAttributes, leaseShards, pendingShards, SK_PREFIX } from './keys.js';
 import { GSI2, GSI3, GSI7, PARTITION_KEY } from './schema.js';
 
 export interface DynamoEventStoreOptions {
@@ -46,6 +46,9 @@ const CLAIM_IS_OURS = '#claimToken = :claimToken';
 const STILL_PENDING = '#status = :pending';
 /** The owner's lease ran out: it died, or is too slow to keep its claim. */
 const LEASE_ENDED = '#leaseUntil < :now';
+/** BatchGetItem's limit of keys per request, and the rounds its unprocessed keys get before the read gives up. */
+const BATCH_GET_KEYS = 100;
+const BATCH_GET_ROUNDS = 6;
 /** What a claim that logs its event shares with the event's record: one attribute each on the item. */
 const SHARED_FIELDS = ['source', 'id', 'receivedAt', 'customer', 'project', 'plan'] as const;
 /** Reads and conditional writes a replay's outcome gets before it gives way to a newer one written meanwhile. */
@@ -438,12 +441,17 @@ export class DynamoEventStore implements EventStore {
 
   /** Dispatch rows in a window; see dispatch-query.ts for which index serves which filter. */
   listDispatches(query: DispatchQuery): Promise<DispatchPage> {
-    return listDispatches((input) => this.call((c) => c.send(new QueryCommand({ ...input, TableName: this.tableName }))), this.cursors, query);
+    return listDispatches(
+      (input) => this.call((c) => c.send(new QueryCommand({ ...input, TableName: this.tableName }))),
+      (keys) => this.readItems(keys),
+      this.cursors,
+      query,
+    );
   }
 
   /**
    * Shadow dispatches of `component` received in [from, to], newest first, each with the original dispatch of the
-   * same event (one BatchGetItem per page of up to 100), for comparing the two.
+   * same event (both read from the table in batches of 100), for comparing the two.
    */
   async listShadowPairs(component: string, from: string, to: string, limit: number): Promise<{ shadow: DispatchRecord; primary: DispatchRecord | null }[]> {
     const output = await this.call((c) =>
@@ -459,23 +467,46 @@ export class DynamoEventStore implements EventStore {
         }),
       ),
     );
-    const shadows = (output.Items ?? []).flatMap((item) => {
-      const record = decodeDispatchItem(item);
-      return record ? [record] : [];
+    // The index carries what queries filter on; the shadows and the primaries they mirrored are read whole, in one batch.
+    const entries = output.Items ?? [];
+    if (entries.length === 0) return [];
+    // A shadow's primary shares its partition; its sort key names the same component.
+    const primaryKeys = entries.flatMap((entry) => {
+      const sk = entry.sk?.S;
+      return entry.pk && sk?.startsWith(SK_PREFIX.shadow) ? [{ pk: entry.pk, sk: { S: `${SK_PREFIX.dispatch}${sk.slice(SK_PREFIX.shadow.length)}` } }] : [];
     });
-    if (shadows.length === 0) return [];
-    const keys = shadows.map((s) => keyAttributes(dispatchKey({ source: s.source, id: s.id, component: s.component })));
-    const primaries = new Map<string, DispatchRecord>();
-    let pending: typeof keys | undefined = keys;
-    for (let round = 0; pending && pending.length > 0 && round < 5; round++) {
-      const batch = await this.call((c) => c.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending!, ConsistentRead: true } } })));
-      for (const item of batch.Responses?.[this.tableName] ?? []) {
-        const record = decodeDispatchItem(item);
-        if (record) primaries.set(`${record.source}\u0000${record.id}`, record);
-      }
-      pending = batch.UnprocessedKeys?.[this.tableName]?.Keys as typeof keys | undefined;
+    const read = new Map<string, DispatchRecord>();
+    for (const item of await this.readItems([...entries.map((entry) => ({ pk: entry.pk!, sk: entry.sk! })), ...primaryKeys])) {
+      const record = decodeDispatchItem(item);
+      if (record) read.set(`${item.pk?.S}\u0000${item.sk?.S}`, record);
     }
-    return shadows.map((shadow) => ({ shadow, primary: primaries.get(`${shadow.source}\u0000${shadow.id}`) ?? null }));
+    return entries.flatMap((entry) => {
+      const shadow = read.get(`${entry.pk?.S}\u0000${entry.sk?.S}`);
+      if (!shadow) return [];
+      const primaryKey = dispatchKey({ source: shadow.source, id: shadow.id, component: shadow.component });
+      return [{ shadow, primary: read.get(`${primaryKey.pk}\u0000${primaryKey.sk}`) ?? null }];
+    });
+  }
+
+  /**
+   * Table items by key (at most 100 a request, strongly consistent), in any order; keys with no item are left out.
+   * Throws VR_STORE_UNAVAILABLE when DynamoDB leaves keys unprocessed round after round (throttling), rather than
+   * answering without them.
+   */
+  private async readItems(keys: Item[]): Promise<Item[]> {
+    const found: Item[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
+      let pending: Item[] | undefined = keys.slice(start, start + BATCH_GET_KEYS);
+      for (let round = 0; pending && pending.length > 0; round++) {
+        if (round === BATCH_GET_ROUNDS)
+          throw new VrouterError('VR_STORE_UNAVAILABLE', 'The store left part of a batch read unprocessed; try again.', { details: { unprocessed: pending.length } });
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
+        const batch = await this.call((c) => c.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending!, ConsistentRead: true } } })));
+        found.push(...(batch.Responses?.[this.tableName] ?? []));
+        pending = batch.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    return found;
   }
 
   /** An UpdateItem on a dispatch record that returns the new item, or undefined when its condition failed. */
@@ -512,20 +543,6 @@ export class DynamoEventStore implements EventStore {
 
 /** The pending claims among index items, oldest lease first; a replay's or shadow's key keeps its kind. */
 function expiredClaimsOf(items: Item[]): ExpiredClaim[] {
-  const claims: ExpiredClaim[] = [];
-  for (const item of items) {
-    const record = decodeDispatchItem(item);
-    if (record?.status === 'pending' && record.claimToken && record.leaseUntil) {
-      claims.push({
-        source: record.source,
-        id: record.id,
-        component: record.component,
-        claimToken: record.claimToken,
-        leaseUntil: record.leaseUntil,
-        ...(record.replayId !== undefined ? { replayId: record.replayId } : {}),
-        ...(record.shadow ? { shadow: true } : {}),
-      });
-    }
-  }
+  const claims = items.flatMap((item) => decodePendingClaim(item) ?? []);
   return claims.sort((a, b) => (a.leaseUntil < b.leaseUntil ? -1 : a.leaseUntil > b.leaseUntil ? 1 : 0));
 }

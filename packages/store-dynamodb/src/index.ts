@@ -14,10 +14,11 @@ export {
   LEASE_SHARDS,
   HEALTH_SHARDS,
   SHARDS,
+  INDEX_ATTRIBUTES,
   tableDefinition,
   createTable,
 } from './schema.js';
-export type { IndexKeys, CreateTableOptions } from './schema.js';
+export type { IndexKeys, IndexProjection, CreateTableOptions } from './schema.js';
 export { DynamoRoutingConfigStore } from './config-store.js';
 export type { DynamoRoutingConfigStoreOptions } from './config-store.js';
 export { DynamoEventStore, DEFAULT_RETENTION_SECONDS } from './event-store.js';

@@ -42,6 +42,8 @@
  *   and a throttled index throttles the table writes behind it. Readers query every shard in parallel and merge by
  *   sort key (dispatch-query.ts). Tables written before sharding hold the same keys without `#<s>`; readers also
  *   query that legacy key, which retention empties (docs/scale.md).
+ *   Each index carries only what its queries filter on or read (INDEX_ATTRIBUTES below); listings read their rows
+ *   from the table. Tables made before project every attribute (tableDefinition's `projection: 'all'`); readers handle both.
  *   expiresAt  TTL (N, epoch seconds) on EVENT, DISPATCH, HEALTH and CONFIG_CHANGES items only; config never expires.
  *
  * Why this shape:
@@ -135,21 +137,49 @@ export const GSI7: IndexKeys = { indexName: 'gsi7', partitionKey: 'gsi7pk', sort
 
 export const INDEXES: readonly IndexKeys[] = [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7];
 
+/** What a listing filters on (dispatch-query.ts FilterExpressions), and the audit log's entry and its filter. */
+const LISTED = ['status', 'project', 'version', 'customer', 'entry', 'subject'];
+/** What recovery reads of a pending claim from the lease and pending indexes (expiredClaimsOf). */
+const CLAIMED = ['source', 'id', 'component', 'status', 'claimToken', 'leaseUntil', 'replayId', 'shadow'];
+
+/**
+ * The non-key attributes each index carries. Only what its queries filter on or read: a listing reads the rows it
+ * returns from the table (dispatch-query.ts), so an index entry stays small (one write unit, whatever the event) and
+ * an outcome, which changes none of these but `status`, rewrites few entries. Tables made by older releases project
+ * everything; readers work with both (a row read whole from the index needs no second read).
+ */
+export const INDEX_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  gsi1: LISTED,
+  gsi2: [...new Set([...LISTED, ...CLAIMED])],
+  gsi3: LISTED,
+  gsi4: LISTED,
+  gsi5: LISTED,
+  gsi6: LISTED,
+  gsi7: CLAIMED,
+};
+
+/** `include`: each index carries INDEX_ATTRIBUTES (the default). `all`: each carries the whole item, as tables made before did. */
+export type IndexProjection = 'include' | 'all';
+
 const stringAttribute = (name: string): AttributeDefinition => ({ AttributeName: name, AttributeType: 'S' });
 
-function globalIndex(index: IndexKeys): GlobalSecondaryIndex {
+function globalIndex(index: IndexKeys, projection: IndexProjection): GlobalSecondaryIndex {
   return {
     IndexName: index.indexName,
     KeySchema: [
       { AttributeName: index.partitionKey, KeyType: 'HASH' },
       { AttributeName: index.sortKey, KeyType: 'RANGE' },
     ],
-    Projection: { ProjectionType: 'ALL' },
+    Projection: projection === 'all' ? { ProjectionType: 'ALL' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...(INDEX_ATTRIBUTES[index.indexName] ?? [])] },
   };
 }
 
-/** The CreateTable input for the table: on-demand billing, both GSIs projecting all attributes. Pure; never throws. */
-export function tableDefinition(tableName: string = DEFAULT_TABLE_NAME): CreateTableCommandInput {
+/**
+ * The CreateTable input for the table: on-demand billing, seven GSIs each projecting what its queries read (or,
+ * with `projection: 'all'`, everything, for a deployment whose table was made that way). Pure; never throws.
+ */
+export function tableDefinition(tableName: string = DEFAULT_TABLE_NAME, options: { projection?: IndexProjection } = {}): CreateTableCommandInput {
+  const projection = options.projection ?? 'include';
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -158,7 +188,7 @@ export function tableDefinition(tableName: string = DEFAULT_TABLE_NAME): CreateT
       { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
       { AttributeName: SORT_KEY, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: INDEXES.map(globalIndex),
+    GlobalSecondaryIndexes: INDEXES.map((index) => globalIndex(index, projection)),
   };
 }
 
@@ -194,7 +224,7 @@ export async function createTable(client: DynamoDBClient, tableName: string = DE
         new UpdateTableCommand({
           TableName: tableName,
           AttributeDefinitions: [index.partitionKey, index.sortKey].map(stringAttribute),
-          GlobalSecondaryIndexUpdates: [{ Create: { ...globalIndex(index), ...extra } }],
+          GlobalSecondaryIndexUpdates: [{ Create: { ...globalIndex(index, 'include'), ...extra } }],
         }),
       );
     await create({}).catch((error: unknown) => {

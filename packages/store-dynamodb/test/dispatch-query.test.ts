@@ -122,3 +122,56 @@ t.test('listDispatches', async (t) => {
     await assert.rejects(store.listDispatches({ from: at(5), to: at(1), limit: 1 }), (e: unknown) => (e as { field?: string }).field === 'from');
   });
 });
+
+t.test('index entries carry what listings filter on; listed rows are read whole from the table', async (t) => {
+  const table = await startTestTable();
+  t.teardown(() => table.close());
+  const store = new DynamoEventStore({ client: table.client, tableName: table.tableName });
+  const id = `whole-${randomUUID()}`;
+  const record: DispatchRecord = {
+    source: '/q',
+    id,
+    component: 'builder',
+    idempotencyKey: idempotencyKey('/q', id, 'builder'),
+    status: 'pending',
+    version: 'v1',
+    channel: 'stable',
+    pin: null,
+    pinSource: 'default',
+    attempts: 0,
+    claimedAt: at(0),
+    updatedAt: at(0),
+    leaseUntil: at(1),
+    claimToken: randomUUID(),
+    receivedAt: at(0),
+    customer: 'acme',
+  };
+  await store.claimDispatch(record);
+  await store.completeDispatch(record, record.claimToken!, { status: 'failed', attempts: 3, error: { code: 'X', message: 'boom' }, response: 'nope' });
+  const { QueryCommand } = await import('@aws-sdk/client-dynamodb');
+  const { Items } = await table.client.send(
+    new QueryCommand({
+      TableName: table.tableName,
+      IndexName: 'gsi4',
+      KeyConditionExpression: 'gsi4pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'D#builder#acme' } },
+    }),
+  );
+  const entry = Items?.find((item) => item.id?.S === id || item.pk?.S?.endsWith(id));
+  assert.ok(entry, 'listed in the index');
+  for (const absent of ['attempts', 'response', 'lastError', 'claimToken', 'updatedAt']) assert.equal(entry[absent], undefined, `${absent} is not in the index`);
+  assert.equal(entry.status?.S, 'failed');
+
+  const page = await store.listDispatches({ from: at(0), to: at(1), component: 'builder', customer: 'acme', limit: 10 });
+  assert.deepEqual(
+    page.items,
+    [{ ...record, status: 'failed', attempts: 3, lastError: { code: 'X', message: 'boom' }, response: 'nope', updatedAt: page.items[0]?.updatedAt, leaseUntil: undefined }].map(
+      ({ leaseUntil: _gone, ...rest }) => rest,
+    ),
+  );
+  const failed = await store.listDispatches({ from: at(0), to: at(1), component: 'builder', status: 'failed', limit: 10 });
+  assert.deepEqual(
+    failed.items.map((r) => [r.id, r.attempts]),
+    [[id, 3]],
+  );
+});

@@ -65,6 +65,7 @@ export class EventTrace {
   readonly cost: CostContext;
   /** The event span's context: run the event's work in it. */
   readonly context: Context;
+  /** Undefined when nothing records it (no SDK, or sampled out): then no attribute is even built. */
   readonly #span: Span | undefined;
   readonly #limits: CostLimits;
   readonly #logger: CostLogger | undefined;
@@ -72,7 +73,7 @@ export class EventTrace {
   #ended = false;
 
   private constructor(span: Span | undefined, spanContext: Context, cost: CostContext, identity: { id?: string; source?: string }, options: EventTraceOptions) {
-    this.#span = span;
+    this.#span = span?.isRecording() ? span : undefined;
     this.context = spanContext;
     this.cost = cost;
     this.#identity = identity;
@@ -105,24 +106,26 @@ export class EventTrace {
   /** Records the event's identity once it is validated. */
   identify(event: { id: string; source: string; type: string }): void {
     this.#identity = { id: event.id, source: event.source };
-    this.#set({ [ATTR_EVENT_ID]: event.id, [ATTR_EVENT_SOURCE]: event.source, [ATTR_EVENT_TYPE]: event.type });
+    if (this.#span) this.#set({ [ATTR_EVENT_ID]: event.id, [ATTR_EVENT_SOURCE]: event.source, [ATTR_EVENT_TYPE]: event.type });
   }
 
   /** Records who the event is for and how many components it goes to. */
   routed(routing: { customer?: string; project?: string; plan?: string; components: number }): void {
-    this.#set(
-      definedAttributes({ [ATTR_CUSTOMER_ID]: routing.customer, [ATTR_PROJECT_ID]: routing.project, [ATTR_PLAN]: routing.plan, [ATTR_EVENT_COMPONENTS]: routing.components }),
-    );
+    if (this.#span)
+      this.#set(
+        definedAttributes({ [ATTR_CUSTOMER_ID]: routing.customer, [ATTR_PROJECT_ID]: routing.project, [ATTR_PLAN]: routing.plan, [ATTR_EVENT_COMPONENTS]: routing.components }),
+      );
   }
 
   /** Records the chain the event belongs to and the override subject it runs under, if any. */
   chained(chain: { root: { source: string; id: string }; depth: number; overrideSubject?: string }): void {
-    this.#set(definedAttributes({ [ATTR_CHAIN_ROOT]: `${chain.root.source} ${chain.root.id}`, [ATTR_CHAIN_DEPTH]: chain.depth, [ATTR_OVERRIDE_SUBJECT]: chain.overrideSubject }));
+    if (this.#span)
+      this.#set(definedAttributes({ [ATTR_CHAIN_ROOT]: `${chain.root.source} ${chain.root.id}`, [ATTR_CHAIN_DEPTH]: chain.depth, [ATTR_OVERRIDE_SUBJECT]: chain.overrideSubject }));
   }
 
   /** Records the event's answer; `errorCode` (a VR_* code) for a rejected event. A rejection is the sender's error, not the router's: the span status stays unset. */
   answered(status: 'accepted' | 'duplicate' | 'rejected', errorCode?: string): void {
-    this.#set(definedAttributes({ [ATTR_EVENT_STATUS]: status, [ATTR_DUPLICATE]: status === 'duplicate', [ATTR_ERROR_TYPE]: errorCode }));
+    if (this.#span) this.#set(definedAttributes({ [ATTR_EVENT_STATUS]: status, [ATTR_DUPLICATE]: status === 'duplicate', [ATTR_ERROR_TYPE]: errorCode }));
   }
 
   /** Marks the span failed by an unexpected error (status ERROR). */

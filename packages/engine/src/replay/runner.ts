@@ -14,7 +14,7 @@ import {
   resolveVersion,
   type SnapshotCache,
 } from '@vrouter/core';
-import { ATTR_COMPONENT, ATTR_REPLAY_ID, EventTrace } from '@vrouter/telemetry';
+import { ATTR_COMPONENT, ATTR_REPLAY_ID, EventTrace, inBackground } from '@vrouter/telemetry';
 import type { DispatchRunner } from '../dispatch-runner.js';
 import type { Logger } from '../logger.js';
 import { countSelection, selectPage } from './selection.js';
@@ -121,7 +121,8 @@ export class ReplayRunner {
   /** Starts a job here at once (after it is created on this router). */
   kick(id: string): void {
     if (!this.active.has(id) && !this.stopping) this.launch(id);
-    this.polling.wake();
+    // The poll's restarted timer must not keep the admin request's context (its span and cost).
+    inBackground('replay-poll', () => this.polling.wake());
   }
 
   /** Resolves when the job finished running on this router (tests, dry runs). */

@@ -39,16 +39,22 @@ export function expectedAwsMiss(span: Span, _request: unknown, error: unknown): 
 }
 
 /**
- * The instrumentations the router runs with: incoming and outgoing HTTP, fastify (routes and handlers, through
+ * The instrumentations the router runs with, and only those: incoming HTTP, fastify (routes and handlers, through
  * fastify's own diagnostics channel, so no module patching), and the AWS SDK (DynamoDB and Lambda calls, with
- * Lambda Invoke's ClientContext carrying the trace; a lost conditional write is not an error). Hook spans are left out: one span per hook per request costs
- * more than it tells.
+ * Lambda Invoke's ClientContext carrying the trace; a lost conditional write is not an error). Hook spans are left
+ * out: one span per hook per request costs more than it tells.
+ *
+ * Outgoing `http` is not instrumented. The router's only `node:http` clients are the AWS SDK, whose calls have
+ * spans of their own, and the OTLP exporter, whose calls must not be traced; HTTP targets and webhooks go through
+ * undici, which this instrumentation never saw. Suppressed or not, an instrumented outgoing request still pays for
+ * its attributes, a non-recording span, listener wrapping and a client-duration metric: several times per event,
+ * for nothing.
  */
 export function routerInstrumentations(): NodeSDKConfiguration['instrumentations'] {
   return [
-    new HttpInstrumentation({ ignoreIncomingRequestHook: untracedIncoming }),
+    new HttpInstrumentation({ ignoreIncomingRequestHook: untracedIncoming, disableOutgoingRequestInstrumentation: true }),
     new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: false }),
-    // The HTTP spans under each AWS call repeat it; the AWS span says more.
+    // Should an HTTP client instrumentation ever be added, the HTTP spans under each AWS call would repeat it.
     new AwsInstrumentation({ suppressInternalInstrumentation: true, exceptionHook: expectedAwsMiss }),
   ];
 }

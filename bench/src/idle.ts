@@ -2,7 +2,8 @@
 // - with its default intervals, over a window that starts when it starts: the first sweeps after a start (which must
 //   look for a dead predecessor's claims) and every poll's backoff ramp are inside it;
 // - the steady state, measured: every interval at a tenth of its default, counted once every poll has backed off to
-//   its cap, and scaled back (the schedule is the same at any scale, so a tenth of the time shows the same reads).
+//   its cap, and scaled back (the schedule is the same at any scale, so a tenth of the time shows the same reads;
+//   --quick uses a twentieth).
 import { LEASE_SHARDS } from '@vrouter/store-dynamodb';
 import { countingClient } from '../../test/src/counting.js';
 import { startStack } from '../../test/src/stack.js';
@@ -48,11 +49,10 @@ async function countIdle(scale: number, settleMs: number, windowMs: number): Pro
   }
 }
 
-export async function idleBench(windowMs: number): Promise<{ lines: string[]; readsPerSecond: number; steadyPerSecond: number }> {
+export async function idleBench(windowMs: number, scale = 0.1): Promise<{ lines: string[]; readsPerSecond: number; steadyPerSecond: number }> {
   const first = await countIdle(1, 0, windowMs);
-  // A tenth of the defaults: every poll reaches its cap within about 32 s (the sweep's 5 → 300 s ramp, scaled).
-  const scale = 0.1;
-  const steady = await countIdle(scale, 40_000, windowMs);
+  // At a tenth of the defaults every poll reaches its cap within about 32 s (the sweep's 5 → 300 s ramp, scaled).
+  const steady = await countIdle(scale, Math.ceil(400_000 * scale), windowMs);
   const perSecond = (n: number, c: Count) => n / c.seconds;
   const steadyReads = perSecond(steady.reads, steady) * scale;
   return {

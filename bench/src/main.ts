@@ -98,7 +98,7 @@ for (const line of await routerBench()) console.log(line);
 
 // --- Idle reads: a router with its default intervals and no traffic (idle.ts).
 const { idleBench } = await import('./idle.js');
-const idle = await idleBench(Number(process.env.BENCH_IDLE_MS ?? (QUICK ? 10_000 : 60_000)));
+const idle = await idleBench(Number(process.env.BENCH_IDLE_MS ?? (QUICK ? 10_000 : 60_000)), QUICK ? 0.05 : 0.1);
 console.log('');
 for (const line of idle.lines) console.log(line);
 recordNote(idle.lines.join('\n'));
@@ -117,7 +117,7 @@ for (const line of await propagationBench(Number(process.env.BENCH_PROPAGATION_S
 // --- Idempotent dispatch vs Powertools idempotency and the same writes by hand, on DynamoDB Local (writes.ts).
 const { writesBench } = await import('./writes.js');
 console.log('');
-for (const line of await writesBench(Number(process.env.BENCH_WRITES_EVENTS ?? (QUICK ? 200 : 500)), CONCURRENCY, Number(process.env.BENCH_WRITES_ROUNDS ?? (QUICK ? 2 : 5)))) {
+for (const line of await writesBench(Number(process.env.BENCH_WRITES_EVENTS ?? (QUICK ? 150 : 500)), CONCURRENCY, Number(process.env.BENCH_WRITES_ROUNDS ?? (QUICK ? 2 : 5)))) {
   console.log(line);
 }
 

@@ -21,6 +21,11 @@ export interface SnapshotCacheOptions {
   /** How long a revision may stay without its change-log entry (a writer between its bump and its log) before a full load. */
   changeLogGraceMs?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Runs what inUse() starts for the polls (a wake, a read) outside the caller's context, so a request that wakes the
+   * poll does not carry its trace and cost into every poll after; called only then, never on the in-use fast path.
+   */
+  detached?: <T>(start: () => T) => T;
 }
 
 export const DEFAULT_FULL_RELOAD_INTERVAL_MS = 900_000;
@@ -239,14 +244,17 @@ export class SnapshotCache {
     this.lastUsed = Date.now();
     if (this.checking) return this.checking;
     if (this.polling.currentIntervalMs <= this.pollIntervalMs) return undefined;
-    this.polling.wake();
-    if (this.lastUsed - this.lastChecked <= this.pollIntervalMs) return undefined;
-    this.checking ??= this.poll()
-      .catch((error: unknown) => this.options.onError?.(error))
-      .finally(() => {
-        this.checking = undefined;
-      });
-    return this.checking;
+    const detached = this.options.detached ?? ((start) => start());
+    return detached(() => {
+      this.polling.wake();
+      if (this.lastUsed - this.lastChecked <= this.pollIntervalMs) return undefined;
+      this.checking = this.poll()
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => {
+          this.checking = undefined;
+        });
+      return this.checking;
+    });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CostLimits, EventTrace, inBackground } from '@vrouter/telemetry';
+import { type CostLimits, EventTrace } from '@vrouter/telemetry';
 import { CONTEXT_ATTRIBUTE, type Keyring, OVERRIDE_ATTRIBUTE, readDirectives } from './chain.js';
 import { type DispatchRunner, dispatchFields, type RoutingFacts } from './dispatch-runner.js';
 import { settleBounded } from './bounded.js';
@@ -151,8 +151,7 @@ export class EventRouter {
         details: { maxBatch },
       });
     }
-    // Background work: a revision poll it wakes must not carry this request's trace and cost into every poll after.
-    await inBackground('config-poll', () => this.options.cache.inUse());
+    await this.options.cache.inUse();
     const outcomes = await settleBounded(inputs, BATCH_CONCURRENCY, (input) => this.accept(input, options));
     const accepted: Accepted[] = [];
     let failure: { reason: unknown } | undefined;

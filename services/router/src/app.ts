@@ -1,5 +1,5 @@
 import { VrouterError } from '@vrouter/core';
-import { inBackground, traceLogFields } from '@vrouter/telemetry';
+import { traceLogFields } from '@vrouter/telemetry';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { AppDependencies, RouteSummary } from './app-deps.js';
 import { authorize } from './auth.js';
@@ -73,8 +73,7 @@ export function buildApp(deps: AppDependencies): FastifyInstance {
     const scope = request.routeOptions.config.scope;
     if (!scope) return;
     // Tokens, routing and resolution all read the snapshot: a router that idled checks the store's revision first.
-    // In the background context: a revision poll it wakes must not carry this request's trace and cost into the next.
-    await inBackground('config-poll', () => deps.cache.inUse());
+    await deps.cache.inUse();
     request.principal = await authorize(deps.authenticator, request.headers.authorization, scope);
   });
 

@@ -93,6 +93,7 @@ export async function createIngestRuntime(options: IngestRuntimeOptions): Promis
     idlePollIntervalMs: config.pollIdleIntervalMs,
     idleAfterMs: config.pollIdleAfterMs,
     onError: (error) => logger.warn({ err: error }, 'routing configuration poll failed; routing with the last snapshot'),
+    detached: (start) => inBackground('config-poll', start),
   });
   // The poll's timers keep the background context: no trace per poll, and its requests are not "context lost".
   await inBackground('config-poll', () => cache.start());
